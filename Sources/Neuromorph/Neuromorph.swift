@@ -1,0 +1,8 @@
+// The Neuromorph umbrella: one import for the whole toolkit.
+@_exported import NeuromorphCore
+@_exported import NeuromorphData
+@_exported import NeuromorphNN
+@_exported import NeuromorphSpec
+@_exported import NeuromorphCost
+@_exported import NeuromorphMapping
+@_exported import NeuromorphChipModels

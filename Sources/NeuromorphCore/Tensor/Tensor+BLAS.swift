@@ -1,0 +1,117 @@
+import COpenBLAS
+
+// MARK: - Matrix products through OpenBLAS
+
+/// Whether a matrix operand enters a product as stored or transposed.
+public enum Transpose: Sendable {
+    case none, transposed
+
+    @usableFromInline var cblas: CBLAS_TRANSPOSE { self == .none ? CblasNoTrans : CblasTrans }
+}
+
+extension Tensor {
+    /// `C = alpha · op(A) · op(B) + beta · C` through `cblas_sgemm`, with `A`, `B`, `C`
+    /// in their matrix views (`rows × columns`). `C` must already have the result shape
+    /// when `beta != 0`; otherwise it is (re)shaped to `[m, n]`.
+    @inlinable
+    public static func gemm(
+        _ a: Tensor, _ transA: Transpose = .none,
+        _ b: Tensor, _ transB: Transpose = .none,
+        alpha: Float = 1, beta: Float = 0, into c: inout Tensor
+    ) {
+        let (m, k) = transA == .none ? (a.rows, a.columns) : (a.columns, a.rows)
+        let (kb, n) = transB == .none ? (b.rows, b.columns) : (b.columns, b.rows)
+        precondition(k == kb, "gemm: inner dimensions \(k) and \(kb) differ (A \(a.shape), B \(b.shape))")
+        if beta == 0 {
+            if c.count != m * n { c = Tensor.zeros([m, n]) } else if c.shape != [m, n] { c.reshape([m, n]) }
+        } else {
+            precondition(c.rows == m && c.columns == n, "gemm: C has shape \(c.shape), expected [\(m), \(n)]")
+        }
+        guard m > 0, n > 0 else { return }
+        if k == 0 {
+            c.apply { beta * $0 }
+            return
+        }
+        a.scalars.withUnsafeBufferPointer { pa in
+            b.scalars.withUnsafeBufferPointer { pb in
+                c.scalars.withUnsafeMutableBufferPointer { pc in
+                    cblas_sgemm(CblasRowMajor, transA.cblas, transB.cblas,
+                                Int32(m), Int32(n), Int32(k), alpha,
+                                pa.baseAddress, Int32(a.columns),
+                                pb.baseAddress, Int32(b.columns),
+                                beta, pc.baseAddress, Int32(n))
+                }
+            }
+        }
+    }
+
+    /// The matrix product `A · B`.
+    public static func matmul(_ a: Tensor, _ b: Tensor) -> Tensor { matmul(a, .none, b, .none) }
+
+    /// The matrix product `op(A) · op(B)`.
+    public static func matmul(_ a: Tensor, _ transA: Transpose, _ b: Tensor, _ transB: Transpose) -> Tensor {
+        var c = Tensor.zeros([0])
+        gemm(a, transA, b, transB, into: &c)
+        return c
+    }
+
+    /// `y = alpha · op(A) · x + beta · y` through `cblas_sgemv`.
+    public static func gemv(_ a: Tensor, transpose transA: Transpose = .none, _ x: Tensor,
+                            alpha: Float = 1, beta: Float = 0, into y: inout Tensor) {
+        let outLength = transA == .none ? a.rows : a.columns
+        let inLength = transA == .none ? a.columns : a.rows
+        precondition(x.count == inLength, "gemv: x has \(x.count) elements, expected \(inLength)")
+        if beta == 0 && y.count != outLength { y = Tensor.zeros([outLength]) }
+        precondition(y.count == outLength, "gemv: y has \(y.count) elements, expected \(outLength)")
+        guard a.count > 0 else { return }
+        a.scalars.withUnsafeBufferPointer { pa in
+            x.scalars.withUnsafeBufferPointer { px in
+                y.scalars.withUnsafeMutableBufferPointer { py in
+                    cblas_sgemv(CblasRowMajor, transA.cblas, Int32(a.rows), Int32(a.columns), alpha,
+                                pa.baseAddress, Int32(a.columns), px.baseAddress, 1, beta, py.baseAddress, 1)
+                }
+            }
+        }
+    }
+
+    /// The rank-1 update `A += alpha · x yᵀ` through `cblas_sger`.
+    public mutating func addOuterProduct(_ x: Tensor, _ y: Tensor, alpha: Float = 1) {
+        precondition(x.count == rows && y.count == columns,
+                     "addOuterProduct: \(x.count)×\(y.count) into \(shape)")
+        let (m, n) = (rows, columns)
+        scalars.withUnsafeMutableBufferPointer { pa in
+            x.scalars.withUnsafeBufferPointer { px in
+                y.scalars.withUnsafeBufferPointer { py in
+                    cblas_sger(CblasRowMajor, Int32(m), Int32(n), alpha, px.baseAddress, 1,
+                               py.baseAddress, 1, pa.baseAddress, Int32(n))
+                }
+            }
+        }
+    }
+
+    /// The outer product `x yᵀ` as an `[x.count, y.count]` matrix.
+    public static func outer(_ x: Tensor, _ y: Tensor) -> Tensor {
+        var out = Tensor.zeros([x.count, y.count])
+        out.addOuterProduct(x, y)
+        return out
+    }
+
+    /// The transpose of a matrix view.
+    public func transposed() -> Tensor {
+        let (m, n) = (rows, columns)
+        var out = [Float](repeating: 0, count: count)
+        scalars.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                let block = 32
+                for i0 in stride(from: 0, to: m, by: block) {
+                    for j0 in stride(from: 0, to: n, by: block) {
+                        for i in i0..<Swift.min(i0 + block, m) {
+                            for j in j0..<Swift.min(j0 + block, n) { dst[j * m + i] = src[i * n + j] }
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: [n, m], scalars: out)
+    }
+}

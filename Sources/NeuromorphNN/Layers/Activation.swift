@@ -1,0 +1,94 @@
+import NeuromorphCore
+import RealModule
+
+/// The element-wise nonlinearities.
+public enum ActivationKind: String, Sendable, Codable, CaseIterable {
+    case relu, sigmoid, tanh
+    /// `clamp(0.2·x + 0.5, 0, 1)` (the Keras/TensorFlow hard sigmoid).
+    case hardSigmoid = "hard_sigmoid"
+    /// `sign(x) ∈ {−1, +1}` forward; straight-through gradient `1{|x| ≤ 1}` backward
+    /// (Hubara et al. 2016, the binarized-network estimator).
+    case sign
+    /// Heaviside `1{x > 0}` forward; straight-through gradient `1{|x| ≤ 1}` backward.
+    case step
+    /// `max(0.01·x, x)`.
+    case leakyReLU = "leaky_relu"
+}
+
+/// An element-wise activation layer.
+public struct Activation: Layer {
+    public let kind: ActivationKind
+    private var cache = Tensor.zeros([0])
+
+    public init(_ kind: ActivationKind) { self.kind = kind }
+
+    public var summary: String { kind.rawValue }
+
+    /// sigmoid and tanh keep their output for the backward pass; the others keep the input.
+    private var cachesOutput: Bool { kind == .sigmoid || kind == .tanh }
+
+    public mutating func forward(_ input: Tensor, mode: ExecutionMode) -> Tensor {
+        var output = input
+        output.scalars.withUnsafeMutableBufferPointer { p in
+            switch kind {
+            case .relu: for i in p.indices { p[i] = Swift.max(p[i], 0) }
+            case .sigmoid: for i in p.indices { p[i] = FastMath.sigmoid(p[i]) }
+            case .tanh: for i in p.indices { p[i] = FastMath.tanh(p[i]) }
+            case .hardSigmoid: for i in p.indices { p[i] = Swift.min(Swift.max(0.2 * p[i] + 0.5, 0), 1) }
+            case .sign: for i in p.indices { p[i] = p[i] >= 0 ? 1 : -1 }
+            case .step: for i in p.indices { p[i] = p[i] > 0 ? 1 : 0 }
+            case .leakyReLU: for i in p.indices { p[i] = p[i] > 0 ? p[i] : 0.01 * p[i] }
+            }
+        }
+        if mode == .training { cache = cachesOutput ? output : input }
+        return output
+    }
+
+    public mutating func backward(_ outputGradient: Tensor) -> Tensor {
+        precondition(cache.count == outputGradient.count, "Activation.backward: call forward(mode: .training) first")
+        var gradient = outputGradient
+        gradient.scalars.withUnsafeMutableBufferPointer { g in
+            cache.scalars.withUnsafeBufferPointer { c in
+                switch kind {
+                case .relu: for i in g.indices where c[i] <= 0 { g[i] = 0 }
+                case .sigmoid: for i in g.indices { g[i] *= c[i] * (1 - c[i]) }
+                case .tanh: for i in g.indices { g[i] *= 1 - c[i] * c[i] }
+                case .hardSigmoid: for i in g.indices { g[i] *= (c[i] > -2.5 && c[i] < 2.5) ? 0.2 : 0 }
+                case .sign, .step: for i in g.indices { g[i] *= Swift.abs(c[i]) <= 1 ? 1 : 0 }
+                case .leakyReLU: for i in g.indices where c[i] <= 0 { g[i] *= 0.01 }
+                }
+            }
+        }
+        return gradient
+    }
+}
+
+/// Row-wise log-softmax, `y = x − log Σ exp(x)`, for use with `NLLLoss`.
+public struct LogSoftmax: Layer {
+    private var cachedOutput = Tensor.zeros([0])
+    public init() {}
+    public var summary: String { "log_softmax" }
+
+    public mutating func forward(_ input: Tensor, mode: ExecutionMode) -> Tensor {
+        let output = input.logSoftmaxRows()
+        if mode == .training { cachedOutput = output }
+        return output
+    }
+
+    /// dx = g − softmax(x) · Σ g (per row).
+    public mutating func backward(_ outputGradient: Tensor) -> Tensor {
+        var gradient = outputGradient
+        let width = outputGradient.columns
+        gradient.scalars.withUnsafeMutableBufferPointer { g in
+            cachedOutput.scalars.withUnsafeBufferPointer { y in
+                for r in 0..<outputGradient.rows {
+                    let base = r * width
+                    var total: Float = 0
+                    for c in 0..<width { total += g[base + c] }
+                    for c in 0..<width { g[base + c] -= Float.exp(y[base + c]) * total }
+                }
+            }
+        }
+        return gradient
+    }
+}

@@ -1,0 +1,67 @@
+import NeuromorphCore
+
+/// Whether a forward pass trains (caches activations for the backward pass, applies
+/// dropout) or only infers.
+public enum ExecutionMode: Sendable {
+    case training, inference
+}
+
+/// A trainable tensor with its gradient.
+public struct Parameter: Sendable, Codable {
+    /// A stable name within its layer (`weight`, `bias`, …), used in checkpoints and `.npy` export.
+    public let name: String
+    /// The current value.
+    public var value: Tensor
+    /// dLoss/dValue from the last backward pass (overwritten, not accumulated).
+    public var gradient: Tensor
+    /// Whether weight decay applies (weights yes, biases no, as in common practice).
+    public var decays: Bool
+
+    public init(name: String, value: Tensor, decays: Bool = true) {
+        self.name = name
+        self.value = value
+        self.gradient = Tensor.zeros(value.shape)
+        self.decays = decays
+    }
+}
+
+/// A differentiable network layer with the three steps kept separate and overridable:
+///
+/// 1. `forward(_:mode:)` computes the output (and in training mode caches what the
+///    backward pass needs);
+/// 2. `backward(_:)` turns dLoss/dOutput into dLoss/dInput and stores the parameter
+///    gradients;
+/// 3. `update(with:slot:)` changes the parameters. The default hands each parameter to
+///    the optimizer; an analog layer overrides it to apply a pulsed crossbar update
+///    (aihwkit's `AnalogLinear` + `AnalogSGD`), reading the learning rate from the
+///    optimizer.
+public protocol Layer: Sendable {
+    /// A short human-readable summary (`Linear(784 → 256)`).
+    var summary: String { get }
+    mutating func forward(_ input: Tensor, mode: ExecutionMode) -> Tensor
+    mutating func backward(_ outputGradient: Tensor) -> Tensor
+    mutating func update<O: Optimizer>(with optimizer: inout O, slot: inout Int)
+    /// Visits every parameter in a fixed order (optimizers, checkpoints, export).
+    mutating func forEachParameter(_ body: (inout Parameter) throws -> Void) rethrows
+}
+
+extension Layer {
+    public mutating func update<O: Optimizer>(with optimizer: inout O, slot: inout Int) {
+        forEachParameter { parameter in
+            optimizer.update(&parameter, slot: slot)
+            slot += 1
+        }
+    }
+
+    public mutating func forEachParameter(_ body: (inout Parameter) throws -> Void) rethrows {}
+
+    /// Inference-mode forward pass.
+    public mutating func callAsFunction(_ input: Tensor) -> Tensor { forward(input, mode: .inference) }
+
+    /// The number of trainable scalars.
+    public mutating func parameterCount() -> Int {
+        var total = 0
+        forEachParameter { total += $0.value.count }
+        return total
+    }
+}

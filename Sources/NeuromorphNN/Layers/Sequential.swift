@@ -1,0 +1,39 @@
+import NeuromorphCore
+
+/// Layers applied in order; the backward pass runs them in reverse.
+public struct Sequential: Layer {
+    public var layers: [any Layer]
+
+    public init(_ layers: [any Layer]) { self.layers = layers }
+
+    public var summary: String { layers.map(\.summary).joined(separator: " → ") }
+
+    public mutating func forward(_ input: Tensor, mode: ExecutionMode) -> Tensor {
+        var x = input
+        for i in layers.indices { x = layers[i].forward(x, mode: mode) }
+        return x
+    }
+
+    public mutating func backward(_ outputGradient: Tensor) -> Tensor {
+        var g = outputGradient
+        for i in layers.indices.reversed() { g = layers[i].backward(g) }
+        return g
+    }
+
+    public mutating func update<O: Optimizer>(with optimizer: inout O, slot: inout Int) {
+        for i in layers.indices { layers[i].update(with: &optimizer, slot: &slot) }
+    }
+
+    public mutating func forEachParameter(_ body: (inout Parameter) throws -> Void) rethrows {
+        for i in layers.indices { try layers[i].forEachParameter(body) }
+    }
+
+    /// Every parameter with a path-like name (`0.weight`, `2.bias`), in visiting order.
+    public mutating func namedParameters() -> [(name: String, parameter: Parameter)] {
+        var result: [(String, Parameter)] = []
+        for i in layers.indices {
+            layers[i].forEachParameter { result.append(("\(i).\($0.name)", $0)) }
+        }
+        return result
+    }
+}

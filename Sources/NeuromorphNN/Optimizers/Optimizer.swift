@@ -1,0 +1,144 @@
+import NeuromorphCore
+import RealModule
+
+/// Updates parameters from their gradients. `slot` is the parameter's position in the
+/// model's fixed visiting order and keys the optimizer's per-parameter state.
+public protocol Optimizer: Sendable {
+    /// The learning rate for the next step (schedules set it each epoch).
+    var learningRate: Float { get set }
+    mutating func update(_ parameter: inout Parameter, slot: Int)
+    /// Called once after every parameter of a step has been updated.
+    mutating func finishStep()
+}
+
+extension Optimizer {
+    public mutating func finishStep() {}
+}
+
+/// Stochastic gradient descent with momentum, Nesterov option and L2 weight decay
+/// (PyTorch's `torch.optim.SGD` semantics):
+/// ```
+/// g ← ∇w + λ w;  v ← μ v + g;  w ← w − η (Nesterov ? g + μ v : v)
+/// ```
+public struct SGD: Optimizer {
+    public var learningRate: Float
+    public var momentum: Float
+    public var weightDecay: Float
+    public var nesterov: Bool
+    private var velocity: [Int: Tensor] = [:]
+
+    public init(learningRate: Float, momentum: Float = 0, weightDecay: Float = 0, nesterov: Bool = false) {
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.weightDecay = weightDecay
+        self.nesterov = nesterov
+    }
+
+    public mutating func update(_ parameter: inout Parameter, slot: Int) {
+        let decay = parameter.decays ? weightDecay : 0
+        if momentum == 0 {
+            if decay != 0 { parameter.value.apply { $0 * (1 - learningRate * decay) } }
+            parameter.value.addScaled(parameter.gradient, by: -learningRate)
+            return
+        }
+        var v = velocity[slot] ?? Tensor.zeros(parameter.value.shape)
+        let (eta, mu) = (learningRate, momentum)
+        v.scalars.withUnsafeMutableBufferPointer { vp in
+            parameter.gradient.scalars.withUnsafeBufferPointer { gp in
+                parameter.value.scalars.withUnsafeMutableBufferPointer { wp in
+                    for i in wp.indices {
+                        let g = gp[i] + decay * wp[i]
+                        vp[i] = mu * vp[i] + g
+                        wp[i] -= eta * (nesterov ? g + mu * vp[i] : vp[i])
+                    }
+                }
+            }
+        }
+        velocity[slot] = v
+    }
+}
+
+/// Adam (Kingma & Ba 2015) with bias correction and optional decoupled weight decay
+/// (AdamW, Loshchilov & Hutter 2019) or L2 decay:
+/// ```
+/// m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  w ← w − η m̂ / (√v̂ + ε)
+/// ```
+public struct Adam: Optimizer {
+    public var learningRate: Float
+    public var beta1: Float
+    public var beta2: Float
+    public var epsilon: Float
+    public var weightDecay: Float
+    public var decoupledWeightDecay: Bool
+    private var moments: [Int: (m: Tensor, v: Tensor)] = [:]
+    private var step = 1
+
+    public init(learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
+                weightDecay: Float = 0, decoupledWeightDecay: Bool = false) {
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        self.decoupledWeightDecay = decoupledWeightDecay
+    }
+
+    public mutating func update(_ parameter: inout Parameter, slot: Int) {
+        var (m, v) = moments[slot] ?? (Tensor.zeros(parameter.value.shape), Tensor.zeros(parameter.value.shape))
+        let c1 = 1 - Float.pow(beta1, Float(step)), c2 = 1 - Float.pow(beta2, Float(step))
+        let decay = parameter.decays ? weightDecay : 0
+        let (b1, b2, eps, eta, decoupled) = (beta1, beta2, epsilon, learningRate, decoupledWeightDecay)
+        m.scalars.withUnsafeMutableBufferPointer { mp in
+            v.scalars.withUnsafeMutableBufferPointer { vp in
+                parameter.gradient.scalars.withUnsafeBufferPointer { gp in
+                    parameter.value.scalars.withUnsafeMutableBufferPointer { wp in
+                        for i in wp.indices {
+                            let g = decoupled ? gp[i] : gp[i] + decay * wp[i]
+                            mp[i] = b1 * mp[i] + (1 - b1) * g
+                            vp[i] = b2 * vp[i] + (1 - b2) * g * g
+                            if decoupled { wp[i] -= eta * decay * wp[i] }
+                            wp[i] -= eta * (mp[i] / c1) / ((vp[i] / c2).squareRoot() + eps)
+                        }
+                    }
+                }
+            }
+        }
+        moments[slot] = (m, v)
+    }
+
+    public mutating func finishStep() { step += 1 }
+}
+
+/// RMSprop (Hinton 2012; PyTorch semantics): `s ← ρ s + (1−ρ) g²;  w ← w − η g / (√s + ε)`.
+public struct RMSprop: Optimizer {
+    public var learningRate: Float
+    public var rho: Float
+    public var epsilon: Float
+    public var weightDecay: Float
+    private var squares: [Int: Tensor] = [:]
+
+    public init(learningRate: Float = 1e-2, rho: Float = 0.99, epsilon: Float = 1e-8, weightDecay: Float = 0) {
+        self.learningRate = learningRate
+        self.rho = rho
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+    }
+
+    public mutating func update(_ parameter: inout Parameter, slot: Int) {
+        var s = squares[slot] ?? Tensor.zeros(parameter.value.shape)
+        let decay = parameter.decays ? weightDecay : 0
+        let (r, eps, eta) = (rho, epsilon, learningRate)
+        s.scalars.withUnsafeMutableBufferPointer { sp in
+            parameter.gradient.scalars.withUnsafeBufferPointer { gp in
+                parameter.value.scalars.withUnsafeMutableBufferPointer { wp in
+                    for i in wp.indices {
+                        let g = gp[i] + decay * wp[i]
+                        sp[i] = r * sp[i] + (1 - r) * g * g
+                        wp[i] -= eta * g / (sp[i].squareRoot() + eps)
+                    }
+                }
+            }
+        }
+        squares[slot] = s
+    }
+}
