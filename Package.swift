@@ -6,11 +6,11 @@ import PackageDescription
 // One target per domain; `Neuromorph` is an umbrella that only re-exports them,
 // and `neuromorph` is a thin command-line shell over the umbrella.
 
-let swiftSettings: [SwiftSetting] = []
+let swiftSettings: [SwiftSetting] = []   // release builds use -O with whole-module optimization
 let linuxMath: [LinkerSetting] = [.linkedLibrary("m", .when(platforms: [.linux]))]
 
 /// (name, dependencies) of every library target, in dependency order.
-let allLibraries: [(name: String, dependencies: [Target.Dependency])] = [
+let libraries: [(name: String, dependencies: [Target.Dependency])] = [
     ("NeuromorphCore", ["COpenBLAS", .product(name: "Numerics", package: "swift-numerics")]),
     ("NeuromorphData", ["NeuromorphCore", "CZlib"]),
     ("NeuromorphNN", ["NeuromorphCore"]),
@@ -22,7 +22,7 @@ let allLibraries: [(name: String, dependencies: [Target.Dependency])] = [
 ]
 
 /// Test targets and the libraries they exercise.
-let allTests: [(name: String, dependencies: [Target.Dependency])] = [
+let tests: [(name: String, dependencies: [Target.Dependency])] = [
     ("NeuromorphCoreTests", ["NeuromorphCore"]),
     ("NeuromorphDataTests", ["NeuromorphData"]),
     ("NeuromorphNNTests", ["NeuromorphNN"]),
@@ -32,25 +32,16 @@ let allTests: [(name: String, dependencies: [Target.Dependency])] = [
     ("NeuromorphChipModelsTests", ["NeuromorphChipModels"]),
 ]
 
-// LEAD-DEV-ONLY (do not commit): build only the lead's targets while helpers edit theirs.
-import Foundation
-let leadOnly = ProcessInfo.processInfo.environment["NM_LEAD"] != nil
-let helperTargets: Set<String> = ["NeuromorphCost", "NeuromorphMapping", "NeuromorphChipModels", "NeuromorphData",
-                                  "NeuromorphCostTests", "NeuromorphMappingTests", "NeuromorphChipModelsTests", "NeuromorphDataTests",
-                                  "NeuromorphSpec", "NeuromorphSpecTests", "Neuromorph", "NeuromorphCLI"]
-let libraries = leadOnly ? allLibraries.filter { !helperTargets.contains($0.name) } : allLibraries
-let tests = leadOnly ? allTests.filter { !helperTargets.contains($0.name) } : allTests
-
 let package = Package(
     name: "Neuromorph",
-    products: leadOnly ? [] : [
+    products: [
         .library(name: "Neuromorph", targets: ["Neuromorph"]),
         .executable(name: "neuromorph", targets: ["NeuromorphCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
-        .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
@@ -59,13 +50,13 @@ let package = Package(
     + libraries.map {
         .target(name: $0.name, dependencies: $0.dependencies, swiftSettings: swiftSettings, linkerSettings: linuxMath)
     }
-    + (leadOnly ? [] : [
+    + [
         .target(name: "Neuromorph", dependencies: libraries.map { .target(name: $0.name) }),
         .executableTarget(
             name: "NeuromorphCLI",
             dependencies: ["Neuromorph", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings),
-    ])
+    ]
     + tests.map {
         .testTarget(name: $0.name, dependencies: $0.dependencies, swiftSettings: swiftSettings)
     },

@@ -46,3 +46,11 @@ private struct UnsafeSendableBox<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
 }
+
+extension ComputeThreads {
+    /// OpenBLAS's build description (version, target core, threading), for results files.
+    public static var blasConfiguration: String {
+        guard let text = openblas_get_config() else { return "unknown" }
+        return String(cString: text)
+    }
+}

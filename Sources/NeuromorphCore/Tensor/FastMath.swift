@@ -10,7 +10,10 @@ public enum FastMath {
     @inlinable @inline(__always)
     public static func exp(_ x: Float) -> Float {
         let clamped = Swift.min(Swift.max(x, -87.3), 88.7)
-        let n = (clamped * 1.442_695_04).rounded(.toNearestOrEven)
+        // Round to nearest by the 1.5·2²³ magic constant: its low mantissa bits then hold n,
+        // which keeps the loop free of float→int conversions (which would not vectorize).
+        let shifted = Relaxed.multiplyAdd(clamped, 1.442_695_04, 12_582_912)
+        let n = shifted - 12_582_912
         let r = Relaxed.multiplyAdd(n, -0.693_359_375, clamped)
         let r2 = Relaxed.multiplyAdd(n, 2.121_944_4e-4, r)
         var p: Float = 1.987_569_1e-4
@@ -20,7 +23,7 @@ public enum FastMath {
         p = Relaxed.multiplyAdd(p, r2, 0.166_666_65)
         p = Relaxed.multiplyAdd(p, r2, 0.5)
         p = Relaxed.multiplyAdd(p, r2 * r2, r2 + 1)
-        let bits = UInt32(bitPattern: Int32(n) &+ 127) << 23
+        let bits = (shifted.bitPattern &- 0x4B40_0000 &+ 127) << 23
         return p * Float(bitPattern: bits)
     }
 

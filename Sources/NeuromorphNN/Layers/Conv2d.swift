@@ -80,11 +80,16 @@ public struct Conv2d: Layer {
     }
 
     public mutating func backward(_ outputGradient: Tensor) -> Tensor {
+        backward(outputGradient, needsInputGradient: true)
+    }
+
+    public mutating func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor {
         guard let g = cachedGeometry else { preconditionFailure("Conv2d.backward: call forward(mode: .training) first") }
         let batch = cachedBatch, pixels = g.outputPixels
         let gradient = Conv2d.toPixelMajor(outputGradient, batch: batch, pixels: pixels, channels: outChannels)
         Tensor.gemm(gradient, .transposed, cachedPatches, .none, into: &weight.gradient)   // [outC, K]
         if bias != nil { bias!.gradient = gradient.sumRows() }
+        guard needsInputGradient else { return Tensor.zeros([0]) }
         var patchGradient = Tensor.zeros([0])
         Tensor.gemm(gradient, .none, weight.value, .none, into: &patchGradient)          // [N·P, K]
         let imageSize = g.channels * g.height * g.width

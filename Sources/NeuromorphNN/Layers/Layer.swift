@@ -40,12 +40,19 @@ public protocol Layer: Sendable {
     var summary: String { get }
     mutating func forward(_ input: Tensor, mode: ExecutionMode) -> Tensor
     mutating func backward(_ outputGradient: Tensor) -> Tensor
+    /// The backward pass when the caller may not need dLoss/dInput (the first layer of a
+    /// network): layers with parameters then skip that product and return an empty tensor.
+    mutating func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor
     mutating func update<O: Optimizer>(with optimizer: inout O, slot: inout Int)
     /// Visits every parameter in a fixed order (optimizers, checkpoints, export).
     mutating func forEachParameter(_ body: (inout Parameter) throws -> Void) rethrows
 }
 
 extension Layer {
+    public mutating func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor {
+        backward(outputGradient)
+    }
+
     public mutating func update<O: Optimizer>(with optimizer: inout O, slot: inout Int) {
         forEachParameter { parameter in
             optimizer.update(&parameter, slot: slot)

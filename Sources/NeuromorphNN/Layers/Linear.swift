@@ -48,11 +48,16 @@ public struct Linear: Layer {
     }
 
     public mutating func backward(_ outputGradient: Tensor) -> Tensor {
+        backward(outputGradient, needsInputGradient: true)
+    }
+
+    public mutating func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor {
         precondition(cachedInput.rows == outputGradient.rows, "Linear.backward: call forward(mode: .training) first")
         // dW = dYᵀ X, db = Σ_rows dY, dX = dY W.
         Tensor.gemm(outputGradient, .transposed, cachedInput, .none, into: &weight.gradient)
         weight.gradient.reshape([outputFeatures, inputFeatures])
         if bias != nil { bias!.gradient = outputGradient.sumRows() }
+        guard needsInputGradient else { return Tensor.zeros([0]) }
         var inputGradient = Tensor.zeros([0])
         Tensor.gemm(outputGradient, .none, weight.value, .none, into: &inputGradient)
         return inputGradient

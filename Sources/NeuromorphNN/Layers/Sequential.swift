@@ -15,8 +15,24 @@ public struct Sequential: Layer {
     }
 
     public mutating func backward(_ outputGradient: Tensor) -> Tensor {
+        backward(outputGradient, needsInputGradient: true)
+    }
+
+    /// Runs the layers backward; the first layer computes dLoss/dInput only if asked, and
+    /// layers before the first one with parameters are skipped when it is not needed.
+    public mutating func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor {
         var g = outputGradient
-        for i in layers.indices.reversed() { g = layers[i].backward(g) }
+        var firstTrainable = 0
+        if !needsInputGradient {
+            firstTrainable = layers.indices.first { i in
+                var has = false
+                layers[i].forEachParameter { _ in has = true }
+                return has
+            } ?? layers.count
+        }
+        for i in layers.indices.reversed() where i >= firstTrainable {
+            g = layers[i].backward(g, needsInputGradient: needsInputGradient || i > firstTrainable)
+        }
         return g
     }
 

@@ -64,7 +64,7 @@ public enum Trainer {
                                                     inputs: Tensor, labels: [Int]) -> (loss: Float, correct: Int) {
         let output = model.forward(inputs, mode: .training)
         let (value, gradient) = loss.evaluate(output, .classes(labels))
-        _ = model.backward(gradient)
+        _ = model.backward(gradient, needsInputGradient: false)
         var slot = 0
         model.update(with: &optimizer, slot: &slot)
         optimizer.finishStep()

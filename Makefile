@@ -1,0 +1,35 @@
+# Neuromorph: two commands on a fresh Debian machine with the Swift toolchain.
+#   make demo   trains the default models on Fashion-MNIST and prints accuracy and time
+#   make test   runs the test suite
+# Both install the Debian packages the project needs first (OpenBLAS, zlib, Fashion-MNIST).
+
+SWIFT ?= swift
+CONFIG ?= release
+APT_PACKAGES = libopenblas-dev zlib1g-dev pkg-config dataset-fashion-mnist
+BIN = .build/$(CONFIG)/neuromorph
+
+.PHONY: demo test build bench deps clean
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build -c $(CONFIG) --product neuromorph
+
+demo: build
+	$(BIN) demo
+
+bench: build
+	$(BIN) bench
+
+test: deps
+	$(SWIFT) build -c $(CONFIG) --build-tests
+	$(SWIFT) test -c $(CONFIG) --skip-build
+
+clean:
+	rm -rf .build

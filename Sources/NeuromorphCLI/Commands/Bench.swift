@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import Neuromorph
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Time Neuromorph's kernels and training steps (medians of repeats) and print a table.")
+
+    @Option(help: "Compute threads (default: all cores).")
+    var threads: Int?
+
+    @Option(help: "Repeats per workload (the median is reported).")
+    var repeats = 7
+
+    func validate() throws {
+        if repeats < 1 { throw ValidationError("--repeats must be at least 1") }
+    }
+
+    func run() throws {
+        ComputeThreads.set(threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        print("neuromorph bench: threads \(ComputeThreads.count), OpenBLAS \(ComputeThreads.blasConfiguration)")
+        print("median of \(repeats) repeats; run on a quiet machine\n")
+        var rows: [(String, String, String)] = []
+        for row in BenchWorkloads.all(repeats: repeats) {
+            rows.append(row)
+            print(String(format: "%-52@ %14@  %@", row.0, row.1, row.2))
+        }
+    }
+}
+
+/// The workloads `neuromorph bench` times.
+enum BenchWorkloads {
+    static func all(repeats: Int) -> [(String, String, String)] {
+        var rows: [(String, String, String)] = []
+        var generator = SeededGenerator(seed: 0)
+
+        // sgemm 512×512: Tensor.gemm vs OpenBLAS called directly.
+        let n = 512
+        let a = Tensor.randomNormal([n, n], using: &generator), b = Tensor.randomNormal([n, n], using: &generator)
+        var c = Tensor.zeros([n, n])
+        let flops = 2 * Double(n * n * n)
+        let ours = Timing.measure(repeats: repeats, iterations: 20) { Tensor.gemm(a, .none, b, .none, into: &c) }
+        var raw = [Float](repeating: 0, count: n * n)
+        let direct = a.scalars.withUnsafeBufferPointer { pa in
+            b.scalars.withUnsafeBufferPointer { pb in
+                raw.withUnsafeMutableBufferPointer { pc in
+                    Timing.measure(repeats: repeats, iterations: 20) { RawBLAS.sgemm(pa.baseAddress!, pb.baseAddress!, pc.baseAddress!, n: n) }
+                }
+            }
+        }
+        rows.append(("sgemm 512×512 (Tensor.gemm)", String(format: "%.1f GFLOP/s", flops / ours.median / 1e9),
+                     String(format: "%.3f ms", ours.median * 1e3)))
+        rows.append(("sgemm 512×512 (OpenBLAS cblas_sgemm directly)", String(format: "%.1f GFLOP/s", flops / direct.median / 1e9),
+                     String(format: "ratio ours/direct %.2f", ours.median / direct.median)))
+
+        // W1: MLP 784-256-128-10, sigmoid, log-softmax, NLL, SGD lr 0.1, batch 64.
+        var model = Sequential([Linear(784, 256, generator: &generator), Activation(.sigmoid),
+                                Linear(256, 128, generator: &generator), Activation(.sigmoid),
+                                Linear(128, 10, generator: &generator), LogSoftmax()])
+        let x = Tensor.randomUniform([64, 784], using: &generator)
+        let labels = (0..<64).map { _ in generator.nextInt(below: 10) }
+        var sgd = SGD(learningRate: 0.1)
+        let step = Timing.measure(repeats: repeats, iterations: 200, warmup: 20) {
+            Trainer.step(&model, optimizer: &sgd, loss: NLLLoss(), inputs: x, labels: labels)
+        }
+        rows.append(("W1 digital train step (784-256-128-10, batch 64)", String(format: "%.3f ms/step", step.median * 1e3),
+                     String(format: "%.1f s/epoch of 60k", step.median * 60_000 / 64)))
+        let xb = Tensor.randomUniform([1000, 784], using: &generator)
+        let inference = Timing.measure(repeats: repeats, iterations: 10) { _ = model.forward(xb, mode: .inference) }
+        rows.append(("W1 digital forward, batch 1000", String(format: "%.3f ms/batch", inference.median * 1e3), ""))
+
+        // The demo CNN: one training step on a batch of 64 Fashion-MNIST-sized images.
+        var cnn = Sequential([Reshape([1, 28, 28]),
+                              Conv2d(1, 16, kernelSize: 3, padding: 1, generator: &generator), Activation(.relu), Pool2d(.max, window: 2),
+                              Conv2d(16, 32, kernelSize: 3, padding: 1, generator: &generator), Activation(.relu), Pool2d(.max, window: 2),
+                              Flatten(), Linear(32 * 7 * 7, 128, generator: &generator), Activation(.relu),
+                              Linear(128, 10, generator: &generator)])
+        var momentum = SGD(learningRate: 0.05, momentum: 0.9)
+        let cnnStep = Timing.measure(repeats: repeats, iterations: 10) {
+            Trainer.step(&cnn, optimizer: &momentum, loss: SoftmaxCrossEntropy(), inputs: x, labels: labels)
+        }
+        rows.append(("demo CNN train step (2 conv+pool, FC 128, batch 64)", String(format: "%.2f ms/step", cnnStep.median * 1e3),
+                     String(format: "%.1f s/epoch of 60k", cnnStep.median * 60_000 / 64)))
+        return rows
+    }
+}

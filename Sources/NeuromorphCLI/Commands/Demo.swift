@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import Neuromorph
+
+struct Demo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train the default models (an MLP and a small CNN) on Fashion-MNIST and report accuracy and time.")
+
+    @Option(help: "Fashion-MNIST folder.")
+    var data = "/usr/share/datasets/fashion-mnist"
+
+    @Option(help: "Override the number of epochs of every demo model.")
+    var epochs: Int?
+
+    @OptionGroup var options: RunOptions
+
+    func run() throws {
+        options.applyThreads()
+        var specs = [ExperimentPresets.fashionMLP, ExperimentPresets.fashionCNN]
+        let haveFashion = ["train-images-idx3-ubyte", "train-images-idx3-ubyte.gz"].contains {
+            FileManager.default.fileExists(atPath: URL(fileURLWithPath: data).appendingPathComponent($0).path)
+        }
+        if haveFashion {
+            for i in specs.indices { specs[i].data.path = data }
+        } else {
+            print("""
+                Fashion-MNIST was not found in \(data) (install it with `apt-get install dataset-fashion-mnist`;
+                `make demo` does). Falling back to the 8×8 digits shipped with Neuromorph.
+                """)
+            specs = specs.map(ExperimentPresets.onShippedDigits)
+        }
+        if let epochs { for i in specs.indices { specs[i].training.epochs = epochs } }
+        if let seed = options.seed { for i in specs.indices { specs[i].training.seed = seed } }
+        let root = options.outputFolder(for: "demo")
+        print("neuromorph demo → \(root.path)  (threads \(ComputeThreads.count), OpenBLAS \(ComputeThreads.blasConfiguration))")
+        var rows: [(String, String, Int, Float, Double, Double)] = []
+        try reportingErrors {
+            for spec in specs {
+                print("\n== \(spec.name) ==")
+                let results = try ExperimentRunner.run(spec, output: root.appendingPathComponent(spec.name))
+                let trainSeconds = results.epochs.reduce(0) { $0 + $1.trainSeconds }
+                rows.append((spec.name, results.model, results.parameters, results.finalTest.accuracy, trainSeconds,
+                             results.totalSeconds))
+            }
+        }
+        print("\nmodel          parameters  epochs  test accuracy  train time  wall time")
+        for (row, spec) in zip(rows, specs) {
+            print(String(format: "%-14@ %10d  %6d  %11.2f %%  %8.1f s  %7.1f s", row.0, row.2, spec.training.epochs,
+                         row.3 * 100, row.4, row.5))
+        }
+        print("results, metrics.csv and checkpoints in \(root.path)")
+    }
+}

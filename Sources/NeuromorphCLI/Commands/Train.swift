@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import Neuromorph
+
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Train the model an experiment spec (YAML or JSON) describes.")
+
+    @Argument(help: "The experiment spec file.")
+    var spec: String
+
+    @Option(help: "Initialize the parameters from .npy files named <layer>.<parameter>.npy in this folder.")
+    var initialWeights: String?
+
+    @OptionGroup var options: RunOptions
+
+    func run() throws {
+        options.applyThreads()
+        try reportingErrors {
+            var experiment = try SpecLoader.load(URL(fileURLWithPath: spec))
+            if let seed = options.seed { experiment.training.seed = seed }
+            let output = options.outputFolder(for: experiment.name)
+            print("neuromorph train \(spec) → \(output.path)  (threads \(ComputeThreads.count))")
+            let results = try ExperimentRunner.run(experiment, output: output, initialWeights: initialWeights.map(URL.init(fileURLWithPath:)))
+            print(String(format: "final test accuracy %.2f %%, loss %.4f, %.1f s", results.finalTest.accuracy * 100,
+                         results.finalTest.loss, results.totalSeconds))
+        }
+    }
+}
+
+struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "eval", abstract: "Evaluate a trained checkpoint on the spec's test set.")
+
+    @Argument(help: "The experiment spec file.")
+    var spec: String
+
+    @Option(help: "The checkpoint folder written by `neuromorph train` (…/checkpoint).")
+    var checkpoint: String
+
+    @OptionGroup var options: RunOptions
+
+    func run() throws {
+        options.applyThreads()
+        try reportingErrors {
+            let experiment = try SpecLoader.load(URL(fileURLWithPath: spec))
+            let (evaluation, data) = try ExperimentRunner.evaluate(experiment, checkpoint: URL(fileURLWithPath: checkpoint))
+            print(String(format: "%@ on %@: test accuracy %.2f %%, loss %.4f (%d samples)", experiment.name, data.source,
+                         evaluation.accuracy * 100, evaluation.loss, data.test.count))
+        }
+    }
+}

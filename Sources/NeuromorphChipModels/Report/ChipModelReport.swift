@@ -1,0 +1,82 @@
+import Foundation
+
+/// Paper-versus-model tables for every chip calculator.
+public enum ChipModelReport {
+    /// The comparisons for one model, computed from its paper presets.
+    public static func comparisons(for model: ChipModelName) throws -> [PaperComparison] {
+        switch model {
+        case .moneta: try MonetaChip.paperComparisons()
+        case .alwaysOnSNN: try AlwaysOnSNN.paperComparisons()
+        case .ubrain: try MuBrain.paperComparisons()
+        case .optoelectronic: try Optoelectronic.paperComparisons()
+        }
+    }
+
+    /// An aligned text table: quantity, unit, paper value, Neuromorph value, relative
+    /// error, source, note. If a calculator rejects its own preset (a bug) the table
+    /// is replaced by the error message rather than crashing.
+    public static func table(for model: ChipModelName) -> String {
+        let rows: [PaperComparison]
+        do {
+            rows = try comparisons(for: model)
+        } catch {
+            return "\(model.paperTitle)\nerror: \(error)\n"
+        }
+        return render(title: model.paperTitle, rows: rows)
+    }
+
+    /// The same comparison as a Markdown table (for docs), or the error message.
+    public static func markdown(for model: ChipModelName) -> String {
+        let rows: [PaperComparison]
+        do {
+            rows = try comparisons(for: model)
+        } catch {
+            return "error: \(error)\n"
+        }
+        var out = "| quantity | unit | paper | Neuromorph | rel. error | source | note |\n"
+        out += "|---|---|--:|--:|--:|---|---|\n"
+        for row in rows {
+            let fields = [row.quantity, row.unit, format(row.paper), format(row.model),
+                          formatPercent(row.relativeError), row.source, row.note]
+            out += "| " + fields.map { $0.replacingOccurrences(of: "|", with: "\\|") }
+                .joined(separator: " | ") + " |\n"
+        }
+        return out
+    }
+
+    /// Renders rows as an aligned, plain-text table.
+    public static func render(title: String, rows: [PaperComparison]) -> String {
+        let header = ["quantity", "unit", "paper", "Neuromorph", "rel. error", "source", "note"]
+        let cells = rows.map { row in
+            [row.quantity, row.unit, format(row.paper), format(row.model),
+             formatPercent(row.relativeError), row.source, row.note]
+        }
+        let all = [header] + cells
+        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        let numeric: Set<Int> = [2, 3, 4]
+        func line(_ fields: [String]) -> String {
+            let padded = fields.enumerated().map { column, text in
+                let pad = String(repeating: " ", count: widths[column] - text.count)
+                return numeric.contains(column) ? pad + text : text + pad
+            }
+            return padded.joined(separator: "  ").replacingOccurrences(
+                of: "\\s+$", with: "", options: .regularExpression)
+        }
+        let rule = String(repeating: "-", count: widths.reduce(0, +) + 2 * (widths.count - 1))
+        var out = title + "\n" + line(header) + "\n" + rule + "\n"
+        for row in cells { out += line(row) + "\n" }
+        return out
+    }
+
+    /// Seven significant digits, scientific notation outside [1e-3, 1e7).
+    static func format(_ value: Double) -> String {
+        let magnitude = abs(value)
+        if value == 0 { return "0" }
+        if magnitude >= 1e-3 && magnitude < 1e7 { return String(format: "%.7g", value) }
+        return String(format: "%.4e", value)
+    }
+
+    static func formatPercent(_ value: Double) -> String {
+        value < 5e-7 ? "0 %" : String(format: "%.3g %%", value * 100)
+    }
+}

@@ -1,0 +1,53 @@
+import NeuromorphNN
+
+/// The experiments `neuromorph demo` runs, as spec values (`examples/*.yaml` hold the same
+/// specs as files; a test keeps the two equal).
+public enum ExperimentPresets {
+    /// MLP 784-256-128-10 on Fashion-MNIST (ReLU, SGD with Nesterov momentum, cosine schedule).
+    public static var fashionMLP: ExperimentSpec { ExperimentSpec(
+        name: "fashion-mlp",
+        data: DataSpec(dataset: .fashionMNIST),
+        model: ModelSpec(layers: [.linear(256), .activation(.relu), .linear(128), .activation(.relu), .linear(10)]),
+        training: TrainingSpec(loss: .crossEntropy,
+                               optimizer: OptimizerSpec(kind: .sgd, learningRate: 0.05, momentum: 0.9, nesterov: true),
+                               schedule: ScheduleSpec(kind: .cosine), epochs: 15, batchSize: 64, seed: 0)) }
+
+    /// A small CNN on Fashion-MNIST: two conv + max-pool blocks and one hidden FC layer.
+    public static var fashionCNN: ExperimentSpec { ExperimentSpec(
+        name: "fashion-cnn",
+        data: DataSpec(dataset: .fashionMNIST),
+        model: ModelSpec(inputShape: [1, 28, 28], layers: [
+            .conv2d(16, kernel: 3, padding: 1), .activation(.relu), .pool(.max, window: 2),
+            .conv2d(32, kernel: 3, padding: 1), .activation(.relu), .pool(.max, window: 2),
+            LayerSpec(type: .flatten), .linear(128), .activation(.relu), .linear(10),
+        ]),
+        training: TrainingSpec(loss: .crossEntropy,
+                               optimizer: OptimizerSpec(kind: .sgd, learningRate: 0.05, momentum: 0.9, nesterov: true),
+                               schedule: ScheduleSpec(kind: .cosine), epochs: 8, batchSize: 64, seed: 0)) }
+
+    /// The W1/W2 workload of `shared/peers/aihwkit_*.py`: MLP 784-256-128-10, sigmoid
+    /// hidden, log-softmax output, NLL, plain SGD lr 0.1, batch 64.
+    public static var aihwkitW2: ExperimentSpec { ExperimentSpec(
+        name: "fashion-mlp-w2",
+        data: DataSpec(dataset: .fashionMNIST),
+        model: ModelSpec(layers: [.linear(256), .activation(.sigmoid), .linear(128), .activation(.sigmoid), .linear(10),
+                                  LayerSpec(type: .logSoftmax)]),
+        training: TrainingSpec(loss: .nll, optimizer: OptimizerSpec(kind: .sgd, learningRate: 0.1), epochs: 10, batchSize: 64)) }
+
+    /// Every preset by name.
+    public static var all: [String: ExperimentSpec] { [
+        fashionMLP.name: fashionMLP, fashionCNN.name: fashionCNN, aihwkitW2.name: aihwkitW2,
+    ] }
+
+    /// The same experiment on the shipped 8×8 digits (the demo's fallback when Fashion-MNIST
+    /// is not installed): the data set changes, convolutions see 1×8×8 images, and the
+    /// epochs grow since the set is 40× smaller.
+    public static func onShippedDigits(_ spec: ExperimentSpec) -> ExperimentSpec {
+        var copy = spec
+        copy.name = spec.name.replacingOccurrences(of: "fashion", with: "digits")
+        copy.data = DataSpec(dataset: .digits)
+        if copy.model.inputShape != nil { copy.model.inputShape = [1, 8, 8] }
+        copy.training.epochs = spec.training.epochs * 4
+        return copy
+    }
+}

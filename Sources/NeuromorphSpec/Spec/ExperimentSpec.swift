@@ -1,0 +1,386 @@
+import NeuromorphCore
+import NeuromorphNN
+
+/// One experiment: data, model, training and hardware, as written in a YAML or JSON file.
+///
+/// ```yaml
+/// name: fashion-mlp
+/// data: {dataset: fashion-mnist}
+/// model:
+///   input_shape: [784]
+///   layers:
+///     - {type: linear, out: 256}
+///     - {type: activation, function: sigmoid}
+///     - {type: linear, out: 10}
+///     - {type: log_softmax}
+/// training:
+///   loss: nll
+///   optimizer: {kind: sgd, learning_rate: 0.1}
+///   epochs: 10
+///   batch_size: 64
+///   seed: 0
+/// ```
+/// Unknown keys and bad values are rejected with the key path and the allowed values.
+public struct ExperimentSpec: Codable, Sendable, Equatable {
+    public var name: String
+    public var data: DataSpec
+    public var model: ModelSpec
+    public var training: TrainingSpec
+    public var hardware: HardwareSpec
+
+    public init(name: String, data: DataSpec, model: ModelSpec, training: TrainingSpec,
+                hardware: HardwareSpec = HardwareSpec()) {
+        self.name = name
+        self.data = data
+        self.model = model
+        self.training = training
+        self.hardware = hardware
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, data, model, training, hardware }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decodeIfPresent(String.self, forKey: .name) ?? "experiment"
+        data = try c.decode(DataSpec.self, forKey: .data)
+        model = try c.decode(ModelSpec.self, forKey: .model)
+        training = try c.decode(TrainingSpec.self, forKey: .training)
+        hardware = try c.decodeIfPresent(HardwareSpec.self, forKey: .hardware) ?? HardwareSpec()
+    }
+}
+
+// MARK: - Data
+
+/// Which data set to train and test on.
+public struct DataSpec: Codable, Sendable, Equatable {
+    public enum Dataset: String, Codable, Sendable, CaseIterable {
+        /// Fashion-MNIST IDX files (default folder `/usr/share/datasets/fashion-mnist`).
+        case fashionMNIST = "fashion-mnist"
+        /// MNIST or any folder with the four standard IDX names (`path` required).
+        case idx
+        /// The 8×8 UCI digits shipped with Neuromorph (pixel values 0-16).
+        case digits
+        /// Three Gaussian blobs in 2-D, generated from the seed (for smoke tests).
+        case blobs
+    }
+
+    public var dataset: Dataset
+    /// Folder of the IDX files; defaults per data set.
+    public var path: String?
+    /// Fraction of the training set held out for validation (early stopping monitors it).
+    public var validationFraction: Double
+    /// Use only the first `trainLimit` training and `testLimit` test samples (quick runs).
+    public var trainLimit: Int?
+    public var testLimit: Int?
+
+    public init(dataset: Dataset, path: String? = nil, validationFraction: Double = 0,
+                trainLimit: Int? = nil, testLimit: Int? = nil) {
+        self.dataset = dataset
+        self.path = path
+        self.validationFraction = validationFraction
+        self.trainLimit = trainLimit
+        self.testLimit = testLimit
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case dataset, path
+        case validationFraction = "validation_fraction"
+        case trainLimit = "train_limit", testLimit = "test_limit"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        dataset = try c.decodeChoice(Dataset.self, forKey: .dataset)
+        path = try c.decodeIfPresent(String.self, forKey: .path)
+        validationFraction = try c.decodeCheckedIfPresent(Double.self, forKey: .validationFraction,
+                                                           "a fraction in [0, 1)") { $0 >= 0 && $0 < 1 } ?? 0
+        trainLimit = try c.decodeCheckedIfPresent(Int.self, forKey: .trainLimit, "a positive count") { $0 > 0 }
+        testLimit = try c.decodeCheckedIfPresent(Int.self, forKey: .testLimit, "a positive count") { $0 > 0 }
+        if dataset == .idx && path == nil {
+            throw SpecError(path: SpecError.render(decoder.codingPath + [CodingKeys.path]),
+                            "missing; dataset 'idx' needs the folder holding the four IDX files")
+        }
+    }
+}
+
+// MARK: - Model
+
+/// The network: an input shape per sample and a list of layers; sizes that follow from the
+/// previous layer (`in` of a linear layer, input channels of a convolution) are inferred.
+public struct ModelSpec: Codable, Sendable, Equatable {
+    /// Shape of one sample, e.g. `[784]` or `[1, 28, 28]`; defaults to the data set's.
+    public var inputShape: [Int]?
+    public var layers: [LayerSpec]
+    /// Seed of the weight-initialization stream (defaults to the training seed).
+    public var seed: UInt64?
+
+    public init(inputShape: [Int]? = nil, layers: [LayerSpec], seed: UInt64? = nil) {
+        self.inputShape = inputShape
+        self.layers = layers
+        self.seed = seed
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case inputShape = "input_shape", layers, seed }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        inputShape = try c.decodeIfPresent([Int].self, forKey: .inputShape)
+        if let shape = inputShape, shape.isEmpty || shape.contains(where: { $0 <= 0 }) {
+            throw SpecError(path: SpecError.render(c.codingPath + [CodingKeys.inputShape]),
+                            "\(shape) is invalid; expected a list of positive sizes such as [784] or [1, 28, 28]")
+        }
+        layers = try c.decode([LayerSpec].self, forKey: .layers)
+        if layers.isEmpty {
+            throw SpecError(path: SpecError.render(c.codingPath + [CodingKeys.layers]), "empty; expected at least one layer")
+        }
+        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed)
+    }
+}
+
+/// One layer of a model spec, `{type: …, …}`.
+public struct LayerSpec: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case linear, conv2d, pool, flatten, dropout, activation
+        case logSoftmax = "log_softmax"
+    }
+
+    public var type: Kind
+    /// Output features (linear) or output channels (conv2d).
+    public var out: Int?
+    public var bias: Bool?
+    public var kernel: Int?
+    public var stride: Int?
+    public var padding: Int?
+    /// Pooling reduction (`max`, `average`).
+    public var kind: PoolingKind?
+    public var window: Int?
+    /// Dropout rate.
+    public var rate: Double?
+    /// Activation function.
+    public var function: ActivationKind?
+
+    public init(type: Kind, out: Int? = nil, bias: Bool? = nil, kernel: Int? = nil, stride: Int? = nil,
+                padding: Int? = nil, kind: PoolingKind? = nil, window: Int? = nil, rate: Double? = nil,
+                function: ActivationKind? = nil) {
+        self.type = type
+        self.out = out
+        self.bias = bias
+        self.kernel = kernel
+        self.stride = stride
+        self.padding = padding
+        self.kind = kind
+        self.window = window
+        self.rate = rate
+        self.function = function
+    }
+
+    public static func linear(_ out: Int) -> LayerSpec { LayerSpec(type: .linear, out: out) }
+    public static func activation(_ f: ActivationKind) -> LayerSpec { LayerSpec(type: .activation, function: f) }
+    public static func conv2d(_ out: Int, kernel: Int, padding: Int = 0) -> LayerSpec {
+        LayerSpec(type: .conv2d, out: out, kernel: kernel, padding: padding)
+    }
+    public static func pool(_ kind: PoolingKind, window: Int) -> LayerSpec { LayerSpec(type: .pool, kind: kind, window: window) }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case type, out, bias, kernel, stride, padding, kind, window, rate, function
+    }
+
+    /// The keys each layer type accepts besides `type`.
+    static let allowedKeys: [Kind: [CodingKeys]] = [
+        .linear: [.out, .bias], .conv2d: [.out, .bias, .kernel, .stride, .padding],
+        .pool: [.kind, .window, .stride], .flatten: [], .dropout: [.rate], .activation: [.function], .logSoftmax: [],
+    ]
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        type = try c.decodeChoice(Kind.self, forKey: .type)
+        let allowed = ["type"] + (LayerSpec.allowedKeys[type] ?? []).map(\.rawValue)
+        try decoder.rejectUnknownKeys(allowed: allowed)
+        func required<T>(_ value: T?, _ key: CodingKeys, _ form: String) throws -> T {
+            guard let value else {
+                throw SpecError(path: SpecError.render(c.codingPath + [key]), "missing; a \(type.rawValue) layer needs \(form)")
+            }
+            return value
+        }
+        let positive = "a positive integer"
+        out = try c.decodeCheckedIfPresent(Int.self, forKey: .out, positive) { $0 > 0 }
+        bias = try c.decodeIfPresent(Bool.self, forKey: .bias)
+        kernel = try c.decodeCheckedIfPresent(Int.self, forKey: .kernel, positive) { $0 > 0 }
+        stride = try c.decodeCheckedIfPresent(Int.self, forKey: .stride, positive) { $0 > 0 }
+        padding = try c.decodeCheckedIfPresent(Int.self, forKey: .padding, "an integer ≥ 0") { $0 >= 0 }
+        kind = try c.decodeChoiceIfPresent(PoolingKind.self, forKey: .kind)
+        window = try c.decodeCheckedIfPresent(Int.self, forKey: .window, positive) { $0 > 0 }
+        rate = try c.decodeCheckedIfPresent(Double.self, forKey: .rate, "a rate in [0, 1)") { $0 >= 0 && $0 < 1 }
+        function = try c.decodeChoiceIfPresent(ActivationKind.self, forKey: .function)
+        switch type {
+        case .linear: _ = try required(out, .out, "'out' (output features)")
+        case .conv2d:
+            _ = try required(out, .out, "'out' (output channels)")
+            _ = try required(kernel, .kernel, "'kernel' (kernel size)")
+        case .pool: _ = try required(window, .window, "'window' (pooling window)")
+        case .dropout: _ = try required(rate, .rate, "'rate'")
+        case .activation: _ = try required(function, .function,
+                                           "'function', one of: \(ActivationKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        case .flatten, .logSoftmax: break
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(type, forKey: .type)
+        try c.encodeIfPresent(out, forKey: .out)
+        try c.encodeIfPresent(bias, forKey: .bias)
+        try c.encodeIfPresent(kernel, forKey: .kernel)
+        try c.encodeIfPresent(stride, forKey: .stride)
+        try c.encodeIfPresent(padding, forKey: .padding)
+        try c.encodeIfPresent(kind, forKey: .kind)
+        try c.encodeIfPresent(window, forKey: .window)
+        try c.encodeIfPresent(rate, forKey: .rate)
+        try c.encodeIfPresent(function, forKey: .function)
+    }
+}
+
+// MARK: - Training
+
+/// Loss, optimizer, schedule, epochs, batch size and seed.
+public struct TrainingSpec: Codable, Sendable, Equatable {
+    public var loss: LossKind
+    public var optimizer: OptimizerSpec
+    public var schedule: ScheduleSpec
+    public var epochs: Int
+    public var batchSize: Int
+    public var seed: UInt64
+    public var earlyStoppingPatience: Int?
+
+    public init(loss: LossKind = .crossEntropy, optimizer: OptimizerSpec, schedule: ScheduleSpec = ScheduleSpec(),
+                epochs: Int, batchSize: Int, seed: UInt64 = 0, earlyStoppingPatience: Int? = nil) {
+        self.loss = loss
+        self.optimizer = optimizer
+        self.schedule = schedule
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.seed = seed
+        self.earlyStoppingPatience = earlyStoppingPatience
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case loss, optimizer, schedule, epochs, seed
+        case batchSize = "batch_size", earlyStoppingPatience = "early_stopping_patience"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        loss = try c.decodeChoiceIfPresent(LossKind.self, forKey: .loss) ?? .crossEntropy
+        optimizer = try c.decode(OptimizerSpec.self, forKey: .optimizer)
+        schedule = try c.decodeIfPresent(ScheduleSpec.self, forKey: .schedule) ?? ScheduleSpec()
+        epochs = try c.decodeChecked(Int.self, forKey: .epochs, "an integer ≥ 0") { $0 >= 0 }
+        batchSize = try c.decodeChecked(Int.self, forKey: .batchSize, "a positive integer") { $0 > 0 }
+        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? 0
+        earlyStoppingPatience = try c.decodeCheckedIfPresent(Int.self, forKey: .earlyStoppingPatience,
+                                                             "a positive number of epochs") { $0 > 0 }
+    }
+}
+
+/// The optimizer and its hyperparameters.
+public struct OptimizerSpec: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable, CaseIterable { case sgd, adam, rmsprop }
+    public var kind: Kind
+    public var learningRate: Double
+    public var momentum: Double
+    public var weightDecay: Double
+    public var nesterov: Bool
+
+    public init(kind: Kind, learningRate: Double, momentum: Double = 0, weightDecay: Double = 0, nesterov: Bool = false) {
+        self.kind = kind
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.weightDecay = weightDecay
+        self.nesterov = nesterov
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case kind, momentum, nesterov
+        case learningRate = "learning_rate", weightDecay = "weight_decay"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try c.decodeChoice(Kind.self, forKey: .kind)
+        learningRate = try c.decodeChecked(Double.self, forKey: .learningRate, "a positive rate") { $0 > 0 }
+        momentum = try c.decodeCheckedIfPresent(Double.self, forKey: .momentum, "a value in [0, 1)") { $0 >= 0 && $0 < 1 } ?? 0
+        weightDecay = try c.decodeCheckedIfPresent(Double.self, forKey: .weightDecay, "a value ≥ 0") { $0 >= 0 } ?? 0
+        nesterov = try c.decodeIfPresent(Bool.self, forKey: .nesterov) ?? false
+        if kind != .sgd && (c.contains(.momentum) || c.contains(.nesterov)) {
+            throw SpecError(path: SpecError.render(c.codingPath + [CodingKeys.momentum]),
+                            "momentum and nesterov apply to kind 'sgd' only, not '\(kind.rawValue)'")
+        }
+    }
+}
+
+/// The learning-rate schedule.
+public struct ScheduleSpec: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable, CaseIterable { case constant, step, cosine }
+    public var kind: Kind
+    /// Step schedule: epochs per decay and the decay factor.
+    public var stepSize: Int?
+    public var gamma: Double?
+    /// Cosine schedule: the final rate (default 0).
+    public var minimum: Double?
+
+    public init(kind: Kind = .constant, stepSize: Int? = nil, gamma: Double? = nil, minimum: Double? = nil) {
+        self.kind = kind
+        self.stepSize = stepSize
+        self.gamma = gamma
+        self.minimum = minimum
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case kind, gamma, minimum, stepSize = "step_size" }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try c.decodeChoice(Kind.self, forKey: .kind)
+        stepSize = try c.decodeCheckedIfPresent(Int.self, forKey: .stepSize, "a positive number of epochs") { $0 > 0 }
+        gamma = try c.decodeCheckedIfPresent(Double.self, forKey: .gamma, "a factor in (0, 1]") { $0 > 0 && $0 <= 1 }
+        minimum = try c.decodeCheckedIfPresent(Double.self, forKey: .minimum, "a rate ≥ 0") { $0 >= 0 }
+        if kind == .step && stepSize == nil {
+            throw SpecError(path: SpecError.render(c.codingPath + [CodingKeys.stepSize]), "missing; the step schedule needs 'step_size'")
+        }
+    }
+
+    /// The schedule for a run of `epochs` epochs.
+    public func schedule(epochs: Int) -> LearningRateSchedule {
+        switch kind {
+        case .constant: .constant
+        case .step: .step(stepSize: stepSize ?? 1, gamma: Float(gamma ?? 0.1))
+        case .cosine: .cosine(epochs: epochs, minimum: Float(minimum ?? 0))
+        }
+    }
+}
+
+// MARK: - Hardware
+
+/// The hardware a model runs on. This version simulates digital floating point only; the
+/// analog-tile, PCM-inference, spiking and cost sections are added by later capabilities,
+/// and until then any key here is rejected rather than silently ignored.
+public struct HardwareSpec: Codable, Sendable, Equatable {
+    public init() {}
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: AnyKey.self)
+        if let key = container.allKeys.first {
+            throw SpecError(path: SpecError.render(decoder.codingPath + [key]),
+                            "'\(key.stringValue)' is not supported by this version; the hardware section accepts no keys yet "
+                            + "(digital floating point is simulated)")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        _ = encoder.container(keyedBy: AnyKey.self)
+    }
+}

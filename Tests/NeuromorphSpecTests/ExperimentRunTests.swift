@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+@testable import NeuromorphCore
+@testable import NeuromorphNN
+@testable import NeuromorphSpec
+
+func temporaryFolder() -> URL {
+    FileManager.default.temporaryDirectory.appendingPathComponent("neuromorph-test-\(UUID().uuidString)")
+}
+
+@Suite(.serialized) struct ExperimentRunTests {
+    @Test func endToEndOnBlobsWritesTheResultsFolder() throws {
+        ComputeThreads.set(1)
+        let spec = try SpecLoader.parse(minimalYAML, format: .yaml)
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let results = try ExperimentRunner.run(spec, output: folder, log: { _ in })
+        #expect(results.epochs.count == 2)
+        #expect(results.finalTest.accuracy > 0.9)
+        for file in ["spec.yaml", "metrics.csv", "results.json", "checkpoint/manifest.json", "checkpoint/0.weight.npy"] {
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(file).path), "\(file)")
+        }
+        let csv = try String(contentsOf: folder.appendingPathComponent("metrics.csv"), encoding: .utf8)
+        #expect(csv.split(separator: "\n").count == 3)
+        #expect(try SpecLoader.load(folder.appendingPathComponent("spec.yaml")) == spec)
+        // The checkpoint reproduces the final test accuracy exactly.
+        let (evaluation, _) = try ExperimentRunner.evaluate(spec, checkpoint: folder.appendingPathComponent("checkpoint"))
+        #expect(evaluation == results.finalTest)
+    }
+
+    @Test func sameSeedSameWeightsDifferentSeedDifferent() throws {
+        ComputeThreads.set(1)
+        var spec = try SpecLoader.parse(minimalYAML, format: .yaml)
+        func weights(_ spec: ExperimentSpec) throws -> Data {
+            let folder = temporaryFolder()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            _ = try ExperimentRunner.run(spec, output: folder, log: { _ in })
+            return try Data(contentsOf: folder.appendingPathComponent("checkpoint/2.weight.npy"))
+        }
+        let first = try weights(spec)
+        #expect(try weights(spec) == first)
+        spec.training.seed = 1
+        #expect(try weights(spec) != first)
+    }
+
+    @Test func checkpointLoadRejectsWrongShapes() throws {
+        var g = SeededGenerator(seed: 1)
+        var model = Sequential([Linear(3, 2, generator: &g)])
+        let spec = try SpecLoader.parse(minimalYAML, format: .yaml)
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Checkpoint.save(&model, spec: spec, epoch: 1, to: folder)
+        try Checkpoint.save(&model, spec: spec, epoch: 2, to: folder)   // replaces the old one atomically
+        #expect(try Checkpoint.manifest(at: folder).epoch == 2)
+        var other = Sequential([Linear(4, 2, generator: &g)])
+        #expect(throws: SpecError.self) { try Checkpoint.load(into: &other, from: folder) }
+        var same = Sequential([Linear(3, 2, generator: &g)])
+        try Checkpoint.load(into: &same, from: folder)
+        #expect(same.namedParameters().map(\.parameter.value) == model.namedParameters().map(\.parameter.value))
+        #expect(throws: SpecError.self) { try Checkpoint.manifest(at: folder.appendingPathComponent("missing")) }
+    }
+}
