@@ -3,6 +3,7 @@
 @_exported import NeuromorphData
 @_exported import NeuromorphNN
 @_exported import NeuromorphSpec
+@_exported import NeuromorphAnalog
 @_exported import NeuromorphCost
 @_exported import NeuromorphMapping
 @_exported import NeuromorphChipModels

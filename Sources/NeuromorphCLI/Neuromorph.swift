@@ -8,7 +8,7 @@ struct NeuromorphCommand: ParsableCommand {
         commandName: "neuromorph",
         abstract: "Simulate, train and cost neural networks on AI hardware.",
         version: ExperimentRunner.version,
-        subcommands: [Train.self, Evaluate.self, Demo.self, Bench.self, Presets.self],
+        subcommands: [Train.self, Evaluate.self, Demo.self, Bench.self, Presets.self, Estimate.self, Map.self, Chip.self],
         defaultSubcommand: nil)
 }
 
@@ -37,6 +37,12 @@ struct RunOptions: ParsableArguments {
                                                 formatOptions: [.withYear, .withMonth, .withDay, .withTime])
         return URL(fileURLWithPath: "results").appendingPathComponent("\(name)-\(stamp)")
     }
+}
+
+/// Prints a line and flushes, so progress reaches logs and pipes as it happens.
+func say(_ line: String) {
+    print(line)
+    fflush(nil)
 }
 
 /// Turns a library error into a one-line message and a non-zero exit.

@@ -23,7 +23,7 @@ struct Demo: ParsableCommand {
         if haveFashion {
             for i in specs.indices { specs[i].data.path = data }
         } else {
-            print("""
+            say("""
                 Fashion-MNIST was not found in \(data) (install it with `apt-get install dataset-fashion-mnist`;
                 `make demo` does). Falling back to the 8×8 digits shipped with Neuromorph.
                 """)
@@ -32,22 +32,22 @@ struct Demo: ParsableCommand {
         if let epochs { for i in specs.indices { specs[i].training.epochs = epochs } }
         if let seed = options.seed { for i in specs.indices { specs[i].training.seed = seed } }
         let root = options.outputFolder(for: "demo")
-        print("neuromorph demo → \(root.path)  (threads \(ComputeThreads.count), OpenBLAS \(ComputeThreads.blasConfiguration))")
+        say("neuromorph demo → \(root.path)  (threads \(ComputeThreads.count), OpenBLAS \(ComputeThreads.blasConfiguration))")
         var rows: [(String, String, Int, Float, Double, Double)] = []
         try reportingErrors {
             for spec in specs {
-                print("\n== \(spec.name) ==")
-                let results = try ExperimentRunner.run(spec, output: root.appendingPathComponent(spec.name))
+                say("\n== \(spec.name) ==")
+                let results = try ExperimentRunner.run(spec, output: root.appendingPathComponent(spec.name), log: say)
                 let trainSeconds = results.epochs.reduce(0) { $0 + $1.trainSeconds }
                 rows.append((spec.name, results.model, results.parameters, results.finalTest.accuracy, trainSeconds,
                              results.totalSeconds))
             }
         }
-        print("\nmodel          parameters  epochs  test accuracy  train time  wall time")
+        say("\nmodel          parameters  epochs  test accuracy  train time  wall time")
         for (row, spec) in zip(rows, specs) {
-            print(String(format: "%-14@ %10d  %6d  %11.2f %%  %8.1f s  %7.1f s", row.0, row.2, spec.training.epochs,
+            say(String(format: "%-14@ %10d  %6d  %11.2f %%  %8.1f s  %7.1f s", row.0, row.2, spec.training.epochs,
                          row.3 * 100, row.4, row.5))
         }
-        print("results, metrics.csv and checkpoints in \(root.path)")
+        say("results, metrics.csv and checkpoints in \(root.path)")
     }
 }

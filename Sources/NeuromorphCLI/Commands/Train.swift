@@ -19,9 +19,9 @@ struct Train: ParsableCommand {
             var experiment = try SpecLoader.load(URL(fileURLWithPath: spec))
             if let seed = options.seed { experiment.training.seed = seed }
             let output = options.outputFolder(for: experiment.name)
-            print("neuromorph train \(spec) → \(output.path)  (threads \(ComputeThreads.count))")
-            let results = try ExperimentRunner.run(experiment, output: output, initialWeights: initialWeights.map(URL.init(fileURLWithPath:)))
-            print(String(format: "final test accuracy %.2f %%, loss %.4f, %.1f s", results.finalTest.accuracy * 100,
+            say("neuromorph train \(spec) → \(output.path)  (threads \(ComputeThreads.count))")
+            let results = try ExperimentRunner.run(experiment, output: output, initialWeights: initialWeights.map(URL.init(fileURLWithPath:)), log: say)
+            say(String(format: "final test accuracy %.2f %%, loss %.4f, %.1f s", results.finalTest.accuracy * 100,
                          results.finalTest.loss, results.totalSeconds))
         }
     }
@@ -43,7 +43,7 @@ struct Evaluate: ParsableCommand {
         try reportingErrors {
             let experiment = try SpecLoader.load(URL(fileURLWithPath: spec))
             let (evaluation, data) = try ExperimentRunner.evaluate(experiment, checkpoint: URL(fileURLWithPath: checkpoint))
-            print(String(format: "%@ on %@: test accuracy %.2f %%, loss %.4f (%d samples)", experiment.name, data.source,
+            say(String(format: "%@ on %@: test accuracy %.2f %%, loss %.4f (%d samples)", experiment.name, data.source,
                          evaluation.accuracy * 100, evaluation.loss, data.test.count))
         }
     }

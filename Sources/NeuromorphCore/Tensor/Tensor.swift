@@ -120,3 +120,38 @@ extension Tensor: CustomStringConvertible {
 }
 
 import Foundation
+
+// MARK: - Column blocks (tile splits)
+
+extension Tensor {
+    /// Columns `range` of a matrix view, as a new `[rows, range.count]` matrix.
+    public func columns(_ range: Range<Int>) -> Tensor {
+        let width = columns, height = rows
+        precondition(range.lowerBound >= 0 && range.upperBound <= width, "columns: \(range) outside 0..<\(width)")
+        if range == 0..<width { return reshaped([height, width]) }
+        var out = [Float](repeating: 0, count: height * range.count)
+        scalars.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                for r in 0..<height {
+                    (dst.baseAddress! + r * range.count).update(from: src.baseAddress! + r * width + range.lowerBound,
+                                                                 count: range.count)
+                }
+            }
+        }
+        return Tensor(shape: [height, range.count], scalars: out)
+    }
+
+    /// Adds `block` (`[rows, range.count]`) into columns `range` of this matrix view.
+    public mutating func addColumns(_ block: Tensor, at range: Range<Int>) {
+        let width = columns, height = rows
+        precondition(block.rows == height && block.columns == range.count && range.upperBound <= width,
+                     "addColumns: block \(block.shape) into columns \(range) of \(shape)")
+        scalars.withUnsafeMutableBufferPointer { dst in
+            block.scalars.withUnsafeBufferPointer { src in
+                for r in 0..<height {
+                    for c in 0..<range.count { dst[r * width + range.lowerBound + c] += src[r * range.count + c] }
+                }
+            }
+        }
+    }
+}

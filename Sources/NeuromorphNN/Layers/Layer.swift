@@ -46,6 +46,9 @@ public protocol Layer: Sendable {
     mutating func update<O: Optimizer>(with optimizer: inout O, slot: inout Int)
     /// Visits every parameter in a fixed order (optimizers, checkpoints, export).
     mutating func forEachParameter(_ body: (inout Parameter) throws -> Void) rethrows
+    /// Whether the layer has trainable parameters (lets a network skip the backward pass
+    /// of the layers in front of its first trainable one).
+    var hasParameters: Bool { get }
 }
 
 extension Layer {
@@ -61,6 +64,13 @@ extension Layer {
     }
 
     public mutating func forEachParameter(_ body: (inout Parameter) throws -> Void) rethrows {}
+
+    public var hasParameters: Bool {
+        var copy = self
+        var has = false
+        copy.forEachParameter { _ in has = true }
+        return has
+    }
 
     /// Inference-mode forward pass.
     public mutating func callAsFunction(_ input: Tensor) -> Tensor { forward(input, mode: .inference) }

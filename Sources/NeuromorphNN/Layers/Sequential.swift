@@ -24,11 +24,7 @@ public struct Sequential: Layer {
         var g = outputGradient
         var firstTrainable = 0
         if !needsInputGradient {
-            firstTrainable = layers.indices.first { i in
-                var has = false
-                layers[i].forEachParameter { _ in has = true }
-                return has
-            } ?? layers.count
+            firstTrainable = layers.indices.first { layers[$0].hasParameters } ?? layers.count
         }
         for i in layers.indices.reversed() where i >= firstTrainable {
             g = layers[i].backward(g, needsInputGradient: needsInputGradient || i > firstTrainable)

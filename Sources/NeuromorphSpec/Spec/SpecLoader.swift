@@ -31,6 +31,26 @@ public enum SpecLoader {
         }
     }
 
+    /// Decodes any `Decodable` configuration (cost-model specs, network lists) from a YAML or
+    /// JSON file, chosen by extension; errors name the file and the key path.
+    public static func decode<T: Decodable>(_ type: T.Type, from url: URL) throws -> T {
+        let text: String
+        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+            throw SpecError(file: url.path, path: "", "cannot read the file (\(error.localizedDescription))")
+        }
+        let isJSON = url.pathExtension.lowercased() == "json"
+        do {
+            return isJSON ? try JSONDecoder().decode(T.self, from: Data(text.utf8)) : try YAMLDecoder().decode(T.self, from: text)
+        } catch var error as SpecError {
+            error.file = url.path
+            throw error
+        } catch let error as DecodingError {
+            throw describe(error, file: url.path)
+        } catch let error as CustomStringConvertible {
+            throw SpecError(file: url.path, path: "", error.description)
+        }
+    }
+
     /// YAML text of a spec (the resolved spec a run writes beside its results).
     public static func yaml(_ spec: ExperimentSpec) throws -> String { try YAMLEncoder().encode(spec) }
 

@@ -1,0 +1,62 @@
+import NeuromorphCore
+
+/// A configuration of pulsed resistive devices (aihwkit's `PulsedDevice` family): value
+/// data with documented defaults that samples the device-to-device variation of one
+/// crossbar into a ``PulsedDeviceArray``.
+///
+/// Weights are in normalized units (aihwkit's convention: the device's weight range is
+/// about ±`wMax`, a step is `dwMin`), not in conductance.
+public protocol PulsedDeviceConfiguration: Sendable, Codable, Equatable {
+    associatedtype DeviceArray: PulsedDeviceArray
+
+    /// The nominal (mean) weight change of one pulse, used to convert a desired update into
+    /// a pulse count (aihwkit `dw_min`).
+    var nominalStep: Float { get }
+
+    /// Samples `rows × columns` devices (device-to-device variation drawn once, seeded),
+    /// all starting at weight 0 (or the model's reset state). Invalid parameter
+    /// combinations throw ``DeviceParameterError``.
+    func makeArray(rows: Int, columns: Int, generator: inout SeededGenerator) throws -> DeviceArray
+}
+
+/// The devices of one crossbar, stored as contiguous per-device buffers (row-major
+/// `[rows, columns]`, the tile's `[out, in]` weight layout).
+public protocol PulsedDeviceArray: Sendable, Codable {
+    var rows: Int { get }
+    var columns: Int { get }
+
+    /// The current weight of every device (row-major).
+    var weights: [Float] { get }
+
+    /// Applies `count` pulses in one direction to device `index` (`up`: increases the
+    /// weight), each with its cycle-to-cycle noise drawn from `generator`, and keeps the
+    /// weight within the device's bounds.
+    mutating func applyPulses(at index: Int, count: Int, up: Bool, generator: inout SeededGenerator)
+
+    /// The noise-free weight change one pulse would cause at the device's current state
+    /// (positive for `up`, negative otherwise): used by the expected-update mode.
+    func expectedStep(at index: Int, up: Bool) -> Float
+
+    /// Sets every device as close as possible to `targets` (row-major) without pulsing, for
+    /// initialization (aihwkit `set_weights`), clipping to each device's bounds.
+    mutating func setWeights(_ targets: [Float])
+
+    /// The sampled per-device parameters by name (`dw_min_up`, `w_max`, …), for export and
+    /// inspection (what aihwkit users ask for in its issue #671).
+    var sampledParameters: [String: [Float]] { get }
+}
+
+/// A bad device parameter: names the parameter, the value and the allowed range.
+public struct DeviceParameterError: Error, CustomStringConvertible, Sendable, Equatable {
+    public var device: String
+    public var parameter: String
+    public var message: String
+
+    public init(device: String, parameter: String, _ message: String) {
+        self.device = device
+        self.parameter = parameter
+        self.message = message
+    }
+
+    public var description: String { "\(device).\(parameter): \(message)" }
+}

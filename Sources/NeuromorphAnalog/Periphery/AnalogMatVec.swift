@@ -1,0 +1,143 @@
+import NeuromorphCore
+import RealModule
+
+/// The analog matrix-vector products of a crossbar with its periphery (DAC, noise, bound and
+/// noise management, ADC), for a batch of vectors at once. Shared by the training tile and
+/// the PCM inference tile.
+public enum AnalogMatVec {
+    /// `Y = f(X · op(W))` for a batch `X` of shape `[B, n]`, where `op(W)` is `Wᵀ` for the
+    /// forward pass (`W` is `[out, in]`, `transpose: .transposed`) and `W` for the backward
+    /// pass (`transpose: .none`). Every noise draw comes from `generator`.
+    public static func apply(_ x: Tensor, weights: Tensor, transpose: Transpose, io: IOParameters,
+                             generator: inout SeededGenerator) -> Tensor {
+        if io.isPerfect {
+            var y = Tensor.zeros([0])
+            Tensor.gemm(x, .none, weights, transpose, into: &y)
+            return y
+        }
+        let batch = x.rows, inputs = x.columns
+        let outputs = transpose == .transposed ? weights.rows : weights.columns
+        precondition(inputs == (transpose == .transposed ? weights.columns : weights.rows),
+                     "AnalogMatVec: input width \(inputs) does not fit weights \(weights.shape)")
+        // 1. Noise management: one scale per input vector.
+        var scales = [Float](repeating: 1, count: batch)
+        if io.noiseManagement == .absMax {
+            x.scalars.withUnsafeBufferPointer { p in
+                for b in 0..<batch {
+                    var m: Float = 0
+                    for j in 0..<inputs { m = Swift.max(m, Swift.abs(p[b * inputs + j])) }
+                    scales[b] = m
+                }
+            }
+        }
+        // 2. DAC.
+        var quantized = x
+        quantizeInputs(&quantized, scales: scales, factor: 1, io: io, generator: &generator)
+        // 3. Analog product plus noise.
+        var y = Tensor.zeros([0])
+        Tensor.gemm(quantized, .none, weights, transpose, into: &y)
+        addNoise(&y, inputs: quantized, io: io, generator: &generator)
+        // 4. Bound management, then ADC and digital rescaling.
+        var bmFactors = [Float](repeating: 1, count: batch)
+        if io.boundManagement == .iterative {
+            for b in 0..<batch where scales[b] > 0 && saturates(y, row: b, bound: io.outputBound) {
+                var factor: Float = 1
+                var row = Tensor.zeros([outputs])
+                repeat {
+                    factor *= 2
+                    var xb = x.gatherRows([b])
+                    quantizeInputs(&xb, scales: [scales[b]], factor: factor, io: io, generator: &generator)
+                    Tensor.gemv(weights, transpose: transpose == .transposed ? .none : .transposed, xb.reshaped([inputs]),
+                                into: &row)
+                    var rowMatrix = row.reshaped([1, outputs])
+                    addNoise(&rowMatrix, inputs: xb, io: io, generator: &generator)
+                    row = rowMatrix.reshaped([outputs])
+                } while factor < io.maxBoundManagementFactor && saturates(row.reshaped([1, outputs]), row: 0, bound: io.outputBound)
+                y.scalars.withUnsafeMutableBufferPointer { dst in
+                    for i in 0..<outputs { dst[b * outputs + i] = row.scalars[i] }
+                }
+                bmFactors[b] = factor
+            }
+        }
+        digitize(&y, scales: scales, factors: bmFactors, io: io)
+        return y
+    }
+
+    // MARK: - Stages
+
+    /// DAC: `x / (α·factor)` rounded to the input grid and clipped to ±inputBound.
+    static func quantizeInputs(_ x: inout Tensor, scales: [Float], factor: Float, io: IOParameters,
+                               generator: inout SeededGenerator) {
+        let width = x.columns
+        let step = io.inputResolution > 0 ? io.inputResolution * 2 * io.inputBound : 0
+        let bound = io.inputBound
+        let stochastic = io.inputStochasticRounding && step > 0
+        x.scalars.withUnsafeMutableBufferPointer { p in
+            for b in 0..<scales.count {
+                let scale = scales[b] * factor
+                let inverse: Float = scale > 0 ? 1 / scale : 0
+                let base = b * width
+                if step > 0 {
+                    let inverseStep = 1 / step
+                    for j in 0..<width {
+                        let v = p[base + j] * inverse * inverseStep
+                        let r = stochastic ? (v + generator.nextUniform()).rounded(.down) : v.rounded(.toNearestOrEven)
+                        p[base + j] = Swift.min(Swift.max(r * step, -bound), bound)
+                    }
+                } else {
+                    for j in 0..<width { p[base + j] = Swift.min(Swift.max(p[base + j] * inverse, -bound), bound) }
+                }
+            }
+        }
+    }
+
+    /// Additive output noise `σ_out ξ` and output-referred weight noise `σ_w ‖x‖ ξ'`.
+    static func addNoise(_ y: inout Tensor, inputs: Tensor, io: IOParameters, generator: inout SeededGenerator) {
+        let outputs = y.columns
+        if io.outputNoise > 0 {
+            var noise = [Float](repeating: 0, count: y.count)
+            noise.withUnsafeMutableBufferPointer { generator.fillNormal($0, std: io.outputNoise) }
+            y.scalars.withUnsafeMutableBufferPointer { p in
+                for i in p.indices { p[i] += noise[i] }
+            }
+        }
+        if io.weightNoise > 0 {
+            let width = inputs.columns
+            for b in 0..<y.rows {
+                var norm: Float = 0
+                for j in 0..<width { norm += inputs.scalars[b * width + j] * inputs.scalars[b * width + j] }
+                let std = io.weightNoise * norm.squareRoot()
+                for i in 0..<outputs { y.scalars[b * outputs + i] += std * generator.nextNormal() }
+            }
+        }
+    }
+
+    static func saturates(_ y: Tensor, row b: Int, bound: Float) -> Bool {
+        let width = y.columns
+        for i in 0..<width where Swift.abs(y.scalars[b * width + i]) >= bound { return true }
+        return false
+    }
+
+    /// ADC (clip to ±outputBound, round to the output grid) and the digital scale α·factor·outputScale.
+    static func digitize(_ y: inout Tensor, scales: [Float], factors: [Float], io: IOParameters) {
+        let width = y.columns
+        let bound = io.outputBound
+        let step = io.outputResolution > 0 ? io.outputResolution * 2 * bound : 0
+        y.scalars.withUnsafeMutableBufferPointer { p in
+            for b in 0..<scales.count {
+                let scale = scales[b] * factors[b] * io.outputScale
+                let base = b * width
+                if step > 0 {
+                    let inverseStep = 1 / step
+                    for i in 0..<width {
+                        let clipped = Swift.min(Swift.max(p[base + i], -bound), bound)
+                        let level = Swift.min(Swift.max((clipped * inverseStep).rounded(.toNearestOrEven) * step, -bound), bound)
+                        p[base + i] = level * scale
+                    }
+                } else {
+                    for i in 0..<width { p[base + i] = Swift.min(Swift.max(p[base + i], -bound), bound) * scale }
+                }
+            }
+        }
+    }
+}

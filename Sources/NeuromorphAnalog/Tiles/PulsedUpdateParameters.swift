@@ -1,0 +1,43 @@
+/// How a tile turns a gradient into device pulses (aihwkit `UpdateParameters`).
+public enum PulseType: String, Sendable, Codable, CaseIterable {
+    /// Stochastic pulse trains on rows and columns; each coincidence is one device pulse
+    /// with its cycle-to-cycle noise (Gokmen & Vlasov 2016; aihwkit `STOCHASTIC_COMPRESSED`,
+    /// the default).
+    case stochastic
+    /// The expected number of coincidences `η|d_i x_j|/dw_min`, applied as that (fractional)
+    /// number of noise-free device steps (Eq. 3 of Gokmen 2021; aihwkit `MEAN_COUNT`).
+    case expected
+    /// The exact float update `W ← W − η dᵀx`, clipped to the devices' bounds (aihwkit
+    /// `NONE_WITH_DEVICE`).
+    case float
+}
+
+/// The pulsed-update settings of a tile; defaults follow aihwkit 1.1.
+///
+/// With bit-length management on, for one sample `(x, d)` (digest
+/// `ttv2_gradient-decomposition_shd.md` §1.2, "Stochastic pulse update"):
+/// ```
+/// BL  = min(ceil(η · max|x| · max|d| / dw_min), desiredBL)
+/// A·B = η / (dw_min · BL),   A·max|x| = B·max|d|   (update management)
+/// P(column j fires in a slot) = min(A|x_j|, 1),   P(row i fires) = min(B|d_i|, 1)
+/// ```
+/// so that `E[#coincidences_ij] · dw_min = η |d_i x_j|`, each coincidence moving `w_ij` one
+/// step in the direction `−sign(d_i x_j)`.
+public struct PulsedUpdateParameters: Sendable, Codable, Equatable {
+    public var pulseType: PulseType = .stochastic
+    /// Longest pulse train, in pulses (aihwkit `desired_bl`); at most 64.
+    public var desiredBL: Int = 31
+    /// Shorten the trains to the pulses the update needs (aihwkit `update_bl_management`).
+    public var bitLengthManagement: Bool = true
+    /// Balance row and column probabilities by the ratio of max|x| to max|d| (aihwkit
+    /// `update_management`).
+    public var updateManagement: Bool = true
+
+    public init() {}
+
+    public func validate() throws {
+        guard (1...64).contains(desiredBL) else {
+            throw DeviceParameterError(device: "update", parameter: "desiredBL", "must be in 1...64 pulses, got \(desiredBL)")
+        }
+    }
+}
