@@ -60,3 +60,25 @@ func temporaryFolder() -> URL {
         #expect(throws: SpecError.self) { try Checkpoint.manifest(at: folder.appendingPathComponent("missing")) }
     }
 }
+
+@Suite(.serialized) struct ResumeTests {
+    @Test func resumingFromACheckpointContinuesBitIdentically() throws {
+        ComputeThreads.set(1)
+        var spec = try SpecLoader.parse(minimalYAML, format: .yaml)
+        spec.model.layers.insert(LayerSpec(type: .dropout, rate: 0.1), at: 2)   // a layer with random state
+        spec.training.epochs = 3
+        let straight = temporaryFolder(), first = temporaryFolder(), resumed = temporaryFolder()
+        defer { for f in [straight, first, resumed] { try? FileManager.default.removeItem(at: f) } }
+        _ = try ExperimentRunner.run(spec, output: straight, log: { _ in })
+        var short = spec
+        short.training.epochs = 1
+        _ = try ExperimentRunner.run(short, output: first, log: { _ in })
+        _ = try ExperimentRunner.run(spec, output: resumed, resume: first.appendingPathComponent("checkpoint"), log: { _ in })
+        for file in ["0.weight.npy", "3.weight.npy", "3.bias.npy", "2.state.bin"] {
+            let a = try Data(contentsOf: straight.appendingPathComponent("checkpoint/\(file)"))
+            let b = try Data(contentsOf: resumed.appendingPathComponent("checkpoint/\(file)"))
+            #expect(a == b, "\(file) differs after resume")
+        }
+        #expect(try Checkpoint.manifest(at: resumed.appendingPathComponent("checkpoint")).epoch == 3)
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import NeuromorphCore
 @testable import NeuromorphSpec
 @testable import NeuromorphNN
 

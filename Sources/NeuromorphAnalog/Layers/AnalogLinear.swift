@@ -143,3 +143,25 @@ public struct AnalogLinear<Device: PulsedDeviceConfiguration>: Layer {
         if bias != nil { try body(&bias!) }
     }
 }
+
+/// The tiles' complete state (device weights, sampled device parameters, pulse counts and
+/// random streams) in a binary property list, so a resumed run continues bit-identically.
+extension AnalogLinear: StatefulLayer {
+    public func encodedState() throws -> Data {
+        let encoder = PropertyListEncoder()
+        encoder.outputFormat = .binary
+        return try encoder.encode(tiles)
+    }
+
+    public mutating func restoreState(from data: Data) throws {
+        let restored = try PropertyListDecoder().decode([[AnalogTile<Device.DeviceArray>]].self, from: data)
+        guard restored.count == tiles.count, zip(restored, tiles).allSatisfy({ $0.count == $1.count }),
+              zip(restored.joined(), tiles.joined()).allSatisfy({ $0.rows == $1.rows && $0.columns == $1.columns }) else {
+            throw DeviceParameterError(device: "AnalogLinear", parameter: "state",
+                                       "the saved tile grid does not match this layer's \(outputBlocks.count)×\(inputBlocks.count) tiles")
+        }
+        tiles = restored
+    }
+}
+
+import Foundation

@@ -99,3 +99,37 @@ public struct IOParameters: Sendable, Codable, Equatable {
         guard maxBoundManagementFactor >= 1 else { throw bad("maxBoundManagementFactor", "must be ≥ 1, got \(maxBoundManagementFactor)") }
     }
 }
+
+// MARK: - Spec keys (aihwkit's names)
+
+extension IOParameters {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case isPerfect = "is_perfect", inputBound = "inp_bound", inputResolution = "inp_res"
+        case inputStochasticRounding = "inp_sto_round", outputBound = "out_bound", outputResolution = "out_res"
+        case outputNoise = "out_noise", weightNoise = "w_noise", noiseManagement = "noise_management"
+        case boundManagement = "bound_management", maxBoundManagementFactor = "max_bm_factor", outputScale = "out_scale"
+    }
+
+    /// Decodes from a spec with aihwkit's key names; missing keys keep their defaults and
+    /// unknown keys are rejected with the allowed ones.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        isPerfect = try c.decodeIfPresent(Bool.self, forKey: .isPerfect) ?? isPerfect
+        inputBound = try c.decodeCheckedIfPresent(Float.self, forKey: .inputBound, "a bound > 0") { $0 > 0 } ?? inputBound
+        inputResolution = try c.decodeCheckedIfPresent(Float.self, forKey: .inputResolution,
+                                                       "a step < 1 as a fraction of the range, e.g. 0.0079365 for 7 bits, or ≤ 0 for ideal") { $0 < 1 } ?? inputResolution
+        inputStochasticRounding = try c.decodeIfPresent(Bool.self, forKey: .inputStochasticRounding) ?? inputStochasticRounding
+        outputBound = try c.decodeCheckedIfPresent(Float.self, forKey: .outputBound, "a bound > 0") { $0 > 0 } ?? outputBound
+        outputResolution = try c.decodeCheckedIfPresent(Float.self, forKey: .outputResolution,
+                                                        "a step < 1 as a fraction of the range, or ≤ 0 for ideal") { $0 < 1 } ?? outputResolution
+        outputNoise = try c.decodeCheckedIfPresent(Float.self, forKey: .outputNoise, "a standard deviation ≥ 0") { $0 >= 0 } ?? outputNoise
+        weightNoise = try c.decodeCheckedIfPresent(Float.self, forKey: .weightNoise, "a standard deviation ≥ 0") { $0 >= 0 } ?? weightNoise
+        noiseManagement = try c.decodeChoiceIfPresent(NoiseManagement.self, forKey: .noiseManagement) ?? noiseManagement
+        boundManagement = try c.decodeChoiceIfPresent(BoundManagement.self, forKey: .boundManagement) ?? boundManagement
+        maxBoundManagementFactor = try c.decodeCheckedIfPresent(Float.self, forKey: .maxBoundManagementFactor, "a factor ≥ 1") { $0 >= 1 }
+            ?? maxBoundManagementFactor
+        outputScale = try c.decodeIfPresent(Float.self, forKey: .outputScale) ?? outputScale
+    }
+}

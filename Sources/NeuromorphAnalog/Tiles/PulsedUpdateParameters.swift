@@ -41,3 +41,22 @@ public struct PulsedUpdateParameters: Sendable, Codable, Equatable {
         }
     }
 }
+
+// MARK: - Spec keys (aihwkit's names)
+
+extension PulsedUpdateParameters {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case pulseType = "pulse_type", desiredBL = "desired_bl", bitLengthManagement = "update_bl_management"
+        case updateManagement = "update_management"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        pulseType = try c.decodeChoiceIfPresent(PulseType.self, forKey: .pulseType) ?? pulseType
+        desiredBL = try c.decodeCheckedIfPresent(Int.self, forKey: .desiredBL, "a pulse count in 1...64") { (1...64).contains($0) } ?? desiredBL
+        bitLengthManagement = try c.decodeIfPresent(Bool.self, forKey: .bitLengthManagement) ?? bitLengthManagement
+        updateManagement = try c.decodeIfPresent(Bool.self, forKey: .updateManagement) ?? updateManagement
+    }
+}

@@ -11,6 +11,9 @@ struct Train: ParsableCommand {
     @Option(help: "Initialize the parameters from .npy files named <layer>.<parameter>.npy in this folder.")
     var initialWeights: String?
 
+    @Option(help: "Resume from a checkpoint folder (…/checkpoint): continues after the epochs it holds.")
+    var resume: String?
+
     @OptionGroup var options: RunOptions
 
     func run() throws {
@@ -20,7 +23,8 @@ struct Train: ParsableCommand {
             if let seed = options.seed { experiment.training.seed = seed }
             let output = options.outputFolder(for: experiment.name)
             say("neuromorph train \(spec) → \(output.path)  (threads \(ComputeThreads.count))")
-            let results = try ExperimentRunner.run(experiment, output: output, initialWeights: initialWeights.map(URL.init(fileURLWithPath:)), log: say)
+            let results = try ExperimentRunner.run(experiment, output: output, initialWeights: initialWeights.map(URL.init(fileURLWithPath:)),
+                                                    resume: resume.map(URL.init(fileURLWithPath:)), log: say)
             say(String(format: "final test accuracy %.2f %%, loss %.4f, %.1f s", results.finalTest.accuracy * 100,
                          results.finalTest.loss, results.totalSeconds))
         }

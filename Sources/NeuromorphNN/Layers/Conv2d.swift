@@ -114,7 +114,7 @@ public struct Conv2d: Layer {
     // MARK: - Layout changes between GEMM output and NCHW
 
     /// `[N·P, C]` → `[N, C, H, W]`, adding the per-channel bias.
-    static func toChannelMajor(_ x: Tensor, batch: Int, pixels: Int, channels: Int, bias: Tensor?,
+    public static func toChannelMajor(_ x: Tensor, batch: Int, pixels: Int, channels: Int, bias: Tensor?,
                                height: Int, width: Int) -> Tensor {
         var out = [Float](repeating: 0, count: x.count)
         let biasValues = bias?.scalars ?? [Float](repeating: 0, count: channels)
@@ -132,7 +132,7 @@ public struct Conv2d: Layer {
     }
 
     /// `[N, C, H, W]` → `[N·P, C]`.
-    static func toPixelMajor(_ x: Tensor, batch: Int, pixels: Int, channels: Int) -> Tensor {
+    public static func toPixelMajor(_ x: Tensor, batch: Int, pixels: Int, channels: Int) -> Tensor {
         var out = [Float](repeating: 0, count: x.count)
         x.scalars.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in

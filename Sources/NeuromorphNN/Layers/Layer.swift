@@ -82,3 +82,15 @@ extension Layer {
         return total
     }
 }
+
+/// A layer with state beyond its parameters that a checkpoint must keep for an exact
+/// resume: device conductances and sampled device parameters of analog tiles, random
+/// streams of noisy layers.
+public protocol StatefulLayer {
+    /// The full state as bytes.
+    func encodedState() throws -> Data
+    /// Restores a state written by `encodedState()` of an identically configured layer.
+    mutating func restoreState(from data: Data) throws
+}
+
+import Foundation

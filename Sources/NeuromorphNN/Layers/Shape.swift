@@ -92,3 +92,13 @@ public struct Dropout: Layer {
         return gradient
     }
 }
+
+extension Dropout: StatefulLayer {
+    public func encodedState() throws -> Data { try JSONEncoder().encode(generator) }
+
+    public mutating func restoreState(from data: Data) throws {
+        generator = try JSONDecoder().decode(SeededGenerator.self, from: data)
+    }
+}
+
+import Foundation

@@ -24,6 +24,9 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     public var earlyStoppingPatience: Int?
     public var evaluationBatchSize: Int
     public var showProgress: Bool
+    /// The first epoch to run (0-based): a resumed run skips the epochs a checkpoint already
+    /// holds, replaying their shuffles so the data order continues exactly.
+    public var startEpoch: Int = 0
 
     public init(epochs: Int, batchSize: Int, schedule: LearningRateSchedule = .constant, seed: UInt64 = 0,
                 earlyStoppingPatience: Int? = nil, evaluationBatchSize: Int = 1000, showProgress: Bool = true) {
@@ -106,7 +109,8 @@ public enum Trainer {
         var bestLoss = Float.infinity
         var epochsSinceBest = 0
         let batches = (train.count + configuration.batchSize - 1) / configuration.batchSize
-        for epoch in 0..<configuration.epochs {
+        for _ in 0..<Swift.min(configuration.startEpoch, configuration.epochs) { _ = generator.permutation(train.count) }
+        for epoch in Swift.min(configuration.startEpoch, configuration.epochs)..<configuration.epochs {
             optimizer.learningRate = configuration.schedule.rate(epoch: epoch, base: baseRate)
             let order = generator.permutation(train.count)
             var bar = ProgressBar(total: batches, label: "\(label) epoch \(epoch + 1)/\(configuration.epochs)",

@@ -22,6 +22,9 @@ public struct Checkpoint: Codable, Sendable {
     public var format: String
     public var epoch: Int
     public var parameters: [Entry]
+    /// Files with the extra state of stateful layers (`<layer>.state.bin`: analog tiles'
+    /// device states, dropout streams).
+    public var states: [String]
     public var spec: ExperimentSpec
 
     /// Saves `model`'s parameters and the spec that built it.
@@ -38,7 +41,14 @@ public struct Checkpoint: Codable, Sendable {
             try NumpyArray.encode(parameter.value).write(to: staging.appendingPathComponent(file))
             entries.append(Entry(name: name, shape: parameter.value.shape, file: file))
         }
-        let manifest = Checkpoint(format: format, epoch: epoch, parameters: entries, spec: spec)
+        var states: [String] = []
+        for (i, layer) in model.layers.enumerated() {
+            guard let stateful = layer as? any StatefulLayer else { continue }
+            let file = "\(i).state.bin"
+            try stateful.encodedState().write(to: staging.appendingPathComponent(file))
+            states.append(file)
+        }
+        let manifest = Checkpoint(format: format, epoch: epoch, parameters: entries, states: states, spec: spec)
         try SpecLoader.json(manifest).write(to: staging.appendingPathComponent("manifest.json"))
         let retired = parent.appendingPathComponent(".\(folder.lastPathComponent).old-\(ProcessInfo.processInfo.processIdentifier)")
         if fm.fileExists(atPath: folder.path) { try fm.moveItem(at: folder, to: retired) }
@@ -67,6 +77,18 @@ public struct Checkpoint: Codable, Sendable {
     public static func load(into model: inout Sequential, from folder: URL) throws -> Checkpoint {
         let manifest = try manifest(at: folder)
         try loadParameters(into: &model, from: folder, entries: manifest.parameters.map { ($0.name, $0.file) })
+        for file in manifest.states {
+            let url = folder.appendingPathComponent(file)
+            guard let index = Int(file.split(separator: ".").first ?? ""), model.layers.indices.contains(index),
+                  var layer = model.layers[index] as? any StatefulLayer else {
+                throw SpecError(file: url.path, path: "states", "names no stateful layer of this model")
+            }
+            do { try layer.restoreState(from: try Data(contentsOf: url)) } catch {
+                throw SpecError(file: url.path, path: "states", "cannot restore the layer state: \(error)")
+            }
+            guard let restored = layer as? any Layer else { continue }
+            model.layers[index] = restored
+        }
         return manifest
     }
 

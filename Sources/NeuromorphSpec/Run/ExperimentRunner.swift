@@ -76,7 +76,11 @@ public enum ExperimentRunner {
     }
 
     /// Trains per `spec`, writing results into `output`; `log` receives progress lines.
-    public static func run(_ spec: ExperimentSpec, output: URL?, initialWeights: URL? = nil,
+    /// `initialWeights` loads `.npy` parameters before training; `resume` loads a whole
+    /// checkpoint (parameters and layer states) and continues after the epochs it holds, so
+    /// the continuation is bit-identical to an uninterrupted run (plain SGD; optimizer
+    /// momentum and moment estimates are not checkpointed yet).
+    public static func run(_ spec: ExperimentSpec, output: URL?, initialWeights: URL? = nil, resume: URL? = nil,
                            log: (String) -> Void = { print($0) }) throws -> RunResults {
         let started = Date()
         let data = try loadData(spec.data, seed: spec.training.seed)
@@ -89,13 +93,19 @@ public enum ExperimentRunner {
             try Checkpoint.loadParameters(into: &model, from: initialWeights)
             log("initial weights: \(initialWeights.path)")
         }
+        var startEpoch = 0
+        if let resume {
+            startEpoch = try Checkpoint.load(into: &model, from: resume).epoch
+            log("resuming from \(resume.path) after epoch \(startEpoch)")
+        }
         let parameterCount = model.parameterCount()
         log("model: \(model.summary) (\(parameterCount) parameters)")
         let loss = spec.training.loss.loss
-        let configuration = TrainingConfiguration(
+        var configuration = TrainingConfiguration(
             epochs: spec.training.epochs, batchSize: spec.training.batchSize,
             schedule: spec.training.schedule.schedule(epochs: spec.training.epochs), seed: spec.training.seed,
             earlyStoppingPatience: spec.training.earlyStoppingPatience)
+        configuration.startEpoch = startEpoch
         let train = LabeledTensors(inputs: data.train.inputs, labels: data.train.labels)
         let validation = data.validation.map { LabeledTensors(inputs: $0.inputs, labels: $0.labels) }
         let test = LabeledTensors(inputs: data.test.inputs, labels: data.test.labels)
@@ -137,7 +147,7 @@ public enum ExperimentRunner {
             totalSeconds: Date().timeIntervalSince(started), threads: ComputeThreads.count,
             versions: ["neuromorph": version, "openblas": ComputeThreads.blasConfiguration])
         if let output {
-            try Checkpoint.save(&model, spec: spec, epoch: history.count, to: output.appendingPathComponent("checkpoint"))
+            try Checkpoint.save(&model, spec: spec, epoch: startEpoch + history.count, to: output.appendingPathComponent("checkpoint"))
             try AtomicFile.write(try SpecLoader.json(results), to: output.appendingPathComponent("results.json"))
         }
         return results

@@ -1,3 +1,4 @@
+import NeuromorphCore
 import NeuromorphNN
 
 /// The experiments `neuromorph demo` runs, as spec values (`examples/*.yaml` hold the same

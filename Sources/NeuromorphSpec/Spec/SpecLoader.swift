@@ -1,3 +1,4 @@
+import NeuromorphCore
 import Foundation
 import Yams
 

@@ -1,3 +1,7 @@
+// Strict decoding for user-written configuration files (experiment specs, device and
+// periphery settings): unknown keys, bad enum values and out-of-range numbers throw a
+// `SpecError` naming the key path and the expected form, instead of being ignored.
+
 /// A problem with an experiment spec: names the file, the key path and what was expected.
 public struct SpecError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The spec file (or `<string>` for in-memory text).
@@ -15,7 +19,7 @@ public struct SpecError: Error, CustomStringConvertible, Sendable, Equatable {
     public var description: String { "\(file): \(path.isEmpty ? "(top level)" : path): \(message)" }
 
     /// Renders a coding path as `a.b[2].c`.
-    static func render(_ codingPath: [any CodingKey]) -> String {
+    public static func render(_ codingPath: [any CodingKey]) -> String {
         var text = ""
         for key in codingPath {
             if let index = key.intValue { text += "[\(index)]" } else { text += text.isEmpty ? key.stringValue : ".\(key.stringValue)" }
@@ -25,16 +29,16 @@ public struct SpecError: Error, CustomStringConvertible, Sendable, Equatable {
 }
 
 /// Any string key, used to list the keys a mapping actually has.
-struct AnyKey: CodingKey {
-    var stringValue: String
-    var intValue: Int?
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { self.stringValue = "\(intValue)"; self.intValue = intValue }
+public struct AnyKey: CodingKey {
+    public var stringValue: String
+    public var intValue: Int?
+    public init(stringValue: String) { self.stringValue = stringValue }
+    public init?(intValue: Int) { self.stringValue = "\(intValue)"; self.intValue = intValue }
 }
 
 extension Decoder {
     /// Rejects keys outside `allowed`, naming the path and the allowed keys.
-    func rejectUnknownKeys(allowed: [String]) throws {
+    public func rejectUnknownKeys(allowed: [String]) throws {
         let container = try container(keyedBy: AnyKey.self)
         for key in container.allKeys where !allowed.contains(key.stringValue) {
             throw SpecError(path: SpecError.render(codingPath + [key]),
@@ -45,7 +49,7 @@ extension Decoder {
 
 extension KeyedDecodingContainer {
     /// Decodes a string-valued enum, listing the allowed values when the value is not one of them.
-    func decodeChoice<T: RawRepresentable & CaseIterable>(_ type: T.Type, forKey key: Key) throws -> T
+    public func decodeChoice<T: RawRepresentable & CaseIterable>(_ type: T.Type, forKey key: Key) throws -> T
     where T.RawValue == String {
         let raw = try decode(String.self, forKey: key)
         guard let value = T(rawValue: raw) else {
@@ -55,13 +59,13 @@ extension KeyedDecodingContainer {
         return value
     }
 
-    func decodeChoiceIfPresent<T: RawRepresentable & CaseIterable>(_ type: T.Type, forKey key: Key) throws -> T?
+    public func decodeChoiceIfPresent<T: RawRepresentable & CaseIterable>(_ type: T.Type, forKey key: Key) throws -> T?
     where T.RawValue == String {
         try contains(key) ? decodeChoice(type, forKey: key) : nil
     }
 
     /// Decodes a number and checks it against a predicate, naming the expected form.
-    func decodeChecked<T: Decodable & Comparable>(_ type: T.Type, forKey key: Key, _ expectation: String,
+    public func decodeChecked<T: Decodable & Comparable>(_ type: T.Type, forKey key: Key, _ expectation: String,
                                                     _ isValid: (T) -> Bool) throws -> T {
         let value = try decode(T.self, forKey: key)
         guard isValid(value) else {
@@ -70,7 +74,7 @@ extension KeyedDecodingContainer {
         return value
     }
 
-    func decodeCheckedIfPresent<T: Decodable & Comparable>(_ type: T.Type, forKey key: Key, _ expectation: String,
+    public func decodeCheckedIfPresent<T: Decodable & Comparable>(_ type: T.Type, forKey key: Key, _ expectation: String,
                                                              _ isValid: (T) -> Bool) throws -> T? {
         try contains(key) ? decodeChecked(type, forKey: key, expectation, isValid) : nil
     }

@@ -1,0 +1,257 @@
+import NeuromorphCore
+
+// MARK: - Shared parameter types
+
+/// How the cycle-to-cycle noise of one pulse enters its step (Gokmen 2021, digest
+/// `ttv2_gradient-decomposition_shd.md` §1.3, "Cycle-to-cycle (c2c) noise").
+///
+/// ```
+/// multiplicative:  Δw ← Δw · (1 + σ_c2c ξ)
+/// additive:        Δw ← Δw + Δw_min,ij · σ_c2c ξ        (ξ ~ N(0, 1) per pulse)
+/// ```
+/// With additive noise a pulse whose nominal step vanishes (at a soft bound) still moves
+/// the weight, possibly against the pulse direction, as Gokmen's Fig. 5A-C states.
+public enum CycleNoiseModel: String, Sendable, Codable, CaseIterable {
+    case multiplicative
+    case additive
+}
+
+/// What to do with a device whose sampled step size (`dw_min` up or down, or a slope) comes
+/// out non-positive: a Gaussian `μ(1 + σξ)` is negative with probability `Φ(−1/σ)`, about
+/// 0.04 % of devices at σ = 0.3 (digest §1.3 and §5 item 4, where the paper is silent).
+public enum NegativeStepPolicy: Sendable, Codable, Equatable {
+    /// Take the absolute value (aihwkit's `enforce_consistency = True`, the default).
+    case absoluteValue
+    /// Draw the device's parameter again until it is positive (at most 64 tries, after
+    /// which the value is clipped as by ``clip(minimumFraction:)`` with fraction 0.01).
+    case resample
+    /// Clip to `minimumFraction × nominal` (e.g. 0.01 × `dw_min`), a small positive value.
+    case clip(minimumFraction: Float)
+
+    /// Applies the non-resampling part of the policy to a sampled value with nominal mean
+    /// `nominal > 0`.
+    @usableFromInline
+    func fix(_ value: Float, nominal: Float) -> Float {
+        if value > 0 { return value }
+        switch self {
+        case .absoluteValue: return Swift.abs(value) > 0 ? Swift.abs(value) : 0.01 * nominal
+        case .resample: return 0.01 * nominal
+        case .clip(let fraction): return fraction * nominal
+        }
+    }
+
+    func validate(device: String) throws {
+        if case .clip(let fraction) = self, !(fraction > 0 && fraction <= 1) {
+            throw DeviceParameterError(device: device, parameter: "negative_step_policy",
+                                       "clip fraction must be in (0, 1], got \(fraction)")
+        }
+    }
+
+    /// Samples `nominal · (1 + relativeStd · ξ)` and enforces positivity by the policy.
+    func samplePositive(nominal: Float, relativeStd: Float, generator: inout SeededGenerator) -> Float {
+        guard relativeStd > 0 else { return nominal }
+        var value = nominal * (1 + relativeStd * generator.nextNormal())
+        if case .resample = self {
+            var tries = 0
+            while value <= 0 && tries < 64 {
+                value = nominal * (1 + relativeStd * generator.nextNormal())
+                tries += 1
+            }
+        }
+        return fix(value, nominal: nominal)
+    }
+}
+
+/// The parameters every pulsed device model shares, with aihwkit 1.1's `PulsedDevice`
+/// names (in `snake_case` in error messages and ``PulsedDeviceArray/sampledParameters``) and
+/// defaults. Weights are in normalized units ("weight units"), a pulse moves a weight by
+/// about `dwMin`.
+///
+/// Device-to-device sampling (aihwkit `PulsedRPUDevice::populate`), once per device with
+/// independent ξ ~ N(0, 1):
+/// ```
+/// gain      = 1 + dw_min_dtod · ξ₁,        r = up_down_dtod · ξ₂
+/// dw_up     = dw_min · (gain + r + min(up_down, 0))
+/// dw_down   = dw_min · (gain − r − max(up_down, 0))
+/// b_max     = w_max · (1 + w_max_dtod · ξ₃),   b_min = w_min · (1 + w_min_dtod · ξ₄)
+/// reset_ij  = reset + reset_dtod · ξ₅
+/// ```
+/// then a non-positive `dw_up`/`dw_down` is fixed by ``negativeStepPolicy``; if the nominal
+/// range contains 0, `b_max ← |b_max|`, `b_min ← −|b_min|` (aihwkit consistency), and a
+/// crossed pair is swapped.
+public struct PulsedDeviceParameters: Sendable, Codable, Equatable {
+    /// Mean step of one pulse across devices and directions, in weight units (aihwkit `dw_min`).
+    public var dwMin: Float = 0.001
+    /// Device-to-device standard deviation of the step, relative to `dwMin` (dimensionless;
+    /// aihwkit `dw_min_dtod`).
+    public var dwMinDtod: Float = 0.3
+    /// Cycle-to-cycle (per pulse) standard deviation of the step, relative to the device's
+    /// step (dimensionless; aihwkit `dw_min_std`).
+    public var dwMinStd: Float = 0.3
+    /// Systematic up/down step imbalance, relative to `dwMin`: positive makes up steps larger
+    /// (dimensionless; aihwkit `up_down`).
+    public var upDown: Float = 0
+    /// Device-to-device standard deviation of the up/down imbalance, relative to `dwMin`
+    /// (dimensionless; aihwkit `up_down_dtod`).
+    public var upDownDtod: Float = 0.01
+    /// Mean lower (hard) weight bound, in weight units (aihwkit `w_min`).
+    public var wMin: Float = -0.6
+    /// Mean upper (hard) weight bound, in weight units (aihwkit `w_max`).
+    public var wMax: Float = 0.6
+    /// Device-to-device standard deviation of the lower bound, relative to `wMin`
+    /// (dimensionless; aihwkit `w_min_dtod`).
+    public var wMinDtod: Float = 0.3
+    /// Device-to-device standard deviation of the upper bound, relative to `wMax`
+    /// (dimensionless; aihwkit `w_max_dtod`).
+    public var wMaxDtod: Float = 0.3
+    /// Mean weight a reset puts a device at, in weight units (aihwkit `reset`).
+    public var reset: Float = 0.01
+    /// Device-to-device standard deviation of the reset value, in weight units (aihwkit
+    /// `reset_dtod`).
+    public var resetDtod: Float = 0
+    /// Cycle-to-cycle standard deviation of each reset, in weight units (aihwkit `reset_std`).
+    public var resetStd: Float = 0.01
+    /// Whether the cycle-to-cycle noise multiplies the step or adds to it (aihwkit
+    /// `mult_noise`; multiplicative by default).
+    public var noise: CycleNoiseModel = .multiplicative
+    /// What to do with non-positive sampled steps (default: absolute value, as aihwkit).
+    public var negativeStepPolicy: NegativeStepPolicy = .absoluteValue
+
+    public init() {}
+
+    /// No variation at all: every device identical and every pulse exact.
+    public static var noiseFree: PulsedDeviceParameters {
+        var p = PulsedDeviceParameters()
+        p.dwMinDtod = 0; p.dwMinStd = 0; p.upDownDtod = 0
+        p.wMinDtod = 0; p.wMaxDtod = 0; p.reset = 0; p.resetStd = 0
+        return p
+    }
+
+    /// Throws a ``DeviceParameterError`` naming the first invalid parameter.
+    public func validate(device: String) throws {
+        func check(_ ok: Bool, _ name: String, _ message: @autoclosure () -> String) throws {
+            if !ok { throw DeviceParameterError(device: device, parameter: name, message()) }
+        }
+        try check(dwMin.isFinite && dwMin > 0, "dw_min", "must be a finite step > 0 (weight units), got \(dwMin)")
+        try check(dwMinDtod.isFinite && dwMinDtod >= 0, "dw_min_dtod", "must be ≥ 0 (relative), got \(dwMinDtod)")
+        try check(dwMinStd.isFinite && dwMinStd >= 0, "dw_min_std", "must be ≥ 0 (relative), got \(dwMinStd)")
+        try check(upDown.isFinite && Swift.abs(upDown) < 1, "up_down",
+                  "must be in (−1, 1) so both nominal steps stay positive, got \(upDown)")
+        try check(upDownDtod.isFinite && upDownDtod >= 0, "up_down_dtod", "must be ≥ 0 (relative), got \(upDownDtod)")
+        try check(wMin.isFinite && wMax.isFinite, "w_min", "bounds must be finite, got [\(wMin), \(wMax)]")
+        try check(wMin < wMax, "w_min", "must be < w_max, got w_min = \(wMin) ≥ w_max = \(wMax)")
+        try check(wMinDtod.isFinite && wMinDtod >= 0, "w_min_dtod", "must be ≥ 0 (relative), got \(wMinDtod)")
+        try check(wMaxDtod.isFinite && wMaxDtod >= 0, "w_max_dtod", "must be ≥ 0 (relative), got \(wMaxDtod)")
+        try check(reset.isFinite, "reset", "must be finite, got \(reset)")
+        try check(resetDtod.isFinite && resetDtod >= 0, "reset_dtod", "must be ≥ 0 (weight units), got \(resetDtod)")
+        try check(resetStd.isFinite && resetStd >= 0, "reset_std", "must be ≥ 0 (weight units), got \(resetStd)")
+        try negativeStepPolicy.validate(device: device)
+    }
+}
+
+// MARK: - Shared per-device storage
+
+/// The per-device buffers every bounded pulsed model keeps (row-major, one entry per device).
+@usableFromInline
+struct PulsedDeviceStorage: Sendable, Codable, Equatable {
+    @usableFromInline let rows: Int
+    @usableFromInline let columns: Int
+    @usableFromInline var weights: [Float]
+    /// `dw_min_up` per device (> 0, weight units).
+    @usableFromInline var stepUp: [Float]
+    /// `dw_min_down` per device, as a magnitude (> 0, weight units).
+    @usableFromInline var stepDown: [Float]
+    @usableFromInline var minBound: [Float]
+    @usableFromInline var maxBound: [Float]
+    @usableFromInline var resetBias: [Float]
+    @usableFromInline let resetStd: Float
+
+    /// Samples the shared device-to-device parameters (see ``PulsedDeviceParameters``).
+    init(rows: Int, columns: Int, parameters p: PulsedDeviceParameters, device: String,
+         generator: inout SeededGenerator) throws {
+        try p.validate(device: device)
+        guard rows > 0, columns > 0 else {
+            throw DeviceParameterError(device: device, parameter: "shape", "rows and columns must be > 0, got \(rows)×\(columns)")
+        }
+        let n = rows * columns
+        self.rows = rows
+        self.columns = columns
+        weights = [Float](repeating: 0, count: n)
+        stepUp = [Float](repeating: 0, count: n)
+        stepDown = [Float](repeating: 0, count: n)
+        minBound = [Float](repeating: 0, count: n)
+        maxBound = [Float](repeating: 0, count: n)
+        resetBias = [Float](repeating: 0, count: n)
+        resetStd = p.resetStd
+        let upBias = p.upDown > 0 ? 0 : p.upDown
+        let downBias = p.upDown > 0 ? -p.upDown : 0
+        let rangeContainsZero = p.wMin <= 0 && p.wMax >= 0
+        for k in 0..<n {
+            var hi = p.wMax * (1 + (p.wMaxDtod > 0 ? p.wMaxDtod * generator.nextNormal() : 0))
+            var lo = p.wMin * (1 + (p.wMinDtod > 0 ? p.wMinDtod * generator.nextNormal() : 0))
+            var up: Float = 0, down: Float = 0
+            var tries = 0
+            repeat {
+                let gain = 1 + (p.dwMinDtod > 0 ? p.dwMinDtod * generator.nextNormal() : 0)
+                let r = p.upDownDtod > 0 ? p.upDownDtod * generator.nextNormal() : 0
+                up = (upBias + gain + r) * p.dwMin
+                down = (downBias + gain - r) * p.dwMin
+                tries += 1
+            } while p.negativeStepPolicy == .resample && (up <= 0 || down <= 0) && tries < 64
+            up = p.negativeStepPolicy.fix(up, nominal: p.dwMin)
+            down = p.negativeStepPolicy.fix(down, nominal: p.dwMin)
+            if rangeContainsZero {
+                hi = Swift.abs(hi)
+                lo = -Swift.abs(lo)
+            }
+            if lo > hi { swap(&lo, &hi) }
+            stepUp[k] = up
+            stepDown[k] = down
+            minBound[k] = lo
+            maxBound[k] = hi
+            resetBias[k] = p.reset + (p.resetDtod > 0 ? p.resetDtod * generator.nextNormal() : 0)
+        }
+    }
+
+    mutating func setWeights(_ targets: [Float]) {
+        precondition(targets.count == weights.count,
+                     "setWeights: \(targets.count) values for \(rows)×\(columns) devices")
+        for k in weights.indices {
+            weights[k] = Swift.min(Swift.max(targets[k], minBound[k]), maxBound[k])
+        }
+    }
+
+    /// aihwkit reset: `w = reset_ij + reset_std · ξ`, clipped to the bounds.
+    mutating func reset(generator: inout SeededGenerator) {
+        for k in weights.indices {
+            let w = resetBias[k] + (resetStd > 0 ? resetStd * generator.nextNormal() : 0)
+            weights[k] = Swift.min(Swift.max(w, minBound[k]), maxBound[k])
+        }
+    }
+
+    var commonParameters: [String: [Float]] {
+        ["dw_min_up": stepUp, "dw_min_down": stepDown, "w_min": minBound, "w_max": maxBound,
+         "reset_bias": resetBias]
+    }
+}
+
+// MARK: - Per-pulse helpers
+
+/// One noisy step: the nominal step magnitude `nominal` of the pulse direction with its
+/// cycle-to-cycle noise (see ``CycleNoiseModel``); `deviceStep` is the device's `dw_min`
+/// in that direction, the scale of additive noise.
+@inlinable @inline(__always)
+func noisyStep(_ nominal: Float, deviceStep: Float, std: Float, noise: CycleNoiseModel,
+               generator: inout SeededGenerator) -> Float {
+    guard std > 0 else { return nominal }
+    let xi = generator.nextNormal()
+    switch noise {
+    case .multiplicative: return nominal * (1 + std * xi)
+    case .additive: return nominal + deviceStep * std * xi
+    }
+}
+
+@inlinable @inline(__always)
+func clamp(_ w: Float, _ lo: Float, _ hi: Float) -> Float {
+    Swift.min(Swift.max(w, lo), hi)
+}
