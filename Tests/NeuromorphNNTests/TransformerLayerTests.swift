@@ -191,9 +191,15 @@ func referenceAttention(_ attention: MultiHeadSelfAttention, _ x: Tensor) -> [Do
         let g = Tensor([1, 2, 1, 1, 1])
         let dx = quantizer.backward(input: x, outputGradient: g, elementsPerSample: 5)
         #expect(dx.scalars == [1, 2, 0, 0, 1])   // clipped elements pass no gradient
-        // Σ g · ∂x̂/∂s = (0 − 0.3) + 2·(−3 + 2.6) + 7 − 7 + (7 − 7), scaled by 1/√(5·7).
+        // Σ g · ∂x̂/∂s = (0 − 0.3) + 2·(−3 + 2.6) + 7 − 7 + (7 − 7), scaled by 1/√(5·7), divided by s = 1.
         let expected: Float = (-0.3 - 0.8) / Float(35).squareRoot()
-        #expect(abs(quantizer.scale.gradient.scalars[0] - expected) < 1e-6)
+        #expect(abs(quantizer.logScale.gradient.scalars[0] - expected) < 1e-6)
+        // With s = 0.5 and x/2 (the same levels v), G_s is unchanged and the log-form gradient G_s/s doubles,
+        // so an SGD step on ln s moves s by the same absolute amount −η G_s as LSQ's step on s.
+        quantizer.calibrate(to: Tensor([3.5]))
+        #expect(quantizer.quantize(x.map { $0 / 2 }).scalars == [0, -1.5, 3.5, -3.5, 3.5])
+        _ = quantizer.backward(input: x.map { $0 / 2 }, outputGradient: g, elementsPerSample: 5)
+        #expect(abs(quantizer.logScale.gradient.scalars[0] - 2 * expected) < 2e-6)
     }
 
     @Test func roundingIsToNearestEven() {
@@ -212,6 +218,6 @@ func referenceAttention(_ attention: MultiHeadSelfAttention, _ x: Tensor) -> [Do
         quantized.forEachParameter { names.append($0.name) }
         #expect(plain.parameterCount() == 4 * (64 + 8))
         #expect(quantized.parameterCount() == 4 * (64 + 8) + 4)
-        #expect(Array(names.suffix(4)) == ["query_scale", "key_scale", "probability_scale", "value_scale"])
+        #expect(Array(names.suffix(4)) == ["query_log_scale", "key_log_scale", "probability_log_scale", "value_log_scale"])
     }
 }

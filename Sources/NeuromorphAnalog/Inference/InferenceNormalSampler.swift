@@ -57,13 +57,14 @@ enum InferenceNormalSampler {
     }
 
     /// Box–Muller on `count` pairs of 32-bit words; writes `z₀` to `out0`, `z₁` to `out1`.
-    @inline(__always)
+    /// Kept out of line: as a flat pointer loop it vectorizes.
+    @inline(never)
     static func transform(_ lo: UnsafePointer<UInt32>, _ hi: UnsafePointer<UInt32>, _ count: Int,
                           _ out0: UnsafeMutablePointer<Float>, _ out1: UnsafeMutablePointer<Float>) {
         for i in 0..<count {
             let a = lo[i], b = hi[i]
             let u1 = 2 - Float(bitPattern: 0x3F80_0000 | (a >> 9))            // (0, 1]
-            let radius = (-2 * logUnit(u1)).squareRoot()
+            let radius = squareRoot(-2 * logUnit(u1))
             let f = Float(bitPattern: 0x3F80_0000 | (b >> 9)) - 1              // [0, 1)
             let angle = (f - 0.5) * (Float.pi / 2)                             // [−π/4, π/4)
             let z = angle * angle
@@ -81,6 +82,19 @@ enum InferenceNormalSampler {
             out0[i] = radius * Float(bitPattern: x ^ flip)
             out1[i] = radius * Float(bitPattern: y ^ flip)
         }
+    }
+
+    /// √x for finite x ≥ 0 without a libm call: Swift's `squareRoot()` keeps a `sqrtf`
+    /// fallback for negative inputs (errno), which stops the loop vectorizer. Inverse-sqrt
+    /// bit guess plus three Newton steps (relative error ≈ 1e-7); exactly 0 at x = 0.
+    @inline(__always)
+    static func squareRoot(_ x: Float) -> Float {
+        var y = Float(bitPattern: 0x5F37_59DF &- (x.bitPattern >> 1))
+        let half = 0.5 * x
+        y = y * (1.5 - half * y * y)
+        y = y * (1.5 - half * y * y)
+        y = y * (1.5 - half * y * y)
+        return x * y
     }
 
     /// Natural log of a positive normal `Float` (Cephes `logf`, no calls, vectorizable).

@@ -253,7 +253,7 @@ extension PCMNoiseModel {
                     let v = nu.baseAddress! + range.lowerBound
                     let q = qs.baseAddress! + range.lowerBound
                     if noise == 0 {
-                        for i in 0..<range.count { out[i] = g[i] * FastMath.exp(-v[i] * logTime) }
+                        Self.driftKernel(g, v, logTime, range.count, out)
                         return
                     }
                     withUnsafeTemporaryAllocation(of: Float.self, capacity: Self.readBlock) { z in
@@ -261,18 +261,31 @@ extension PCMNoiseModel {
                         while start < range.count {
                             let m = Swift.min(Self.readBlock, range.count - start)
                             InferenceNormalSampler.fill(UnsafeMutableBufferPointer(rebasing: z[0..<m]), generator: &generator)
-                            let zp = z.baseAddress!
-                            for i in 0..<m {
-                                let k = start + i
-                                let drifted = g[k] * FastMath.exp(-v[k] * logTime)
-                                let sigma = noise * q[k] * Swift.abs(drifted)
-                                out[k] = Swift.max(Relaxed.multiplyAdd(sigma, zp[i], drifted), 0)
-                            }
+                            Self.readKernel(g + start, v + start, q + start, z.baseAddress!, logTime, noise, m, out + start)
                             start += m
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// `out = g · e^(−ν·L)` (drift only): a flat loop the optimizer vectorizes.
+    @inline(never)
+    static func driftKernel(_ g: UnsafePointer<Float>, _ nu: UnsafePointer<Float>, _ logTime: Float, _ count: Int,
+                           _ out: UnsafeMutablePointer<Float>) {
+        for i in 0..<count { out[i] = g[i] * FastMath.exp(-nu[i] * logTime) }
+    }
+
+    /// `out = max(g_d + noise·Q_s·|g_d|·z, 0)`, `g_d = g · e^(−ν·L)`: one block of reads.
+    @inline(never)
+    static func readKernel(_ g: UnsafePointer<Float>, _ nu: UnsafePointer<Float>, _ qs: UnsafePointer<Float>,
+                          _ z: UnsafePointer<Float>, _ logTime: Float, _ noise: Float, _ count: Int,
+                          _ out: UnsafeMutablePointer<Float>) {
+        for i in 0..<count {
+            let drifted = g[i] * FastMath.exp(-nu[i] * logTime)
+            let sigma = noise * qs[i] * Swift.abs(drifted)
+            out[i] = Swift.max(Relaxed.multiplyAdd(sigma, z[i], drifted), 0)
         }
     }
 }

@@ -3,7 +3,7 @@ import RealModule
 
 // MARK: - One quantized operand
 
-/// Symmetric INT-k fake quantization of one tensor with a learned per-tensor scale `s`,
+/// Symmetric INT-k fake quantization of one tensor with a learned per-tensor step size `s`,
 /// trained with the LSQ straight-through estimator (Esser et al. 2020, "Learned Step Size
 /// Quantization", Eqs. 1–5).
 ///
@@ -12,44 +12,50 @@ import RealModule
 /// v = x / s
 /// x̂ = s · round(clamp(v, −Q, Q))
 /// ```
-/// Backward (straight through for `x`; the LSQ step-size gradient for `s`):
+/// Backward (straight through for `x`; LSQ's step-size gradient for `s`):
 /// ```
 /// ∂x̂/∂x = 1 if −Q ≤ v ≤ Q, else 0
 /// ∂x̂/∂s = round(v) − v  if −Q ≤ v ≤ Q
 ///       = −Q            if v < −Q
 ///       = +Q            if v > +Q
-/// dLoss/ds = g · Σ_elements dLoss/dx̂ · ∂x̂/∂s,   g = 1 / √(N · Q)
+/// G_s = g · Σ_elements dLoss/dx̂ · ∂x̂/∂s,   g = 1 / √(N · Q)
 /// ```
-/// where `N` is the number of elements per sample (LSQ's `N_F`), so the step size learns
-/// at a rate comparable to the weights. `s` is initialized from the first tensor it sees
-/// (`s = max|x| / Q`, so that batch is quantized without clipping: Spoon et al. 2021,
-/// digest §2.7 "initialised from a small set of training data, then learned").
-/// The scale has no weight decay and is floored at `1e-12` in use, so an optimizer step
-/// cannot make it zero or negative.
+/// where `N` is the number of elements per sample (LSQ's `N_F`).
+///
+/// The trainable parameter is `θ = ln s` (`logScale`), and its stored gradient is
+/// `G_s / s`. An SGD step on θ then changes `s` by the same relative amount as LSQ's SGD
+/// step on `s` (`Δs/s = −η G_s / s`, to first order), while Adam-style optimizers, whose
+/// steps are about η in size whatever the gradient, change `s` by a relative η rather
+/// than an absolute η: with `s ≈ 0.01` for INT8 operands, absolute steps of 10⁻³ drove
+/// `s` negative within a few updates in our tests. The log form also keeps `s > 0`.
+///
+/// `s` is initialized from the first tensor it sees (`s = max|x| / Q`, so that batch is
+/// quantized without clipping: Spoon et al. 2021, digest §2.7, "initialised from a small
+/// set of training data, then learned"). θ has no weight decay.
 public struct SymmetricQuantizer: Sendable {
     /// The integer width `k` (2…16).
     public let bits: Int
-    /// The step size `s`, shape `[1]`.
-    public var scale: Parameter
-    /// Whether `scale` has been initialized from data.
+    /// θ = ln s, shape `[1]`.
+    public var logScale: Parameter
+    /// Whether the step size has been initialized from data.
     public private(set) var isCalibrated = false
 
     public init(bits: Int, name: String) {
         precondition((2...16).contains(bits), "SymmetricQuantizer: bits must be in 2...16, got \(bits)")
         self.bits = bits
-        scale = Parameter(name: name, value: .ones([1]), decays: false)
+        logScale = Parameter(name: name, value: .zeros([1]), decays: false)
     }
 
     /// The largest integer level, `Q = 2^(k−1) − 1` (127 for INT8).
     public var levels: Float { Float((1 << (bits - 1)) - 1) }
 
-    /// The step size in use: `scale`, floored at 1e-12.
-    public var step: Float { Swift.max(scale.value.scalars[0], 1e-12) }
+    /// The step size `s = exp θ`.
+    public var step: Float { Float.exp(logScale.value.scalars[0]) }
 
     /// Sets `s = max|x| / Q` (1 when `x` is all zeros) and marks the quantizer calibrated.
     public mutating func calibrate(to x: Tensor) {
         let absMax = x.absMax()
-        scale.value.scalars[0] = absMax > 0 ? absMax / levels : 1
+        logScale.value.scalars[0] = absMax > 0 ? Float.log(absMax / levels) : 0
         isCalibrated = true
     }
 
@@ -67,7 +73,7 @@ public struct SymmetricQuantizer: Sendable {
     }
 
     /// Turns dLoss/dx̂ into dLoss/dx (straight through inside the range, zero outside)
-    /// and sets `scale.gradient` to the LSQ step-size gradient. `input` is the tensor that
+    /// and sets `logScale.gradient` to `G_s / s` (the LSQ step-size gradient in log form). `input` is the tensor that
     /// was quantized; `elementsPerSample` is LSQ's `N`.
     public mutating func backward(input: Tensor, outputGradient: Tensor, elementsPerSample: Int) -> Tensor {
         precondition(input.count == outputGradient.count, "SymmetricQuantizer.backward: \(input.shape) vs \(outputGradient.shape)")
@@ -99,7 +105,7 @@ public struct SymmetricQuantizer: Sendable {
             }
         }
         let gradientScale = 1 / (Double(Swift.max(elementsPerSample, 1)) * Double(q)).squareRoot()
-        scale.gradient = Tensor([Float(total * gradientScale)])
+        logScale.gradient = Tensor([Float(total * gradientScale / Double(s))])
         return inputGradient
     }
 
@@ -141,9 +147,8 @@ public struct AttentionQuantizer: Sendable {
     public init(bits: Int?) {
         self.bits = bits
         if let bits {
-            quantizers = [("query_scale", Operand.query), ("key_scale", .key),
-                          ("probability_scale", .probabilities), ("value_scale", .value)]
-                .map { SymmetricQuantizer(bits: bits, name: $0.0) }
+            quantizers = ["query_log_scale", "key_log_scale", "probability_log_scale", "value_log_scale"]
+                .map { SymmetricQuantizer(bits: bits, name: $0) }
         } else {
             quantizers = []
         }
@@ -172,8 +177,8 @@ public struct AttentionQuantizer: Sendable {
         isEnabled ? quantizers[operand.rawValue].step : nil
     }
 
-    /// Visits the four scales (none when off).
+    /// Visits the four log step sizes θ = ln s (none when off).
     public mutating func forEachParameter(_ body: (inout Parameter) throws -> Void) rethrows {
-        for i in quantizers.indices { try body(&quantizers[i].scale) }
+        for i in quantizers.indices { try body(&quantizers[i].logScale) }
     }
 }

@@ -1,0 +1,193 @@
+import NeuromorphCore
+
+/// A linear-step device in Gokmen's soft-bounds form (Gokmen 2021, digest
+/// `ttv2_gradient-decomposition_shd.md` §1.3): the step shrinks linearly with the weight,
+/// with separate slopes for the two directions, up to hard bounds.
+///
+/// ```
+/// up:    Δw⁺ = dw_up,ij   · (1 − slope⁺_ij · w)      w ← clip(w + Δw⁺ (1 + σ_c2c ξ))
+/// down:  Δw⁻ = dw_down,ij · (1 + slope⁻_ij · w)      w ← clip(w − Δw⁻ (1 + σ_c2c ξ))
+/// slope±_ij = μ_s (1 + σ_s ξ±_ij),   dw_ij = μ_dw (1 + σ_dw ξ_ij)     (sampled once)
+/// ```
+/// (additive noise: `Δw± + dw_ij σ_c2c ξ`). In Eq. 2's terms `F(w) = 1 + (s⁻ − s⁺) w/2` and
+/// `G(w) = (s⁺ + s⁻) w/2`; the up step vanishes at `1/s⁺` and the down step at `−1/s⁻`, so
+/// the nominal range is `±1/μ_s` and the number of states `n_states = 2/(μ_s μ_dw)`. The
+/// symmetry point (closed form) is `w* = (dw_up − dw_down)/(dw_up s⁺ + dw_down s⁻)`, 0 for
+/// equal steps.
+///
+/// Deviation from aihwkit `LinearStepDevice`: the slopes are absolute (1/weight units) with a
+/// relative spread, as in Gokmen's paper, instead of aihwkit's `γ/b_max` with an absolute
+/// spread; `slope = γ/w_max` converts. Slopes that sample non-positive follow the
+/// ``PulsedDeviceParameters/negativeStepPolicy``.
+@dynamicMemberLookup
+public struct LinearStepDevice: PulsedDeviceConfiguration {
+    /// The shared pulsed-device parameters (`dw_min`, hard bounds, variations).
+    public var pulsed: PulsedDeviceParameters
+    /// Mean slope of the up step, in 1/weight units (Gokmen `μ_s` for `slope⁺`; aihwkit
+    /// `gamma_up / w_max`).
+    public var slopeUp: Float
+    /// Mean slope of the down step, in 1/weight units (Gokmen `μ_s` for `slope⁻`).
+    public var slopeDown: Float
+    /// Device-to-device standard deviation of both slopes, relative to the mean (Gokmen
+    /// `σ_s`, dimensionless).
+    public var slopeDtod: Float
+
+    public init(pulsed: PulsedDeviceParameters = PulsedDeviceParameters(),
+                slopeUp: Float = 0, slopeDown: Float = 0, slopeDtod: Float = 0.2) {
+        self.pulsed = pulsed
+        self.slopeUp = slopeUp
+        self.slopeDown = slopeDown
+        self.slopeDtod = slopeDtod
+    }
+
+    public subscript<T>(dynamicMember keyPath: WritableKeyPath<PulsedDeviceParameters, T>) -> T {
+        get { pulsed[keyPath: keyPath] }
+        set { pulsed[keyPath: keyPath] = newValue }
+    }
+
+    /// Gokmen's device model with `μ_dw`, `μ_s = 1.66`, `σ_s = 0.2`, `σ_dw = 0.3`,
+    /// multiplicative c2c noise `σ_c2c = 0.3` (digest §1.3), one `dw_min` per device for both
+    /// directions (`up_down = 0`, no spread), hard bounds at ±1 (the paper does not say
+    /// whether it clips; ±1 lies outside the nominal ±0.6024).
+    public static func gokmen(muDw: Float, cycleStd: Float = 0.3, noise: CycleNoiseModel = .multiplicative) -> LinearStepDevice {
+        var p = PulsedDeviceParameters()
+        p.dwMin = muDw
+        p.dwMinDtod = 0.3
+        p.dwMinStd = cycleStd
+        p.noise = noise
+        p.upDown = 0; p.upDownDtod = 0
+        p.wMin = -1; p.wMax = 1; p.wMinDtod = 0; p.wMaxDtod = 0
+        p.reset = 0; p.resetStd = 0
+        return LinearStepDevice(pulsed: p, slopeUp: 1.66, slopeDown: 1.66, slopeDtod: 0.2)
+    }
+
+    /// Gokmen 2021's 1,200-state device: `μ_dw = 1e-3` (`n_states` = 1,204.8).
+    public static let gokmen1200States = gokmen(muDw: 1e-3)
+    /// Gokmen 2021's 15-state device: `μ_dw = 0.08` (`n_states` = 15.06).
+    public static let gokmen15States = gokmen(muDw: 0.08)
+
+    public var nominalStep: Float { pulsed.dwMin }
+
+    /// `(nominal weight range) / (nominal step at the symmetry point)`, with the range
+    /// `1/slope⁺ + 1/slope⁻` (Gokmen's `2/(μ_s μ_dw)`), or the hard range without slopes.
+    public var nominalStateCount: Float {
+        let range = (slopeUp > 0 && slopeDown > 0) ? 1 / slopeUp + 1 / slopeDown : pulsed.wMax - pulsed.wMin
+        return range / pulsed.dwMin
+    }
+
+    /// The nominal soft bounds `(−1/slope⁻, 1/slope⁺)` (infinite where a slope is 0).
+    public var nominalSoftBounds: (lower: Float, upper: Float) {
+        (slopeDown > 0 ? -1 / slopeDown : -.infinity, slopeUp > 0 ? 1 / slopeUp : .infinity)
+    }
+
+    public func validate() throws {
+        try pulsed.validate(device: "LinearStepDevice")
+        for (name, value) in [("slope_up", slopeUp), ("slope_down", slopeDown), ("slope_dtod", slopeDtod)]
+        where !(value.isFinite && value >= 0) {
+            throw DeviceParameterError(device: "LinearStepDevice", parameter: name, "must be finite and ≥ 0, got \(value)")
+        }
+    }
+
+    public func makeArray(rows: Int, columns: Int, generator: inout SeededGenerator) throws -> LinearStepDeviceArray {
+        try validate()
+        var storage = try PulsedDeviceStorage(rows: rows, columns: columns, parameters: pulsed,
+                                              device: "LinearStepDevice", generator: &generator)
+        let n = rows * columns
+        var up = [Float](repeating: 0, count: n), down = [Float](repeating: 0, count: n)
+        for k in 0..<n {
+            up[k] = slopeUp > 0 ? pulsed.negativeStepPolicy.samplePositive(nominal: slopeUp, relativeStd: slopeDtod, generator: &generator) : 0
+            down[k] = slopeDown > 0 ? pulsed.negativeStepPolicy.samplePositive(nominal: slopeDown, relativeStd: slopeDtod, generator: &generator) : 0
+        }
+        storage.setWeights([Float](repeating: 0, count: n))
+        return LinearStepDeviceArray(storage: storage, slopeUp: up, slopeDown: down,
+                                     center: [Float](repeating: 0, count: n),
+                                     cycleStd: pulsed.dwMinStd, noise: pulsed.noise)
+    }
+}
+
+/// The devices of one crossbar of linear-step devices: ``LinearStepDevice``,
+/// ``SoftBoundsDevice`` (`slope± = 1/|b±|`) and ``AsymmetricSoftBoundsDevice`` (a per-device
+/// centre). One hot loop serves all three:
+/// ```
+/// up:    Δw⁺ = dw_up,ij   · (1 − slope⁺_ij (w − c_ij))
+/// down:  Δw⁻ = dw_down,ij · (1 + slope⁻_ij (w − c_ij))
+/// ```
+public struct LinearStepDeviceArray: SymmetryPointDeviceArray, Equatable {
+    @usableFromInline var storage: PulsedDeviceStorage
+    @usableFromInline let slopeUp: [Float]
+    @usableFromInline let slopeDown: [Float]
+    /// The weight both slopes are measured from (0 except for the asymmetric device).
+    @usableFromInline let center: [Float]
+    @usableFromInline let cycleStd: Float
+    @usableFromInline let noise: CycleNoiseModel
+
+    init(storage: PulsedDeviceStorage, slopeUp: [Float], slopeDown: [Float], center: [Float],
+         cycleStd: Float, noise: CycleNoiseModel) {
+        self.storage = storage
+        self.slopeUp = slopeUp
+        self.slopeDown = slopeDown
+        self.center = center
+        self.cycleStd = cycleStd
+        self.noise = noise
+    }
+
+    public var rows: Int { storage.rows }
+    public var columns: Int { storage.columns }
+    public var weights: [Float] { storage.weights }
+
+    @inlinable
+    public mutating func applyPulses(at index: Int, count: Int, up: Bool, generator: inout SeededGenerator) {
+        guard count > 0 else { return }
+        let lo = storage.minBound[index], hi = storage.maxBound[index], c = center[index]
+        var w = storage.weights[index]
+        if up {
+            let s = storage.stepUp[index], slope = slopeUp[index]
+            for _ in 0..<count {
+                let nominal = s * (1 - slope * (w - c))
+                w = clamp(w + noisyStep(nominal, deviceStep: s, std: cycleStd, noise: noise, generator: &generator), lo, hi)
+            }
+        } else {
+            let s = storage.stepDown[index], slope = slopeDown[index]
+            for _ in 0..<count {
+                let nominal = s * (1 + slope * (w - c))
+                w = clamp(w - noisyStep(nominal, deviceStep: s, std: cycleStd, noise: noise, generator: &generator), lo, hi)
+            }
+        }
+        storage.weights[index] = w
+    }
+
+    @inlinable
+    public func expectedStep(at index: Int, up: Bool) -> Float {
+        let w = storage.weights[index], c = center[index]
+        let lo = storage.minBound[index], hi = storage.maxBound[index]
+        if up {
+            return clamp(w + storage.stepUp[index] * (1 - slopeUp[index] * (w - c)), lo, hi) - w
+        }
+        return clamp(w - storage.stepDown[index] * (1 + slopeDown[index] * (w - c)), lo, hi) - w
+    }
+
+    public mutating func setWeights(_ targets: [Float]) { storage.setWeights(targets) }
+
+    public var sampledParameters: [String: [Float]] {
+        var p = storage.commonParameters
+        p["slope_up"] = slopeUp
+        p["slope_down"] = slopeDown
+        p["symmetry_center"] = center
+        return p
+    }
+
+    /// Closed form: `w* = c + (dw_up − dw_down)/(dw_up s⁺ + dw_down s⁻)`, clipped to the
+    /// bounds; without slopes the constant-step rule (see ``ConstantStepDevice``).
+    public var symmetryPoints: [Float] {
+        (0..<storage.weights.count).map { k in
+            let up = storage.stepUp[k], down = storage.stepDown[k]
+            let denominator = up * slopeUp[k] + down * slopeDown[k]
+            if denominator > 0 {
+                return clamp(center[k] + (up - down) / denominator, storage.minBound[k], storage.maxBound[k])
+            }
+            return up > down ? storage.maxBound[k] : (up < down ? storage.minBound[k] : storage.weights[k])
+        }
+    }
+
+    public mutating func reset(generator: inout SeededGenerator) { storage.reset(generator: &generator) }
+}
