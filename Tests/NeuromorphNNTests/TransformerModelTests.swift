@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import NeuromorphCore
 @testable import NeuromorphNN
@@ -117,26 +118,31 @@ func argmaxPositionTask(count: Int, length: Int, features: Int, seed: UInt64) ->
 
     // MARK: Training
 
-    @Test func learnsWhichTokenHoldsTheLargestValue() {
+    /// Float attention reaches 0.96 test accuracy on this task (seeded; 12 epochs of 1200
+    /// sequences); INT8 and INT6 attention with learned scales must stay within 3 points of
+    /// that (Spoon et al. 2021, digest §2.8: INT10/8/6 attention "comparable" to float).
+    /// The cases are separate so they run in parallel.
+    @Test(arguments: [nil, 8, 6] as [Int?])
+    func learnsWhichTokenHoldsTheLargestValue(attentionBits: Int?) {
         let (train, test) = (argmaxPositionTask(count: 1200, length: 5, features: 3, seed: 1),
                              argmaxPositionTask(count: 400, length: 5, features: 3, seed: 2))
-        let c = TransformerConfiguration(imageHeight: 5, imageWidth: 3, modelDimension: 16, heads: 2, mlpDimension: 32,
-                                         blocks: 1, classes: 5)
-        func accuracy(bits: Int?) -> Float {
-            var g = SeededGenerator(seed: 40)
-            var configuration = c
-            configuration.attentionBits = bits
-            var model = TransformerClassifier(configuration, generator: &g)
-            var optimizer = Adam(learningRate: 3e-3)
-            let history = Trainer.fit(&model, optimizer: &optimizer, loss: SoftmaxCrossEntropy(), train: train,
-                                      test: test, configuration: TrainingConfiguration(epochs: 12, batchSize: 32, seed: 5,
-                                                                                       showProgress: false))
-            return history.last!.test!.accuracy
+        var g = SeededGenerator(seed: 40)
+        let configuration = TransformerConfiguration(imageHeight: 5, imageWidth: 3, modelDimension: 16, heads: 2,
+                                                     mlpDimension: 32, blocks: 1, classes: 5, attentionBits: attentionBits)
+        var model = TransformerClassifier(configuration, generator: &g)
+        var optimizer = Adam(learningRate: 3e-3)
+        let history = Trainer.fit(&model, optimizer: &optimizer, loss: SoftmaxCrossEntropy(), train: train, test: test,
+                                  configuration: TrainingConfiguration(epochs: 12, batchSize: 32, seed: 5,
+                                                                       showProgress: false))
+        let accuracy = history.last!.test!.accuracy
+        #expect(accuracy > 0.93, "\(model.summary): test accuracy \(accuracy)")
+        #expect(history.first!.test!.accuracy < 0.3, "the task should not be solved before training")
+        if attentionBits != nil {
+            // The learned step sizes moved away from their first-batch calibration and stayed positive.
+            var steps: [Float] = []
+            model.forEachParameter { if $0.name.hasSuffix("_log_scale") { steps.append(Float.exp($0.value.scalars[0])) } }
+            #expect(steps.count == 4 && steps.allSatisfy { $0 > 0 && $0.isFinite })
         }
-        let float = accuracy(bits: nil)
-        let int8 = accuracy(bits: 8)
-        #expect(float > 0.9, "float attention: test accuracy \(float)")
-        #expect(int8 > 0.9 && int8 > float - 0.04, "INT8 attention: test accuracy \(int8) vs float \(float)")
     }
 
     @Test func trainingIsDeterministicAcrossThreadCounts() {

@@ -58,14 +58,15 @@ public struct ConstantStepDeviceArray: SymmetryPointDeviceArray, Equatable {
     @inlinable
     public mutating func applyPulses(at index: Int, count: Int, up: Bool, generator: inout SeededGenerator) {
         guard count > 0 else { return }
+        var normals = PulseNormals()
         let lo = storage.minBound[index], hi = storage.maxBound[index]
         var w = storage.weights[index]
         if up {
             let s = storage.stepUp[index]
-            for _ in 0..<count { w = clamp(w + noisyStep(s, deviceStep: s, std: cycleStd, noise: noise, generator: &generator), lo, hi) }
+            for _ in 0..<count { w = clamp(w + noisyStep(s, deviceStep: s, std: cycleStd, noise: noise, normals: &normals, generator: &generator), lo, hi) }
         } else {
             let s = storage.stepDown[index]
-            for _ in 0..<count { w = clamp(w - noisyStep(s, deviceStep: s, std: cycleStd, noise: noise, generator: &generator), lo, hi) }
+            for _ in 0..<count { w = clamp(w - noisyStep(s, deviceStep: s, std: cycleStd, noise: noise, normals: &normals, generator: &generator), lo, hi) }
         }
         storage.weights[index] = w
     }

@@ -138,19 +138,20 @@ public struct LinearStepDeviceArray: SymmetryPointDeviceArray, Equatable {
     @inlinable
     public mutating func applyPulses(at index: Int, count: Int, up: Bool, generator: inout SeededGenerator) {
         guard count > 0 else { return }
+        var normals = PulseNormals()
         let lo = storage.minBound[index], hi = storage.maxBound[index], c = center[index]
         var w = storage.weights[index]
         if up {
             let s = storage.stepUp[index], slope = slopeUp[index]
             for _ in 0..<count {
                 let nominal = s * (1 - slope * (w - c))
-                w = clamp(w + noisyStep(nominal, deviceStep: s, std: cycleStd, noise: noise, generator: &generator), lo, hi)
+                w = clamp(w + noisyStep(nominal, deviceStep: s, std: cycleStd, noise: noise, normals: &normals, generator: &generator), lo, hi)
             }
         } else {
             let s = storage.stepDown[index], slope = slopeDown[index]
             for _ in 0..<count {
                 let nominal = s * (1 + slope * (w - c))
-                w = clamp(w - noisyStep(nominal, deviceStep: s, std: cycleStd, noise: noise, generator: &generator), lo, hi)
+                w = clamp(w - noisyStep(nominal, deviceStep: s, std: cycleStd, noise: noise, normals: &normals, generator: &generator), lo, hi)
             }
         }
         storage.weights[index] = w

@@ -215,7 +215,10 @@ public struct NeuroSimDeviceArray: SymmetryPointDeviceArray, Equatable {
             let a = curveDown[index]
             next = NeuroSimDevice.curve(Swift.max(NeuroSimDevice.inverseCurve(g, a: a) - dp, 0), a: a)
         }
-        if cycleStd > 0 { next += cycleStd * Float(count).squareRoot() * generator.nextNormal() }
+        if cycleStd > 0 {
+            var normals = PulseNormals()
+            next += cycleStd * Float(count).squareRoot() * normals.next(&generator)
+        }
         conductance[index] = clamp(next, 0, 1)
     }
 

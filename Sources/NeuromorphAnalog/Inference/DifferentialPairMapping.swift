@@ -68,10 +68,11 @@ public struct DifferentialPairMapping: Sendable, Codable, Equatable {
         var minus = [Float](repeating: 0, count: weights.count)
         for r in 0..<rows {
             let s = scales[r]
-            let toConductance = s > 0 ? gMax / s : 0
             for j in 0..<columns {
                 let k = r * columns + j
-                let g = Swift.min(Swift.max(weights[k] * toConductance, -gMax), gMax)
+                // Divide first so that w = ±s maps to exactly ±g_max.
+                let normalized = s > 0 ? Swift.min(Swift.max(weights[k] / s, -1), 1) : 0
+                let g = normalized * gMax
                 plus[k] = Swift.max(g, 0)
                 minus[k] = Swift.max(-g, 0)
             }

@@ -40,41 +40,86 @@ extension AnalogTile {
     /// The stochastic pulse-coincidence update (Gokmen & Vlasov 2016), one rank-1 update per
     /// sample: row and column pulse trains are bit-packed into 64-bit words, rows and columns
     /// without pulses are skipped, and each coincidence count `popcount(row & column)` is
-    /// applied as that many device pulses with cycle-to-cycle noise.
+    /// applied as that many device pulses with cycle-to-cycle noise. The column trains of
+    /// all samples are drawn first; then the row blocks run in parallel, each through all
+    /// samples in order with its own stream.
     mutating func stochasticUpdate(x: Tensor, d: Tensor, learningRate: Float) {
-        let inputs = columns, outputs = rows
-        var activeColumns: [(index: Int, train: UInt64, negative: Bool)] = []
-        activeColumns.reserveCapacity(inputs)
+        let inputs = columns, outputs = rows, batch = x.rows
+        // 1. Column trains and gains per sample.
+        var columnIndex: [Int32] = []
+        var columnTrain: [UInt64] = []
+        var columnNegative: [Bool] = []
+        var sampleStart = [Int](repeating: 0, count: batch + 1)
+        var rowGain = [Float](repeating: 0, count: batch)
+        var bitLength = [Int](repeating: 0, count: batch)
         x.scalars.withUnsafeBufferPointer { xs in
             d.scalars.withUnsafeBufferPointer { ds in
-                for b in 0..<x.rows {
-                    let xRow = UnsafeBufferPointer(rebasing: xs[(b * inputs)..<((b + 1) * inputs)])
-                    let dRow = UnsafeBufferPointer(rebasing: ds[(b * outputs)..<((b + 1) * outputs)])
+                for b in 0..<batch {
+                    sampleStart[b] = columnIndex.count
                     var xMax: Float = 0, dMax: Float = 0
-                    for v in xRow { xMax = Swift.max(xMax, Swift.abs(v)) }
-                    for v in dRow { dMax = Swift.max(dMax, Swift.abs(v)) }
+                    for j in 0..<inputs { xMax = Swift.max(xMax, Swift.abs(xs[b * inputs + j])) }
+                    for i in 0..<outputs { dMax = Swift.max(dMax, Swift.abs(ds[b * outputs + i])) }
                     guard xMax > 0, dMax > 0 else { continue }
                     let gains = trainGains(xMax: xMax, dMax: dMax, learningRate: learningRate)
-                    activeColumns.removeAll(keepingCapacity: true)
-                    for j in 0..<inputs where xRow[j] != 0 {
-                        let train = Self.pulseTrain(probability: gains.columnGain * Swift.abs(xRow[j]),
-                                                    bitLength: gains.bitLength, generator: &updateGenerator)
-                        if train != 0 { activeColumns.append((j, train, xRow[j] < 0)) }
+                    rowGain[b] = gains.rowGain
+                    bitLength[b] = gains.bitLength
+                    for j in 0..<inputs {
+                        let v = xs[b * inputs + j]
+                        guard v != 0 else { continue }
+                        let train = Self.pulseTrain(probability: gains.columnGain * Swift.abs(v), bitLength: gains.bitLength,
+                                                    generator: &columnGenerator)
+                        if train != 0 {
+                            columnIndex.append(Int32(j))
+                            columnTrain.append(train)
+                            columnNegative.append(v < 0)
+                        }
                     }
-                    guard !activeColumns.isEmpty else { continue }
-                    for i in 0..<outputs where dRow[i] != 0 {
-                        let rowTrain = Self.pulseTrain(probability: gains.rowGain * Swift.abs(dRow[i]),
-                                                       bitLength: gains.bitLength, generator: &updateGenerator)
-                        guard rowTrain != 0 else { continue }
-                        let rowNegative = dRow[i] < 0
-                        let base = i * inputs
-                        for column in activeColumns {
-                            let coincidences = (rowTrain & column.train).nonzeroBitCount
-                            guard coincidences > 0 else { continue }
-                            // W ← W − η d x: d·x < 0 raises the weight.
-                            devices.applyPulses(at: base + column.index, count: coincidences,
-                                                up: rowNegative != column.negative, generator: &updateGenerator)
-                            pulseCounts[base + column.index] &+= UInt32(coincidences)
+                }
+                sampleStart[batch] = columnIndex.count
+            }
+        }
+        // 2. Row blocks in parallel. The shared inputs are read through raw pointers (no
+        // reference counting across threads) and each block keeps its generator in a local
+        // copy (no shared cache lines).
+        let ranges = blockRows
+        let gains = rowGain, lengths = bitLength, starts = sampleStart
+        withExtendedLifetime((columnIndex, columnTrain, columnNegative, gains, lengths, starts, ranges)) {
+            let ci = columnIndex.withUnsafeBufferPointer { $0 }, ct = columnTrain.withUnsafeBufferPointer { $0 }
+            let cn = columnNegative.withUnsafeBufferPointer { $0 }, rg = gains.withUnsafeBufferPointer { $0 }
+            let bl = lengths.withUnsafeBufferPointer { $0 }, ss = starts.withUnsafeBufferPointer { $0 }
+            let rr = ranges.withUnsafeBufferPointer { $0 }
+            d.scalars.withUnsafeBufferPointer { ds in
+                blocks.withUnsafeMutableBufferPointer { devices in
+                    blockGenerators.withUnsafeMutableBufferPointer { generators in
+                        blockPulseCounts.withUnsafeMutableBufferPointer { counts in
+                            ComputeThreads.forEachChunk(rr.count) { k in
+                                let range = rr[k]
+                                var generator = generators[k]
+                                counts[k].withUnsafeMutableBufferPointer { count in
+                                    for b in 0..<batch where ss[b + 1] > ss[b] {
+                                        let first = ss[b], last = ss[b + 1]
+                                        for i in range {
+                                            let di = ds[b * outputs + i]
+                                            guard di != 0 else { continue }
+                                            let rowTrain = Self.pulseTrain(probability: rg[b] * Swift.abs(di), bitLength: bl[b],
+                                                                           generator: &generator)
+                                            guard rowTrain != 0 else { continue }
+                                            let rowNegative = di < 0
+                                            let base = (i - range.lowerBound) * inputs
+                                            for c in first..<last {
+                                                let coincidences = (rowTrain & ct[c]).nonzeroBitCount
+                                                guard coincidences > 0 else { continue }
+                                                let index = base + Int(ci[c])
+                                                // W ← W − η d x: d·x < 0 raises the weight.
+                                                devices[k].applyPulses(at: index, count: coincidences,
+                                                                       up: rowNegative != cn[c], generator: &generator)
+                                                count[index] &+= UInt32(coincidences)
+                                            }
+                                        }
+                                    }
+                                }
+                                generators[k] = generator
+                            }
                         }
                     }
                 }
@@ -95,11 +140,14 @@ extension AnalogTile {
         Tensor.gemm(negativeD, .transposed, positiveX, .none, alpha: -scale, beta: 1, into: &up)
         Tensor.gemm(positiveD, .transposed, positiveX, .none, alpha: scale, into: &down)
         Tensor.gemm(negativeD, .transposed, negativeX, .none, alpha: scale, beta: 1, into: &down)
-        var targets = devices.weights
-        for k in targets.indices {
-            targets[k] += up.scalars[k] * devices.expectedStep(at: k, up: true)
-                + down.scalars[k] * devices.expectedStep(at: k, up: false)
+        for (k, range) in blockRows.enumerated() {
+            var targets = blocks[k].weights
+            let offset = range.lowerBound * columns
+            for local in targets.indices {
+                targets[local] += up.scalars[offset + local] * blocks[k].expectedStep(at: local, up: true)
+                    + down.scalars[offset + local] * blocks[k].expectedStep(at: local, up: false)
+            }
+            blocks[k].setWeights(targets)
         }
-        devices.setWeights(targets)
     }
 }

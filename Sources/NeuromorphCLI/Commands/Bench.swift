@@ -23,7 +23,7 @@ struct Bench: ParsableCommand {
         var rows: [(String, String, String)] = []
         for row in BenchWorkloads.all(repeats: repeats) {
             rows.append(row)
-            print(String(format: "%-52@ %14@  %@", row.0, row.1, row.2))
+            print(row.0.padding(toLength: 56, withPad: " ", startingAt: 0) + row.1.padding(toLength: 18, withPad: " ", startingAt: 0) + row.2)
         }
     }
 }
@@ -81,6 +81,53 @@ enum BenchWorkloads {
         }
         rows.append(("demo CNN train step (2 conv+pool, FC 128, batch 64)", String(format: "%.2f ms/step", cnnStep.median * 1e3),
                      String(format: "%.1f s/epoch of 60k", cnnStep.median * 60_000 / 64)))
+        rows += analog(repeats: repeats, x: x, labels: labels, generator: &generator)
+        return rows
+    }
+
+    /// W1 on analog tiles (aihwkit's `AnalogLinear` + `AnalogSGD` workload in
+    /// `shared/peers/aihwkit_mlp.py`) and a 1,024×1,024 tile's forward/backward/update.
+    static func analog(repeats: Int, x: Tensor, labels: [Int], generator: inout SeededGenerator) -> [(String, String, String)] {
+        var rows: [(String, String, String)] = []
+        func w1<D: PulsedDeviceConfiguration>(_ device: D, _ name: String, io: IOParameters = .forwardDefault,
+                                             backward: IOParameters = .backwardDefault,
+                                             update: PulsedUpdateParameters = PulsedUpdateParameters()) {
+            var g = SeededGenerator(seed: 1)
+            guard var model = try? Sequential([
+                AnalogLinear(784, 256, device: device, forwardIO: io, backwardIO: backward, update: update, generator: &g),
+                Activation(.sigmoid),
+                AnalogLinear(256, 128, device: device, forwardIO: io, backwardIO: backward, update: update, generator: &g),
+                Activation(.sigmoid),
+                AnalogLinear(128, 10, device: device, forwardIO: io, backwardIO: backward, update: update, generator: &g),
+                LogSoftmax()]) else { return }
+            var sgd = SGD(learningRate: 0.1)
+            let t = Timing.measure(repeats: repeats, iterations: 20, warmup: 3) {
+                Trainer.step(&model, optimizer: &sgd, loss: NLLLoss(), inputs: x, labels: labels)
+            }
+            rows.append(("W1 analog train step, \(name)", String(format: "%.3f ms/step", t.median * 1e3),
+                         String(format: "%.1f s/epoch of 60k", t.median * 60_000 / 64)))
+        }
+        var floatUpdate = PulsedUpdateParameters()
+        floatUpdate.pulseType = .float
+        w1(IdealPulsedDevice(), "floating-point tile", io: .perfect, backward: .perfect, update: floatUpdate)
+        w1(ConstantStepDevice(), "ConstantStep SGD")
+        w1(SoftBoundsDevice(), "SoftBounds SGD")
+
+        // One 1,024×1,024 tile, batch 64: forward, backward and pulsed update separately.
+        var g = SeededGenerator(seed: 2)
+        guard var tile = try? AnalogTile(outputs: 1024, inputs: 1024, device: ConstantStepDevice(), generator: &g) else { return rows }
+        tile.setWeights(Tensor.randomUniform([1024, 1024], lower: -0.3, upper: 0.3, using: &g))
+        let xb = Tensor.randomUniform([64, 1024], using: &g), db = Tensor.randomNormal([64, 1024], std: 0.01, using: &g)
+        let forward = Timing.measure(repeats: repeats, iterations: 5) { _ = tile.forward(xb) }
+        let backward = Timing.measure(repeats: repeats, iterations: 5) { _ = tile.backward(db) }
+        let update = Timing.measure(repeats: repeats, iterations: 5) { tile.update(x: xb, d: db, learningRate: 0.01) }
+        let macs = 64.0 * 1024 * 1024
+        rows.append(("1024×1024 tile forward, batch 64", String(format: "%.3f ms", forward.median * 1e3),
+                     String(format: "%.1f GMAC/s", macs / forward.median / 1e9)))
+        rows.append(("1024×1024 tile backward, batch 64", String(format: "%.3f ms", backward.median * 1e3),
+                     String(format: "%.1f GMAC/s", macs / backward.median / 1e9)))
+        rows.append(("1024×1024 tile pulsed update, batch 64 (lr 0.01)", String(format: "%.3f ms", update.median * 1e3),
+                     String(format: "%.2f M device updates/s", macs / update.median / 1e6)))
         return rows
     }
 }

@@ -51,23 +51,25 @@ public struct LayerNorm: Layer {
                 output.scalars.withUnsafeMutableBufferPointer { y in
                     gain.value.scalars.withUnsafeBufferPointer { gamma in
                         offset.value.scalars.withUnsafeBufferPointer { beta in
+                            let (gammaRow, betaRow) = (gamma.baseAddress!, beta.baseAddress!)
                             for r in 0..<rows {
-                                let base = r * d
+                                // Row pointers: no index arithmetic (and overflow checks) in the loops.
+                                let (x, out) = (xh.baseAddress! + r * d, y.baseAddress! + r * d)
                                 var sum: Float = 0
-                                for i in 0..<d { sum = Relaxed.sum(sum, xh[base + i]) }
+                                for i in 0..<d { sum = Relaxed.sum(sum, x[i]) }
                                 let mean = sum / Float(d)
                                 var squares: Float = 0
                                 for i in 0..<d {
-                                    let c = xh[base + i] - mean
-                                    xh[base + i] = c
+                                    let c = x[i] - mean
+                                    x[i] = c
                                     squares = Relaxed.multiplyAdd(c, c, squares)
                                 }
                                 let invStd = 1 / (squares / Float(d) + epsilon).squareRoot()
                                 inv[r] = invStd
                                 for i in 0..<d {
-                                    let v = xh[base + i] * invStd
-                                    xh[base + i] = v
-                                    y[base + i] = Relaxed.multiplyAdd(gamma[i], v, beta[i])
+                                    let v = x[i] * invStd
+                                    x[i] = v
+                                    out[i] = Relaxed.multiplyAdd(gammaRow[i], v, betaRow[i])
                                 }
                             }
                         }
@@ -96,24 +98,23 @@ public struct LayerNorm: Layer {
                     gain.value.scalars.withUnsafeBufferPointer { gamma in
                         gainGradient.withUnsafeMutableBufferPointer { dGamma in
                             offsetGradient.withUnsafeMutableBufferPointer { dBeta in
+                                let (gammaRow, dGammaRow, dBetaRow) = (gamma.baseAddress!, dGamma.baseAddress!, dBeta.baseAddress!)
                                 for r in 0..<rows {
-                                    let base = r * d
+                                    let (gRow, x) = (g.baseAddress! + r * d, xh.baseAddress! + r * d)
                                     var meanG: Float = 0, meanGX: Float = 0
                                     for i in 0..<d {
-                                        let dy = g[base + i]
-                                        dBeta[i] += dy
-                                        dGamma[i] = Relaxed.multiplyAdd(dy, xh[base + i], dGamma[i])
-                                        let gi = dy * gamma[i]
-                                        g[base + i] = gi
+                                        let dy = gRow[i]
+                                        dBetaRow[i] += dy
+                                        dGammaRow[i] = Relaxed.multiplyAdd(dy, x[i], dGammaRow[i])
+                                        let gi = dy * gammaRow[i]
+                                        gRow[i] = gi
                                         meanG = Relaxed.sum(meanG, gi)
-                                        meanGX = Relaxed.multiplyAdd(gi, xh[base + i], meanGX)
+                                        meanGX = Relaxed.multiplyAdd(gi, x[i], meanGX)
                                     }
                                     meanG /= Float(d)
                                     meanGX /= Float(d)
                                     let invStd = inv[r]
-                                    for i in 0..<d {
-                                        g[base + i] = (g[base + i] - meanG - xh[base + i] * meanGX) * invStd
-                                    }
+                                    for i in 0..<d { gRow[i] = (gRow[i] - meanG - x[i] * meanGX) * invStd }
                                 }
                             }
                         }

@@ -1,0 +1,43 @@
+import Testing
+import NeuromorphCore
+@testable import NeuromorphAnalog
+
+@Suite("Cycle-to-cycle noise")
+struct DevicesNoiseTests {
+    // The per-pulse normal source (polar method in Float, pair reuse): moments of N(0, 1).
+    @Test func pulseNormalsMoments() {
+        var g = SeededGenerator(seed: 91)
+        var normals = PulseNormals()
+        let n = 200_000
+        var s1 = 0.0, s2 = 0.0, s4 = 0.0, beyond2 = 0
+        for _ in 0..<n {
+            let z = Double(normals.next(&g))
+            s1 += z; s2 += z * z; s4 += z * z * z * z
+            if Swift.abs(z) > 2 { beyond2 += 1 }
+        }
+        let m = s1 / Double(n), v = s2 / Double(n) - m * m
+        #expect(Swift.abs(m) < 4 / Double(n).squareRoot())
+        #expect(Swift.abs(v - 1) < 4 * (2 / Double(n)).squareRoot())
+        #expect(Swift.abs(s4 / Double(n) - 3) < 4 * (96 / Double(n)).squareRoot())
+        let tail = Double(beyond2) / Double(n)                  // P(|z| > 2) = 0.0455
+        #expect(Swift.abs(tail - 0.0455) < 4 * (0.0455 * 0.9545 / Double(n)).squareRoot())
+    }
+
+    // Digest §1.3: multiplicative `Δw (1 + σ ξ)` and additive `Δw + dw σ ξ` c2c noise of one
+    // pulse, measured over 10⁴ identical devices (no d2d) at w = 0.
+    @Test(arguments: [CycleNoiseModel.multiplicative, .additive])
+    func singlePulseStatistics(noise: CycleNoiseModel) throws {
+        var config = LinearStepDevice.gokmen(muDw: 0.01, cycleStd: 0.3, noise: noise)
+        config.dwMinDtod = 0
+        config.slopeDtod = 0
+        var array = try makeArray(config, rows: 100, columns: 100, seed: 92)
+        array.setWeights([Float](repeating: 0.2, count: 10_000))
+        var g = SeededGenerator(seed: 93)
+        for k in 0..<10_000 { array.applyPulses(at: k, count: 1, up: true, generator: &g) }
+        let steps = array.weights.map { $0 - 0.2 }
+        let nominal = 0.01 * (1 - 1.66 * 0.2)                     // Δw⁺(0.2)
+        let sigma = noise == .multiplicative ? 0.3 * nominal : 0.3 * 0.01
+        #expect(Swift.abs(mean(steps) - nominal) < 4 * sigma / 100)
+        #expect(Swift.abs(standardDeviation(steps) - sigma) < 4 * sigma / (20_000.0).squareRoot())
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+import NeuromorphCore
+@testable import NeuromorphAnalog
+
+@Suite("Device-to-device variation, seeds and checkpoints")
+struct DevicesVariationTests {
+    // Digest §1.3 (dw_ij = μ_dw(1 + σ_dw ξ), slope±_ij = μ_s(1 + σ_s ξ±)) and aihwkit's
+    // PulsedDevice sampling: sample moments of 10⁴ devices within 4 standard errors.
+    @Test func gokmenSampleMoments() throws {
+        let n = 10_000
+        let array = try makeArray(LinearStepDevice.gokmen1200States, rows: 100, columns: 100, seed: 41)
+        let p = array.sampledParameters
+        let dw = p["dw_min_up"]!
+        #expect(p["dw_min_down"]! == dw)                        // one dw_min per device (up_down 0, no spread)
+        #expect(Swift.abs(mean(dw) - 1e-3) < 4 * 0.3e-3 / Double(n).squareRoot())
+        #expect(Swift.abs(standardDeviation(dw) - 0.3e-3) < 4 * 0.3e-3 / (2 * Double(n)).squareRoot())
+        for name in ["slope_up", "slope_down"] {
+            let s = p[name]!
+            #expect(Swift.abs(mean(s) - 1.66) < 4 * 0.332 / Double(n).squareRoot(), "\(name)")
+            #expect(Swift.abs(standardDeviation(s) - 0.332) < 4 * 0.332 / (2 * Double(n)).squareRoot(), "\(name)")
+        }
+        let correlation = zip(p["slope_up"]!, p["slope_down"]!).reduce(0.0) { $0 + (Double($1.0) - 1.66) * (Double($1.1) - 1.66) }
+            / (Double(n) * 0.332 * 0.332)
+        #expect(Swift.abs(correlation) < 4 / Double(n).squareRoot())   // independent ξ⁺, ξ⁻
+    }
+
+    // aihwkit defaults: dw_min 0.001 (dtod 0.3), up_down_dtod 0.01, w_max/w_min ±0.6 (dtod 0.3).
+    @Test func aihwkitDefaultMoments() throws {
+        let n = 10_000
+        let array = try makeArray(ConstantStepDevice.aihwkitDefault, rows: 100, columns: 100, seed: 42)
+        let p = array.sampledParameters
+        let up = p["dw_min_up"]!, down = p["dw_min_down"]!
+        let sigma = 1e-3 * (0.09 + 0.0001).squareRoot()
+        #expect(Swift.abs(mean(up) - 1e-3) < 4 * sigma / Double(n).squareRoot())
+        #expect(Swift.abs(standardDeviation(up) - sigma) < 4 * sigma / (2 * Double(n)).squareRoot())
+        // up − down = 2 r dw_min with r ~ N(0, 0.01²)
+        let difference = zip(up, down).map { $0 - $1 }
+        #expect(Swift.abs(standardDeviation(difference) - 2e-5) < 4 * 2e-5 / (2 * Double(n)).squareRoot())
+        let hi = p["w_max"]!, lo = p["w_min"]!
+        #expect(Swift.abs(mean(hi) - 0.6) < 4 * 0.18 / Double(n).squareRoot())
+        #expect(Swift.abs(standardDeviation(hi) - 0.18) < 4 * 0.18 / (2 * Double(n)).squareRoot())
+        #expect(Swift.abs(mean(lo) + 0.6) < 4 * 0.18 / Double(n).squareRoot())
+        #expect(hi.allSatisfy { $0 >= 0 } && lo.allSatisfy { $0 <= 0 })
+    }
+
+    // Digest §1.3/§5 item 4: negative sampled steps, at dw_min_dtod = 1 (16 % of draws).
+    @Test func negativeStepPolicies() throws {
+        var config = ConstantStepDevice()
+        config.dwMinDtod = 1
+        config.upDownDtod = 0
+        let n = 10_000.0
+        config.negativeStepPolicy = .absoluteValue
+        let absolute = try makeArray(config, rows: 100, columns: 100, seed: 43).sampledParameters["dw_min_up"]!
+        #expect(absolute.allSatisfy { $0 > 0 })
+        // E|N(1, 1)| = 1 − 2Φ(−1) + 2φ(1) = 1.16663, std² = 2 − 1.16663²
+        #expect(Swift.abs(mean(absolute) / 1e-3 - 1.16663) < 4 * 0.6 / n.squareRoot())
+
+        config.negativeStepPolicy = .clip(minimumFraction: 0.05)
+        let clipped = try makeArray(config, rows: 100, columns: 100, seed: 43).sampledParameters["dw_min_up"]!
+        #expect(clipped.allSatisfy { $0 >= 0.05e-3 * 0.9999 })
+        // P(1 + ξ < 0.05) = Φ(−0.95) = 0.171056 of the devices sit at the floor
+        let atFloor = Double(clipped.filter { Swift.abs($0 - 0.05e-3) < 1e-9 }.count) / n
+        #expect(Swift.abs(atFloor - 0.171056) < 4 * (0.171056 * 0.828944 / n).squareRoot())
+
+        config.negativeStepPolicy = .resample
+        let resampled = try makeArray(config, rows: 100, columns: 100, seed: 43).sampledParameters["dw_min_up"]!
+        #expect(resampled.allSatisfy { $0 > 0 })
+        // truncated normal N(1, 1 | > 0): mean 1 + φ(1)/Φ(1) = 1.28760
+        #expect(Swift.abs(mean(resampled) / 1e-3 - 1.28760) < 4 * 0.8 / n.squareRoot())
+
+        // the asymmetry factor of the asymmetric device follows the same policy
+        var asymmetric = AsymmetricSoftBoundsDevice(states: 1000, asymmetry: 1, asymmetryDtod: 1)
+        asymmetric.negativeStepPolicy = .clip(minimumFraction: 0.01)
+        let slopes = try makeArray(asymmetric, rows: 50, columns: 50, seed: 44).sampledParameters["slope_up"]!
+        #expect(slopes.allSatisfy { $0 >= 0.01 * 0.9999 })
+        #expect(slopes.contains { Swift.abs($0 - 0.01) < 1e-7 })
+    }
+
+    // Same seed ⇒ identical arrays; another seed ⇒ different ones.
+    @Test(arguments: DeviceCase.allCases)
+    func seeding(_ model: DeviceCase) throws {
+        try model.with { config in try Self.checkSeeding(config, model: model) }
+    }
+
+    static func checkSeeding<C: PulsedDeviceConfiguration>(_ config: C, model: DeviceCase) throws {
+        let a = try makeArray(config, rows: 5, columns: 7, seed: 51)
+        let b = try makeArray(config, rows: 5, columns: 7, seed: 51)
+        let c = try makeArray(config, rows: 5, columns: 7, seed: 52)
+        #expect(a.sampledParameters == b.sampledParameters, "\(model)")
+        var pa = a, pb = b, pc = c
+        var ga = SeededGenerator(seed: 53), gb = SeededGenerator(seed: 53), gc = SeededGenerator(seed: 54)
+        for k in 0..<35 {
+            pa.applyPulses(at: k, count: 3, up: k % 3 != 0, generator: &ga)
+            pb.applyPulses(at: k, count: 3, up: k % 3 != 0, generator: &gb)
+            pc.applyPulses(at: k, count: 3, up: k % 3 != 0, generator: &gc)
+        }
+        #expect(pa.weights == pb.weights, "\(model)")
+        switch model {
+        case .idealBounded: #expect(pa.weights == pc.weights)         // no randomness at all
+        case .neuroSim: #expect(pa.weights != pc.weights)             // no d2d by default, but c2c noise
+        default:
+            #expect(a.sampledParameters != c.sampledParameters, "\(model)")
+            #expect(pa.weights != pc.weights, "\(model)")
+        }
+    }
+
+    // A checkpoint holds weights and sampled parameters: after a JSON round trip the array
+    // continues bit-identically.
+    @Test(arguments: DeviceCase.allCases)
+    func codableRoundTrip(_ model: DeviceCase) throws {
+        try model.with { config in try Self.checkCodable(config, model: model) }
+    }
+
+    static func checkCodable<C: PulsedDeviceConfiguration>(_ config: C, model: DeviceCase) throws {
+        var array = try makeArray(config, rows: 4, columns: 6, seed: 61)
+        var g = SeededGenerator(seed: 62)
+        for k in 0..<24 { array.applyPulses(at: k, count: 1 + k % 5, up: k % 2 == 0, generator: &g) }
+        let restored = try JSONDecoder().decode(C.DeviceArray.self, from: try JSONEncoder().encode(array))
+        #expect(restored.weights == array.weights && restored.sampledParameters == array.sampledParameters, "\(model)")
+        let configCopy = try JSONDecoder().decode(C.self, from: try JSONEncoder().encode(config))
+        #expect(configCopy == config, "\(model)")
+        var a = array, b = restored
+        var ga = g, gb = g
+        for round in 0..<200 {
+            let k = round % 24, up = (round / 24) % 2 == 0
+            a.applyPulses(at: k, count: 2, up: up, generator: &ga)
+            b.applyPulses(at: k, count: 2, up: up, generator: &gb)
+        }
+        #expect(a.weights.map(\.bitPattern) == b.weights.map(\.bitPattern), "\(model)")
+    }
+}
