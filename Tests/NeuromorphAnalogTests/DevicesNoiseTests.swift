@@ -40,4 +40,26 @@ struct DevicesNoiseTests {
         #expect(Swift.abs(mean(steps) - nominal) < 4 * sigma / 100)
         #expect(Swift.abs(standardDeviation(steps) - sigma) < 4 * sigma / (20_000.0).squareRoot())
     }
+
+    // aihwkit lifetime (decay toward reset_ij) and diffusion (random walk), per mini-batch.
+    @Test func decayAndDiffusion() throws {
+        var config = SoftBoundsDevice(pulsed: .noiseFree)
+        config.reset = 0.05
+        config.lifetime = 100
+        var array = try makeArray(config, rows: 10, columns: 10, seed: 94)
+        array.setWeights([Float](repeating: 0.4, count: 100))
+        for _ in 0..<100 { array.decayWeights() }
+        let expected = 0.05 + 0.35 * Double.pow(0.99, 100)
+        #expect(array.weights.allSatisfy { Swift.abs(Double($0) - expected) < 1e-5 })
+        array.decayWeights(alpha: 0)                             // α = 0: no decay
+        #expect(array.weights.allSatisfy { Swift.abs(Double($0) - expected) < 1e-5 })
+
+        var diffusing = ConstantStepDevice(pulsed: .noiseFree)
+        diffusing.diffusion = 0.001
+        var walk = try makeArray(diffusing, rows: 100, columns: 100, seed: 95)
+        var g = SeededGenerator(seed: 96)
+        for _ in 0..<100 { walk.diffuseWeights(generator: &g) }
+        #expect(Swift.abs(standardDeviation(walk.weights) - 0.01) < 4 * 0.01 / (20_000.0).squareRoot())
+        #expect(Swift.abs(mean(walk.weights)) < 4 * 0.01 / 100)
+    }
 }

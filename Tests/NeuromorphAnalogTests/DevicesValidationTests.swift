@@ -39,6 +39,10 @@ struct DevicesValidationTests {
         Self.expectError(c, parameter: "w_max_dtod")
         c = ConstantStepDevice(); c.resetStd = -0.01
         Self.expectError(c, parameter: "reset_std")
+        c = ConstantStepDevice(); c.lifetime = 0.5
+        Self.expectError(c, parameter: "lifetime")
+        c = ConstantStepDevice(); c.diffusion = -1
+        Self.expectError(c, parameter: "diffusion")
         c = ConstantStepDevice(); c.negativeStepPolicy = .clip(minimumFraction: 0)
         Self.expectError(c, parameter: "negative_step_policy")
         var soft = SoftBoundsDevice(); soft.wMin = 0.1

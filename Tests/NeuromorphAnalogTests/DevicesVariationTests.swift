@@ -129,4 +129,21 @@ struct DevicesVariationTests {
         }
         #expect(a.weights.map(\.bitPattern) == b.weights.map(\.bitPattern), "\(model)")
     }
+
+    // Configuration files list only what they change; missing keys keep the defaults.
+    @Test func decodingKeepsDefaults() throws {
+        let decoder = JSONDecoder()
+        #expect(try decoder.decode(ConstantStepDevice.self, from: Data("{}".utf8)) == ConstantStepDevice.aihwkitDefault)
+        let soft = try decoder.decode(SoftBoundsDevice.self, from: Data(#"{"pulsed": {"dwMin": 0.01, "noise": "additive"}}"#.utf8))
+        #expect(soft.dwMin == 0.01 && soft.noise == .additive && soft.wMax == 0.6 && soft.dwMinDtod == 0.3)
+        let linear = try decoder.decode(LinearStepDevice.self, from: Data(#"{"slopeUp": 1.66}"#.utf8))
+        #expect(linear.slopeUp == 1.66 && linear.slopeDown == 0 && linear.pulsed == PulsedDeviceParameters())
+        let neuroSim = try decoder.decode(NeuroSimDevice.self, from: Data(#"{"pulseCount": 97}"#.utf8))
+        #expect(neuroSim.pulseCount == 97 && neuroSim.nonlinearityLTP == 2.40)
+        let ideal = try decoder.decode(IdealPulsedDevice.self, from: Data(#"{"wMax": 1}"#.utf8))
+        #expect(ideal.dwMin == 0.001 && ideal.wMax == 1 && ideal.wMin == nil)
+        #expect(throws: DecodingError.self) {
+            _ = try decoder.decode(PowStepDevice.self, from: Data(#"{"powGamma": "one"}"#.utf8))
+        }
+    }
 }

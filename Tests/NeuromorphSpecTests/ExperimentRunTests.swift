@@ -82,3 +82,28 @@ func temporaryFolder() -> URL {
         #expect(try Checkpoint.manifest(at: resumed.appendingPathComponent("checkpoint")).epoch == 3)
     }
 }
+
+@Suite(.serialized) struct AnalogRunTests {
+    @Test func analogTrainingRunsEndToEndAndResumesExactly() throws {
+        ComputeThreads.set(1)
+        var spec = try SpecLoader.parse(minimalYAML, format: .yaml)
+        spec.hardware.analog = AnalogHardwareSpec(device: .constantStep)
+        spec.training.epochs = 2
+        let straight = temporaryFolder(), first = temporaryFolder(), resumed = temporaryFolder()
+        defer { for f in [straight, first, resumed] { try? FileManager.default.removeItem(at: f) } }
+        let results = try ExperimentRunner.run(spec, output: straight, log: { _ in })
+        #expect(results.model.contains("AnalogLinear"))
+        #expect(results.finalTest.accuracy > 0.8, "analog accuracy \(results.finalTest.accuracy)")
+        var short = spec
+        short.training.epochs = 1
+        _ = try ExperimentRunner.run(short, output: first, log: { _ in })
+        _ = try ExperimentRunner.run(spec, output: resumed, resume: first.appendingPathComponent("checkpoint"), log: { _ in })
+        for file in ["0.state.bin", "2.state.bin", "0.weight.npy", "2.bias.npy"] {
+            let a = try Data(contentsOf: straight.appendingPathComponent("checkpoint/\(file)"))
+            let b = try Data(contentsOf: resumed.appendingPathComponent("checkpoint/\(file)"))
+            #expect(a == b, "\(file) differs after resume")
+        }
+        let (evaluation, _) = try ExperimentRunner.evaluate(spec, checkpoint: straight.appendingPathComponent("checkpoint"))
+        #expect(abs(evaluation.accuracy - results.finalTest.accuracy) < 0.05)   // forward noise differs per read
+    }
+}

@@ -92,9 +92,45 @@ func expectSpecError(_ text: String, path: String, mentions fragments: [String],
         expectSpecError(text, path: "training", mentions: ["missing required key"])
     }
 
-    @Test func hardwareKeysAreRejectedUntilSupported() {
-        expectSpecError(minimalYAML + "\nhardware: {analog: {device: constant_step}}", path: "hardware.analog",
-                        mentions: ["not supported"])
+    @Test func unsupportedHardwareSectionsAreRejected() {
+        expectSpecError(minimalYAML + "\nhardware: {spiking: {neuron: lif}}", path: "hardware.spiking",
+                        mentions: ["not supported", "analog"])
+    }
+
+    @Test func analogSectionParses() throws {
+        let text = minimalYAML + """
+
+        hardware:
+          analog:
+            device: soft_bounds
+            pulsed: {dw_min: 0.002, w_max: 0.8}
+            forward: {out_noise: 0.02, inp_res: 0.0078740, bound_management: none}
+            update: {desired_bl: 15}
+            layers: [2]
+            max_tile_size: 256
+        """
+        let spec = try SpecLoader.parse(text, format: .yaml)
+        let analog = try #require(spec.hardware.analog)
+        #expect(analog.device == .softBounds && analog.layers == [2] && analog.maxTileSize == 256)
+        #expect(analog.forward.outputNoise == 0.02 && analog.forward.boundManagement == .none)
+        #expect(analog.backward == .backwardDefault && analog.update.desiredBL == 15)
+        #expect(analog.pulsed.values == ["dw_min": 0.002, "w_max": 0.8])
+        #expect(try SpecLoader.parse(try SpecLoader.yaml(spec), format: .yaml) == spec)
+        let (model, _) = try ModelBuilder.build(spec.model, dataShape: [2], seed: 0, analog: analog)
+        #expect(model.layers[0] is Linear && !(model.layers[2] is Linear))
+    }
+
+    @Test func analogSectionErrors() {
+        let base = minimalYAML + "\nhardware:\n  analog:\n"
+        expectSpecError(base + "    device: memristor", path: "hardware.analog.device", mentions: ["constant_step", "soft_bounds", "zhao-ag-si"])
+        expectSpecError(base + "    device: ideal\n    forward: {out_nosie: 0.1}", path: "hardware.analog.forward.out_nosie",
+                        mentions: ["unknown key", "out_noise"])
+        expectSpecError(base + "    device: constant_step\n    pulsed: {dw: 0.1}", path: "hardware.analog.pulsed.dw",
+                        mentions: ["dw_min_dtod"])
+        expectSpecError(base + "    device: zhao-ag-si\n    pulsed: {dw_min: 0.1}", path: "hardware.analog.pulsed",
+                        mentions: ["no aihwkit PulsedDevice parameters"])
+        expectSpecError(base + "    device: ideal\n    update: {desired_bl: 100}", path: "hardware.analog.update.desired_bl",
+                        mentions: ["1...64"])
     }
 
     @Test func idxDatasetNeedsPath() {

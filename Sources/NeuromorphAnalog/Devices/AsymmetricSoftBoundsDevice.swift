@@ -113,3 +113,18 @@ public struct AsymmetricSoftBoundsDevice: PulsedDeviceConfiguration {
 
 /// The array type of ``AsymmetricSoftBoundsDevice``.
 public typealias AsymmetricSoftBoundsDeviceArray = LinearStepDeviceArray
+
+// MARK: - Decoding with defaults
+
+extension AsymmetricSoftBoundsDevice {
+    /// Decodes the keys present and keeps the documented default for every missing one.
+    public init(from decoder: any Decoder) throws {
+        self.init()
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        pulsed = try c.decodeIfPresent(PulsedDeviceParameters.self, forKey: .pulsed) ?? pulsed
+        asymmetry = try c.decodeIfPresent(Float.self, forKey: .asymmetry) ?? asymmetry
+        asymmetryDtod = try c.decodeIfPresent(Float.self, forKey: .asymmetryDtod) ?? asymmetryDtod
+        symmetryPoint = try c.decodeIfPresent(Float.self, forKey: .symmetryPoint) ?? symmetryPoint
+        symmetryPointDtod = try c.decodeIfPresent(Float.self, forKey: .symmetryPointDtod) ?? symmetryPointDtod
+    }
+}

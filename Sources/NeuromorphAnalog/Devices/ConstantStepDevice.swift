@@ -40,7 +40,7 @@ public struct ConstantStepDevice: PulsedDeviceConfiguration {
 }
 
 /// The devices of one crossbar of ``ConstantStepDevice``s.
-public struct ConstantStepDeviceArray: SymmetryPointDeviceArray, Equatable {
+public struct ConstantStepDeviceArray: SymmetryPointDeviceArray, DecayingDeviceArray, Equatable {
     @usableFromInline var storage: PulsedDeviceStorage
     @usableFromInline let cycleStd: Float
     @usableFromInline let noise: CycleNoiseModel
@@ -90,4 +90,19 @@ public struct ConstantStepDeviceArray: SymmetryPointDeviceArray, Equatable {
     }
 
     public mutating func reset(generator: inout SeededGenerator) { storage.reset(generator: &generator) }
+
+    public mutating func decayWeights(alpha: Float = 1) { storage.decay(alpha: alpha) }
+
+    public mutating func diffuseWeights(generator: inout SeededGenerator) { storage.diffuse(generator: &generator) }
+}
+
+// MARK: - Decoding with defaults
+
+extension ConstantStepDevice {
+    /// Decodes the keys present and keeps the documented default for every missing one.
+    public init(from decoder: any Decoder) throws {
+        self.init()
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        pulsed = try c.decodeIfPresent(PulsedDeviceParameters.self, forKey: .pulsed) ?? pulsed
+    }
 }

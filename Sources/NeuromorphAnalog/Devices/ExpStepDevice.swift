@@ -81,7 +81,7 @@ struct ExpStepShape: Sendable, Codable, Equatable {
 }
 
 /// The devices of one crossbar of ``ExpStepDevice``s.
-public struct ExpStepDeviceArray: SymmetryPointDeviceArray, Equatable {
+public struct ExpStepDeviceArray: SymmetryPointDeviceArray, DecayingDeviceArray, Equatable {
     @usableFromInline var storage: PulsedDeviceStorage
     @usableFromInline let shape: ExpStepShape
     @usableFromInline let cycleStd: Float
@@ -133,4 +133,25 @@ public struct ExpStepDeviceArray: SymmetryPointDeviceArray, Equatable {
     }
 
     public mutating func reset(generator: inout SeededGenerator) { storage.reset(generator: &generator) }
+
+    public mutating func decayWeights(alpha: Float = 1) { storage.decay(alpha: alpha) }
+
+    public mutating func diffuseWeights(generator: inout SeededGenerator) { storage.diffuse(generator: &generator) }
+}
+
+// MARK: - Decoding with defaults
+
+extension ExpStepDevice {
+    /// Decodes the keys present and keeps the documented default for every missing one.
+    public init(from decoder: any Decoder) throws {
+        self.init()
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        pulsed = try c.decodeIfPresent(PulsedDeviceParameters.self, forKey: .pulsed) ?? pulsed
+        aUp = try c.decodeIfPresent(Float.self, forKey: .aUp) ?? aUp
+        aDown = try c.decodeIfPresent(Float.self, forKey: .aDown) ?? aDown
+        gammaUp = try c.decodeIfPresent(Float.self, forKey: .gammaUp) ?? gammaUp
+        gammaDown = try c.decodeIfPresent(Float.self, forKey: .gammaDown) ?? gammaDown
+        slope = try c.decodeIfPresent(Float.self, forKey: .slope) ?? slope
+        offset = try c.decodeIfPresent(Float.self, forKey: .offset) ?? offset
+    }
 }

@@ -103,3 +103,16 @@ public struct IdealPulsedDeviceArray: SymmetryPointDeviceArray, Equatable {
         for k in values.indices { values[k] = clamp(0, lower, upper) }
     }
 }
+
+// MARK: - Decoding with defaults
+
+extension IdealPulsedDevice {
+    /// Decodes the keys present and keeps the documented default for every missing one.
+    public init(from decoder: any Decoder) throws {
+        self.init()
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        dwMin = try c.decodeIfPresent(Float.self, forKey: .dwMin) ?? dwMin
+        wMin = try c.decodeIfPresent(Float.self, forKey: .wMin)
+        wMax = try c.decodeIfPresent(Float.self, forKey: .wMax)
+    }
+}

@@ -112,7 +112,7 @@ public struct LinearStepDevice: PulsedDeviceConfiguration {
 /// up:    Δw⁺ = dw_up,ij   · (1 − slope⁺_ij (w − c_ij))
 /// down:  Δw⁻ = dw_down,ij · (1 + slope⁻_ij (w − c_ij))
 /// ```
-public struct LinearStepDeviceArray: SymmetryPointDeviceArray, Equatable {
+public struct LinearStepDeviceArray: SymmetryPointDeviceArray, DecayingDeviceArray, Equatable {
     @usableFromInline var storage: PulsedDeviceStorage
     @usableFromInline let slopeUp: [Float]
     @usableFromInline let slopeDown: [Float]
@@ -191,4 +191,22 @@ public struct LinearStepDeviceArray: SymmetryPointDeviceArray, Equatable {
     }
 
     public mutating func reset(generator: inout SeededGenerator) { storage.reset(generator: &generator) }
+
+    public mutating func decayWeights(alpha: Float = 1) { storage.decay(alpha: alpha) }
+
+    public mutating func diffuseWeights(generator: inout SeededGenerator) { storage.diffuse(generator: &generator) }
+}
+
+// MARK: - Decoding with defaults
+
+extension LinearStepDevice {
+    /// Decodes the keys present and keeps the documented default for every missing one.
+    public init(from decoder: any Decoder) throws {
+        self.init()
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        pulsed = try c.decodeIfPresent(PulsedDeviceParameters.self, forKey: .pulsed) ?? pulsed
+        slopeUp = try c.decodeIfPresent(Float.self, forKey: .slopeUp) ?? slopeUp
+        slopeDown = try c.decodeIfPresent(Float.self, forKey: .slopeDown) ?? slopeDown
+        slopeDtod = try c.decodeIfPresent(Float.self, forKey: .slopeDtod) ?? slopeDtod
+    }
 }

@@ -268,3 +268,22 @@ public struct NeuroSimDeviceArray: SymmetryPointDeviceArray, Equatable {
         for k in conductance.indices { conductance[k] = g }
     }
 }
+
+// MARK: - Decoding with defaults
+
+extension NeuroSimDevice {
+    /// Decodes the keys present and keeps the documented default for every missing one.
+    public init(from decoder: any Decoder) throws {
+        self.init()
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        nonlinearityLTP = try c.decodeIfPresent(Float.self, forKey: .nonlinearityLTP) ?? nonlinearityLTP
+        nonlinearityLTD = try c.decodeIfPresent(Float.self, forKey: .nonlinearityLTD) ?? nonlinearityLTD
+        nonlinearityDtod = try c.decodeIfPresent(Float.self, forKey: .nonlinearityDtod) ?? nonlinearityDtod
+        pulseCount = try c.decodeIfPresent(Int.self, forKey: .pulseCount) ?? pulseCount
+        cycleStd = try c.decodeIfPresent(Float.self, forKey: .cycleStd) ?? cycleStd
+        gMin = try c.decodeIfPresent(Float.self, forKey: .gMin) ?? gMin
+        gMax = try c.decodeIfPresent(Float.self, forKey: .gMax) ?? gMax
+        wMin = try c.decodeIfPresent(Float.self, forKey: .wMin) ?? wMin
+        wMax = try c.decodeIfPresent(Float.self, forKey: .wMax) ?? wMax
+    }
+}

@@ -13,7 +13,8 @@ import NeuromorphCore
 /// equal length. With ``requireSaturating`` (default) the up table must be non-increasing
 /// and the down table non-decreasing in `w` — each step shrinks toward the bound it drives
 /// to, as every physical device does; a non-monotone table is rejected. Symmetry point by
-/// bisection. The default table (aihwkit's example) is soft-bounds-like.
+/// bisection. The default table (5 nodes, up 1.5 → 0.5, down 0.5 → 1.5) is soft-bounds-like;
+/// it is our choice, not an aihwkit default.
 @dynamicMemberLookup
 public struct PiecewiseStepDevice: PulsedDeviceConfiguration {
     /// The shared pulsed-device parameters (`dw_min`, bounds, variations).
@@ -81,7 +82,7 @@ public struct PiecewiseStepDevice: PulsedDeviceConfiguration {
 }
 
 /// The devices of one crossbar of ``PiecewiseStepDevice``s.
-public struct PiecewiseStepDeviceArray: SymmetryPointDeviceArray, Equatable {
+public struct PiecewiseStepDeviceArray: SymmetryPointDeviceArray, DecayingDeviceArray, Equatable {
     @usableFromInline var storage: PulsedDeviceStorage
     @usableFromInline let tableUp: [Float]
     @usableFromInline let tableDown: [Float]
@@ -146,4 +147,22 @@ public struct PiecewiseStepDeviceArray: SymmetryPointDeviceArray, Equatable {
     }
 
     public mutating func reset(generator: inout SeededGenerator) { storage.reset(generator: &generator) }
+
+    public mutating func decayWeights(alpha: Float = 1) { storage.decay(alpha: alpha) }
+
+    public mutating func diffuseWeights(generator: inout SeededGenerator) { storage.diffuse(generator: &generator) }
+}
+
+// MARK: - Decoding with defaults
+
+extension PiecewiseStepDevice {
+    /// Decodes the keys present and keeps the documented default for every missing one.
+    public init(from decoder: any Decoder) throws {
+        self.init()
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        pulsed = try c.decodeIfPresent(PulsedDeviceParameters.self, forKey: .pulsed) ?? pulsed
+        piecewiseUp = try c.decodeIfPresent([Float].self, forKey: .piecewiseUp) ?? piecewiseUp
+        piecewiseDown = try c.decodeIfPresent([Float].self, forKey: .piecewiseDown) ?? piecewiseDown
+        requireSaturating = try c.decodeIfPresent(Bool.self, forKey: .requireSaturating) ?? requireSaturating
+    }
 }

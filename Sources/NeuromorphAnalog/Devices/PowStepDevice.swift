@@ -73,7 +73,7 @@ public struct PowStepDevice: PulsedDeviceConfiguration {
 }
 
 /// The devices of one crossbar of ``PowStepDevice``s.
-public struct PowStepDeviceArray: SymmetryPointDeviceArray, Equatable {
+public struct PowStepDeviceArray: SymmetryPointDeviceArray, DecayingDeviceArray, Equatable {
     @usableFromInline var storage: PulsedDeviceStorage
     @usableFromInline let gammaUp: [Float]
     @usableFromInline let gammaDown: [Float]
@@ -145,4 +145,23 @@ public struct PowStepDeviceArray: SymmetryPointDeviceArray, Equatable {
     }
 
     public mutating func reset(generator: inout SeededGenerator) { storage.reset(generator: &generator) }
+
+    public mutating func decayWeights(alpha: Float = 1) { storage.decay(alpha: alpha) }
+
+    public mutating func diffuseWeights(generator: inout SeededGenerator) { storage.diffuse(generator: &generator) }
+}
+
+// MARK: - Decoding with defaults
+
+extension PowStepDevice {
+    /// Decodes the keys present and keeps the documented default for every missing one.
+    public init(from decoder: any Decoder) throws {
+        self.init()
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        pulsed = try c.decodeIfPresent(PulsedDeviceParameters.self, forKey: .pulsed) ?? pulsed
+        powGamma = try c.decodeIfPresent(Float.self, forKey: .powGamma) ?? powGamma
+        powGammaDtod = try c.decodeIfPresent(Float.self, forKey: .powGammaDtod) ?? powGammaDtod
+        powUpDown = try c.decodeIfPresent(Float.self, forKey: .powUpDown) ?? powUpDown
+        powUpDownDtod = try c.decodeIfPresent(Float.self, forKey: .powUpDownDtod) ?? powUpDownDtod
+    }
 }

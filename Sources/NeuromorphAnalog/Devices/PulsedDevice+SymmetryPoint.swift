@@ -19,6 +19,16 @@ public protocol SymmetryPointDeviceArray: PulsedDeviceArray {
     mutating func reset(generator: inout SeededGenerator)
 }
 
+/// A device array with aihwkit's slow weight dynamics between updates: decay toward each
+/// device's reset value (`lifetime`) and a random walk (`diffusion`); the tile calls them once
+/// per mini-batch when configured (aihwkit `decay_weights`, `diffuse_weights`).
+public protocol DecayingDeviceArray: PulsedDeviceArray {
+    /// `w ← (w − reset_ij)(1 + α (decay_ij − 1)) + reset_ij`, clipped; `decay_ij = 1 − 1/lifetime_ij`.
+    mutating func decayWeights(alpha: Float)
+    /// `w ← clip(w + diffusion_ij ξ)`.
+    mutating func diffuseWeights(generator: inout SeededGenerator)
+}
+
 extension SymmetryPointDeviceArray {
     /// Zero-shifting by construction: puts every device exactly at its symmetry point.
     public mutating func resetToSymmetryPoints() {

@@ -81,6 +81,8 @@ public enum NegativeStepPolicy: Sendable, Codable, Equatable {
 /// dw_down   = dw_min · (gain − r − max(up_down, 0))
 /// b_max     = w_max · (1 + w_max_dtod · ξ₃),   b_min = w_min · (1 + w_min_dtod · ξ₄)
 /// reset_ij  = reset + reset_dtod · ξ₅
+/// lifetime_ij = lifetime · (1 + lifetime_dtod · ξ₆),   decay_ij = 1 − 1/lifetime_ij  (0 if lifetime_ij ≤ 1)
+/// diffusion_ij = |diffusion · (1 + diffusion_dtod · ξ₇)|
 /// ```
 /// then a non-positive `dw_up`/`dw_down` is fixed by ``negativeStepPolicy``; if the nominal
 /// range contains 0, `b_max ← |b_max|`, `b_min ← −|b_min|` (aihwkit consistency), and a
@@ -117,6 +119,17 @@ public struct PulsedDeviceParameters: Sendable, Codable, Equatable {
     public var resetDtod: Float = 0
     /// Cycle-to-cycle standard deviation of each reset, in weight units (aihwkit `reset_std`).
     public var resetStd: Float = 0.01
+    /// Mean lifetime of a stored weight, in decay calls (usually mini-batches); each
+    /// ``DecayingDeviceArray/decayWeights(alpha:)`` shrinks `w − reset_ij` by `1/lifetime`
+    /// (aihwkit `lifetime`; 0 = no decay).
+    public var lifetime: Float = 0
+    /// Device-to-device standard deviation of the lifetime, relative (aihwkit `lifetime_dtod`).
+    public var lifetimeDtod: Float = 0
+    /// Standard deviation of the random walk one ``DecayingDeviceArray/diffuseWeights(generator:)``
+    /// call adds, in weight units (aihwkit `diffusion`; 0 = none).
+    public var diffusion: Float = 0
+    /// Device-to-device standard deviation of the diffusion rate, relative (aihwkit `diffusion_dtod`).
+    public var diffusionDtod: Float = 0
     /// Whether the cycle-to-cycle noise multiplies the step or adds to it (aihwkit
     /// `mult_noise`; multiplicative by default).
     public var noise: CycleNoiseModel = .multiplicative
@@ -151,6 +164,11 @@ public struct PulsedDeviceParameters: Sendable, Codable, Equatable {
         try check(reset.isFinite, "reset", "must be finite, got \(reset)")
         try check(resetDtod.isFinite && resetDtod >= 0, "reset_dtod", "must be ≥ 0 (weight units), got \(resetDtod)")
         try check(resetStd.isFinite && resetStd >= 0, "reset_std", "must be ≥ 0 (weight units), got \(resetStd)")
+        try check(lifetime.isFinite && (lifetime == 0 || lifetime >= 1), "lifetime",
+                  "must be 0 (no decay) or ≥ 1 decay calls, got \(lifetime)")
+        try check(lifetimeDtod.isFinite && lifetimeDtod >= 0, "lifetime_dtod", "must be ≥ 0 (relative), got \(lifetimeDtod)")
+        try check(diffusion.isFinite && diffusion >= 0, "diffusion", "must be ≥ 0 (weight units), got \(diffusion)")
+        try check(diffusionDtod.isFinite && diffusionDtod >= 0, "diffusion_dtod", "must be ≥ 0 (relative), got \(diffusionDtod)")
         try negativeStepPolicy.validate(device: device)
     }
 }
@@ -171,6 +189,10 @@ struct PulsedDeviceStorage: Sendable, Codable, Equatable {
     @usableFromInline var maxBound: [Float]
     @usableFromInline var resetBias: [Float]
     @usableFromInline let resetStd: Float
+    /// Per-device factor `1 − 1/lifetime_ij` of one decay call (1 = no decay).
+    @usableFromInline var decayScale: [Float]
+    /// Per-device standard deviation of one diffusion call (weight units).
+    @usableFromInline var diffusionRate: [Float]
 
     /// Samples the shared device-to-device parameters (see ``PulsedDeviceParameters``).
     init(rows: Int, columns: Int, parameters p: PulsedDeviceParameters, device: String,
@@ -189,6 +211,8 @@ struct PulsedDeviceStorage: Sendable, Codable, Equatable {
         maxBound = [Float](repeating: 0, count: n)
         resetBias = [Float](repeating: 0, count: n)
         resetStd = p.resetStd
+        decayScale = [Float](repeating: 1, count: n)
+        diffusionRate = [Float](repeating: 0, count: n)
         let upBias = p.upDown > 0 ? 0 : p.upDown
         let downBias = p.upDown > 0 ? -p.upDown : 0
         let rangeContainsZero = p.wMin <= 0 && p.wMax >= 0
@@ -216,6 +240,28 @@ struct PulsedDeviceStorage: Sendable, Codable, Equatable {
             minBound[k] = lo
             maxBound[k] = hi
             resetBias[k] = p.reset + (p.resetDtod > 0 ? p.resetDtod * generator.nextNormal() : 0)
+            if p.lifetime > 0 {
+                let t = p.lifetime * (1 + (p.lifetimeDtod > 0 ? p.lifetimeDtod * generator.nextNormal() : 0))
+                decayScale[k] = t > 1 ? 1 - 1 / t : 0
+            }
+            if p.diffusion > 0 {
+                diffusionRate[k] = Swift.abs(p.diffusion * (1 + (p.diffusionDtod > 0 ? p.diffusionDtod * generator.nextNormal() : 0)))
+            }
+        }
+    }
+
+    /// aihwkit decay: `w ← (w − reset_ij)(1 + α (decay_ij − 1)) + reset_ij`, clipped.
+    mutating func decay(alpha: Float) {
+        for k in weights.indices where decayScale[k] != 1 {
+            let s = 1 + alpha * (decayScale[k] - 1)
+            weights[k] = clamp((weights[k] - resetBias[k]) * s + resetBias[k], minBound[k], maxBound[k])
+        }
+    }
+
+    /// aihwkit diffusion: `w ← clip(w + diffusion_ij ξ)`.
+    mutating func diffuse(generator: inout SeededGenerator) {
+        for k in weights.indices where diffusionRate[k] > 0 {
+            weights[k] = clamp(weights[k] + diffusionRate[k] * generator.nextNormal(), minBound[k], maxBound[k])
         }
     }
 
@@ -237,7 +283,7 @@ struct PulsedDeviceStorage: Sendable, Codable, Equatable {
 
     var commonParameters: [String: [Float]] {
         ["dw_min_up": stepUp, "dw_min_down": stepDown, "w_min": minBound, "w_max": maxBound,
-         "reset_bias": resetBias]
+         "reset_bias": resetBias, "decay_scale": decayScale, "diffusion_rate": diffusionRate]
     }
 }
 
@@ -294,4 +340,33 @@ func noisyStep(_ nominal: Float, deviceStep: Float, std: Float, noise: CycleNois
 @inlinable @inline(__always)
 func clamp(_ w: Float, _ lo: Float, _ hi: Float) -> Float {
     Swift.min(Swift.max(w, lo), hi)
+}
+
+// MARK: - Decoding with defaults
+
+extension PulsedDeviceParameters {
+    /// Decodes the keys present and keeps the documented default for every missing one, so a
+    /// configuration file only lists what it changes (`{"dwMin": 0.01}`).
+    public init(from decoder: any Decoder) throws {
+        self.init()
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        dwMin = try c.decodeIfPresent(Float.self, forKey: .dwMin) ?? dwMin
+        dwMinDtod = try c.decodeIfPresent(Float.self, forKey: .dwMinDtod) ?? dwMinDtod
+        dwMinStd = try c.decodeIfPresent(Float.self, forKey: .dwMinStd) ?? dwMinStd
+        upDown = try c.decodeIfPresent(Float.self, forKey: .upDown) ?? upDown
+        upDownDtod = try c.decodeIfPresent(Float.self, forKey: .upDownDtod) ?? upDownDtod
+        wMin = try c.decodeIfPresent(Float.self, forKey: .wMin) ?? wMin
+        wMax = try c.decodeIfPresent(Float.self, forKey: .wMax) ?? wMax
+        wMinDtod = try c.decodeIfPresent(Float.self, forKey: .wMinDtod) ?? wMinDtod
+        wMaxDtod = try c.decodeIfPresent(Float.self, forKey: .wMaxDtod) ?? wMaxDtod
+        reset = try c.decodeIfPresent(Float.self, forKey: .reset) ?? reset
+        resetDtod = try c.decodeIfPresent(Float.self, forKey: .resetDtod) ?? resetDtod
+        resetStd = try c.decodeIfPresent(Float.self, forKey: .resetStd) ?? resetStd
+        noise = try c.decodeIfPresent(CycleNoiseModel.self, forKey: .noise) ?? noise
+        lifetime = try c.decodeIfPresent(Float.self, forKey: .lifetime) ?? lifetime
+        lifetimeDtod = try c.decodeIfPresent(Float.self, forKey: .lifetimeDtod) ?? lifetimeDtod
+        diffusion = try c.decodeIfPresent(Float.self, forKey: .diffusion) ?? diffusion
+        diffusionDtod = try c.decodeIfPresent(Float.self, forKey: .diffusionDtod) ?? diffusionDtod
+        negativeStepPolicy = try c.decodeIfPresent(NegativeStepPolicy.self, forKey: .negativeStepPolicy) ?? negativeStepPolicy
+    }
 }

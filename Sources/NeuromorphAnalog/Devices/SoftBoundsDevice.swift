@@ -52,3 +52,14 @@ public struct SoftBoundsDevice: PulsedDeviceConfiguration {
 
 /// The array type of ``SoftBoundsDevice``.
 public typealias SoftBoundsDeviceArray = LinearStepDeviceArray
+
+// MARK: - Decoding with defaults
+
+extension SoftBoundsDevice {
+    /// Decodes the keys present and keeps the documented default for every missing one.
+    public init(from decoder: any Decoder) throws {
+        self.init()
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        pulsed = try c.decodeIfPresent(PulsedDeviceParameters.self, forKey: .pulsed) ?? pulsed
+    }
+}

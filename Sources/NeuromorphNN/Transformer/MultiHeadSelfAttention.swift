@@ -39,6 +39,7 @@ public struct MultiHeadSelfAttention: Layer {
     // Training caches: float operands, quantized operands (the same storage when off).
     var cachedBatch = 0
     var cachedLength = 0
+    var cachedInputShape: [Int] = []
     var cachedQuery = Tensor.zeros([0])
     var cachedKey = Tensor.zeros([0])
     var cachedValue = Tensor.zeros([0])
@@ -92,7 +93,7 @@ public struct MultiHeadSelfAttention: Layer {
         let mixed = mix(pHat, vHat, batch: n, length: t)
         let y = output.forward(mixed, mode: mode)
         if mode == .training {
-            (cachedBatch, cachedLength) = (n, t)
+            (cachedBatch, cachedLength, cachedInputShape) = (n, t, input.shape)
             (cachedQuery, cachedKey, cachedValue, cachedProbabilities) = (q, k, v, probabilities)
             (cachedQuantizedQuery, cachedQuantizedKey) = (qHat, kHat)
             (cachedQuantizedValue, cachedQuantizedProbabilities) = (vHat, pHat)
@@ -125,8 +126,7 @@ public struct MultiHeadSelfAttention: Layer {
         guard needsInputGradient else { return Tensor.zeros([0]) }
         dX += dXk
         dX += dXv
-        return n == 1 && outputGradient.rank == 2 ? dX.reshaped([t, modelDimension])
-                                                  : dX.reshaped([n, t, modelDimension])
+        return dX.reshaped(cachedInputShape)
     }
 
     public mutating func update<O: Optimizer>(with optimizer: inout O, slot: inout Int) {

@@ -85,7 +85,8 @@ public enum ExperimentRunner {
         let started = Date()
         let data = try loadData(spec.data, seed: spec.training.seed)
         log("data: \(data.source): \(data.train.count) train, \(data.validation?.count ?? 0) validation, \(data.test.count) test")
-        var (model, outputShape) = try ModelBuilder.build(spec.model, dataShape: data.train.featureShape, seed: spec.training.seed)
+        var (model, outputShape) = try ModelBuilder.build(spec.model, dataShape: data.train.featureShape, seed: spec.training.seed,
+                                                          analog: spec.hardware.analog)
         guard outputShape == [data.train.classCount] || (outputShape.count == 1 && outputShape[0] >= data.train.classCount) else {
             throw SpecError(path: "model.layers", "the model outputs \(outputShape) per sample but the data has \(data.train.classCount) classes")
         }
@@ -156,7 +157,8 @@ public enum ExperimentRunner {
     /// Evaluates the checkpoint in `checkpoint` on the spec's test set.
     public static func evaluate(_ spec: ExperimentSpec, checkpoint: URL) throws -> (evaluation: Evaluation, data: ExperimentData) {
         let data = try loadData(spec.data, seed: spec.training.seed)
-        var (model, _) = try ModelBuilder.build(spec.model, dataShape: data.test.featureShape, seed: spec.training.seed)
+        var (model, _) = try ModelBuilder.build(spec.model, dataShape: data.test.featureShape, seed: spec.training.seed,
+                                                analog: spec.hardware.analog)
         try Checkpoint.load(into: &model, from: checkpoint)
         let test = LabeledTensors(inputs: data.test.inputs, labels: data.test.labels)
         return (Trainer.evaluate(&model, loss: spec.training.loss.loss, data: test), data)

@@ -365,22 +365,21 @@ public struct ScheduleSpec: Codable, Sendable, Equatable {
 
 // MARK: - Hardware
 
-/// The hardware a model runs on. This version simulates digital floating point only; the
-/// analog-tile, PCM-inference, spiking and cost sections are added by later capabilities,
-/// and until then any key here is rejected rather than silently ignored.
+/// The hardware a model runs on: digital floating point by default; `analog` puts linear
+/// and convolution layers on simulated crossbar tiles. Unknown sections are rejected.
 public struct HardwareSpec: Codable, Sendable, Equatable {
-    public init() {}
+    public var analog: AnalogHardwareSpec?
+
+    public init(analog: AnalogHardwareSpec? = nil) { self.analog = analog }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case analog }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: AnyKey.self)
-        if let key = container.allKeys.first {
+        for key in container.allKeys where key.stringValue != "analog" {
             throw SpecError(path: SpecError.render(decoder.codingPath + [key]),
-                            "'\(key.stringValue)' is not supported by this version; the hardware section accepts no keys yet "
-                            + "(digital floating point is simulated)")
+                            "'\(key.stringValue)' is not supported by this version; allowed keys: analog")
         }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        _ = encoder.container(keyedBy: AnyKey.self)
+        analog = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(AnalogHardwareSpec.self, forKey: .analog)
     }
 }

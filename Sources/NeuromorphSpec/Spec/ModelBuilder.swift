@@ -7,7 +7,19 @@ public enum ModelBuilder {
     /// The model and its per-sample output shape. `dataShape` is the shape of one sample as
     /// the data set provides it; a different `inputShape` with the same element count
     /// inserts a reshape (e.g. flat 784 → [1, 28, 28] for a CNN).
-    public static func build(_ spec: ModelSpec, dataShape: [Int], seed: UInt64) throws -> (model: Sequential, outputShape: [Int]) {
+    /// With `analog`, the linear and conv layers it selects run on analog tiles.
+    public static func build(_ spec: ModelSpec, dataShape: [Int], seed: UInt64,
+                             analog: AnalogHardwareSpec? = nil) throws -> (model: Sequential, outputShape: [Int]) {
+        if let indices = analog?.layers {
+            for i in indices where !(spec.layers.indices.contains(i) && [.linear, .conv2d].contains(spec.layers[i].type)) {
+                throw SpecError(path: "hardware.analog.layers",
+                                "\(i) is not the index of a linear or conv2d layer in model.layers (0..<\(spec.layers.count))")
+            }
+        }
+        func onTiles(_ i: Int) -> AnalogHardwareSpec? {
+            guard let analog else { return nil }
+            return analog.layers.map { $0.contains(i) } ?? true ? analog : nil
+        }
         var generator = SeededGenerator(seed: spec.seed ?? seed, stream: 0x4D4F_4445_4C)   // "MODEL"
         var layers: [any Layer] = []
         var shape = spec.inputShape ?? dataShape
@@ -25,7 +37,11 @@ public enum ModelBuilder {
                 guard shape.count == 1 else {
                     throw SpecError(path: path, "a linear layer needs a flat input but receives \(shape); add {type: flatten} before it")
                 }
-                layers.append(Linear(shape[0], layer.out!, bias: layer.bias ?? true, generator: &generator))
+                if let analog = onTiles(i) {
+                    layers.append(try analog.linear(shape[0], layer.out!, bias: layer.bias ?? true, generator: &generator))
+                } else {
+                    layers.append(Linear(shape[0], layer.out!, bias: layer.bias ?? true, generator: &generator))
+                }
                 shape = [layer.out!]
             case .conv2d:
                 guard shape.count == 3 else {
@@ -37,7 +53,12 @@ public enum ModelBuilder {
                 guard h >= 0, w >= 0 else {
                     throw SpecError(path: path, "kernel \(conv.kernelSize) with padding \(conv.padding) does not fit the \(shape[1])×\(shape[2]) input")
                 }
-                layers.append(conv)
+                if let analog = onTiles(i) {
+                    layers.append(try analog.conv(shape[0], layer.out!, kernel: conv.kernelSize, stride: conv.stride,
+                                                  padding: conv.padding, bias: layer.bias ?? true, generator: &generator))
+                } else {
+                    layers.append(conv)
+                }
                 shape = [layer.out!, h / conv.stride + 1, w / conv.stride + 1]
             case .pool:
                 guard shape.count == 3 else { throw SpecError(path: path, "pooling needs [channels, height, width] input but receives \(shape)") }
