@@ -35,10 +35,29 @@ public enum ExperimentPresets {
                                   LayerSpec(type: .logSoftmax)]),
         training: TrainingSpec(loss: .nll, optimizer: OptimizerSpec(kind: .sgd, learningRate: 0.1), epochs: 10, batchSize: 64)) }
 
+    /// W2 on analog tiles, one preset per aihwkit configuration of `aihwkit_fashion.py`:
+    /// `fp_tile` (perfect periphery, float update), `constant_step`, `soft_bounds`.
+    public static func aihwkitW2Analog(_ device: AnalogDeviceChoice, name: String, perfect: Bool = false) -> ExperimentSpec {
+        var spec = aihwkitW2
+        spec.name = "fashion-mlp-w2-\(name)"
+        var analog = AnalogHardwareSpec(device: device)
+        if perfect {
+            analog.forward = .perfect
+            analog.backward = .perfect
+            analog.update.pulseType = .float
+        }
+        spec.hardware.analog = analog
+        return spec
+    }
+
     /// Every preset by name.
-    public static var all: [String: ExperimentSpec] { [
-        fashionMLP.name: fashionMLP, fashionCNN.name: fashionCNN, aihwkitW2.name: aihwkitW2,
-    ] }
+    public static var all: [String: ExperimentSpec] {
+        let analog = [aihwkitW2Analog(.ideal, name: "fp-tile", perfect: true), aihwkitW2Analog(.constantStep, name: "constant-step"),
+                      aihwkitW2Analog(.softBounds, name: "soft-bounds")]
+        var presets = [fashionMLP.name: fashionMLP, fashionCNN.name: fashionCNN, aihwkitW2.name: aihwkitW2]
+        for spec in analog { presets[spec.name] = spec }
+        return presets
+    }
 
     /// The same experiment on the shipped 8×8 digits (the demo's fallback when Fashion-MNIST
     /// is not installed): the data set changes, convolutions see 1×8×8 images, and the
