@@ -19,7 +19,7 @@ struct DevicesArithmeticTests {
         var config = LinearStepDevice.gokmen(muDw: muDw, cycleStd: 0)
         config.dwMinDtod = 0
         config.slopeDtod = 0
-        var array = try makeArray(config, rows: 1, columns: 1, seed: 1)
+        var array = try makeDevicesArray(config, rows: 1, columns: 1, seed: 1)
         var g = SeededGenerator(seed: 2)
         var previous: Float = 0
         for _ in 0..<Int(20 / muDw) {
@@ -37,7 +37,7 @@ struct DevicesArithmeticTests {
     // d2d variation and multiplicative c2c noise.
     @Test func symmetricPointDecay() throws {
         let config = LinearStepDevice.gokmen1200States
-        var array = try makeArray(config, rows: 50, columns: 40, seed: 11)
+        var array = try makeDevicesArray(config, rows: 50, columns: 40, seed: 11)
         let w0: Float = 0.3
         array.setWeights([Float](repeating: w0, count: 2000))
         var g = SeededGenerator(seed: 12)
@@ -49,7 +49,7 @@ struct DevicesArithmeticTests {
             }
         }
         let expected = Double(w0) * Double.pow(1 - 0.5 * 1e-3 * (1.66 + 1.66), Double(n))
-        let measured = mean(array.weights)
+        let measured = devicesMean(array.weights)
         #expect(Swift.abs(measured / expected - 1) < 0.03, "E[w_200] = \(measured), formula \(expected)")
     }
 
@@ -67,7 +67,7 @@ struct DevicesArithmeticTests {
 
         var config = NeuroSimDevice.zhaoAgSi
         config.cycleStd = 0
-        var array = try makeArray(config, rows: 1, columns: 1, seed: 3)
+        var array = try makeDevicesArray(config, rows: 1, columns: 1, seed: 3)
         array.setWeights([-1])
         #expect(Swift.abs(array.conductancesNanosiemens[0] - config.gMin) < 1e-5)
         var g = SeededGenerator(seed: 4)
@@ -92,22 +92,23 @@ struct DevicesArithmeticTests {
 
     // Digest §2.2: NeuroSim's c2c noise is N(0, 0.035·ΔG)·√n per write.
     @Test func neuroSimCycleNoiseScale() throws {
-        var array = try makeArray(NeuroSimDevice(nonlinearityLTP: 0, nonlinearityLTD: 0), rows: 100, columns: 100, seed: 5)
+        var array = try makeDevicesArray(NeuroSimDevice(nonlinearityLTP: 0, nonlinearityLTD: 0), rows: 100, columns: 100, seed: 5)
         var g = SeededGenerator(seed: 6)
         for k in 0..<10_000 { array.applyPulses(at: k, count: 4, up: true, generator: &g) }
         let changes = array.weights.map { ($0 - 0.016) / 2 }    // linear: 4 pulses = 4/500 of the range
-        #expect(Swift.abs(mean(changes)) < 4 * 0.07 / 100)
-        #expect(Swift.abs(standardDeviation(changes) - 0.07) < 0.003)
+        #expect(Swift.abs(devicesMean(changes)) < 4 * 0.07 / 100)
+        #expect(Swift.abs(devicesStandardDeviation(changes) - 0.07) < 0.003)
     }
 
-    // Every model: expectedStep is exactly the noise-free one-pulse change.
-    @Test(arguments: DeviceCase.allCases)
-    func expectedStepMatchesNoiseFreePulse(_ model: DeviceCase) throws {
+    // Digest §1.2 Eq. 3 (expected-value form): expectedStep is exactly the noise-free
+    // one-pulse change, for every model.
+    @Test(arguments: DevicesModel.allCases)
+    func expectedStepMatchesNoiseFreePulse(_ model: DevicesModel) throws {
         try model.with { config in try Self.checkExpectedStep(config) }
     }
 
     static func checkExpectedStep<C: PulsedDeviceConfiguration>(_ config: C) throws {
-        var array = try makeArray(Self.noiseFree(config), rows: 4, columns: 5, seed: 9)
+        var array = try makeDevicesArray(Self.noiseFree(config), rows: 4, columns: 5, seed: 9)
         var g = SeededGenerator(seed: 10)
         for round in 0..<200 {
             let k = round % 20, up = (round / 20) % 3 != 0

@@ -6,14 +6,14 @@ import NeuromorphCore
 struct DevicesBoundsTests {
     // Digest §1.3 (c2c noise can push a pulse the wrong way, Fig. 5A-C) and §2.2 (NeuroSim
     // clips to [Gmin, Gmax]): no model ever leaves its per-device bounds, whatever the noise.
-    @Test(arguments: DeviceCase.allCases)
-    func boundsNeverExceeded(_ model: DeviceCase) throws {
+    @Test(arguments: DevicesModel.allCases)
+    func boundsNeverExceeded(_ model: DevicesModel) throws {
         try model.with { config in try Self.hammer(config, model: model) }
     }
 
-    static func hammer<C: PulsedDeviceConfiguration>(_ config: C, model: DeviceCase) throws {
-        var array = try makeArray(config, rows: 2, columns: 3, seed: 21)
-        let (lower, upper) = bounds(of: array.sampledParameters)
+    static func hammer<C: PulsedDeviceConfiguration>(_ config: C, model: DevicesModel) throws {
+        var array = try makeDevicesArray(config, rows: 2, columns: 3, seed: 21)
+        let (lower, upper) = devicesBounds(of: array.sampledParameters)
         var g = SeededGenerator(seed: 22)
         var pulseGenerator = SeededGenerator(seed: 23)
         var sawLower = false, sawUpper = false
@@ -42,15 +42,16 @@ struct DevicesBoundsTests {
         }
     }
 
-    // setWeights clips to each device's own bounds (aihwkit set_weights).
-    @Test(arguments: DeviceCase.allCases)
-    func setWeightsClips(_ model: DeviceCase) throws {
+    // Digest §1.3 ("whether weights are hard-clipped" is open; we clip) and aihwkit
+    // set_weights: setWeights clips to each device's own bounds.
+    @Test(arguments: DevicesModel.allCases)
+    func setWeightsClips(_ model: DevicesModel) throws {
         try model.with { config in try Self.clip(config, model: model) }
     }
 
-    static func clip<C: PulsedDeviceConfiguration>(_ config: C, model: DeviceCase) throws {
-        var array = try makeArray(config, rows: 3, columns: 4, seed: 31)
-        let (lower, upper) = bounds(of: array.sampledParameters)
+    static func clip<C: PulsedDeviceConfiguration>(_ config: C, model: DevicesModel) throws {
+        var array = try makeDevicesArray(config, rows: 3, columns: 4, seed: 31)
+        let (lower, upper) = devicesBounds(of: array.sampledParameters)
         array.setWeights((0..<12).map { $0 % 2 == 0 ? 10 : -10 })
         for (i, w) in array.weights.enumerated() {
             #expect(Swift.abs(w - (i % 2 == 0 ? upper[i] : lower[i])) < 1e-6, "\(model) device \(i)")

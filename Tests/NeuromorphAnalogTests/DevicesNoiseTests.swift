@@ -4,7 +4,8 @@ import NeuromorphCore
 
 @Suite("Cycle-to-cycle noise")
 struct DevicesNoiseTests {
-    // The per-pulse normal source (polar method in Float, pair reuse): moments of N(0, 1).
+    // Digest §1.3 ("a new xi is drawn for every coincidence event"): the per-pulse normal
+    // source (polar method in Float, pair reuse) has the moments of N(0, 1).
     @Test func pulseNormalsMoments() {
         var g = SeededGenerator(seed: 91)
         var normals = PulseNormals()
@@ -30,23 +31,24 @@ struct DevicesNoiseTests {
         var config = LinearStepDevice.gokmen(muDw: 0.01, cycleStd: 0.3, noise: noise)
         config.dwMinDtod = 0
         config.slopeDtod = 0
-        var array = try makeArray(config, rows: 100, columns: 100, seed: 92)
+        var array = try makeDevicesArray(config, rows: 100, columns: 100, seed: 92)
         array.setWeights([Float](repeating: 0.2, count: 10_000))
         var g = SeededGenerator(seed: 93)
         for k in 0..<10_000 { array.applyPulses(at: k, count: 1, up: true, generator: &g) }
         let steps = array.weights.map { $0 - 0.2 }
         let nominal = 0.01 * (1 - 1.66 * 0.2)                     // Δw⁺(0.2)
         let sigma = noise == .multiplicative ? 0.3 * nominal : 0.3 * 0.01
-        #expect(Swift.abs(mean(steps) - nominal) < 4 * sigma / 100)
-        #expect(Swift.abs(standardDeviation(steps) - sigma) < 4 * sigma / (20_000.0).squareRoot())
+        #expect(Swift.abs(devicesMean(steps) - nominal) < 4 * sigma / 100)
+        #expect(Swift.abs(devicesStandardDeviation(steps) - sigma) < 4 * sigma / (20_000.0).squareRoot())
     }
 
-    // aihwkit lifetime (decay toward reset_ij) and diffusion (random walk), per mini-batch.
+    // Digest §4.1 item 2 (device state between updates; aihwkit PulsedDevice lifetime and
+    // diffusion): decay toward reset_ij and a random walk, per mini-batch.
     @Test func decayAndDiffusion() throws {
         var config = SoftBoundsDevice(pulsed: .noiseFree)
         config.reset = 0.05
         config.lifetime = 100
-        var array = try makeArray(config, rows: 10, columns: 10, seed: 94)
+        var array = try makeDevicesArray(config, rows: 10, columns: 10, seed: 94)
         array.setWeights([Float](repeating: 0.4, count: 100))
         for _ in 0..<100 { array.decayWeights() }
         let expected = 0.05 + 0.35 * Double.pow(0.99, 100)
@@ -56,10 +58,10 @@ struct DevicesNoiseTests {
 
         var diffusing = ConstantStepDevice(pulsed: .noiseFree)
         diffusing.diffusion = 0.001
-        var walk = try makeArray(diffusing, rows: 100, columns: 100, seed: 95)
+        var walk = try makeDevicesArray(diffusing, rows: 100, columns: 100, seed: 95)
         var g = SeededGenerator(seed: 96)
         for _ in 0..<100 { walk.diffuseWeights(generator: &g) }
-        #expect(Swift.abs(standardDeviation(walk.weights) - 0.01) < 4 * 0.01 / (20_000.0).squareRoot())
-        #expect(Swift.abs(mean(walk.weights)) < 4 * 0.01 / 100)
+        #expect(Swift.abs(devicesStandardDeviation(walk.weights) - 0.01) < 4 * 0.01 / (20_000.0).squareRoot())
+        #expect(Swift.abs(devicesMean(walk.weights)) < 4 * 0.01 / 100)
     }
 }

@@ -9,7 +9,7 @@ struct DevicesOnenToyTests {
     /// mode does: `n± = η·max(±d, 0)/dw_min` pulses, `w ← w + n⁺·step⁺(w) + n⁻·step⁻(w)`.
     /// Returns the time average of `w` over the second half of the run.
     static func sgd<C: PulsedDeviceConfiguration>(_ config: C, steps: Int, seed: UInt64) throws -> Double {
-        var array = try makeArray(config, rows: 1, columns: 1, seed: seed)
+        var array = try makeDevicesArray(config, rows: 1, columns: 1, seed: seed)
         var g = SeededGenerator(seed: seed + 1)
         let eta: Float = 0.01, w0: Float = 0.4
         var sum = 0.0

@@ -4,7 +4,7 @@ import NeuromorphCore
 
 /// Every device model, for parameterized tests; each case builds a configuration with
 /// cycle-to-cycle noise on, so that the same test exercises the noisy path.
-enum DeviceCase: String, CaseIterable, CustomTestStringConvertible, Sendable {
+enum DevicesModel: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case idealBounded, constantStep, constantStepAdditive, linearStepGokmen, gokmen15Additive
     case softBounds, expStep, powStep, piecewiseStep, neuroSim, asymmetric
 
@@ -33,7 +33,7 @@ enum DeviceCase: String, CaseIterable, CustomTestStringConvertible, Sendable {
 }
 
 /// Opens the existential to the concrete configuration type.
-func makeArray<C: PulsedDeviceConfiguration>(_ config: C, rows: Int, columns: Int, seed: UInt64) throws -> C.DeviceArray {
+func makeDevicesArray<C: PulsedDeviceConfiguration>(_ config: C, rows: Int, columns: Int, seed: UInt64) throws -> C.DeviceArray {
     var g = SeededGenerator(seed: seed)
     return try config.makeArray(rows: rows, columns: columns, generator: &g)
 }
@@ -43,9 +43,9 @@ func bounds(of parameters: [String: [Float]]) -> (lower: [Float], upper: [Float]
     (parameters["w_min"]!, parameters["w_max"]!)
 }
 
-func mean(_ v: [Float]) -> Double { v.reduce(0) { $0 + Double($1) } / Double(v.count) }
+func devicesMean(_ v: [Float]) -> Double { v.reduce(0) { $0 + Double($1) } / Double(v.count) }
 
-func standardDeviation(_ v: [Float]) -> Double {
-    let m = mean(v)
+func devicesStandardDeviation(_ v: [Float]) -> Double {
+    let m = devicesMean(v)
     return (v.reduce(0) { $0 + (Double($1) - m) * (Double($1) - m) } / Double(v.count - 1)).squareRoot()
 }

@@ -65,7 +65,7 @@ struct DevicesValidationTests {
         Self.expectError(NeuroSimDevice(wMin: 1, wMax: 1), parameter: "w_min")
     }
 
-    // A piecewise table must have ≥ 2 equal-length, non-negative nodes, and (by default)
+    // Digest §4.2 (user-supplied device curves): a piecewise table must have ≥ 2 equal-length, non-negative nodes, and (by default)
     // steps that shrink toward the bound they drive to.
     @Test func piecewiseTables() {
         Self.expectError(PiecewiseStepDevice(up: [1, 1.2, 0.8], down: [0.8, 1, 1.2]), parameter: "piecewise_up")

@@ -9,16 +9,16 @@ struct DevicesVariationTests {
     // PulsedDevice sampling: sample moments of 10⁴ devices within 4 standard errors.
     @Test func gokmenSampleMoments() throws {
         let n = 10_000
-        let array = try makeArray(LinearStepDevice.gokmen1200States, rows: 100, columns: 100, seed: 41)
+        let array = try makeDevicesArray(LinearStepDevice.gokmen1200States, rows: 100, columns: 100, seed: 41)
         let p = array.sampledParameters
         let dw = p["dw_min_up"]!
         #expect(p["dw_min_down"]! == dw)                        // one dw_min per device (up_down 0, no spread)
-        #expect(Swift.abs(mean(dw) - 1e-3) < 4 * 0.3e-3 / Double(n).squareRoot())
-        #expect(Swift.abs(standardDeviation(dw) - 0.3e-3) < 4 * 0.3e-3 / (2 * Double(n)).squareRoot())
+        #expect(Swift.abs(devicesMean(dw) - 1e-3) < 4 * 0.3e-3 / Double(n).squareRoot())
+        #expect(Swift.abs(devicesStandardDeviation(dw) - 0.3e-3) < 4 * 0.3e-3 / (2 * Double(n)).squareRoot())
         for name in ["slope_up", "slope_down"] {
             let s = p[name]!
-            #expect(Swift.abs(mean(s) - 1.66) < 4 * 0.332 / Double(n).squareRoot(), "\(name)")
-            #expect(Swift.abs(standardDeviation(s) - 0.332) < 4 * 0.332 / (2 * Double(n)).squareRoot(), "\(name)")
+            #expect(Swift.abs(devicesMean(s) - 1.66) < 4 * 0.332 / Double(n).squareRoot(), "\(name)")
+            #expect(Swift.abs(devicesStandardDeviation(s) - 0.332) < 4 * 0.332 / (2 * Double(n)).squareRoot(), "\(name)")
         }
         let correlation = zip(p["slope_up"]!, p["slope_down"]!).reduce(0.0) { $0 + (Double($1.0) - 1.66) * (Double($1.1) - 1.66) }
             / (Double(n) * 0.332 * 0.332)
@@ -28,19 +28,19 @@ struct DevicesVariationTests {
     // aihwkit defaults: dw_min 0.001 (dtod 0.3), up_down_dtod 0.01, w_max/w_min ±0.6 (dtod 0.3).
     @Test func aihwkitDefaultMoments() throws {
         let n = 10_000
-        let array = try makeArray(ConstantStepDevice.aihwkitDefault, rows: 100, columns: 100, seed: 42)
+        let array = try makeDevicesArray(ConstantStepDevice.aihwkitDefault, rows: 100, columns: 100, seed: 42)
         let p = array.sampledParameters
         let up = p["dw_min_up"]!, down = p["dw_min_down"]!
         let sigma = 1e-3 * (0.09 + 0.0001).squareRoot()
-        #expect(Swift.abs(mean(up) - 1e-3) < 4 * sigma / Double(n).squareRoot())
-        #expect(Swift.abs(standardDeviation(up) - sigma) < 4 * sigma / (2 * Double(n)).squareRoot())
+        #expect(Swift.abs(devicesMean(up) - 1e-3) < 4 * sigma / Double(n).squareRoot())
+        #expect(Swift.abs(devicesStandardDeviation(up) - sigma) < 4 * sigma / (2 * Double(n)).squareRoot())
         // up − down = 2 r dw_min with r ~ N(0, 0.01²)
         let difference = zip(up, down).map { $0 - $1 }
-        #expect(Swift.abs(standardDeviation(difference) - 2e-5) < 4 * 2e-5 / (2 * Double(n)).squareRoot())
+        #expect(Swift.abs(devicesStandardDeviation(difference) - 2e-5) < 4 * 2e-5 / (2 * Double(n)).squareRoot())
         let hi = p["w_max"]!, lo = p["w_min"]!
-        #expect(Swift.abs(mean(hi) - 0.6) < 4 * 0.18 / Double(n).squareRoot())
-        #expect(Swift.abs(standardDeviation(hi) - 0.18) < 4 * 0.18 / (2 * Double(n)).squareRoot())
-        #expect(Swift.abs(mean(lo) + 0.6) < 4 * 0.18 / Double(n).squareRoot())
+        #expect(Swift.abs(devicesMean(hi) - 0.6) < 4 * 0.18 / Double(n).squareRoot())
+        #expect(Swift.abs(devicesStandardDeviation(hi) - 0.18) < 4 * 0.18 / (2 * Double(n)).squareRoot())
+        #expect(Swift.abs(devicesMean(lo) + 0.6) < 4 * 0.18 / Double(n).squareRoot())
         #expect(hi.allSatisfy { $0 >= 0 } && lo.allSatisfy { $0 <= 0 })
     }
 
@@ -51,42 +51,43 @@ struct DevicesVariationTests {
         config.upDownDtod = 0
         let n = 10_000.0
         config.negativeStepPolicy = .absoluteValue
-        let absolute = try makeArray(config, rows: 100, columns: 100, seed: 43).sampledParameters["dw_min_up"]!
+        let absolute = try makeDevicesArray(config, rows: 100, columns: 100, seed: 43).sampledParameters["dw_min_up"]!
         #expect(absolute.allSatisfy { $0 > 0 })
         // E|N(1, 1)| = 1 − 2Φ(−1) + 2φ(1) = 1.16663, std² = 2 − 1.16663²
-        #expect(Swift.abs(mean(absolute) / 1e-3 - 1.16663) < 4 * 0.6 / n.squareRoot())
+        #expect(Swift.abs(devicesMean(absolute) / 1e-3 - 1.16663) < 4 * 0.6 / n.squareRoot())
 
         config.negativeStepPolicy = .clip(minimumFraction: 0.05)
-        let clipped = try makeArray(config, rows: 100, columns: 100, seed: 43).sampledParameters["dw_min_up"]!
+        let clipped = try makeDevicesArray(config, rows: 100, columns: 100, seed: 43).sampledParameters["dw_min_up"]!
         #expect(clipped.allSatisfy { $0 >= 0.05e-3 * 0.9999 })
         // P(1 + ξ < 0.05) = Φ(−0.95) = 0.171056 of the devices sit at the floor
         let atFloor = Double(clipped.filter { Swift.abs($0 - 0.05e-3) < 1e-9 }.count) / n
         #expect(Swift.abs(atFloor - 0.171056) < 4 * (0.171056 * 0.828944 / n).squareRoot())
 
         config.negativeStepPolicy = .resample
-        let resampled = try makeArray(config, rows: 100, columns: 100, seed: 43).sampledParameters["dw_min_up"]!
+        let resampled = try makeDevicesArray(config, rows: 100, columns: 100, seed: 43).sampledParameters["dw_min_up"]!
         #expect(resampled.allSatisfy { $0 > 0 })
         // truncated normal N(1, 1 | > 0): mean 1 + φ(1)/Φ(1) = 1.28760
-        #expect(Swift.abs(mean(resampled) / 1e-3 - 1.28760) < 4 * 0.8 / n.squareRoot())
+        #expect(Swift.abs(devicesMean(resampled) / 1e-3 - 1.28760) < 4 * 0.8 / n.squareRoot())
 
         // the asymmetry factor of the asymmetric device follows the same policy
         var asymmetric = AsymmetricSoftBoundsDevice(states: 1000, asymmetry: 1, asymmetryDtod: 1)
         asymmetric.negativeStepPolicy = .clip(minimumFraction: 0.01)
-        let slopes = try makeArray(asymmetric, rows: 50, columns: 50, seed: 44).sampledParameters["slope_up"]!
+        let slopes = try makeDevicesArray(asymmetric, rows: 50, columns: 50, seed: 44).sampledParameters["slope_up"]!
         #expect(slopes.allSatisfy { $0 >= 0.01 * 0.9999 })
         #expect(slopes.contains { Swift.abs($0 - 0.01) < 1e-7 })
     }
 
-    // Same seed ⇒ identical arrays; another seed ⇒ different ones.
-    @Test(arguments: DeviceCase.allCases)
-    func seeding(_ model: DeviceCase) throws {
+    // Digest §1.3: d2d parameters are "sampled once … and fixed for the whole run"; same seed
+    // ⇒ identical arrays, another seed ⇒ different ones (§4.1 item 1: determinism matters).
+    @Test(arguments: DevicesModel.allCases)
+    func seeding(_ model: DevicesModel) throws {
         try model.with { config in try Self.checkSeeding(config, model: model) }
     }
 
-    static func checkSeeding<C: PulsedDeviceConfiguration>(_ config: C, model: DeviceCase) throws {
-        let a = try makeArray(config, rows: 5, columns: 7, seed: 51)
-        let b = try makeArray(config, rows: 5, columns: 7, seed: 51)
-        let c = try makeArray(config, rows: 5, columns: 7, seed: 52)
+    static func checkSeeding<C: PulsedDeviceConfiguration>(_ config: C, model: DevicesModel) throws {
+        let a = try makeDevicesArray(config, rows: 5, columns: 7, seed: 51)
+        let b = try makeDevicesArray(config, rows: 5, columns: 7, seed: 51)
+        let c = try makeDevicesArray(config, rows: 5, columns: 7, seed: 52)
         #expect(a.sampledParameters == b.sampledParameters, "\(model)")
         var pa = a, pb = b, pc = c
         var ga = SeededGenerator(seed: 53), gb = SeededGenerator(seed: 53), gc = SeededGenerator(seed: 54)
@@ -105,15 +106,15 @@ struct DevicesVariationTests {
         }
     }
 
-    // A checkpoint holds weights and sampled parameters: after a JSON round trip the array
-    // continues bit-identically.
-    @Test(arguments: DeviceCase.allCases)
-    func codableRoundTrip(_ model: DeviceCase) throws {
+    // Digest §1.3/§4.1: a checkpoint holds the weights and the fixed d2d parameters; after a
+    // JSON round trip the array continues bit-identically.
+    @Test(arguments: DevicesModel.allCases)
+    func codableRoundTrip(_ model: DevicesModel) throws {
         try model.with { config in try Self.checkCodable(config, model: model) }
     }
 
-    static func checkCodable<C: PulsedDeviceConfiguration>(_ config: C, model: DeviceCase) throws {
-        var array = try makeArray(config, rows: 4, columns: 6, seed: 61)
+    static func checkCodable<C: PulsedDeviceConfiguration>(_ config: C, model: DevicesModel) throws {
+        var array = try makeDevicesArray(config, rows: 4, columns: 6, seed: 61)
         var g = SeededGenerator(seed: 62)
         for k in 0..<24 { array.applyPulses(at: k, count: 1 + k % 5, up: k % 2 == 0, generator: &g) }
         let restored = try JSONDecoder().decode(C.DeviceArray.self, from: try JSONEncoder().encode(array))
@@ -130,7 +131,8 @@ struct DevicesVariationTests {
         #expect(a.weights.map(\.bitPattern) == b.weights.map(\.bitPattern), "\(model)")
     }
 
-    // Configuration files list only what they change; missing keys keep the defaults.
+    // Digest §4.1 item 8 / §4.2 (configuration knobs in a file): a file lists only what it
+    // changes; missing keys keep the documented defaults.
     @Test func decodingKeepsDefaults() throws {
         let decoder = JSONDecoder()
         #expect(try decoder.decode(ConstantStepDevice.self, from: Data("{}".utf8)) == ConstantStepDevice.aihwkitDefault)

@@ -90,7 +90,7 @@ public struct LinearStepDevice: PulsedDeviceConfiguration {
 
     public func makeArray(rows: Int, columns: Int, generator: inout SeededGenerator) throws -> LinearStepDeviceArray {
         try validate()
-        var storage = try PulsedDeviceStorage(rows: rows, columns: columns, parameters: pulsed,
+        let storage = try PulsedDeviceStorage(rows: rows, columns: columns, parameters: pulsed,
                                               device: "LinearStepDevice", generator: &generator)
         let n = rows * columns
         var up = [Float](repeating: 0, count: n), down = [Float](repeating: 0, count: n)
@@ -98,7 +98,6 @@ public struct LinearStepDevice: PulsedDeviceConfiguration {
             up[k] = slopeUp > 0 ? pulsed.negativeStepPolicy.samplePositive(nominal: slopeUp, relativeStd: slopeDtod, generator: &generator) : 0
             down[k] = slopeDown > 0 ? pulsed.negativeStepPolicy.samplePositive(nominal: slopeDown, relativeStd: slopeDtod, generator: &generator) : 0
         }
-        storage.setWeights([Float](repeating: 0, count: n))
         return LinearStepDeviceArray(storage: storage, slopeUp: up, slopeDown: down,
                                      center: [Float](repeating: 0, count: n),
                                      cycleStd: pulsed.dwMinStd, noise: pulsed.noise)

@@ -239,6 +239,7 @@ struct PulsedDeviceStorage: Sendable, Codable, Equatable {
             stepDown[k] = down
             minBound[k] = lo
             maxBound[k] = hi
+            weights[k] = clamp(0, lo, hi)        // start at 0, or the nearest bound if 0 is outside
             resetBias[k] = p.reset + (p.resetDtod > 0 ? p.resetDtod * generator.nextNormal() : 0)
             if p.lifetime > 0 {
                 let t = p.lifetime * (1 + (p.lifetimeDtod > 0 ? p.lifetimeDtod * generator.nextNormal() : 0))
