@@ -39,7 +39,7 @@ func makeDevicesArray<C: PulsedDeviceConfiguration>(_ config: C, rows: Int, colu
 }
 
 /// Per-device bounds of an array (from its sampled parameters).
-func bounds(of parameters: [String: [Float]]) -> (lower: [Float], upper: [Float]) {
+func devicesBounds(of parameters: [String: [Float]]) -> (lower: [Float], upper: [Float]) {
     (parameters["w_min"]!, parameters["w_max"]!)
 }
 

@@ -63,10 +63,16 @@ public struct PowStepDevice: PulsedDeviceConfiguration {
         var up = [Float](repeating: 0, count: n), down = [Float](repeating: 0, count: n)
         let upBias = powUpDown > 0 ? 0 : powUpDown, downBias = powUpDown > 0 ? -powUpDown : 0
         for k in 0..<n {
-            let gain = 1 + (powGammaDtod > 0 ? powGammaDtod * generator.nextNormal() : 0)
-            let r = powUpDownDtod > 0 ? powUpDownDtod * generator.nextNormal() : 0
-            up[k] = pulsed.negativeStepPolicy.fix((upBias + gain + r) * powGamma, nominal: powGamma)
-            down[k] = pulsed.negativeStepPolicy.fix((downBias + gain - r) * powGamma, nominal: powGamma)
+            var gammaUp: Float = 0, gammaDown: Float = 0, tries = 0
+            repeat {
+                let gain = 1 + (powGammaDtod > 0 ? powGammaDtod * generator.nextNormal() : 0)
+                let r = powUpDownDtod > 0 ? powUpDownDtod * generator.nextNormal() : 0
+                gammaUp = (upBias + gain + r) * powGamma
+                gammaDown = (downBias + gain - r) * powGamma
+                tries += 1
+            } while pulsed.negativeStepPolicy == .resample && (gammaUp <= 0 || gammaDown <= 0) && tries < 64
+            up[k] = pulsed.negativeStepPolicy.fix(gammaUp, nominal: powGamma)
+            down[k] = pulsed.negativeStepPolicy.fix(gammaDown, nominal: powGamma)
         }
         return PowStepDeviceArray(storage: storage, gammaUp: up, gammaDown: down, cycleStd: pulsed.dwMinStd, noise: pulsed.noise)
     }
