@@ -45,13 +45,21 @@ func say(_ line: String) {
     fflush(nil)
 }
 
+/// A failed command: ArgumentParser prints `Error: <description>` and exits with status 1
+/// (without the usage text it shows for malformed arguments).
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+}
+
 /// Turns a library error into a one-line message and a non-zero exit.
 func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     do { return try body() } catch let error as SpecError {
-        throw ValidationError(error.description)
+        throw CommandFailure(description: error.description)
     } catch let error as DataError {
-        throw ValidationError(error.description)
+        throw CommandFailure(description: error.description)
     } catch let error as NumpyFormatError {
-        throw ValidationError(error.description)
+        throw CommandFailure(description: error.description)
+    } catch let error as DeviceParameterError {
+        throw CommandFailure(description: error.description)
     }
 }

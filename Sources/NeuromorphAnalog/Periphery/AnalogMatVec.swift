@@ -96,9 +96,10 @@ public enum AnalogMatVec {
         let outputs = y.columns
         if io.outputNoise > 0 {
             var noise = [Float](repeating: 0, count: y.count)
-            noise.withUnsafeMutableBufferPointer { generator.fillNormal($0, std: io.outputNoise) }
+            noise.withUnsafeMutableBufferPointer { FastNormalSampler.fill($0, generator: &generator) }
+            let sigma = io.outputNoise
             y.scalars.withUnsafeMutableBufferPointer { p in
-                for i in p.indices { p[i] += noise[i] }
+                for i in p.indices { p[i] += sigma * noise[i] }
             }
         }
         if io.weightNoise > 0 {

@@ -21,11 +21,12 @@ extension AnalogTile {
         return TrainGains(bitLength: bitLength, columnGain: gain, rowGain: gain)
     }
 
-    /// A pulse train of `bitLength` slots, each firing with probability `p` (bit t = slot t).
+    /// A pulse train of `bitLength` slots, each firing with probability `p` (bit t = slot t),
+    /// from 32-bit uniforms (two per 64-bit draw).
     @inline(__always)
     static func pulseTrain(probability p: Float, bitLength: Int, generator: inout SeededGenerator) -> UInt64 {
         if p >= 1 { return bitLength == 64 ? ~0 : (1 << UInt64(bitLength)) - 1 }
-        let threshold = UInt32(Swift.min(Double(p) * 4_294_967_296, 4_294_967_295))
+        let threshold = UInt32(p * 4_294_967_040)          // the largest Float below 2³²
         var word: UInt64 = 0
         var t = 0
         while t < bitLength {
@@ -45,37 +46,68 @@ extension AnalogTile {
     /// samples in order with its own stream.
     mutating func stochasticUpdate(x: Tensor, d: Tensor, learningRate: Float) {
         let inputs = columns, outputs = rows, batch = x.rows
-        // 1. Column trains and gains per sample.
-        var columnIndex: [Int32] = []
-        var columnTrain: [UInt64] = []
-        var columnNegative: [Bool] = []
+        // 1. Column trains and gains per sample, into flat preallocated buffers. For one-slot
+        // trains (the common case of small gradients) one 64-bit draw serves two columns.
+        let capacity = batch * inputs
+        var columnIndex = [Int32](repeating: 0, count: capacity)
+        var columnTrain = [UInt64](repeating: 0, count: capacity)
+        var columnNegative = [Bool](repeating: false, count: capacity)
         var sampleStart = [Int](repeating: 0, count: batch + 1)
         var rowGain = [Float](repeating: 0, count: batch)
         var bitLength = [Int](repeating: 0, count: batch)
+        var active = 0
         x.scalars.withUnsafeBufferPointer { xs in
             d.scalars.withUnsafeBufferPointer { ds in
-                for b in 0..<batch {
-                    sampleStart[b] = columnIndex.count
-                    var xMax: Float = 0, dMax: Float = 0
-                    for j in 0..<inputs { xMax = Swift.max(xMax, Swift.abs(xs[b * inputs + j])) }
-                    for i in 0..<outputs { dMax = Swift.max(dMax, Swift.abs(ds[b * outputs + i])) }
-                    guard xMax > 0, dMax > 0 else { continue }
-                    let gains = trainGains(xMax: xMax, dMax: dMax, learningRate: learningRate)
-                    rowGain[b] = gains.rowGain
-                    bitLength[b] = gains.bitLength
-                    for j in 0..<inputs {
-                        let v = xs[b * inputs + j]
-                        guard v != 0 else { continue }
-                        let train = Self.pulseTrain(probability: gains.columnGain * Swift.abs(v), bitLength: gains.bitLength,
-                                                    generator: &columnGenerator)
-                        if train != 0 {
-                            columnIndex.append(Int32(j))
-                            columnTrain.append(train)
-                            columnNegative.append(v < 0)
+                columnIndex.withUnsafeMutableBufferPointer { ci in
+                    columnTrain.withUnsafeMutableBufferPointer { ct in
+                        columnNegative.withUnsafeMutableBufferPointer { cn in
+                            for b in 0..<batch {
+                                sampleStart[b] = active
+                                let xRow = xs.baseAddress! + b * inputs
+                                var xMax: Float = 0, dMax: Float = 0
+                                for j in 0..<inputs { xMax = Swift.max(xMax, Swift.abs(xRow[j])) }
+                                for i in 0..<outputs { dMax = Swift.max(dMax, Swift.abs(ds[b * outputs + i])) }
+                                guard xMax > 0, dMax > 0 else { continue }
+                                let gains = trainGains(xMax: xMax, dMax: dMax, learningRate: learningRate)
+                                rowGain[b] = gains.rowGain
+                                bitLength[b] = gains.bitLength
+                                let gain = gains.columnGain
+                                if gains.bitLength == 1 && gain * xMax < 1 {
+                                    let scale = gain * 4_294_967_040
+                                    var j = 0
+                                    while j < inputs {
+                                        let bits = columnGenerator.next()
+                                        for half in 0..<2 where j + half < inputs {
+                                            let v = xRow[j + half]
+                                            let u = UInt32(truncatingIfNeeded: half == 0 ? bits : bits >> 32)
+                                            if u < UInt32(Swift.abs(v) * scale) {
+                                                ci[active] = Int32(j + half)
+                                                ct[active] = 1
+                                                cn[active] = v < 0
+                                                active += 1
+                                            }
+                                        }
+                                        j += 2
+                                    }
+                                } else {
+                                    for j in 0..<inputs {
+                                        let v = xRow[j]
+                                        guard v != 0 else { continue }
+                                        let train = Self.pulseTrain(probability: gain * Swift.abs(v), bitLength: gains.bitLength,
+                                                                    generator: &columnGenerator)
+                                        if train != 0 {
+                                            ci[active] = Int32(j)
+                                            ct[active] = train
+                                            cn[active] = v < 0
+                                            active += 1
+                                        }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
-                sampleStart[batch] = columnIndex.count
+                sampleStart[batch] = active
             }
         }
         // 2. Row blocks in parallel. The shared inputs are read through raw pointers (no

@@ -115,10 +115,10 @@ struct Chip: ParsableCommand {
 /// Turns cost-model errors into one-line messages.
 func reportingCostErrors(_ body: () throws -> Void) throws {
     do { try body() } catch let error as CIMEstimateError {
-        throw ValidationError(error.description)
+        throw CommandFailure(description: error.description)
     } catch let error as IMCMappingError {
-        throw ValidationError(error.description)
+        throw CommandFailure(description: error.description)
     } catch let error as SpecError {
-        throw ValidationError(error.description)
+        throw CommandFailure(description: error.description)
     }
 }

@@ -11,6 +11,9 @@ struct Train: ParsableCommand {
     @Option(help: "Initialize the parameters from .npy files named <layer>.<parameter>.npy in this folder.")
     var initialWeights: String?
 
+    @Option(help: "Override the spec's training.epochs.")
+    var epochs: Int?
+
     @Option(help: "Resume from a checkpoint folder (…/checkpoint): continues after the epochs it holds.")
     var resume: String?
 
@@ -21,6 +24,10 @@ struct Train: ParsableCommand {
         try reportingErrors {
             var experiment = try SpecLoader.load(URL(fileURLWithPath: spec))
             if let seed = options.seed { experiment.training.seed = seed }
+            if let epochs {
+                guard epochs >= 0 else { throw ValidationError("--epochs must be ≥ 0") }
+                experiment.training.epochs = epochs
+            }
             let output = options.outputFolder(for: experiment.name)
             say("neuromorph train \(spec) → \(output.path)  (threads \(ComputeThreads.count))")
             let results = try ExperimentRunner.run(experiment, output: output, initialWeights: initialWeights.map(URL.init(fileURLWithPath:)),

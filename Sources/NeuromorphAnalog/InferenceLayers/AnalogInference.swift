@@ -1,0 +1,192 @@
+import NeuromorphCore
+import NeuromorphNN
+
+/// Whole-model operations for analog inference (Spoon et al. 2021, digest §2.1: every fully
+/// connected layer on PCM tiles, everything else digital): convert a trained digital model,
+/// build one directly, calibrate the DAC ranges, program every analog layer, and read them
+/// all at an inference time.
+///
+/// Models are walked through the containers Neuromorph knows — `Sequential`,
+/// `TransformerClassifier`, `TransformerEncoderBlock`, `MultiHeadSelfAttention` — down to
+/// their leaf layers; other layers are left as they are (they stay digital).
+public enum AnalogInference {
+    // MARK: - Walking a model
+
+    /// Calls `body` on every leaf layer of `layer` (through the known containers), in the
+    /// order of the model's parameters, letting it replace the leaf.
+    public static func rewriteLeaves(_ layer: inout any Layer, _ body: (inout any Layer) throws -> Void) rethrows {
+        // Each container is taken out of `layer` (a placeholder holds its place) so that the
+        // leaves it owns stay uniquely referenced while they are rewritten.
+        if var s = layer as? Sequential {
+            layer = PlaceholderLayer()
+            defer { layer = s }
+            for i in s.layers.indices { try rewriteLeaves(&s.layers[i], body) }
+        } else if var t = layer as? TransformerClassifier {
+            layer = PlaceholderLayer()
+            defer { layer = t }
+            try rewriteLeaves(&t.embedding, body)
+            for b in t.blocks.indices { try rewriteBlock(&t.blocks[b], body) }
+            try rewriteLeaves(&t.head, body)
+        } else if var b = layer as? TransformerEncoderBlock {
+            layer = PlaceholderLayer()
+            defer { layer = b }
+            try rewriteBlock(&b, body)
+        } else if var a = layer as? MultiHeadSelfAttention {
+            layer = PlaceholderLayer()
+            defer { layer = a }
+            try rewriteAttention(&a, body)
+        } else {
+            try body(&layer)
+        }
+    }
+
+    static func rewriteBlock(_ block: inout TransformerEncoderBlock, _ body: (inout any Layer) throws -> Void) rethrows {
+        try rewriteAttention(&block.attention, body)
+        try rewriteLeaves(&block.expand, body)
+        try rewriteLeaves(&block.contract, body)
+    }
+
+    static func rewriteAttention(_ attention: inout MultiHeadSelfAttention, _ body: (inout any Layer) throws -> Void) rethrows {
+        try rewriteLeaves(&attention.query, body)
+        try rewriteLeaves(&attention.key, body)
+        try rewriteLeaves(&attention.value, body)
+        try rewriteLeaves(&attention.output, body)
+    }
+
+    /// Calls `body` with the index and value of every ``AnalogInferenceLinear`` of `model`.
+    public static func forEachLayer<M: Layer>(_ model: inout M,
+                                              _ body: (Int, inout AnalogInferenceLinear) throws -> Void) rethrows {
+        var erased: any Layer = model
+        var index = 0
+        try rewriteLeaves(&erased) { leaf in
+            guard var analog = leaf as? AnalogInferenceLinear else { return }
+            leaf = PlaceholderLayer()   // drop the leaf's reference so its buffers stay unique
+            try body(index, &analog)
+            index += 1
+            leaf = analog
+        }
+        model = erased as! M
+    }
+
+    /// The ``AnalogInferenceLinear`` layers of `model`, in parameter order.
+    public static func layers<M: Layer>(of model: M) -> [AnalogInferenceLinear] {
+        var copy = model
+        var result: [AnalogInferenceLinear] = []
+        forEachLayer(&copy) { _, layer in result.append(layer) }
+        return result
+    }
+
+    // MARK: - Building
+
+    /// A `LinearFactory` of ``AnalogInferenceLinear`` layers (for `TransformerClassifier`,
+    /// `TransformerEncoderBlock`, …): draws the same initial weights as
+    /// `LinearFactories.digital` from the same generator.
+    public static func factory(periphery: InferencePeriphery = .paper,
+                               training: HardwareAwareTraining = .standard) -> LinearFactory {
+        { inputFeatures, outputFeatures, generator in
+            AnalogInferenceLinear(inputFeatures, outputFeatures, periphery: periphery, training: training,
+                                  generator: &generator)
+        }
+    }
+
+    /// `model` with every digital `Linear` replaced by an ``AnalogInferenceLinear`` with the
+    /// same weights and bias (`γ = 1`, input range calibrated on the first batch it sees or
+    /// by ``calibrateInputRanges(_:inputs:)``). Existing analog-inference layers get the
+    /// given periphery and training settings only if `reconfigure` is true.
+    public static func convert<M: Layer>(_ model: M, periphery: InferencePeriphery = .paper,
+                                         training: HardwareAwareTraining = .standard, seed: UInt64 = 0,
+                                         reconfigure: Bool = false) -> M {
+        var erased: any Layer = model
+        var index: UInt64 = 0
+        rewriteLeaves(&erased) { leaf in
+            if let linear = leaf as? Linear {
+                leaf = AnalogInferenceLinear(linear, periphery: periphery, training: training,
+                                             generator: SeededGenerator(seed: seed, stream: 0x434F_4E56 + index))   // "CONV"
+                index += 1
+            } else if reconfigure, var analog = leaf as? AnalogInferenceLinear {
+                analog.reconfigure(periphery: periphery, training: training)
+                leaf = analog
+                index += 1
+            }
+        }
+        return erased as! M
+    }
+
+    /// `model` with every ``AnalogInferenceLinear`` turned back into its digital twin
+    /// (``AnalogInferenceLinear/digitalLinear``).
+    public static func digital<M: Layer>(_ model: M) -> M {
+        var erased: any Layer = model
+        rewriteLeaves(&erased) { leaf in
+            if let analog = leaf as? AnalogInferenceLinear { leaf = analog.digitalLinear }
+        }
+        return erased as! M
+    }
+
+    // MARK: - Using
+
+    /// Sets the input range of every analog layer from the activations it sees when
+    /// `inputs` (e.g. a training batch) runs through `model` (digest §2.4 step 1:
+    /// "initialized from example data").
+    public static func calibrateInputRanges<M: Layer>(_ model: inout M, inputs: Tensor) {
+        forEachLayer(&model) { _, layer in layer.inputRangeIsCalibrated = false }
+        _ = model.forward(inputs, mode: .inference)
+    }
+
+    /// Programs every analog layer onto `noiseModel` devices; layer `k` uses stream `k` of `seed`.
+    public static func program<M: Layer, Model: InferenceNoiseModel>(_ model: inout M, noiseModel: Model, seed: UInt64) {
+        forEachLayer(&model) { index, layer in
+            var generator = SeededGenerator(seed: seed, stream: UInt64(index))
+            layer.program(noiseModel, generator: &generator)
+        }
+    }
+
+    /// Reads every programmed analog layer at `time` and sets whether the drift
+    /// compensation factor is applied.
+    public static func read<M: Layer>(_ model: inout M, at time: InferenceTime, compensatesDrift: Bool = true) {
+        forEachLayer(&model) { _, layer in
+            layer.compensatesDrift = compensatesDrift
+            if layer.isProgrammed { layer.read(at: time) }
+        }
+    }
+
+    /// Sets whether every analog layer applies its drift compensation factor (no new read).
+    public static func setDriftCompensation<M: Layer>(_ model: inout M, _ enabled: Bool) {
+        forEachLayer(&model) { _, layer in layer.compensatesDrift = enabled }
+    }
+
+    /// Sets the hardware-aware training settings of every analog layer.
+    public static func setTraining<M: Layer>(_ model: inout M, _ training: HardwareAwareTraining) {
+        forEachLayer(&model) { _, layer in layer.training = training }
+    }
+}
+
+extension AnalogInferenceLinear {
+    /// Replaces the periphery (re-splitting the tiles) and training settings; forgets any
+    /// programmed state.
+    public mutating func reconfigure(periphery: InferencePeriphery, training: HardwareAwareTraining) {
+        var replacement = AnalogInferenceLinear(digitalLinearKeepingScale, periphery: periphery, training: training,
+                                                generator: generator)
+        replacement.outputScale = outputScale
+        replacement.inputRange = inputRange
+        replacement.inputRangeIsCalibrated = inputRangeIsCalibrated
+        replacement.compensatesDrift = compensatesDrift
+        replacement.readNoise = readNoise
+        self = replacement
+    }
+
+    /// A `Linear` with exactly this layer's `W` and bias (γ not folded in).
+    var digitalLinearKeepingScale: Linear {
+        var g = SeededGenerator(seed: 0)
+        var linear = Linear(inputFeatures, outputFeatures, bias: bias != nil, generator: &g)
+        linear.weight.value = weight.value
+        if let bias { linear.bias!.value = bias.value }
+        return linear
+    }
+}
+
+/// Stands in for a leaf while it is being rewritten (never runs).
+struct PlaceholderLayer: Layer {
+    var summary: String { "placeholder" }
+    mutating func forward(_ input: Tensor, mode: ExecutionMode) -> Tensor { input }
+    mutating func backward(_ outputGradient: Tensor) -> Tensor { outputGradient }
+}
