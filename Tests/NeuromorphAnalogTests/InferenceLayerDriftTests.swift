@@ -50,7 +50,8 @@ struct InferenceLayerDriftTests {
         let drifted = layer.forward(x, mode: .inference)
         let before = S.relativeError(drifted, initial), after = S.relativeError(compensated, initial)
         #expect(before > 0.3, "1 month of drift should lower the output by ~40% (error \(before))")
-        #expect(after < 0.2 * before, "compensated error \(after) vs uncompensated \(before)")
+        // What remains is the spread of ν between devices (σ_ν·ln(t/t_c) ≈ 0.1–0.5 at 1 month).
+        #expect(after < 0.3 * before && after < 0.15, "compensated error \(after) vs uncompensated \(before)")
         #expect(layer.compensationFactors.joined().allSatisfy { $0 > 1.4 && $0 < 2.2 })
     }
 

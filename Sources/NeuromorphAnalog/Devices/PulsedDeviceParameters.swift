@@ -315,7 +315,7 @@ struct PulseNormals {
             let v = Float((bits >> 8) & 0xFF_FFFF) * 0x1p-23 - 1
             let s = u * u + v * v
             if s > 0 && s < 1 {
-                let f = (-2 * Float.log(s) / s).squareRoot()
+                let f = (-2 * FastNormalSampler.logUnit(s) / s).squareRoot()   // call-free log
                 spare = v * f
                 hasSpare = true
                 return u * f

@@ -49,9 +49,10 @@ extension AnalogTile {
         // 1. Column trains and gains per sample, into flat preallocated buffers. For one-slot
         // trains (the common case of small gradients) one 64-bit draw serves two columns.
         let capacity = batch * inputs
-        var columnIndex = [Int32](repeating: 0, count: capacity)
-        var columnTrain = [UInt64](repeating: 0, count: capacity)
-        var columnNegative = [Bool](repeating: false, count: capacity)
+        // Written before read (only the first `active` entries are used): skip zero-filling.
+        var columnIndex = [Int32](unsafeUninitializedCapacity: capacity) { _, n in n = capacity }
+        var columnTrain = [UInt64](unsafeUninitializedCapacity: capacity) { _, n in n = capacity }
+        var columnNegative = [Bool](unsafeUninitializedCapacity: capacity) { _, n in n = capacity }
         var sampleStart = [Int](repeating: 0, count: batch + 1)
         var rowGain = [Float](repeating: 0, count: batch)
         var bitLength = [Int](repeating: 0, count: batch)

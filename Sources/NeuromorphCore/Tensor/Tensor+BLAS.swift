@@ -23,13 +23,14 @@ extension Tensor {
         let (kb, n) = transB == .none ? (b.rows, b.columns) : (b.columns, b.rows)
         precondition(k == kb, "gemm: inner dimensions \(k) and \(kb) differ (A \(a.shape), B \(b.shape))")
         if beta == 0 {
-            if c.count != m * n { c = Tensor.zeros([m, n]) } else if c.shape != [m, n] { c.reshape([m, n]) }
+            if c.count != m * n { c = Tensor.uninitialized([m, n]) } else if c.shape != [m, n] { c.reshape([m, n]) }
+            if k == 0 { c.apply { _ in 0 } }
         } else {
             precondition(c.rows == m && c.columns == n, "gemm: C has shape \(c.shape), expected [\(m), \(n)]")
         }
         guard m > 0, n > 0 else { return }
         if k == 0 {
-            c.apply { beta * $0 }
+            if beta != 0 { c.apply { beta * $0 } }
             return
         }
         a.scalars.withUnsafeBufferPointer { pa in

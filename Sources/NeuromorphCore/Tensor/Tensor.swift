@@ -28,6 +28,14 @@ public struct Tensor: Sendable, Equatable, Codable {
     /// A tensor of zeros.
     public static func zeros(_ shape: [Int]) -> Tensor { Tensor(repeating: 0, shape: shape) }
 
+    /// A tensor whose elements the caller overwrites before reading (skips zero-filling;
+    /// for outputs that a kernel writes completely, such as a `beta = 0` GEMM).
+    public static func uninitialized(_ shape: [Int]) -> Tensor {
+        let count = shape.reduce(1, *)
+        let scalars = [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+        return Tensor(shape: shape, scalars: scalars)
+    }
+
     /// A tensor of ones.
     public static func ones(_ shape: [Int]) -> Tensor { Tensor(repeating: 1, shape: shape) }
 
