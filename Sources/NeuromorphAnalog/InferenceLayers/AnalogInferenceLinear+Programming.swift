@@ -133,15 +133,12 @@ extension AnalogInferenceLinear {
         guard let state = programmed else { preconditionFailure("AnalogInferenceLinear: not programmed") }
         var z = Tensor.zeros([xq.rows, outputFeatures])
         for (o, outputs) in outputBlocks.enumerated() {
-            var partial = Tensor.zeros([xq.rows, outputs.count])
             for (i, inputs) in inputBlocks.enumerated() {
                 let tile = state.tiles[o][i]
-                var y = periphery.mac(xq.columns(inputs), weights: tile.weights, generator: &generator)
+                let y = periphery.mac(xq.columns(inputs), weights: tile.weights, generator: &generator)
                 let f = r * (compensatesDrift ? tile.compensationFactor : 1)
-                y.inferenceScaleColumns(by: tile.array.scales.map { $0 * f })
-                partial += y
+                z.inferenceAccumulate(y, scaledBy: tile.array.scales.map { $0 * f }, at: outputs)   // digital partial sums
             }
-            z.addColumns(partial, at: outputs)
         }
         return z
     }

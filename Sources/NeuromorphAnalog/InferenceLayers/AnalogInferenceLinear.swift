@@ -176,21 +176,21 @@ public struct AnalogInferenceLinear: Layer {
     mutating func digitalProduct(_ xq: Tensor, inputRange r: Float, noisy: Bool) -> Tensor {
         var z = Tensor.zeros([xq.rows, outputFeatures])
         for outputs in outputBlocks {
-            var partial = Tensor.zeros([xq.rows, outputs.count])
             for inputs in inputBlocks {
                 var w = weight.value.inferenceTile(rows: outputs, columns: inputs)
                 let scales = w.inferenceRowAbsMax()
                 if noisy { training.weightNoise.perturb(&w, scales: scales, generator: &generator) }
+                let x = xq.columns(inputs)
                 if periphery.isIdeal {
-                    Tensor.gemm(xq.columns(inputs), .none, w, .transposed, beta: 1, into: &partial)
+                    var y = Tensor.zeros([0])
+                    Tensor.gemm(x, .none, w, .transposed, into: &y)
+                    z.inferenceAccumulate(y, scaledBy: [Float](repeating: 1, count: outputs.count), at: outputs)
                 } else {
                     w.inferenceDivideRows(by: scales)
-                    var y = periphery.mac(xq.columns(inputs), weights: w, generator: &generator)
-                    y.inferenceScaleColumns(by: scales.map { $0 * r })
-                    partial += y
+                    let y = periphery.mac(x, weights: w, generator: &generator)
+                    z.inferenceAccumulate(y, scaledBy: scales.map { $0 * r }, at: outputs)   // digital partial sums
                 }
             }
-            z.addColumns(partial, at: outputs)
         }
         return z
     }
@@ -302,6 +302,25 @@ extension Tensor {
                 for r in 0..<height {
                     let o = p.baseAddress! + r * width
                     for c in 0..<width { o[c] *= f[c] }
+                }
+            }
+        }
+    }
+
+    /// `self[:, range] += block ⊙ factors` (per column): a tile's digitally scaled partial
+    /// output added into its output columns in one pass.
+    mutating func inferenceAccumulate(_ block: Tensor, scaledBy factors: [Float], at range: Range<Int>) {
+        let width = columns, height = rows
+        precondition(block.rows == height && block.columns == range.count && factors.count == range.count
+                        && range.upperBound <= width, "inferenceAccumulate: block \(block.shape) into \(range) of \(shape)")
+        let m = range.count, offset = range.lowerBound
+        scalars.withUnsafeMutableBufferPointer { dst in
+            block.scalars.withUnsafeBufferPointer { src in
+                factors.withUnsafeBufferPointer { f in
+                    for r in 0..<height {
+                        let o = dst.baseAddress! + r * width + offset, i = src.baseAddress! + r * m
+                        for c in 0..<m { o[c] += i[c] * f[c] }
+                    }
                 }
             }
         }

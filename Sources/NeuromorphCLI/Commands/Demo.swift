@@ -12,11 +12,22 @@ struct Demo: ParsableCommand {
     @Option(help: "Override the number of epochs of every demo model.")
     var epochs: Int?
 
+    @Flag(help: "Skip the analog-versus-digital comparison (aihwkit's W2 workload on a constant-step crossbar).")
+    var skipAnalog = false
+
     @OptionGroup var options: RunOptions
 
     func run() throws {
         options.applyThreads()
         var specs = [ExperimentPresets.fashionMLP, ExperimentPresets.fashionCNN]
+        if !skipAnalog {
+            // The same sigmoid MLP trained digitally and on analog crossbars (aihwkit's
+            // AnalogLinear + AnalogSGD workload W2), side by side.
+            for var spec in [ExperimentPresets.aihwkitW2, ExperimentPresets.aihwkitW2Analog(.constantStep, name: "constant-step")] {
+                spec.training.epochs = 5
+                specs.append(spec)
+            }
+        }
         let haveFashion = ["train-images-idx3-ubyte", "train-images-idx3-ubyte.gz"].contains {
             FileManager.default.fileExists(atPath: URL(fileURLWithPath: data).appendingPathComponent($0).path)
         }
@@ -43,10 +54,12 @@ struct Demo: ParsableCommand {
                              results.totalSeconds))
             }
         }
-        say("\nmodel          parameters  epochs  test accuracy  train time  wall time")
+        say("\nmodel                          hardware        parameters  epochs  test accuracy  train time  wall time")
         for (row, spec) in zip(rows, specs) {
-            say(String(format: "%-14@ %10d  %6d  %11.2f %%  %8.1f s  %7.1f s", row.0, row.2, spec.training.epochs,
-                         row.3 * 100, row.4, row.5))
+            let hardware = spec.hardware.analog.map { "analog \($0.device.rawValue)" } ?? "digital"
+            say(spec.name.padding(toLength: 30, withPad: " ", startingAt: 0) + " "
+                + hardware.padding(toLength: 15, withPad: " ", startingAt: 0)
+                + String(format: " %10d  %6d  %11.2f %%  %8.1f s  %7.1f s", row.2, spec.training.epochs, row.3 * 100, row.4, row.5))
         }
         say("results, metrics.csv and checkpoints in \(root.path)")
     }
