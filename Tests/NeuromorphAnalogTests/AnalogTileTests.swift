@@ -159,3 +159,35 @@ import Testing
         #expect(layer.tiles[0][0].pulseCounts == copy.tiles[0][0].pulseCounts)
     }
 }
+
+/// Weight remapping (aihwkit `weight_scaling_omega`): the tiles hold W/α with the largest
+/// |w| at ω, and the digital output scale α restores the layer's function and gradients.
+@Suite struct WeightRemappingTests {
+    @Test func remappedLayerComputesTheSameFunctionAndGradients() throws {
+        var g1 = SeededGenerator(seed: 20), g2 = SeededGenerator(seed: 20)
+        var plain = try AnalogLinear(6, 4, device: IdealPulsedDevice(), forwardIO: .perfect, backwardIO: .perfect, generator: &g1)
+        var remapped = try AnalogLinear(6, 4, device: IdealPulsedDevice(), forwardIO: .perfect, backwardIO: .perfect,
+                                        weightScalingOmega: 0.6, generator: &g2)
+        let tileMax = remapped.tiles[0][0].weights.absMax()
+        #expect(abs(tileMax - 0.6) < 1e-5)
+        #expect(zip(plain.weights.scalars, remapped.weights.scalars).allSatisfy { abs($0 - $1) < 1e-6 })
+        var g = SeededGenerator(seed: 21)
+        let x = Tensor.randomNormal([3, 6], using: &g), r = Tensor.randomNormal([3, 4], using: &g)
+        let y1 = plain.forward(x, mode: .training), y2 = remapped.forward(x, mode: .training)
+        #expect(zip(y1.scalars, y2.scalars).allSatisfy { abs($0 - $1) < 1e-5 })
+        let d1 = plain.backward(r), d2 = remapped.backward(r)
+        #expect(zip(d1.scalars, d2.scalars).allSatisfy { abs($0 - $1) < 1e-5 })
+        #expect(throws: DeviceParameterError.self) {
+            try AnalogLinear(2, 2, device: IdealPulsedDevice(), weightScalingOmega: 0, generator: &g)
+        }
+    }
+
+    @Test func deviceTensorsExportEveryTile() throws {
+        var g = SeededGenerator(seed: 22)
+        let layer = try AnalogLinear(5, 3, device: ConstantStepDevice(), maxTileInputs: 3, generator: &g)
+        let names = layer.deviceTensors.map(\.name)
+        #expect(names.contains("tile0_0.pulse_counts") && names.contains("tile0_1.weights"))
+        #expect(layer.deviceTensors.allSatisfy { $0.tensor.rows == 3 })
+        #expect(layer.deviceTensors.count > 4)      // sampled parameters too
+    }
+}

@@ -55,6 +55,24 @@ struct InferenceLayerDriftTests {
         #expect(layer.compensationFactors.joined().allSatisfy { $0 > 1.4 && $0 < 2.2 })
     }
 
+    @Test("Read noise: one draw per read(at:) by default, a fresh draw per forward with .perForward")
+    func readNoiseRedraw() {
+        var (layer, x) = Self.layer(tiles: 16)   // ideal periphery: only the devices are random
+        var g = SeededGenerator(seed: 56)
+        layer.program(PCMNoiseModel.paper, generator: &g)
+        layer.read(at: .hour)
+        let first = layer.forward(x, mode: .inference)
+        #expect(layer.forward(x, mode: .inference) == first)
+        layer.read(at: .hour)
+        let second = layer.forward(x, mode: .inference)
+        #expect(second != first)
+        layer.readNoise = .perForward
+        let alpha = layer.compensationFactors
+        #expect(layer.forward(x, mode: .inference) != layer.forward(x, mode: .inference))
+        #expect(layer.compensationFactors == alpha)
+        #expect(S.relativeError(layer.forward(x, mode: .inference), second) < 0.1)
+    }
+
     @Test("Paper periphery and device: compensation factor > 1 after a day, and the read is reproducible")
     func paperDevice() {
         var g0 = SeededGenerator(seed: 61)

@@ -125,4 +125,18 @@ struct InferenceLayerHWATests {
         layer.update(with: &optimizer, slot: &slot)
         #expect(layer.weight.value.absMax() < 0.05)
     }
+
+    @Test("Checkpoint state: a restored layer keeps its learned range and continues the noise stream")
+    func checkpointState() throws {
+        var (layer, _) = Self.pair(noise: .relative(0.05), periphery: .paper)
+        let x = S.uniform([8, 48], 1, seed: 77)
+        _ = layer.forward(x, mode: .training)
+        layer.inputRange.value = Tensor([0.42])   // as if learned
+        let saved = try layer.encodedState()
+        var restored = Self.pair(noise: .relative(0.05), periphery: .paper).noisy
+        restored.inputRange.value = Tensor([0.42])   // the checkpoint's parameters
+        try restored.restoreState(from: saved)
+        #expect(restored.forward(x, mode: .training) == layer.forward(x, mode: .training))
+        #expect(restored.range == 0.42)
+    }
 }

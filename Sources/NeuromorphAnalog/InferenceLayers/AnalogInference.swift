@@ -53,17 +53,24 @@ public enum AnalogInference {
         try rewriteLeaves(&attention.output, body)
     }
 
-    /// Calls `body` with the index and value of every ``AnalogInferenceLinear`` of `model`.
+    /// Calls `body` with the index and value of every ``AnalogInferenceLinear`` of `model`
+    /// (including the crossbars of ``AnalogInferenceConv2d`` layers).
     public static func forEachLayer<M: Layer>(_ model: inout M,
                                               _ body: (Int, inout AnalogInferenceLinear) throws -> Void) rethrows {
         var erased: any Layer = model
         var index = 0
         try rewriteLeaves(&erased) { leaf in
-            guard var analog = leaf as? AnalogInferenceLinear else { return }
-            leaf = PlaceholderLayer()   // drop the leaf's reference so its buffers stay unique
-            try body(index, &analog)
-            index += 1
-            leaf = analog
+            if var analog = leaf as? AnalogInferenceLinear {
+                leaf = PlaceholderLayer()   // drop the leaf's reference so its buffers stay unique
+                defer { leaf = analog }
+                try body(index, &analog)
+                index += 1
+            } else if var conv = leaf as? AnalogInferenceConv2d {
+                leaf = PlaceholderLayer()
+                defer { leaf = conv }
+                try body(index, &conv.crossbar)
+                index += 1
+            }
         }
         model = erased as! M
     }
@@ -89,8 +96,8 @@ public enum AnalogInference {
         }
     }
 
-    /// `model` with every digital `Linear` replaced by an ``AnalogInferenceLinear`` with the
-    /// same weights and bias (`γ = 1`, input range calibrated on the first batch it sees or
+    /// `model` with every digital `Linear` replaced by an ``AnalogInferenceLinear`` (and every
+    /// `Conv2d` by an ``AnalogInferenceConv2d``) with the same weights and bias (`γ = 1`, input range calibrated on the first batch it sees or
     /// by ``calibrateInputRanges(_:inputs:)``). Existing analog-inference layers get the
     /// given periphery and training settings only if `reconfigure` is true.
     public static func convert<M: Layer>(_ model: M, periphery: InferencePeriphery = .paper,
@@ -103,6 +110,10 @@ public enum AnalogInference {
                 leaf = AnalogInferenceLinear(linear, periphery: periphery, training: training,
                                              generator: SeededGenerator(seed: seed, stream: 0x434F_4E56 + index))   // "CONV"
                 index += 1
+            } else if let conv = leaf as? Conv2d {
+                leaf = AnalogInferenceConv2d(conv, periphery: periphery, training: training,
+                                             generator: SeededGenerator(seed: seed, stream: 0x434F_4E56 + index))
+                index += 1
             } else if reconfigure, var analog = leaf as? AnalogInferenceLinear {
                 analog.reconfigure(periphery: periphery, training: training)
                 leaf = analog
@@ -112,12 +123,13 @@ public enum AnalogInference {
         return erased as! M
     }
 
-    /// `model` with every ``AnalogInferenceLinear`` turned back into its digital twin
-    /// (``AnalogInferenceLinear/digitalLinear``).
+    /// `model` with every ``AnalogInferenceLinear`` / ``AnalogInferenceConv2d`` turned back into
+    /// its digital twin (``AnalogInferenceLinear/digitalLinear``, ``AnalogInferenceConv2d/digitalConv2d``).
     public static func digital<M: Layer>(_ model: M) -> M {
         var erased: any Layer = model
         rewriteLeaves(&erased) { leaf in
             if let analog = leaf as? AnalogInferenceLinear { leaf = analog.digitalLinear }
+            if let conv = leaf as? AnalogInferenceConv2d { leaf = conv.digitalConv2d }
         }
         return erased as! M
     }

@@ -329,3 +329,30 @@ extension Tensor {
     /// Column `j` multiplied by `factors[j]` (a `[columns]` tensor).
     mutating func inferenceScaleColumns(by factors: Tensor) { inferenceScaleColumns(by: factors.scalars) }
 }
+
+// MARK: - Checkpoints
+
+/// The state beyond the parameters that an exact resume of hardware-aware training needs:
+/// the noise stream and whether the input range was already set from data (otherwise a
+/// restored layer would re-initialize its learned range on the first batch). Programmed
+/// tiles are not saved: program again after loading.
+extension AnalogInferenceLinear: StatefulLayer {
+    struct SavedState: Codable {
+        var generator: SeededGenerator
+        var inputRangeIsCalibrated: Bool
+    }
+
+    public func encodedState() throws -> Data {
+        let encoder = PropertyListEncoder()
+        encoder.outputFormat = .binary
+        return try encoder.encode(SavedState(generator: generator, inputRangeIsCalibrated: inputRangeIsCalibrated))
+    }
+
+    public mutating func restoreState(from data: Data) throws {
+        let state = try PropertyListDecoder().decode(SavedState.self, from: data)
+        generator = state.generator
+        inputRangeIsCalibrated = state.inputRangeIsCalibrated
+    }
+}
+
+import Foundation

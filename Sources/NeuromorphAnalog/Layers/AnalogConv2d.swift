@@ -19,7 +19,8 @@ public struct AnalogConv2d<Device: PulsedDeviceConfiguration>: Layer {
     public init(_ inChannels: Int, _ outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
                 bias: Bool = true, device: Device, forwardIO: IOParameters = .forwardDefault,
                 backwardIO: IOParameters = .backwardDefault, update: PulsedUpdateParameters = PulsedUpdateParameters(),
-                maxTileInputs: Int = 512, maxTileOutputs: Int = 512, generator: inout SeededGenerator) throws {
+                maxTileInputs: Int = 512, maxTileOutputs: Int = 512, weightScalingOmega: Float? = nil,
+                generator: inout SeededGenerator) throws {
         precondition(inChannels > 0 && outChannels > 0 && kernelSize > 0 && stride > 0 && padding >= 0,
                      "AnalogConv2d: sizes must be positive")
         self.inChannels = inChannels
@@ -29,7 +30,8 @@ public struct AnalogConv2d<Device: PulsedDeviceConfiguration>: Layer {
         self.padding = padding
         crossbar = try AnalogLinear(inChannels * kernelSize * kernelSize, outChannels, bias: bias, device: device,
                                     forwardIO: forwardIO, backwardIO: backwardIO, update: update,
-                                    maxTileInputs: maxTileInputs, maxTileOutputs: maxTileOutputs, generator: &generator)
+                                    maxTileInputs: maxTileInputs, maxTileOutputs: maxTileOutputs,
+                                    weightScalingOmega: weightScalingOmega, generator: &generator)
     }
 
     public var summary: String {

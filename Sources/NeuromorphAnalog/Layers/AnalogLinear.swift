@@ -20,6 +20,9 @@ public struct AnalogLinear<Device: PulsedDeviceConfiguration>: Layer {
     /// Tiles indexed `[outputBlock][inputBlock]`.
     public var tiles: [[AnalogTile<Device.DeviceArray>]]
     public var bias: Parameter?
+    /// The digital output scale α of weight remapping (aihwkit `weight_scaling_omega`):
+    /// the tiles hold `W/α`, outputs are multiplied by α; 1 without remapping.
+    public private(set) var outputScale: Float = 1
     let inputBlocks: [Range<Int>]
     let outputBlocks: [Range<Int>]
     private var cachedInput = Tensor.zeros([0])
@@ -28,9 +31,12 @@ public struct AnalogLinear<Device: PulsedDeviceConfiguration>: Layer {
     public init(_ inputFeatures: Int, _ outputFeatures: Int, bias: Bool = true, device: Device,
                 forwardIO: IOParameters = .forwardDefault, backwardIO: IOParameters = .backwardDefault,
                 update: PulsedUpdateParameters = PulsedUpdateParameters(), maxTileInputs: Int = 512,
-                maxTileOutputs: Int = 512, generator: inout SeededGenerator) throws {
+                maxTileOutputs: Int = 512, weightScalingOmega: Float? = nil, generator: inout SeededGenerator) throws {
         precondition(inputFeatures > 0 && outputFeatures > 0 && maxTileInputs > 0 && maxTileOutputs > 0,
                      "AnalogLinear: sizes must be positive")
+        if let omega = weightScalingOmega, !(omega > 0) {
+            throw DeviceParameterError(device: "AnalogLinear", parameter: "weight_scaling_omega", "must be > 0, got \(omega)")
+        }
         self.inputFeatures = inputFeatures
         self.outputFeatures = outputFeatures
         self.device = device
@@ -41,6 +47,12 @@ public struct AnalogLinear<Device: PulsedDeviceConfiguration>: Layer {
         let initial = Tensor.randomUniform([outputFeatures, inputFeatures], lower: -bound, upper: bound, using: &generator)
         self.bias = bias ? Parameter(name: "bias", value: .randomUniform([outputFeatures], lower: -bound, upper: bound,
                                                                          using: &generator), decays: false) : nil
+        // Weight remapping: the largest initial |w| lands on ω, α compensates digitally.
+        if let omega = weightScalingOmega {
+            let largest = initial.absMax()
+            outputScale = largest > 0 ? largest / omega : 1
+        }
+        let programmed = initial * (1 / outputScale)
         var grid: [[AnalogTile<Device.DeviceArray>]] = []
         for (o, outputs) in outputBlocks.enumerated() {
             var row: [AnalogTile<Device.DeviceArray>] = []
@@ -48,7 +60,7 @@ public struct AnalogLinear<Device: PulsedDeviceConfiguration>: Layer {
                 var tileGenerator = generator.split(stream: UInt64(o * 1000 + i))
                 var tile = try AnalogTile(outputs: outputs.count, inputs: inputs.count, device: device, forwardIO: forwardIO,
                                           backwardIO: backwardIO, update: update, generator: &tileGenerator)
-                tile.setWeights(initial.gatherRows(outputs).columns(inputs))
+                tile.setWeights(programmed.gatherRows(outputs).columns(inputs))
                 row.append(tile)
             }
             grid.append(row)
@@ -60,7 +72,7 @@ public struct AnalogLinear<Device: PulsedDeviceConfiguration>: Layer {
         "AnalogLinear(\(inputFeatures) → \(outputFeatures), \(Device.self), \(outputBlocks.count)×\(inputBlocks.count) tiles)"
     }
 
-    /// The weights currently stored on the tiles, `[out, in]`.
+    /// The effective weights, `[out, in]`: α times the weights stored on the tiles.
     public var weights: Tensor {
         var w = Tensor.zeros([outputFeatures, inputFeatures])
         for (o, outputs) in outputBlocks.enumerated() {
@@ -71,14 +83,16 @@ public struct AnalogLinear<Device: PulsedDeviceConfiguration>: Layer {
                 }
             }
         }
-        return w
+        return outputScale == 1 ? w : w * outputScale
     }
 
     /// Programs `w` (`[out, in]`) onto the tiles directly (clipped to the devices' bounds).
     public mutating func setWeights(_ w: Tensor) {
         precondition(w.shape == [outputFeatures, inputFeatures], "AnalogLinear.setWeights: \(w.shape)")
         for (o, outputs) in outputBlocks.enumerated() {
-            for (i, inputs) in inputBlocks.enumerated() { tiles[o][i].setWeights(w.gatherRows(outputs).columns(inputs)) }
+            for (i, inputs) in inputBlocks.enumerated() {
+                tiles[o][i].setWeights(w.gatherRows(outputs).columns(inputs) * (1 / outputScale))
+            }
         }
     }
 
@@ -92,7 +106,7 @@ public struct AnalogLinear<Device: PulsedDeviceConfiguration>: Layer {
             for (i, inputs) in inputBlocks.enumerated() {
                 partial += tiles[o][i].forward(x.columns(inputs))   // digital sum of partial outputs
             }
-            output.addColumns(partial, at: outputs)
+            output.addColumns(outputScale == 1 ? partial : partial * outputScale, at: outputs)
         }
         if let bias { output.addRowVector(bias.value) }
         return output
@@ -109,7 +123,7 @@ public struct AnalogLinear<Device: PulsedDeviceConfiguration>: Layer {
         guard needsInputGradient else { return Tensor.zeros([0]) }
         var inputGradient = Tensor.zeros([cachedGradient.rows, inputFeatures])
         for (o, outputs) in outputBlocks.enumerated() {
-            let d = cachedGradient.columns(outputs)
+            let d = outputScale == 1 ? cachedGradient.columns(outputs) : cachedGradient.columns(outputs) * outputScale
             for (i, inputs) in inputBlocks.enumerated() { inputGradient.addColumns(tiles[o][i].backward(d), at: inputs) }
         }
         return inputGradient
@@ -120,7 +134,8 @@ public struct AnalogLinear<Device: PulsedDeviceConfiguration>: Layer {
     public mutating func update<O: Optimizer>(with optimizer: inout O, slot: inout Int) {
         let learningRate = optimizer.learningRate
         for (o, outputs) in outputBlocks.enumerated() {
-            let d = cachedGradient.columns(outputs)
+            // dL/dW_tile = α · dL/dW_effective.
+            let d = outputScale == 1 ? cachedGradient.columns(outputs) : cachedGradient.columns(outputs) * outputScale
             for (i, inputs) in inputBlocks.enumerated() {
                 tiles[o][i].update(x: cachedInput.columns(inputs), d: d, learningRate: learningRate)
             }
@@ -165,3 +180,31 @@ extension AnalogLinear: StatefulLayer {
 }
 
 import Foundation
+
+/// Per-device arrays of an analog layer for export (`.npy` in checkpoints): pulse counts and
+/// every sampled device parameter of each tile (aihwkit issue #671).
+public protocol DeviceStateExporting {
+    /// Named `[rows, columns]` tensors, e.g. `tile0_0.pulse_counts`, `tile0_0.dw_min_up`.
+    var deviceTensors: [(name: String, tensor: Tensor)] { get }
+}
+
+extension AnalogLinear: DeviceStateExporting {
+    public var deviceTensors: [(name: String, tensor: Tensor)] {
+        var result: [(String, Tensor)] = []
+        for (o, row) in tiles.enumerated() {
+            for (i, tile) in row.enumerated() {
+                let shape = [tile.rows, tile.columns]
+                result.append(("tile\(o)_\(i).weights", tile.weights))
+                result.append(("tile\(o)_\(i).pulse_counts", Tensor(shape: shape, scalars: tile.pulseCounts.map(Float.init))))
+                for (name, values) in tile.sampledParameters.sorted(by: { $0.key < $1.key }) where values.count == tile.rows * tile.columns {
+                    result.append(("tile\(o)_\(i).\(name)", Tensor(shape: shape, scalars: values)))
+                }
+            }
+        }
+        return result
+    }
+}
+
+extension AnalogConv2d: DeviceStateExporting {
+    public var deviceTensors: [(name: String, tensor: Tensor)] { crossbar.deviceTensors }
+}

@@ -1,6 +1,7 @@
 import Foundation
 import NeuromorphCore
 import NeuromorphNN
+import NeuromorphAnalog
 
 /// A saved model: a folder with `manifest.json` and one NumPy `.npy` file per parameter
 /// (`0.weight.npy`, `0.bias.npy`, … named by layer index), so weights load directly in
@@ -47,6 +48,15 @@ public struct Checkpoint: Codable, Sendable {
             let file = "\(i).state.bin"
             try stateful.encodedState().write(to: staging.appendingPathComponent(file))
             states.append(file)
+        }
+        // Per-device arrays of analog layers as .npy, for inspection in NumPy.
+        for (i, layer) in model.layers.enumerated() {
+            guard let exporting = layer as? any DeviceStateExporting else { continue }
+            let folder = staging.appendingPathComponent("devices")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            for (name, tensor) in exporting.deviceTensors {
+                try NumpyArray.encode(tensor).write(to: folder.appendingPathComponent("\(i).\(name).npy"))
+            }
         }
         let manifest = Checkpoint(format: format, epoch: epoch, parameters: entries, states: states, spec: spec)
         try SpecLoader.json(manifest).write(to: staging.appendingPathComponent("manifest.json"))

@@ -25,6 +25,9 @@ public struct AnalogHardwareSpec: Codable, Sendable, Equatable {
     /// Indices (into `model.layers`) of the linear/conv layers to put on tiles; `nil`: all.
     public var layers: [Int]?
     public var maxTileSize: Int
+    /// Weight remapping (aihwkit `weight_scaling_omega`): the largest initial |w| of each
+    /// layer is programmed at ω and a digital output scale compensates; `nil`: off.
+    public var weightScalingOmega: Double?
 
     public init(device: AnalogDeviceChoice, pulsed: PulsedParameterOverrides = PulsedParameterOverrides(),
                 forward: IOParameters = .forwardDefault, backward: IOParameters = .backwardDefault,
@@ -40,6 +43,7 @@ public struct AnalogHardwareSpec: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case device, pulsed, forward, backward, update, layers, maxTileSize = "max_tile_size"
+        case weightScalingOmega = "weight_scaling_omega"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -56,6 +60,7 @@ public struct AnalogHardwareSpec: Codable, Sendable, Equatable {
             layers = try c.decodeIfPresent([Int].self, forKey: .layers)
         }
         maxTileSize = try c.decodeCheckedIfPresent(Int.self, forKey: .maxTileSize, "a tile size ≥ 1") { $0 >= 1 } ?? 512
+        weightScalingOmega = try c.decodeCheckedIfPresent(Double.self, forKey: .weightScalingOmega, "a weight > 0, e.g. 0.6") { $0 > 0 }
         if !pulsed.isEmpty && !device.hasPulsedParameters {
             throw SpecError(path: SpecError.render(c.codingPath + [CodingKeys.pulsed]),
                             "device '\(device.rawValue)' has no aihwkit PulsedDevice parameters to override; remove 'pulsed'")
@@ -144,7 +149,8 @@ extension AnalogHardwareSpec {
     private func makeLinear<D: PulsedDeviceConfiguration>(_ device: D, _ inputs: Int, _ outputs: Int, bias: Bool,
                                                           generator: inout SeededGenerator) throws -> any Layer {
         try AnalogLinear(inputs, outputs, bias: bias, device: device, forwardIO: forward, backwardIO: backward,
-                         update: update, maxTileInputs: maxTileSize, maxTileOutputs: maxTileSize, generator: &generator)
+                         update: update, maxTileInputs: maxTileSize, maxTileOutputs: maxTileSize,
+                         weightScalingOmega: weightScalingOmega.map(Float.init), generator: &generator)
     }
 
     private func makeConv<D: PulsedDeviceConfiguration>(_ device: D, _ inChannels: Int, _ outChannels: Int, kernel: Int,
@@ -152,7 +158,8 @@ extension AnalogHardwareSpec {
                                                         generator: inout SeededGenerator) throws -> any Layer {
         try AnalogConv2d(inChannels, outChannels, kernelSize: kernel, stride: stride, padding: padding, bias: bias,
                          device: device, forwardIO: forward, backwardIO: backward, update: update,
-                         maxTileInputs: maxTileSize, maxTileOutputs: maxTileSize, generator: &generator)
+                         maxTileInputs: maxTileSize, maxTileOutputs: maxTileSize,
+                         weightScalingOmega: weightScalingOmega.map(Float.init), generator: &generator)
     }
 
     private func wrapping(_ body: () throws -> any Layer) throws -> any Layer {
