@@ -123,4 +123,31 @@ struct InferenceLayerPeripheryTests {
         var back = AnalogInference.digital(converted)
         #expect(S.maxRelativeDifference(back.forward(x, mode: .inference), reference) < 1e-5)
     }
+
+    @Test("Conv2d: ideal periphery equals the digital convolution; convert/program/read reach the crossbar; gradients flow")
+    func convolution() {
+        var g = SeededGenerator(seed: 81)
+        var digital = Sequential([Conv2d(2, 4, kernelSize: 3, padding: 1, generator: &g), Activation(.relu), Flatten(),
+                                  Linear(4 * 5 * 5, 3, generator: &g)])
+        let x = S.uniform([2, 2, 5, 5], 1, seed: 82)
+        let reference = digital.forward(x, mode: .inference)
+        var analog = AnalogInference.convert(digital, periphery: .ideal())
+        #expect(analog.layers[0] is AnalogInferenceConv2d)
+        #expect(AnalogInference.layers(of: analog).count == 2)
+        #expect(S.maxRelativeDifference(analog.forward(x, mode: .inference), reference) < 1e-5)
+        var back = AnalogInference.digital(analog)
+        #expect(back.layers[0] is Conv2d)
+        #expect(S.maxRelativeDifference(back.forward(x, mode: .inference), reference) < 1e-5)
+        // Training pass: gradients of the crossbar equal those of the digital convolution.
+        _ = digital.forward(x, mode: .training)
+        _ = analog.forward(x, mode: .training)
+        let dy = S.uniform([2, 3], 1, seed: 83)
+        let dxDigital = digital.backward(dy), dxAnalog = analog.backward(dy)
+        #expect(S.maxRelativeDifference(dxAnalog, dxDigital) < 1e-5)
+        let conv = analog.layers[0] as! AnalogInferenceConv2d
+        #expect(S.maxRelativeDifference(conv.crossbar.weight.gradient, (digital.layers[0] as! Conv2d).weight.gradient) < 1e-5)
+        AnalogInference.program(&analog, noiseModel: PCMNoiseModel(gamma: 0), seed: 2)
+        AnalogInference.read(&analog, at: .month)
+        #expect(AnalogInference.layers(of: analog).allSatisfy { $0.isProgrammed && $0.compensationFactors[0][0] > 1.3 })
+    }
 }

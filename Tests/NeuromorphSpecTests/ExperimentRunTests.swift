@@ -93,6 +93,8 @@ func temporaryFolder() -> URL {
         defer { for f in [straight, first, resumed] { try? FileManager.default.removeItem(at: f) } }
         let results = try ExperimentRunner.run(spec, output: straight, log: { _ in })
         #expect(results.model.contains("AnalogLinear"))
+        let counts = try NumpyArray.read(straight.appendingPathComponent("checkpoint/devices/0.tile0_0.pulse_counts.npy"))
+        #expect(counts.shape == [8, 2] && counts.sum() > 0)     // per-device pulse counts, readable in NumPy
         #expect(results.finalTest.accuracy > 0.8, "analog accuracy \(results.finalTest.accuracy)")
         var short = spec
         short.training.epochs = 1

@@ -118,6 +118,10 @@ public enum AnalogInference {
                 analog.reconfigure(periphery: periphery, training: training)
                 leaf = analog
                 index += 1
+            } else if reconfigure, var conv = leaf as? AnalogInferenceConv2d {
+                conv.crossbar.reconfigure(periphery: periphery, training: training)
+                leaf = conv
+                index += 1
             }
         }
         return erased as! M

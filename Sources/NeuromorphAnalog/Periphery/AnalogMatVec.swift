@@ -65,6 +65,16 @@ public enum AnalogMatVec {
 
     // MARK: - Stages
 
+    /// Round to nearest, ties to even, without a libm call (the baseline x86-64 target has
+    /// no SSE4.1 `roundps`, so `rounded()` would call `rintf` per element and stop the
+    /// vectorizer): adding and subtracting 1.5·2²³ leaves the integer part for |v| < 2²²,
+    /// and larger values are passed through (they are clipped by the caller anyway).
+    @inline(__always)
+    static func roundToNearestEven(_ v: Float) -> Float {
+        let magic: Float = 12_582_912
+        return Swift.abs(v) < 4_194_304 ? (v + magic) - magic : v
+    }
+
     /// DAC: `x / (α·factor)` rounded to the input grid and clipped to ±inputBound.
     static func quantizeInputs(_ x: inout Tensor, scales: [Float], factor: Float, io: IOParameters,
                                generator: inout SeededGenerator) {
@@ -81,7 +91,7 @@ public enum AnalogMatVec {
                     let inverseStep = 1 / step
                     for j in 0..<width {
                         let v = p[base + j] * inverse * inverseStep
-                        let r = stochastic ? (v + generator.nextUniform()).rounded(.down) : v.rounded(.toNearestOrEven)
+                        let r = stochastic ? (v + generator.nextUniform()).rounded(.down) : roundToNearestEven(v)
                         p[base + j] = Swift.min(Swift.max(r * step, -bound), bound)
                     }
                 } else {
@@ -132,7 +142,7 @@ public enum AnalogMatVec {
                     let inverseStep = 1 / step
                     for i in 0..<width {
                         let clipped = Swift.min(Swift.max(p[base + i], -bound), bound)
-                        let level = Swift.min(Swift.max((clipped * inverseStep).rounded(.toNearestOrEven) * step, -bound), bound)
+                        let level = Swift.min(Swift.max(roundToNearestEven(clipped * inverseStep) * step, -bound), bound)
                         p[base + i] = level * scale
                     }
                 } else {
