@@ -2,6 +2,7 @@ import Foundation
 import NeuromorphCore
 import NeuromorphData
 import NeuromorphNN
+import NeuromorphAnalog
 
 /// The data of a run, split and shaped.
 public struct ExperimentData: Sendable {
@@ -25,6 +26,8 @@ public struct RunResults: Codable, Sendable {
     public var totalSeconds: Double
     public var threads: Int
     public var versions: [String: String]
+    /// The accuracy-over-time sweep of a `hardware.inference` run (`neuromorph infer`).
+    public var inference: InferenceSweepResult?
 }
 
 /// Runs an experiment spec: loads data, builds and trains the model, and writes the results
@@ -80,8 +83,11 @@ public enum ExperimentRunner {
     /// checkpoint (parameters and layer states) and continues after the epochs it holds, so
     /// the continuation is bit-identical to an uninterrupted run (plain SGD; optimizer
     /// momentum and moment estimates are not checkpointed yet).
+    /// With `sweep` and a `hardware.inference` section, the trained model is programmed and
+    /// its test accuracy swept over the section's times and repeats (`inference.csv`,
+    /// `inference.svg`, and `results.json`).
     public static func run(_ spec: ExperimentSpec, output: URL?, initialWeights: URL? = nil, resume: URL? = nil,
-                           log: (String) -> Void = { print($0) }) throws -> RunResults {
+                           sweep: Bool = false, log: (String) -> Void = { print($0) }) throws -> RunResults {
         let started = Date()
         let data = try loadData(spec.data, seed: spec.training.seed)
         log("data: \(data.source): \(data.train.count) train, \(data.validation?.count ?? 0) validation, \(data.test.count) test")
@@ -89,6 +95,14 @@ public enum ExperimentRunner {
                                                           analog: spec.hardware.analog)
         guard outputShape == [data.train.classCount] || (outputShape.count == 1 && outputShape[0] >= data.train.classCount) else {
             throw SpecError(path: "model.layers", "the model outputs \(outputShape) per sample but the data has \(data.train.classCount) classes")
+        }
+        if let inference = spec.hardware.inference {
+            // Layers become PCM inference layers: trained with the periphery in the loop
+            // (and HWA weight noise if configured), later programmed and read over time.
+            model = AnalogInference.convert(model, periphery: inference.periphery, training: inference.training,
+                                            seed: spec.training.seed)
+            AnalogInference.calibrateInputRanges(&model, inputs: data.train.inputs.gatherRows(0..<Swift.min(1000, data.train.count)))
+            log("inference: PCM γ = \(inference.noiseModel.programmingNoiseScale), \(inference.periphery), \(inference.training)")
         }
         if let initialWeights {
             try Checkpoint.loadParameters(into: &model, from: initialWeights)
@@ -142,11 +156,25 @@ public enum ExperimentRunner {
                                   configuration: configuration, label: spec.name, onEpoch: onEpoch)
         }
         let finalTest = history.last?.test ?? Trainer.evaluate(&model, loss: loss, data: test)
+        var sweepResult: InferenceSweepResult?
+        if sweep, let inference = spec.hardware.inference {
+            let times = try InferenceTime.parseGrid(inference.times)
+            log("programming and sweeping \(times.count) times × \(inference.repeats) repeats on \(test.count) test samples")
+            let inferenceSweep = InferenceSweep(noiseModel: inference.noiseModel, times: times, repeats: inference.repeats,
+                                                compensation: inference.driftCompensation.settings, seed: spec.training.seed)
+            let result = inferenceSweep.run(model, on: test, progress: log)
+            log(result.table())
+            if let output {
+                try AtomicFile.write(result.csv(), to: output.appendingPathComponent("inference.csv"))
+                try AtomicFile.write(result.svg(), to: output.appendingPathComponent("inference.svg"))
+            }
+            sweepResult = result
+        }
         let results = RunResults(
             name: spec.name, dataSource: data.source, trainSamples: data.train.count, testSamples: data.test.count,
             parameters: parameterCount, model: model.summary, epochs: history, finalTest: finalTest,
             totalSeconds: Date().timeIntervalSince(started), threads: ComputeThreads.count,
-            versions: ["neuromorph": version, "openblas": ComputeThreads.blasConfiguration])
+            versions: ["neuromorph": version, "openblas": ComputeThreads.blasConfiguration], inference: sweepResult)
         if let output {
             try Checkpoint.save(&model, spec: spec, epoch: startEpoch + history.count, to: output.appendingPathComponent("checkpoint"))
             try AtomicFile.write(try SpecLoader.json(results), to: output.appendingPathComponent("results.json"))
@@ -159,6 +187,10 @@ public enum ExperimentRunner {
         let data = try loadData(spec.data, seed: spec.training.seed)
         var (model, _) = try ModelBuilder.build(spec.model, dataShape: data.test.featureShape, seed: spec.training.seed,
                                                 analog: spec.hardware.analog)
+        if let inference = spec.hardware.inference {
+            model = AnalogInference.convert(model, periphery: inference.periphery, training: inference.training,
+                                            seed: spec.training.seed)
+        }
         try Checkpoint.load(into: &model, from: checkpoint)
         let test = LabeledTensors(inputs: data.test.inputs, labels: data.test.labels)
         return (Trainer.evaluate(&model, loss: spec.training.loss.loss, data: test), data)

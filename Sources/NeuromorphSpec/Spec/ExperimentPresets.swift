@@ -50,12 +50,23 @@ public enum ExperimentPresets {
         return spec
     }
 
+    /// The MLP of the W1 workload (ReLU) for PCM inference (Spoon et al. 2021 pipeline):
+    /// trained with the 8-bit DAC / 10-bit ADC periphery, then programmed and swept over a
+    /// month; `hwa` adds forward PCM programming noise during training.
+    public static func fashionMLPPCM(hwa: Bool) -> ExperimentSpec {
+        var spec = fashionMLP
+        spec.name = hwa ? "fashion-mlp-pcm-hwa" : "fashion-mlp-pcm"
+        spec.training.epochs = 8
+        spec.hardware.inference = InferenceHardwareSpec(hwaNoise: hwa ? 1 : nil)
+        return spec
+    }
+
     /// Every preset by name.
     public static var all: [String: ExperimentSpec] {
         let analog = [aihwkitW2Analog(.ideal, name: "fp-tile", perfect: true), aihwkitW2Analog(.constantStep, name: "constant-step"),
                       aihwkitW2Analog(.softBounds, name: "soft-bounds")]
         var presets = [fashionMLP.name: fashionMLP, fashionCNN.name: fashionCNN, aihwkitW2.name: aihwkitW2]
-        for spec in analog { presets[spec.name] = spec }
+        for spec in analog + [fashionMLPPCM(hwa: false), fashionMLPPCM(hwa: true)] { presets[spec.name] = spec }
         return presets
     }
 

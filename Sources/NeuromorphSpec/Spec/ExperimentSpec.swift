@@ -368,18 +368,30 @@ public struct ScheduleSpec: Codable, Sendable, Equatable {
 /// The hardware a model runs on: digital floating point by default; `analog` puts linear
 /// and convolution layers on simulated crossbar tiles. Unknown sections are rejected.
 public struct HardwareSpec: Codable, Sendable, Equatable {
+    /// Analog training on pulsed-device crossbars.
     public var analog: AnalogHardwareSpec?
+    /// Analog inference on PCM crossbars (HWA training, programming, drift sweep).
+    public var inference: InferenceHardwareSpec?
 
-    public init(analog: AnalogHardwareSpec? = nil) { self.analog = analog }
+    public init(analog: AnalogHardwareSpec? = nil, inference: InferenceHardwareSpec? = nil) {
+        self.analog = analog
+        self.inference = inference
+    }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case analog }
+    enum CodingKeys: String, CodingKey, CaseIterable { case analog, inference }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: AnyKey.self)
-        for key in container.allKeys where key.stringValue != "analog" {
+        for key in container.allKeys where CodingKeys(rawValue: key.stringValue) == nil {
             throw SpecError(path: SpecError.render(decoder.codingPath + [key]),
-                            "'\(key.stringValue)' is not supported by this version; allowed keys: analog")
+                            "'\(key.stringValue)' is not supported by this version; allowed keys: analog, inference")
         }
-        analog = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(AnalogHardwareSpec.self, forKey: .analog)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        analog = try c.decodeIfPresent(AnalogHardwareSpec.self, forKey: .analog)
+        inference = try c.decodeIfPresent(InferenceHardwareSpec.self, forKey: .inference)
+        if analog != nil && inference != nil {
+            throw SpecError(path: SpecError.render(decoder.codingPath + [CodingKeys.inference]),
+                            "choose one of 'analog' (training on pulsed crossbars) and 'inference' (PCM inference), not both")
+        }
     }
 }
