@@ -61,12 +61,28 @@ public enum ExperimentPresets {
         return spec
     }
 
+    /// The small transformer of issue 5 §7 (28 row tokens, d 64, 2 blocks × 4 heads, MLP 128)
+    /// on Fashion-MNIST for PCM inference, with float or INT-k attention.
+    public static func fashionTransformerPCM(attentionBits: Int? = nil, hwa: Bool = false) -> ExperimentSpec {
+        ExperimentSpec(
+            name: "fashion-transformer-pcm" + (attentionBits.map { "-int\($0)" } ?? "") + (hwa ? "-hwa" : ""),
+            data: DataSpec(dataset: .fashionMNIST),
+            model: ModelSpec(inputShape: [1, 28, 28], layers: [LayerSpec(type: .transformer, out: 10, dim: 64, heads: 4,
+                                                                       mlp: 128, blocks: 2, patch: 0, attentionBits: attentionBits)]),
+            training: TrainingSpec(loss: .crossEntropy, optimizer: OptimizerSpec(kind: .adam, learningRate: 0.002),
+                                   schedule: ScheduleSpec(kind: .cosine), epochs: 3, batchSize: 64, seed: 0),
+            hardware: HardwareSpec(inference: InferenceHardwareSpec(hwaNoise: hwa ? 1 : nil)))
+    }
+
     /// Every preset by name.
     public static var all: [String: ExperimentSpec] {
         let analog = [aihwkitW2Analog(.ideal, name: "fp-tile", perfect: true), aihwkitW2Analog(.constantStep, name: "constant-step"),
                       aihwkitW2Analog(.softBounds, name: "soft-bounds")]
         var presets = [fashionMLP.name: fashionMLP, fashionCNN.name: fashionCNN, aihwkitW2.name: aihwkitW2]
-        for spec in analog + [fashionMLPPCM(hwa: false), fashionMLPPCM(hwa: true)] { presets[spec.name] = spec }
+        let inference = [fashionMLPPCM(hwa: false), fashionMLPPCM(hwa: true), fashionTransformerPCM(),
+                         fashionTransformerPCM(attentionBits: 8), fashionTransformerPCM(attentionBits: 6),
+                         fashionTransformerPCM(hwa: true)]
+        for spec in analog + inference { presets[spec.name] = spec }
         return presets
     }
 

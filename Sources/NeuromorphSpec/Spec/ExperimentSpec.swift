@@ -145,6 +145,9 @@ public struct LayerSpec: Codable, Sendable, Equatable {
     public enum Kind: String, Codable, Sendable, CaseIterable {
         case linear, conv2d, pool, flatten, dropout, activation
         case logSoftmax = "log_softmax"
+        /// A transformer-encoder classifier over image rows or patches (Spoon et al. 2021 §7
+        /// at a 2-core size): `dim`, `heads`, `mlp`, `blocks`, `patch` (0: rows), `attention_bits`, `out`.
+        case transformer
     }
 
     public var type: Kind
@@ -161,10 +164,25 @@ public struct LayerSpec: Codable, Sendable, Equatable {
     public var rate: Double?
     /// Activation function.
     public var function: ActivationKind?
+    /// Transformer: model dimension, heads, MLP width, blocks, patch size (0: one token per
+    /// image row) and INT-k attention (nil: float).
+    public var dim: Int?
+    public var heads: Int?
+    public var mlp: Int?
+    public var blocks: Int?
+    public var patch: Int?
+    public var attentionBits: Int?
 
     public init(type: Kind, out: Int? = nil, bias: Bool? = nil, kernel: Int? = nil, stride: Int? = nil,
                 padding: Int? = nil, kind: PoolingKind? = nil, window: Int? = nil, rate: Double? = nil,
-                function: ActivationKind? = nil) {
+                function: ActivationKind? = nil, dim: Int? = nil, heads: Int? = nil, mlp: Int? = nil, blocks: Int? = nil,
+                patch: Int? = nil, attentionBits: Int? = nil) {
+        self.dim = dim
+        self.heads = heads
+        self.mlp = mlp
+        self.blocks = blocks
+        self.patch = patch
+        self.attentionBits = attentionBits
         self.type = type
         self.out = out
         self.bias = bias
@@ -186,12 +204,14 @@ public struct LayerSpec: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case type, out, bias, kernel, stride, padding, kind, window, rate, function
+        case dim, heads, mlp, blocks, patch, attentionBits = "attention_bits"
     }
 
     /// The keys each layer type accepts besides `type`.
     static let allowedKeys: [Kind: [CodingKeys]] = [
         .linear: [.out, .bias], .conv2d: [.out, .bias, .kernel, .stride, .padding],
         .pool: [.kind, .window, .stride], .flatten: [], .dropout: [.rate], .activation: [.function], .logSoftmax: [],
+        .transformer: [.out, .dim, .heads, .mlp, .blocks, .patch, .attentionBits],
     ]
 
     public init(from decoder: any Decoder) throws {
@@ -215,6 +235,15 @@ public struct LayerSpec: Codable, Sendable, Equatable {
         window = try c.decodeCheckedIfPresent(Int.self, forKey: .window, positive) { $0 > 0 }
         rate = try c.decodeCheckedIfPresent(Double.self, forKey: .rate, "a rate in [0, 1)") { $0 >= 0 && $0 < 1 }
         function = try c.decodeChoiceIfPresent(ActivationKind.self, forKey: .function)
+        dim = try c.decodeCheckedIfPresent(Int.self, forKey: .dim, positive) { $0 > 0 }
+        heads = try c.decodeCheckedIfPresent(Int.self, forKey: .heads, positive) { $0 > 0 }
+        mlp = try c.decodeCheckedIfPresent(Int.self, forKey: .mlp, positive) { $0 > 0 }
+        blocks = try c.decodeCheckedIfPresent(Int.self, forKey: .blocks, positive) { $0 > 0 }
+        patch = try c.decodeCheckedIfPresent(Int.self, forKey: .patch, "0 (rows) or a patch size") { $0 >= 0 }
+        attentionBits = try c.decodeCheckedIfPresent(Int.self, forKey: .attentionBits, "bits in 2...16") { (2...16).contains($0) }
+        if let dim, let heads, dim % heads != 0 {
+            throw SpecError(path: SpecError.render(c.codingPath + [CodingKeys.heads]), "\(heads) heads do not divide dim \(dim)")
+        }
         switch type {
         case .linear: _ = try required(out, .out, "'out' (output features)")
         case .conv2d:
@@ -224,7 +253,7 @@ public struct LayerSpec: Codable, Sendable, Equatable {
         case .dropout: _ = try required(rate, .rate, "'rate'")
         case .activation: _ = try required(function, .function,
                                            "'function', one of: \(ActivationKind.allCases.map(\.rawValue).joined(separator: ", "))")
-        case .flatten, .logSoftmax: break
+        case .flatten, .logSoftmax, .transformer: break
         }
     }
 
@@ -240,6 +269,12 @@ public struct LayerSpec: Codable, Sendable, Equatable {
         try c.encodeIfPresent(window, forKey: .window)
         try c.encodeIfPresent(rate, forKey: .rate)
         try c.encodeIfPresent(function, forKey: .function)
+        try c.encodeIfPresent(dim, forKey: .dim)
+        try c.encodeIfPresent(heads, forKey: .heads)
+        try c.encodeIfPresent(mlp, forKey: .mlp)
+        try c.encodeIfPresent(blocks, forKey: .blocks)
+        try c.encodeIfPresent(patch, forKey: .patch)
+        try c.encodeIfPresent(attentionBits, forKey: .attentionBits)
     }
 }
 

@@ -75,6 +75,26 @@ public enum ModelBuilder {
                 layers.append(Dropout(rate: Float(layer.rate!), generator: generator.split(stream: UInt64(i))))
             case .activation:
                 layers.append(Activation(layer.function!))
+            case .transformer:
+                let image: (c: Int, h: Int, w: Int)
+                switch shape.count {
+                case 3: image = (shape[0], shape[1], shape[2])
+                case 1 where Int(Double(shape[0]).squareRoot()) * Int(Double(shape[0]).squareRoot()) == shape[0]:
+                    let side = Int(Double(shape[0]).squareRoot())
+                    image = (1, side, side)
+                default:
+                    throw SpecError(path: path, "a transformer needs [channels, height, width] or square flat images, got \(shape)")
+                }
+                let patch = layer.patch ?? 0
+                if patch > 0 && (image.h % patch != 0 || image.w % patch != 0) {
+                    throw SpecError(path: path + ".patch", "\(patch) does not divide the \(image.h)×\(image.w) image")
+                }
+                let config = TransformerConfiguration(
+                    imageHeight: image.h, imageWidth: image.w, channels: image.c, tokenization: patch > 0 ? .patches(patch) : .rows,
+                    modelDimension: layer.dim ?? 64, heads: layer.heads ?? 4, mlpDimension: layer.mlp ?? 128,
+                    blocks: layer.blocks ?? 2, classes: layer.out ?? 10, attentionBits: layer.attentionBits)
+                layers.append(TransformerClassifier(config, generator: &generator))
+                shape = [config.classes]
             case .logSoftmax:
                 guard shape.count == 1 else { throw SpecError(path: path, "log_softmax needs a flat input but receives \(shape)") }
                 layers.append(LogSoftmax())
