@@ -63,3 +63,34 @@ import Testing
 }
 
 import Foundation
+
+@Suite struct ZigguratTests {
+    /// Moments and tail masses of N(0, 1) within Monte-Carlo tolerance (Marsaglia & Tsang 2000).
+    @Test func zigguratDrawsAreStandardNormal() {
+        var g = SeededGenerator(seed: 12)
+        let n = 400_000
+        var sum = 0.0, squares = 0.0, fourth = 0.0
+        var beyond2 = 0, beyond3 = 0, beyondTail = 0
+        for _ in 0..<n {
+            let z = Double(Ziggurat.next(&g))
+            sum += z
+            squares += z * z
+            fourth += z * z * z * z
+            if abs(z) > 2 { beyond2 += 1 }
+            if abs(z) > 3 { beyond3 += 1 }
+            if abs(z) > 3.5 { beyondTail += 1 }
+        }
+        let mean = sum / Double(n), variance = squares / Double(n) - mean * mean
+        #expect(abs(mean) < 4 / Double(n).squareRoot())
+        #expect(abs(variance - 1) < 4 * (2.0 / Double(n)).squareRoot())
+        #expect(abs(fourth / Double(n) - 3) < 0.05)                     // kurtosis of a normal
+        #expect(abs(Double(beyond2) / Double(n) - 0.045_500) < 0.0015)
+        #expect(abs(Double(beyond3) / Double(n) - 0.002_700) < 0.0004)
+        #expect(abs(Double(beyondTail) / Double(n) - 0.000_465) < 0.00017)  // the exact tail path
+    }
+
+    @Test func sameSeedSameDraws() {
+        var a = SeededGenerator(seed: 3), b = SeededGenerator(seed: 3)
+        #expect((0..<1000).map { _ in Ziggurat.next(&a) } == (0..<1000).map { _ in Ziggurat.next(&b) })
+    }
+}

@@ -355,6 +355,17 @@ public struct OptimizerSpec: Codable, Sendable, Equatable {
                             "momentum and nesterov apply to kind 'sgd' only, not '\(kind.rawValue)'")
         }
     }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(learningRate, forKey: .learningRate)
+        try c.encode(weightDecay, forKey: .weightDecay)
+        if kind == .sgd {
+            try c.encode(momentum, forKey: .momentum)
+            try c.encode(nesterov, forKey: .nesterov)
+        }
+    }
 }
 
 /// The learning-rate schedule.
