@@ -46,61 +46,77 @@ extension AnalogTile {
     /// samples in order with its own stream.
     mutating func stochasticUpdate(x: Tensor, d: Tensor, learningRate: Float) {
         let inputs = columns, outputs = rows, batch = x.rows
-        // 1. Column trains and gains per sample, into flat preallocated buffers. For one-slot
-        // trains (the common case of small gradients) one 64-bit draw serves two columns.
+        // 1. Column trains and gains per sample, drawn in parallel over samples: sample b
+        // uses its own stream derived from the tile's column stream, and writes its active
+        // columns into its own slice [b·inputs, b·inputs + count_b) of flat buffers. For
+        // one-slot trains (the common case of small gradients) one 64-bit draw serves two
+        // columns.
         let capacity = batch * inputs
-        // Written before read (only the first `active` entries are used): skip zero-filling.
+        // Written before read (only each sample's first count_b entries are used): no zero-fill.
         var columnIndex = [Int32](unsafeUninitializedCapacity: capacity) { _, n in n = capacity }
         var columnTrain = [UInt64](unsafeUninitializedCapacity: capacity) { _, n in n = capacity }
         var columnNegative = [Bool](unsafeUninitializedCapacity: capacity) { _, n in n = capacity }
-        var sampleStart = [Int](repeating: 0, count: batch + 1)
+        var sampleCount = [Int](repeating: 0, count: batch)
         var rowGain = [Float](repeating: 0, count: batch)
         var bitLength = [Int](repeating: 0, count: batch)
-        var active = 0
+        let streamSeed = columnGenerator.next()
+        let sampleChunks = Swift.min(batch, 8)
         x.scalars.withUnsafeBufferPointer { xs in
             d.scalars.withUnsafeBufferPointer { ds in
                 columnIndex.withUnsafeMutableBufferPointer { ci in
                     columnTrain.withUnsafeMutableBufferPointer { ct in
                         columnNegative.withUnsafeMutableBufferPointer { cn in
-                            for b in 0..<batch {
-                                sampleStart[b] = active
-                                let xRow = xs.baseAddress! + b * inputs
-                                var xMax: Float = 0, dMax: Float = 0
-                                for j in 0..<inputs { xMax = Swift.max(xMax, Swift.abs(xRow[j])) }
-                                for i in 0..<outputs { dMax = Swift.max(dMax, Swift.abs(ds[b * outputs + i])) }
-                                guard xMax > 0, dMax > 0 else { continue }
-                                let gains = trainGains(xMax: xMax, dMax: dMax, learningRate: learningRate)
-                                rowGain[b] = gains.rowGain
-                                bitLength[b] = gains.bitLength
-                                let gain = gains.columnGain
-                                if gains.bitLength == 1 && gain * xMax < 1 {
-                                    let scale = gain * 4_294_967_040
-                                    var j = 0
-                                    while j < inputs {
-                                        let bits = columnGenerator.next()
-                                        for half in 0..<2 where j + half < inputs {
-                                            let v = xRow[j + half]
-                                            let u = UInt32(truncatingIfNeeded: half == 0 ? bits : bits >> 32)
-                                            if u < UInt32(Swift.abs(v) * scale) {
-                                                ci[active] = Int32(j + half)
-                                                ct[active] = 1
-                                                cn[active] = v < 0
-                                                active += 1
+                            sampleCount.withUnsafeMutableBufferPointer { counts in
+                                rowGain.withUnsafeMutableBufferPointer { gainsOut in
+                                    bitLength.withUnsafeMutableBufferPointer { lengthsOut in
+                                        ComputeThreads.forEachChunk(sampleChunks) { chunk in
+                                            let lower = chunk * batch / sampleChunks, upper = (chunk + 1) * batch / sampleChunks
+                                            for b in lower..<upper {
+                                                var generator = SeededGenerator(seed: streamSeed, stream: UInt64(b))
+                                                let xRow = xs.baseAddress! + b * inputs
+                                                var xMax: Float = 0, dMax: Float = 0
+                                                for j in 0..<inputs { xMax = Swift.max(xMax, Swift.abs(xRow[j])) }
+                                                for i in 0..<outputs { dMax = Swift.max(dMax, Swift.abs(ds[b * outputs + i])) }
+                                                guard xMax > 0, dMax > 0 else { counts[b] = 0; continue }
+                                                let gains = trainGains(xMax: xMax, dMax: dMax, learningRate: learningRate)
+                                                gainsOut[b] = gains.rowGain
+                                                lengthsOut[b] = gains.bitLength
+                                                let gain = gains.columnGain
+                                                let base = b * inputs
+                                                var active = 0
+                                                if gains.bitLength == 1 && gain * xMax < 1 {
+                                                    let scale = gain * 4_294_967_040
+                                                    var j = 0
+                                                    while j < inputs {
+                                                        let bits = generator.next()
+                                                        for half in 0..<2 where j + half < inputs {
+                                                            let v = xRow[j + half]
+                                                            let u = UInt32(truncatingIfNeeded: half == 0 ? bits : bits >> 32)
+                                                            if u < UInt32(Swift.abs(v) * scale) {
+                                                                ci[base + active] = Int32(j + half)
+                                                                ct[base + active] = 1
+                                                                cn[base + active] = v < 0
+                                                                active += 1
+                                                            }
+                                                        }
+                                                        j += 2
+                                                    }
+                                                } else {
+                                                    for j in 0..<inputs {
+                                                        let v = xRow[j]
+                                                        guard v != 0 else { continue }
+                                                        let train = Self.pulseTrain(probability: gain * Swift.abs(v),
+                                                                                    bitLength: gains.bitLength, generator: &generator)
+                                                        if train != 0 {
+                                                            ci[base + active] = Int32(j)
+                                                            ct[base + active] = train
+                                                            cn[base + active] = v < 0
+                                                            active += 1
+                                                        }
+                                                    }
+                                                }
+                                                counts[b] = active
                                             }
-                                        }
-                                        j += 2
-                                    }
-                                } else {
-                                    for j in 0..<inputs {
-                                        let v = xRow[j]
-                                        guard v != 0 else { continue }
-                                        let train = Self.pulseTrain(probability: gain * Swift.abs(v), bitLength: gains.bitLength,
-                                                                    generator: &columnGenerator)
-                                        if train != 0 {
-                                            ci[active] = Int32(j)
-                                            ct[active] = train
-                                            cn[active] = v < 0
-                                            active += 1
                                         }
                                     }
                                 }
@@ -108,18 +124,24 @@ extension AnalogTile {
                         }
                     }
                 }
-                sampleStart[batch] = active
             }
+        }
+        var sampleStart = [Int](repeating: 0, count: batch + 1)
+        var sampleEnd = [Int](repeating: 0, count: batch)
+        for b in 0..<batch {
+            sampleStart[b] = b * inputs
+            sampleEnd[b] = b * inputs + sampleCount[b]
         }
         // 2. Row blocks in parallel. The shared inputs are read through raw pointers (no
         // reference counting across threads) and each block keeps its generator in a local
         // copy (no shared cache lines).
         let ranges = blockRows
-        let gains = rowGain, lengths = bitLength, starts = sampleStart
-        withExtendedLifetime((columnIndex, columnTrain, columnNegative, gains, lengths, starts, ranges)) {
+        let gains = rowGain, lengths = bitLength, starts = sampleStart, ends = sampleEnd
+        withExtendedLifetime((columnIndex, columnTrain, columnNegative, gains, lengths, starts, ends, ranges)) {
             let ci = columnIndex.withUnsafeBufferPointer { $0 }, ct = columnTrain.withUnsafeBufferPointer { $0 }
             let cn = columnNegative.withUnsafeBufferPointer { $0 }, rg = gains.withUnsafeBufferPointer { $0 }
             let bl = lengths.withUnsafeBufferPointer { $0 }, ss = starts.withUnsafeBufferPointer { $0 }
+            let se = ends.withUnsafeBufferPointer { $0 }
             let rr = ranges.withUnsafeBufferPointer { $0 }
             d.scalars.withUnsafeBufferPointer { ds in
                 blocks.withUnsafeMutableBufferPointer { devices in
@@ -129,8 +151,8 @@ extension AnalogTile {
                                 let range = rr[k]
                                 var generator = generators[k]
                                 counts[k].withUnsafeMutableBufferPointer { count in
-                                    for b in 0..<batch where ss[b + 1] > ss[b] {
-                                        let first = ss[b], last = ss[b + 1]
+                                    for b in 0..<batch where se[b] > ss[b] {
+                                        let first = ss[b], last = se[b]
                                         for i in range {
                                             let di = ds[b * outputs + i]
                                             guard di != 0 else { continue }
