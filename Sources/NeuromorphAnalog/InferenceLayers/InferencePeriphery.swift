@@ -124,24 +124,11 @@ extension InferencePeriphery {
         return q.reshaped(y.shape)
     }
 
-    /// Adds `σ_out · ξ` to every element of `y` (fast Box–Muller draws of the inference
-    /// noise models, ``InferenceNormalSampler``).
+    /// Adds `σ_out · ξ` to every element of `y` (fast vectorized Box–Muller draws, one stream
+    /// per chunk, in parallel; ``AnalogMatVec/addGaussianNoise(_:std:generator:)``).
     public func addOutputNoise(_ y: inout Tensor, generator: inout SeededGenerator) {
         guard !isIdeal, outputNoise > 0, y.count > 0 else { return }
-        let sigma = outputNoise
-        y.scalars.withUnsafeMutableBufferPointer { p in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: Swift.min(p.count, 4096)) { z in
-                var start = 0
-                while start < p.count {
-                    let m = Swift.min(z.count, p.count - start)
-                    let block = UnsafeMutableBufferPointer(rebasing: z[0..<m])
-                    InferenceNormalSampler.fill(block, generator: &generator)
-                    let o = p.baseAddress! + start
-                    for i in 0..<m { o[i] += sigma * block[i] }
-                    start += m
-                }
-            }
-        }
+        AnalogMatVec.addGaussianNoise(&y, std: outputNoise, generator: &generator)
     }
 
     /// One tile's analog MAC and ADC: `ADC(x_q · w̃ᵀ + σ_out ξ)` for DAC-domain inputs `x_q`

@@ -75,27 +75,79 @@ public enum AnalogMatVec {
         return Swift.abs(v) < 4_194_304 ? (v + magic) - magic : v
     }
 
+    /// Elements per parallel chunk of the element-wise stages. Chunk boundaries depend only
+    /// on the tensor size, so results (and the per-chunk noise streams) are the same for any
+    /// thread count.
+    static let chunkElements = 16_384
+
+    /// Calls `body(row, columns)` for every piece of the row-major `[rows, width]` index space,
+    /// chunked by `chunkElements` and run in parallel over chunks.
+    static func forEachSpan(rows: Int, width: Int, _ body: (Int, Int, Range<Int>) -> Void) {
+        let total = rows * width
+        guard total > 0 else { return }
+        let chunks = (total + chunkElements - 1) / chunkElements
+        ComputeThreads.forEachChunk(chunks) { chunk in
+            var i = chunk * chunkElements
+            let end = Swift.min(i + chunkElements, total)
+            while i < end {
+                let row = i / width, column = i % width
+                let stop = Swift.min(width, column + (end - i))
+                body(chunk, row, column..<stop)
+                i += stop - column
+            }
+        }
+    }
+
     /// DAC: `x / (α·factor)` rounded to the input grid and clipped to ±inputBound.
     static func quantizeInputs(_ x: inout Tensor, scales: [Float], factor: Float, io: IOParameters,
                                generator: inout SeededGenerator) {
-        let width = x.columns
+        let width = x.columns, rows = scales.count
         let step = io.inputResolution > 0 ? io.inputResolution * 2 * io.inputBound : 0
         let bound = io.inputBound
         let stochastic = io.inputStochasticRounding && step > 0
+        let streamSeed = stochastic ? generator.next() : 0
         x.scalars.withUnsafeMutableBufferPointer { p in
-            for b in 0..<scales.count {
-                let scale = scales[b] * factor
-                let inverse: Float = scale > 0 ? 1 / scale : 0
-                let base = b * width
-                if step > 0 {
-                    let inverseStep = 1 / step
-                    for j in 0..<width {
-                        let v = p[base + j] * inverse * inverseStep
-                        let r = stochastic ? (v + generator.nextUniform()).rounded(.down) : roundToNearestEven(v)
-                        p[base + j] = Swift.min(Swift.max(r * step, -bound), bound)
+            scales.withUnsafeBufferPointer { scaleOf in
+                forEachSpan(rows: rows, width: width) { chunk, b, columns in
+                    let scale = scaleOf[b] * factor
+                    let inverse: Float = scale > 0 ? 1 / scale : 0
+                    let base = b * width
+                    if stochastic {
+                        var g = SeededGenerator(seed: streamSeed, stream: UInt64(chunk))
+                        let inverseStep = 1 / step
+                        for j in columns {
+                            let r = (p[base + j] * inverse * inverseStep + g.nextUniform()).rounded(.down)
+                            p[base + j] = Swift.min(Swift.max(r * step, -bound), bound)
+                        }
+                    } else if step > 0 {
+                        let inverseStep = 1 / step
+                        for j in columns {
+                            let r = roundToNearestEven(p[base + j] * inverse * inverseStep)
+                            p[base + j] = Swift.min(Swift.max(r * step, -bound), bound)
+                        }
+                    } else {
+                        for j in columns { p[base + j] = Swift.min(Swift.max(p[base + j] * inverse, -bound), bound) }
                     }
-                } else {
-                    for j in 0..<width { p[base + j] = Swift.min(Swift.max(p[base + j] * inverse, -bound), bound) }
+                }
+            }
+        }
+    }
+
+    /// Adds `σ · ξ` to every element, with one noise stream per chunk (derived from
+    /// `generator`), in parallel.
+    public static func addGaussianNoise(_ y: inout Tensor, std sigma: Float, generator: inout SeededGenerator) {
+        guard sigma > 0, y.count > 0 else { return }
+        let streamSeed = generator.next()
+        let total = y.count
+        let chunks = (total + chunkElements - 1) / chunkElements
+        y.scalars.withUnsafeMutableBufferPointer { p in
+            let base = p.baseAddress!
+            ComputeThreads.forEachChunk(chunks) { chunk in
+                let lower = chunk * chunkElements, upper = Swift.min(lower + chunkElements, total)
+                var g = SeededGenerator(seed: streamSeed, stream: UInt64(chunk))
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: upper - lower) { z in
+                    FastNormalSampler.fill(z, generator: &g)
+                    for i in 0..<(upper - lower) { base[lower + i] += sigma * z[i] }
                 }
             }
         }
@@ -104,14 +156,7 @@ public enum AnalogMatVec {
     /// Additive output noise `σ_out ξ` and output-referred weight noise `σ_w ‖x‖ ξ'`.
     static func addNoise(_ y: inout Tensor, inputs: Tensor, io: IOParameters, generator: inout SeededGenerator) {
         let outputs = y.columns
-        if io.outputNoise > 0 {
-            var noise = [Float](repeating: 0, count: y.count)
-            noise.withUnsafeMutableBufferPointer { FastNormalSampler.fill($0, generator: &generator) }
-            let sigma = io.outputNoise
-            y.scalars.withUnsafeMutableBufferPointer { p in
-                for i in p.indices { p[i] += sigma * noise[i] }
-            }
-        }
+        addGaussianNoise(&y, std: io.outputNoise, generator: &generator)
         if io.weightNoise > 0 {
             let width = inputs.columns
             for b in 0..<y.rows {
@@ -131,22 +176,27 @@ public enum AnalogMatVec {
 
     /// ADC (clip to ±outputBound, round to the output grid) and the digital scale α·factor·outputScale.
     static func digitize(_ y: inout Tensor, scales: [Float], factors: [Float], io: IOParameters) {
-        let width = y.columns
+        let width = y.columns, rows = scales.count
         let bound = io.outputBound
         let step = io.outputResolution > 0 ? io.outputResolution * 2 * bound : 0
+        let outputScale = io.outputScale
         y.scalars.withUnsafeMutableBufferPointer { p in
-            for b in 0..<scales.count {
-                let scale = scales[b] * factors[b] * io.outputScale
-                let base = b * width
-                if step > 0 {
-                    let inverseStep = 1 / step
-                    for i in 0..<width {
-                        let clipped = Swift.min(Swift.max(p[base + i], -bound), bound)
-                        let level = Swift.min(Swift.max(roundToNearestEven(clipped * inverseStep) * step, -bound), bound)
-                        p[base + i] = level * scale
+            scales.withUnsafeBufferPointer { scaleOf in
+                factors.withUnsafeBufferPointer { factorOf in
+                    forEachSpan(rows: rows, width: width) { _, b, columns in
+                        let scale = scaleOf[b] * factorOf[b] * outputScale
+                        let base = b * width
+                        if step > 0 {
+                            let inverseStep = 1 / step
+                            for i in columns {
+                                let clipped = Swift.min(Swift.max(p[base + i], -bound), bound)
+                                let level = Swift.min(Swift.max(roundToNearestEven(clipped * inverseStep) * step, -bound), bound)
+                                p[base + i] = level * scale
+                            }
+                        } else {
+                            for i in columns { p[base + i] = Swift.min(Swift.max(p[base + i], -bound), bound) * scale }
+                        }
                     }
-                } else {
-                    for i in 0..<width { p[base + i] = Swift.min(Swift.max(p[base + i], -bound), bound) * scale }
                 }
             }
         }

@@ -113,6 +113,22 @@ enum BenchWorkloads {
         w1(ConstantStepDevice(), "ConstantStep SGD")
         w1(SoftBoundsDevice(), "SoftBounds SGD")
 
+        // W1 inference forward on PCM inference tiles, batch 1,000 (aihwkit InferenceRPUConfig
+        // in shared/peers/aihwkit_mlp.py, last line): programmed, drift-compensated read at 1 h.
+        do {
+            var g = SeededGenerator(seed: 3)
+            var digital = Sequential([Linear(784, 256, generator: &g), Activation(.sigmoid), Linear(256, 128, generator: &g),
+                                      Activation(.sigmoid), Linear(128, 10, generator: &g), LogSoftmax()])
+            _ = digital.parameterCount()
+            var model = AnalogInference.convert(digital)
+            let xb = Tensor.randomUniform([1000, 784], using: &g)
+            AnalogInference.calibrateInputRanges(&model, inputs: xb)
+            AnalogInference.program(&model, noiseModel: PCMNoiseModel.paper, seed: 1)
+            AnalogInference.read(&model, at: InferenceTime(seconds: 3600))
+            let t = Timing.measure(repeats: repeats, iterations: 5) { _ = model.forward(xb, mode: .inference) }
+            rows.append(("W1 PCM inference forward, batch 1000", String(format: "%.3f ms/batch", t.median * 1e3), ""))
+        }
+
         // One 1,024×1,024 tile, batch 64: forward, backward and pulsed update separately.
         var g = SeededGenerator(seed: 2)
         guard var tile = try? AnalogTile(outputs: 1024, inputs: 1024, device: ConstantStepDevice(), generator: &g) else { return rows }
