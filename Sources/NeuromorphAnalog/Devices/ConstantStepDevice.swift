@@ -71,6 +71,44 @@ public struct ConstantStepDeviceArray: SymmetryPointDeviceArray, DecayingDeviceA
         storage.weights[index] = w
     }
 
+    /// The row-batched form of `applyPulses`: one buffer access per row instead of per pulse.
+    @inlinable
+    public mutating func applyRowPulses(base: Int, columns: UnsafePointer<Int32>, counts: UnsafePointer<UInt8>,
+                                        up: UnsafePointer<Bool>, n: Int, generator: inout SeededGenerator) {
+        let lower = storage.minBound, upper = storage.maxBound, stepUp = storage.stepUp, stepDown = storage.stepDown
+        let std = cycleStd, model = noise
+        var normals = PulseNormals()
+        lower.withUnsafeBufferPointer { lo in
+            upper.withUnsafeBufferPointer { hi in
+                stepUp.withUnsafeBufferPointer { su in
+                    stepDown.withUnsafeBufferPointer { sd in
+                        storage.weights.withUnsafeMutableBufferPointer { weights in
+                            for k in 0..<n {
+                                let index = base + Int(columns[k])
+                                var w = weights[index]
+                                let a = lo[index], b = hi[index]
+                                if up[k] {
+                                    let s = su[index]
+                                    for _ in 0..<Int(counts[k]) {
+                                        w = clamp(w + noisyStep(s, deviceStep: s, std: std, noise: model, normals: &normals,
+                                                                generator: &generator), a, b)
+                                    }
+                                } else {
+                                    let s = sd[index]
+                                    for _ in 0..<Int(counts[k]) {
+                                        w = clamp(w - noisyStep(s, deviceStep: s, std: std, noise: model, normals: &normals,
+                                                                generator: &generator), a, b)
+                                    }
+                                }
+                                weights[index] = w
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @inlinable
     public func expectedStep(at index: Int, up: Bool) -> Float {
         let w = storage.weights[index]

@@ -156,6 +156,53 @@ public struct LinearStepDeviceArray: SymmetryPointDeviceArray, DecayingDeviceArr
         storage.weights[index] = w
     }
 
+    /// The row-batched form of `applyPulses`: one buffer access per row instead of per pulse.
+    @inlinable
+    public mutating func applyRowPulses(base: Int, columns: UnsafePointer<Int32>, counts: UnsafePointer<UInt8>,
+                                        up: UnsafePointer<Bool>, n: Int, generator: inout SeededGenerator) {
+        let lower = storage.minBound, upper = storage.maxBound, stepUp = storage.stepUp, stepDown = storage.stepDown
+        let centers = center, slopesUp = slopeUp, slopesDown = slopeDown
+        let std = cycleStd, model = noise
+        var normals = PulseNormals()
+        lower.withUnsafeBufferPointer { lo in
+            upper.withUnsafeBufferPointer { hi in
+                stepUp.withUnsafeBufferPointer { su in
+                    stepDown.withUnsafeBufferPointer { sd in
+                        centers.withUnsafeBufferPointer { cs in
+                            slopesUp.withUnsafeBufferPointer { ku in
+                                slopesDown.withUnsafeBufferPointer { kd in
+                                    storage.weights.withUnsafeMutableBufferPointer { weights in
+                                        for k in 0..<n {
+                                            let index = base + Int(columns[k])
+                                            var w = weights[index]
+                                            let a = lo[index], b = hi[index], c = cs[index]
+                                            if up[k] {
+                                                let s = su[index], slope = ku[index]
+                                                for _ in 0..<Int(counts[k]) {
+                                                    let nominal = s * (1 - slope * (w - c))
+                                                    w = clamp(w + noisyStep(nominal, deviceStep: s, std: std, noise: model,
+                                                                            normals: &normals, generator: &generator), a, b)
+                                                }
+                                            } else {
+                                                let s = sd[index], slope = kd[index]
+                                                for _ in 0..<Int(counts[k]) {
+                                                    let nominal = s * (1 + slope * (w - c))
+                                                    w = clamp(w - noisyStep(nominal, deviceStep: s, std: std, noise: model,
+                                                                            normals: &normals, generator: &generator), a, b)
+                                                }
+                                            }
+                                            weights[index] = w
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @inlinable
     public func expectedStep(at index: Int, up: Bool) -> Float {
         let w = storage.weights[index], c = center[index]

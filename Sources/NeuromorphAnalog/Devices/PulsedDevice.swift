@@ -33,6 +33,13 @@ public protocol PulsedDeviceArray: Sendable, Codable {
     /// weight within the device's bounds.
     mutating func applyPulses(at index: Int, count: Int, up: Bool, generator: inout SeededGenerator)
 
+    /// One row's coincidences at once, the tile's hot loop: device `base + Int(columns[k])`
+    /// receives `counts[k]` pulses, upwards where `up[k]`, for `k < n`. Equivalent to calling
+    /// `applyPulses(at:count:up:generator:)` for each in order; models override it to hoist
+    /// buffer access out of the loop.
+    mutating func applyRowPulses(base: Int, columns: UnsafePointer<Int32>, counts: UnsafePointer<UInt8>,
+                                 up: UnsafePointer<Bool>, n: Int, generator: inout SeededGenerator)
+
     /// The noise-free weight change one pulse would cause at the device's current state
     /// (positive for `up`, negative otherwise): used by the expected-update mode.
     func expectedStep(at index: Int, up: Bool) -> Float
@@ -44,6 +51,14 @@ public protocol PulsedDeviceArray: Sendable, Codable {
     /// The sampled per-device parameters by name (`dw_min_up`, `w_max`, …), for export and
     /// inspection (what aihwkit users ask for in its issue #671).
     var sampledParameters: [String: [Float]] { get }
+}
+
+extension PulsedDeviceArray {
+    @inlinable
+    public mutating func applyRowPulses(base: Int, columns: UnsafePointer<Int32>, counts: UnsafePointer<UInt8>,
+                                        up: UnsafePointer<Bool>, n: Int, generator: inout SeededGenerator) {
+        for k in 0..<n { applyPulses(at: base + Int(columns[k]), count: Int(counts[k]), up: up[k], generator: &generator) }
+    }
 }
 
 /// A bad device parameter: names the parameter, the value and the allowed range.

@@ -82,18 +82,7 @@ public struct AnalogInferenceConv2d: Layer {
         let gradient = Conv2d.toPixelMajor(outputGradient, batch: batch, pixels: pixels, channels: outChannels)
         let patchGradient = crossbar.backward(gradient, needsInputGradient: needsInputGradient)
         guard needsInputGradient else { return Tensor.zeros([0]) }
-        let imageSize = g.channels * g.height * g.width
-        var inputGradient = Tensor.zeros([batch, g.channels, g.height, g.width])
-        patchGradient.scalars.withUnsafeBufferPointer { src in
-            inputGradient.scalars.withUnsafeMutableBufferPointer { dst in
-                let srcBase = src.baseAddress!
-                ComputeThreads.forEachChunk(batch) { n in
-                    let slice = UnsafeBufferPointer(start: srcBase + n * pixels * g.patchSize, count: pixels * g.patchSize)
-                    Tensor.col2im(slice, geometry: g, into: dst, imageOffset: n * imageSize)
-                }
-            }
-        }
-        return inputGradient
+        return Conv2d.inputGradient(fromPatchGradient: patchGradient, geometry: g, batch: batch)
     }
 
     public mutating func update<O: Optimizer>(with optimizer: inout O, slot: inout Int) {

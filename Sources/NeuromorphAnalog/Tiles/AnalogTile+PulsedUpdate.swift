@@ -150,6 +150,11 @@ extension AnalogTile {
                             ComputeThreads.forEachChunk(rr.count) { k in
                                 let range = rr[k]
                                 var generator = generators[k]
+                                // One row's coincidences, gathered and applied in one device call.
+                                let hitColumns = UnsafeMutablePointer<Int32>.allocate(capacity: inputs)
+                                let hitCounts = UnsafeMutablePointer<UInt8>.allocate(capacity: inputs)
+                                let hitUp = UnsafeMutablePointer<Bool>.allocate(capacity: inputs)
+                                defer { hitColumns.deallocate(); hitCounts.deallocate(); hitUp.deallocate() }
                                 counts[k].withUnsafeMutableBufferPointer { count in
                                     for b in 0..<batch where se[b] > ss[b] {
                                         let first = ss[b], last = se[b]
@@ -161,14 +166,20 @@ extension AnalogTile {
                                             guard rowTrain != 0 else { continue }
                                             let rowNegative = di < 0
                                             let base = (i - range.lowerBound) * inputs
+                                            var hits = 0
                                             for c in first..<last {
                                                 let coincidences = (rowTrain & ct[c]).nonzeroBitCount
                                                 guard coincidences > 0 else { continue }
-                                                let index = base + Int(ci[c])
+                                                hitColumns[hits] = ci[c]
+                                                hitCounts[hits] = UInt8(coincidences)
                                                 // W ← W − η d x: d·x < 0 raises the weight.
-                                                devices[k].applyPulses(at: index, count: coincidences,
-                                                                       up: rowNegative != cn[c], generator: &generator)
-                                                count[index] &+= UInt32(coincidences)
+                                                hitUp[hits] = rowNegative != cn[c]
+                                                count[base + Int(ci[c])] &+= UInt32(coincidences)
+                                                hits += 1
+                                            }
+                                            if hits > 0 {
+                                                devices[k].applyRowPulses(base: base, columns: hitColumns, counts: hitCounts, up: hitUp,
+                                                                          n: hits, generator: &generator)
                                             }
                                         }
                                     }

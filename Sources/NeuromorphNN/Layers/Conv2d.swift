@@ -92,6 +92,19 @@ public struct Conv2d: Layer {
         guard needsInputGradient else { return Tensor.zeros([0]) }
         var patchGradient = Tensor.zeros([0])
         Tensor.gemm(gradient, .none, weight.value, .none, into: &patchGradient)          // [N·P, K]
+        return Conv2d.inputGradient(fromPatchGradient: patchGradient, geometry: g, batch: batch)
+    }
+
+    public mutating func forEachParameter(_ body: (inout Parameter) throws -> Void) rethrows {
+        try body(&weight)
+        if bias != nil { try body(&bias!) }
+    }
+
+    /// The input gradient `[N, C, H, W]` from the patch-row gradient `[N·P, C·kh·kw]`
+    /// (`col2im` per image, images in parallel): shared by every im2col-based convolution.
+    public static func inputGradient(fromPatchGradient patchGradient: Tensor, geometry g: ConvolutionGeometry,
+                                     batch: Int) -> Tensor {
+        let pixels = g.outputPixels
         let imageSize = g.channels * g.height * g.width
         var inputGradient = Tensor.zeros([batch, g.channels, g.height, g.width])
         patchGradient.scalars.withUnsafeBufferPointer { src in
@@ -104,11 +117,6 @@ public struct Conv2d: Layer {
             }
         }
         return inputGradient
-    }
-
-    public mutating func forEachParameter(_ body: (inout Parameter) throws -> Void) rethrows {
-        try body(&weight)
-        if bias != nil { try body(&bias!) }
     }
 
     // MARK: - Layout changes between GEMM output and NCHW
