@@ -120,10 +120,13 @@ public enum AnalogMatVec {
                             p[base + j] = Swift.min(Swift.max(r * step, -bound), bound)
                         }
                     } else if step > 0 {
-                        let inverseStep = 1 / step
+                        // Clamp to the grid's range first, so the magic-number rounding is
+                        // always valid and the loop has no branch (it vectorizes).
+                        let scale = inverse / step, levels = bound / step, magic: Float = 12_582_912
+                        let q = p.baseAddress! + base
                         for j in columns {
-                            let r = roundToNearestEven(p[base + j] * inverse * inverseStep)
-                            p[base + j] = Swift.min(Swift.max(r * step, -bound), bound)
+                            let v = Swift.min(Swift.max(q[j] * scale, -levels), levels)
+                            q[j] = Swift.min(Swift.max(((v + magic) - magic) * step, -bound), bound)
                         }
                     } else {
                         for j in columns { p[base + j] = Swift.min(Swift.max(p[base + j] * inverse, -bound), bound) }
@@ -187,11 +190,11 @@ public enum AnalogMatVec {
                         let scale = scaleOf[b] * factorOf[b] * outputScale
                         let base = b * width
                         if step > 0 {
-                            let inverseStep = 1 / step
+                            let inverseStep = 1 / step, levels = bound / step, magic: Float = 12_582_912
+                            let q = p.baseAddress! + base
                             for i in columns {
-                                let clipped = Swift.min(Swift.max(p[base + i], -bound), bound)
-                                let level = Swift.min(Swift.max(roundToNearestEven(clipped * inverseStep) * step, -bound), bound)
-                                p[base + i] = level * scale
+                                let v = Swift.min(Swift.max(q[i] * inverseStep, -levels), levels)
+                                q[i] = Swift.min(Swift.max(((v + magic) - magic) * step, -bound), bound) * scale
                             }
                         } else {
                             for i in columns { p[base + i] = Swift.min(Swift.max(p[base + i], -bound), bound) * scale }
