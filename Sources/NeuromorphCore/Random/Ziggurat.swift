@@ -9,11 +9,13 @@ import RealModule
 /// r = 3.442620 is sampled exactly (Marsaglia 1964), so the distribution is exact up to
 /// float rounding.
 public enum Ziggurat {
+    /// The layer tables, allocated once and never freed: raw pointers, so the hot path does
+    /// no reference counting and no bounds checks (indices are `bits & 127`).
     @usableFromInline
-    struct Tables: Sendable {
-        @usableFromInline let k: [UInt32]     // |hz| < k[i] ⇒ fast accept
-        @usableFromInline let w: [Float]      // value scale of layer i
-        @usableFromInline let f: [Float]      // density at the layer edge
+    struct Tables: @unchecked Sendable {
+        @usableFromInline let k: UnsafeMutablePointer<UInt32>   // |hz| < k[i] ⇒ fast accept
+        @usableFromInline let w: UnsafeMutablePointer<Float>    // value scale of layer i
+        @usableFromInline let f: UnsafeMutablePointer<Float>    // density at the layer edge
 
         init() {
             let m1 = 2_147_483_648.0
@@ -36,9 +38,12 @@ public enum Ziggurat {
                 f[i] = Float(Double.exp(-0.5 * dn * dn))
                 w[i] = Float(dn / m1)
             }
-            self.k = k
-            self.w = w
-            self.f = f
+            self.k = .allocate(capacity: 128)
+            self.w = .allocate(capacity: 128)
+            self.f = .allocate(capacity: 128)
+            self.k.initialize(from: k, count: 128)
+            self.w.initialize(from: w, count: 128)
+            self.f.initialize(from: f, count: 128)
         }
     }
 
