@@ -100,13 +100,19 @@ public struct AnalogLinear<Device: PulsedDeviceConfiguration>: Layer {
         precondition(input.columns == inputFeatures, "AnalogLinear: input has \(input.columns) features, expected \(inputFeatures)")
         let x = input.reshaped([input.rows, inputFeatures])
         if mode == .training { cachedInput = x }
-        var output = Tensor.zeros([x.rows, outputFeatures])
+        var output = Tensor.zeros([0])
         for (o, outputs) in outputBlocks.enumerated() {
-            var partial = Tensor.zeros([x.rows, outputs.count])
-            for (i, inputs) in inputBlocks.enumerated() {
+            var partial = tiles[o][0].forward(x.columns(inputBlocks[0]))
+            for (i, inputs) in inputBlocks.enumerated().dropFirst() {
                 partial += tiles[o][i].forward(x.columns(inputs))   // digital sum of partial outputs
             }
-            output.addColumns(outputScale == 1 ? partial : partial * outputScale, at: outputs)
+            if outputScale != 1 { partial *= outputScale }
+            if outputBlocks.count == 1 {
+                output = partial
+            } else {
+                if o == 0 { output = Tensor.zeros([x.rows, outputFeatures]) }
+                output.addColumns(partial, at: outputs)
+            }
         }
         if let bias { output.addRowVector(bias.value) }
         return output
