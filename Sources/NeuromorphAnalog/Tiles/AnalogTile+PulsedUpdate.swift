@@ -126,6 +126,10 @@ extension AnalogTile {
                 }
             }
         }
+        // For one-slot trains every active column coincides with every firing row, so a row's
+        // pulses are exactly the sample's active columns: keep their directions for both row
+        // signs (up where d·x < 0) and apply them without a per-column coincidence test.
+        let columnPositive = columnNegative.map { !$0 }
         var sampleStart = [Int](repeating: 0, count: batch + 1)
         var sampleEnd = [Int](repeating: 0, count: batch)
         for b in 0..<batch {
@@ -137,11 +141,13 @@ extension AnalogTile {
         // copy (no shared cache lines).
         let ranges = blockRows
         let gains = rowGain, lengths = bitLength, starts = sampleStart, ends = sampleEnd
-        withExtendedLifetime((columnIndex, columnTrain, columnNegative, gains, lengths, starts, ends, ranges)) {
+        let ones = [UInt8](repeating: 1, count: inputs)
+        withExtendedLifetime((columnIndex, columnTrain, columnNegative, columnPositive, ones, gains, lengths, starts, ends, ranges)) {
             let ci = columnIndex.withUnsafeBufferPointer { $0 }, ct = columnTrain.withUnsafeBufferPointer { $0 }
             let cn = columnNegative.withUnsafeBufferPointer { $0 }, rg = gains.withUnsafeBufferPointer { $0 }
             let bl = lengths.withUnsafeBufferPointer { $0 }, ss = starts.withUnsafeBufferPointer { $0 }
             let se = ends.withUnsafeBufferPointer { $0 }
+            let cp = columnPositive.withUnsafeBufferPointer { $0 }, one = ones.withUnsafeBufferPointer { $0 }
             let rr = ranges.withUnsafeBufferPointer { $0 }
             d.scalars.withUnsafeBufferPointer { ds in
                 blocks.withUnsafeMutableBufferPointer { devices in
@@ -166,6 +172,15 @@ extension AnalogTile {
                                             guard rowTrain != 0 else { continue }
                                             let rowNegative = di < 0
                                             let base = (i - range.lowerBound) * inputs
+                                            if bl[b] == 1 {
+                                                // up = rowNegative != columnNegative
+                                                let up = rowNegative ? cp.baseAddress! + first : cn.baseAddress! + first
+                                                devices[k].applyRowPulses(base: base, columns: ci.baseAddress! + first,
+                                                                          counts: one.baseAddress!, up: up, n: last - first,
+                                                                          generator: &generator)
+                                                for c in first..<last { count[base + Int(ci[c])] &+= 1 }
+                                                continue
+                                            }
                                             var hits = 0
                                             for c in first..<last {
                                                 let coincidences = (rowTrain & ct[c]).nonzeroBitCount
