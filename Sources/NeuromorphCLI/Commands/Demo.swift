@@ -54,11 +54,11 @@ struct Demo: ParsableCommand {
                              results.totalSeconds))
             }
         }
-        say("\nmodel                          hardware        parameters  epochs  test accuracy  train time  wall time")
+        say("\nmodel                          hardware               parameters  epochs  test accuracy  train time  wall time")
         for (row, spec) in zip(rows, specs) {
             let hardware = spec.hardware.analog.map { "analog \($0.device.rawValue)" } ?? "digital"
             say(spec.name.padding(toLength: 30, withPad: " ", startingAt: 0) + " "
-                + hardware.padding(toLength: 15, withPad: " ", startingAt: 0)
+                + hardware.padding(toLength: 22, withPad: " ", startingAt: 0)
                 + String(format: " %10d  %6d  %11.2f %%  %8.1f s  %7.1f s", row.2, spec.training.epochs, row.3 * 100, row.4, row.5))
         }
         say("results, metrics.csv and checkpoints in \(root.path)")
