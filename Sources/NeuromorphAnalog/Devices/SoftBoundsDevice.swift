@@ -46,7 +46,7 @@ public struct SoftBoundsDevice: PulsedDeviceConfiguration {
         let down = storage.minBound.map { $0 < 0 ? -1 / $0 : 0 }
         return LinearStepDeviceArray(storage: storage, slopeUp: up, slopeDown: down,
                                      center: [Float](repeating: 0, count: rows * columns),
-                                     cycleStd: pulsed.dwMinStd, noise: pulsed.noise)
+                                     cycleStd: pulsed.dwMinStd, noise: pulsed.noise, slopesFromBounds: true)
     }
 }
 

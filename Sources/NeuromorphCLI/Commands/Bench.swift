@@ -110,8 +110,8 @@ enum BenchWorkloads {
         var floatUpdate = PulsedUpdateParameters()
         floatUpdate.pulseType = .float
         w1(IdealPulsedDevice(), "floating-point tile", io: .perfect, backward: .perfect, update: floatUpdate)
-        w1(ConstantStepDevice(), "ConstantStep SGD")
         w1(SoftBoundsDevice(), "SoftBounds SGD")
+        w1(ConstantStepDevice(), "ConstantStep SGD")
 
         // W1 inference forward on PCM inference tiles, batch 1,000 (aihwkit InferenceRPUConfig
         // in shared/peers/aihwkit_mlp.py, last line): programmed, drift-compensated read at 1 h.
