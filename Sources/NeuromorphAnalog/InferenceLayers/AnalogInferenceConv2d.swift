@@ -12,24 +12,21 @@ import NeuromorphNN
 /// Y = crossbar(P)            [N·pixels, outC]  → NCHW
 /// ```
 public struct AnalogInferenceConv2d: Layer {
-    public let inChannels: Int
-    public let outChannels: Int
-    public let kernelSize: Int
-    public let stride: Int
-    public let padding: Int
+    /// Unrolling, layouts and input gradient (shared with every crossbar convolution).
+    var patching: PatchConvolution
+    public var inChannels: Int { patching.inChannels }
+    public var outChannels: Int { patching.outChannels }
+    public var kernelSize: Int { patching.kernelSize }
+    public var stride: Int { patching.stride }
+    public var padding: Int { patching.padding }
     /// The crossbar holding the unrolled kernels.
     public var crossbar: AnalogInferenceLinear
-    private var cachedGeometry: ConvolutionGeometry?
-    private var cachedBatch = 0
 
     /// The inference counterpart of a trained digital `Conv2d` (same kernels and bias).
     public init(_ conv: Conv2d, periphery: InferencePeriphery = .paper, training: HardwareAwareTraining = .standard,
                 generator: SeededGenerator) {
-        inChannels = conv.inChannels
-        outChannels = conv.outChannels
-        kernelSize = conv.kernelSize
-        stride = conv.stride
-        padding = conv.padding
+        patching = PatchConvolution(inChannels: conv.inChannels, outChannels: conv.outChannels, kernelSize: conv.kernelSize,
+                                    stride: conv.stride, padding: conv.padding)
         var g = SeededGenerator(seed: 0)
         var linear = Linear(conv.weight.value.columns, conv.outChannels, bias: conv.bias != nil, generator: &g)
         linear.weight.value = conv.weight.value
@@ -56,18 +53,7 @@ public struct AnalogInferenceConv2d: Layer {
     public var hasParameters: Bool { true }
 
     public mutating func forward(_ input: Tensor, mode: ExecutionMode) -> Tensor {
-        precondition(input.rank == 4 && input.shape[1] == inChannels,
-                     "AnalogInferenceConv2d: input must be [N, \(inChannels), H, W], got \(input.shape)")
-        let g = ConvolutionGeometry(channels: inChannels, height: input.shape[2], width: input.shape[3],
-                                    kernelHeight: kernelSize, kernelWidth: kernelSize, stride: stride, padding: padding)
-        let batch = input.shape[0]
-        let pixelMajor = crossbar.forward(Conv2d.patches(of: input, geometry: g), mode: mode)   // bias included
-        if mode == .training {
-            cachedGeometry = g
-            cachedBatch = batch
-        }
-        return Conv2d.toChannelMajor(pixelMajor, batch: batch, pixels: g.outputPixels, channels: outChannels, bias: nil,
-                                     height: g.outputHeight, width: g.outputWidth)
+        patching.forward(input, mode: mode, through: &crossbar, layer: "AnalogInferenceConv2d")
     }
 
     public mutating func backward(_ outputGradient: Tensor) -> Tensor {
@@ -75,14 +61,7 @@ public struct AnalogInferenceConv2d: Layer {
     }
 
     public mutating func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor {
-        guard let g = cachedGeometry else {
-            preconditionFailure("AnalogInferenceConv2d.backward: call forward(mode: .training) first")
-        }
-        let batch = cachedBatch, pixels = g.outputPixels
-        let gradient = Conv2d.toPixelMajor(outputGradient, batch: batch, pixels: pixels, channels: outChannels)
-        let patchGradient = crossbar.backward(gradient, needsInputGradient: needsInputGradient)
-        guard needsInputGradient else { return Tensor.zeros([0]) }
-        return Conv2d.inputGradient(fromPatchGradient: patchGradient, geometry: g, batch: batch)
+        patching.backward(outputGradient, needsInputGradient: needsInputGradient, through: &crossbar, layer: "AnalogInferenceConv2d")
     }
 
     public mutating func update<O: Optimizer>(with optimizer: inout O, slot: inout Int) {

@@ -6,28 +6,23 @@ import NeuromorphNN
 /// unrolled kernels, `[outChannels, inChannels·k·k]`), and the update applies one rank-1
 /// pulsed update per output pixel, as the hardware would.
 public struct AnalogConv2d<Device: PulsedDeviceConfiguration>: Layer {
-    public let inChannels: Int
-    public let outChannels: Int
-    public let kernelSize: Int
-    public let stride: Int
-    public let padding: Int
+    /// Unrolling, layouts and input gradient (shared with every crossbar convolution).
+    var patching: PatchConvolution
+    public var inChannels: Int { patching.inChannels }
+    public var outChannels: Int { patching.outChannels }
+    public var kernelSize: Int { patching.kernelSize }
+    public var stride: Int { patching.stride }
+    public var padding: Int { patching.padding }
     /// The crossbar(s) holding the unrolled kernels; its bias is the convolution's bias.
     public var crossbar: AnalogLinear<Device>
-    private var cachedGeometry: ConvolutionGeometry?
-    private var cachedBatch = 0
 
     public init(_ inChannels: Int, _ outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
                 bias: Bool = true, device: Device, forwardIO: IOParameters = .forwardDefault,
                 backwardIO: IOParameters = .backwardDefault, update: PulsedUpdateParameters = PulsedUpdateParameters(),
                 maxTileInputs: Int = 512, maxTileOutputs: Int = 512, weightScalingOmega: Float? = nil,
                 generator: inout SeededGenerator) throws {
-        precondition(inChannels > 0 && outChannels > 0 && kernelSize > 0 && stride > 0 && padding >= 0,
-                     "AnalogConv2d: sizes must be positive")
-        self.inChannels = inChannels
-        self.outChannels = outChannels
-        self.kernelSize = kernelSize
-        self.stride = stride
-        self.padding = padding
+        patching = PatchConvolution(inChannels: inChannels, outChannels: outChannels, kernelSize: kernelSize,
+                                    stride: stride, padding: padding)
         crossbar = try AnalogLinear(inChannels * kernelSize * kernelSize, outChannels, bias: bias, device: device,
                                     forwardIO: forwardIO, backwardIO: backwardIO, update: update,
                                     maxTileInputs: maxTileInputs, maxTileOutputs: maxTileOutputs,
@@ -41,19 +36,7 @@ public struct AnalogConv2d<Device: PulsedDeviceConfiguration>: Layer {
     public var hasParameters: Bool { true }
 
     public mutating func forward(_ input: Tensor, mode: ExecutionMode) -> Tensor {
-        precondition(input.rank == 4 && input.shape[1] == inChannels,
-                     "AnalogConv2d: input must be [N, \(inChannels), H, W], got \(input.shape)")
-        let g = ConvolutionGeometry(channels: inChannels, height: input.shape[2], width: input.shape[3],
-                                    kernelHeight: kernelSize, kernelWidth: kernelSize, stride: stride, padding: padding)
-        let batch = input.shape[0]
-        let patches = Conv2d.patches(of: input, geometry: g)
-        let pixelMajor = crossbar.forward(patches, mode: mode)          // [N·P, outC], bias included
-        if mode == .training {
-            cachedGeometry = g
-            cachedBatch = batch
-        }
-        return Conv2d.toChannelMajor(pixelMajor, batch: batch, pixels: g.outputPixels, channels: outChannels, bias: nil,
-                                     height: g.outputHeight, width: g.outputWidth)
+        patching.forward(input, mode: mode, through: &crossbar, layer: "AnalogConv2d")
     }
 
     public mutating func backward(_ outputGradient: Tensor) -> Tensor {
@@ -61,12 +44,7 @@ public struct AnalogConv2d<Device: PulsedDeviceConfiguration>: Layer {
     }
 
     public mutating func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor {
-        guard let g = cachedGeometry else { preconditionFailure("AnalogConv2d.backward: call forward(mode: .training) first") }
-        let batch = cachedBatch, pixels = g.outputPixels
-        let gradient = Conv2d.toPixelMajor(outputGradient, batch: batch, pixels: pixels, channels: outChannels)
-        let patchGradient = crossbar.backward(gradient, needsInputGradient: needsInputGradient)
-        guard needsInputGradient else { return Tensor.zeros([0]) }
-        return Conv2d.inputGradient(fromPatchGradient: patchGradient, geometry: g, batch: batch)
+        patching.backward(outputGradient, needsInputGradient: needsInputGradient, through: &crossbar, layer: "AnalogConv2d")
     }
 
     public mutating func update<O: Optimizer>(with optimizer: inout O, slot: inout Int) {
