@@ -1,4 +1,5 @@
 import Foundation
+import NeuromorphCore
 
 /// An error in user-supplied data: a missing, unreadable, corrupt or inconsistent file.
 ///
@@ -7,7 +8,7 @@ import Foundation
 /// `train-images-idx3-ubyte.gz: expected 47,040,000 data bytes for dims [60000, 28, 28], found 1,000`.
 /// Programmer errors (asking for a batch size of zero, indexing past the end) are
 /// `precondition`s instead.
-public struct DataError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct DataError: UserFacingError, Sendable, Equatable {
     /// What went wrong, for callers that react differently to different failures.
     public enum Kind: String, Sendable, Equatable, CaseIterable {
         /// The file or folder does not exist.

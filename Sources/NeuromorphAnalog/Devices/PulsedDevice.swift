@@ -62,7 +62,7 @@ extension PulsedDeviceArray {
 }
 
 /// A bad device parameter: names the parameter, the value and the allowed range.
-public struct DeviceParameterError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct DeviceParameterError: UserFacingError, Sendable, Equatable {
     public var device: String
     public var parameter: String
     public var message: String

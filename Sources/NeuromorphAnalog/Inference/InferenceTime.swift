@@ -1,3 +1,5 @@
+import NeuromorphCore
+
 /// A time after the end of weight programming at which an analog network is evaluated
 /// (Spoon et al. evaluate at 1 s, 1 h, 1 day, 1 week and 1 month; digest §2.6, §2.9).
 ///
@@ -92,7 +94,7 @@ public struct InferenceTime: Sendable, Codable, Hashable, Comparable, CustomStri
 }
 
 /// A time that could not be parsed: names the token and the form expected.
-public struct InferenceTimeParseError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct InferenceTimeParseError: UserFacingError, Sendable, Equatable {
     /// The offending token as given.
     public var token: String
     /// What was wrong and what was expected.

@@ -1,3 +1,4 @@
+import Foundation
 import NeuromorphCore
 
 /// Whether a forward pass trains (caches activations for the backward pass, applies
@@ -75,22 +76,41 @@ extension Layer {
     /// Inference-mode forward pass.
     public mutating func callAsFunction(_ input: Tensor) -> Tensor { forward(input, mode: .inference) }
 
-    /// The number of trainable scalars.
-    public mutating func parameterCount() -> Int {
-        var total = 0
-        forEachParameter { total += $0.value.count }
-        return total
-    }
+    /// The number of trainable scalars (digital parameters and device-held weights, at
+    /// any depth).
+    public func parameterCount() -> Int { trainableScalarCount() }
 }
 
 /// A layer with state beyond its parameters that a checkpoint must keep for an exact
 /// resume: device conductances and sampled device parameters of analog tiles, random
-/// streams of noisy layers.
-public protocol StatefulLayer {
+/// streams of noisy layers. Checkpoints find such layers by walking the model
+/// (``Layer/forEachLayer(_:)``), at any depth.
+public protocol StatefulLayer: Layer {
     /// The full state as bytes.
     func encodedState() throws -> Data
     /// Restores a state written by `encodedState()` of an identically configured layer.
     mutating func restoreState(from data: Data) throws
 }
 
-import Foundation
+/// A layer whose weights live in a physical medium (device conductances on crossbar
+/// tiles), not in a digital ``Parameter``: an optimizer never writes them. They are read
+/// for export and checkpoints, and changed only by an explicit programming call (initial
+/// weights, `--initial-weights`, loading a checkpoint), never behind the optimizer's back.
+public protocol ProgrammedLayer: Layer {
+    /// The effective weights by name (`weight`), read from the devices, in a fixed order.
+    var programmedWeights: [(name: String, value: Tensor)] { get }
+    /// Programs the named weights onto the devices (clipped to their bounds); throws for
+    /// an unknown name or a wrong shape.
+    mutating func program(_ name: String, to value: Tensor) throws
+}
+
+/// A programmed weight that does not exist or does not fit.
+public struct ProgrammingError: UserFacingError, Sendable, Equatable {
+    public var layer: String
+    public var message: String
+    public init(layer: String, _ message: String) {
+        self.layer = layer
+        self.message = message
+    }
+    public var description: String { "\(layer): \(message)" }
+}

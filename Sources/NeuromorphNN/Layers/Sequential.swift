@@ -39,13 +39,14 @@ public struct Sequential: Layer {
     public mutating func forEachParameter(_ body: (inout Parameter) throws -> Void) rethrows {
         for i in layers.indices { try layers[i].forEachParameter(body) }
     }
+}
 
-    /// Every parameter with a path-like name (`0.weight`, `2.bias`), in visiting order.
-    public mutating func namedParameters() -> [(name: String, parameter: Parameter)] {
-        var result: [(String, Parameter)] = []
-        for i in layers.indices {
-            layers[i].forEachParameter { result.append(("\(i).\($0.name)", $0)) }
-        }
-        return result
+extension Sequential: LayerContainer {
+    /// The layers, named by their index (`0`, `1`, …): checkpoint names are `<index>.<parameter>`.
+    public var children: [(name: String, layer: any Layer)] { layers.enumerated().map { ("\($0.offset)", $0.element) } }
+
+    public mutating func replaceChild(_ name: String, with layer: any Layer) {
+        guard let index = Int(name), layers.indices.contains(index) else { preconditionFailure("Sequential has no child \(name)") }
+        layers[index] = layer
     }
 }
