@@ -49,8 +49,8 @@ func temporaryFolder() -> URL {
         let spec = try SpecLoader.parse(minimalYAML, format: .yaml)
         let folder = temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        try Checkpoint.save(&model, spec: spec, epoch: 1, to: folder)
-        try Checkpoint.save(&model, spec: spec, epoch: 2, to: folder)   // replaces the old one atomically
+        try Checkpoint.save(model, spec: spec, epoch: 1, to: folder)
+        try Checkpoint.save(model, spec: spec, epoch: 2, to: folder)   // replaces the old one atomically
         #expect(try Checkpoint.manifest(at: folder).epoch == 2)
         var other = Sequential([Linear(4, 2, generator: &g)])
         #expect(throws: SpecError.self) { try Checkpoint.load(into: &other, from: folder) }
@@ -65,7 +65,7 @@ func temporaryFolder() -> URL {
     @Test func resumingFromACheckpointContinuesBitIdentically() throws {
         ComputeThreads.set(1)
         var spec = try SpecLoader.parse(minimalYAML, format: .yaml)
-        spec.model.layers.insert(LayerSpec(type: .dropout, rate: 0.1), at: 2)   // a layer with random state
+        spec.model.layers.insert(.dropout(0.1), at: 2)   // a layer with random state
         spec.training.epochs = 3
         let straight = temporaryFolder(), first = temporaryFolder(), resumed = temporaryFolder()
         defer { for f in [straight, first, resumed] { try? FileManager.default.removeItem(at: f) } }

@@ -41,7 +41,7 @@ func expectSpecError(_ text: String, path: String, mentions fragments: [String],
         #expect(spec.name == "tiny")
         #expect(spec.training.loss == .crossEntropy)
         #expect(spec.training.seed == 0)
-        #expect(spec.model.layers[1].function == .tanh)
+        #expect((spec.model.layers[1].blueprint as? ActivationBlueprint)?.function == .tanh)
         #expect(spec.hardware == HardwareSpec())
     }
 

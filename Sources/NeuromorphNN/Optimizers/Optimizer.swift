@@ -1,3 +1,4 @@
+import Foundation
 import NeuromorphCore
 import RealModule
 
@@ -9,10 +10,42 @@ public protocol Optimizer: Sendable {
     mutating func update(_ parameter: inout Parameter, slot: Int)
     /// Called once after every parameter of a step has been updated.
     mutating func finishStep()
+    /// The per-parameter state (velocities, moment estimates, step count) as bytes, so a
+    /// checkpoint resumes bit-identically. The learning rate is not part of it: the
+    /// schedule sets it.
+    func encodedState() throws -> Data
+    /// Restores a state written by `encodedState()` of the same optimizer kind.
+    mutating func restoreState(from data: Data) throws
 }
 
 extension Optimizer {
     public mutating func finishStep() {}
+}
+
+/// The binary property-list coding of optimizer states.
+enum OptimizerStateCoding {
+    static func encode<T: Encodable>(_ value: T) throws -> Data {
+        let encoder = PropertyListEncoder()
+        encoder.outputFormat = .binary
+        return try encoder.encode(value)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from data: Data, optimizer: String) throws -> T {
+        do { return try PropertyListDecoder().decode(type, from: data) } catch {
+            throw OptimizerStateError(optimizer: optimizer, "the saved state is not a \(optimizer) state: \(error)")
+        }
+    }
+}
+
+/// A saved optimizer state that does not fit the optimizer it is restored into.
+public struct OptimizerStateError: UserFacingError, Sendable, Equatable {
+    public var optimizer: String
+    public var message: String
+    public init(optimizer: String, _ message: String) {
+        self.optimizer = optimizer
+        self.message = message
+    }
+    public var description: String { "optimizer \(optimizer): \(message)" }
 }
 
 /// Stochastic gradient descent with momentum, Nesterov option and L2 weight decay
@@ -56,6 +89,12 @@ public struct SGD: Optimizer {
         }
         velocity[slot] = v
     }
+
+    public func encodedState() throws -> Data { try OptimizerStateCoding.encode(velocity) }
+
+    public mutating func restoreState(from data: Data) throws {
+        velocity = try OptimizerStateCoding.decode([Int: Tensor].self, from: data, optimizer: "sgd")
+    }
 }
 
 /// Adam (Kingma & Ba 2015) with bias correction and optional decoupled weight decay
@@ -70,8 +109,20 @@ public struct Adam: Optimizer {
     public var epsilon: Float
     public var weightDecay: Float
     public var decoupledWeightDecay: Bool
-    private var moments: [Int: (m: Tensor, v: Tensor)] = [:]
+    private var moments: [Int: Moments] = [:]
     private var step = 1
+
+    /// First and second moment estimates of one parameter.
+    struct Moments: Codable {
+        var m: Tensor
+        var v: Tensor
+    }
+
+    /// What a checkpoint keeps: the moments and the step count of the bias correction.
+    struct State: Codable {
+        var moments: [Int: Moments]
+        var step: Int
+    }
 
     public init(learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
                 weightDecay: Float = 0, decoupledWeightDecay: Bool = false) {
@@ -84,7 +135,8 @@ public struct Adam: Optimizer {
     }
 
     public mutating func update(_ parameter: inout Parameter, slot: Int) {
-        var (m, v) = moments[slot] ?? (Tensor.zeros(parameter.value.shape), Tensor.zeros(parameter.value.shape))
+        let saved = moments[slot] ?? Moments(m: Tensor.zeros(parameter.value.shape), v: Tensor.zeros(parameter.value.shape))
+        var (m, v) = (saved.m, saved.v)
         let c1 = 1 - Float.pow(beta1, Float(step)), c2 = 1 - Float.pow(beta2, Float(step))
         let decay = parameter.decays ? weightDecay : 0
         let (b1, b2, eps, eta, decoupled) = (beta1, beta2, epsilon, learningRate, decoupledWeightDecay)
@@ -103,10 +155,18 @@ public struct Adam: Optimizer {
                 }
             }
         }
-        moments[slot] = (m, v)
+        moments[slot] = Moments(m: m, v: v)
     }
 
     public mutating func finishStep() { step += 1 }
+
+    public func encodedState() throws -> Data { try OptimizerStateCoding.encode(State(moments: moments, step: step)) }
+
+    public mutating func restoreState(from data: Data) throws {
+        let state = try OptimizerStateCoding.decode(State.self, from: data, optimizer: "adam")
+        moments = state.moments
+        step = state.step
+    }
 }
 
 /// RMSprop (Hinton 2012; PyTorch semantics): `s ← ρ s + (1−ρ) g²;  w ← w − η g / (√s + ε)`.
@@ -140,5 +200,11 @@ public struct RMSprop: Optimizer {
             }
         }
         squares[slot] = s
+    }
+
+    public func encodedState() throws -> Data { try OptimizerStateCoding.encode(squares) }
+
+    public mutating func restoreState(from data: Data) throws {
+        squares = try OptimizerStateCoding.decode([Int: Tensor].self, from: data, optimizer: "rmsprop")
     }
 }

@@ -3,16 +3,30 @@ import NeuromorphCore
 import NeuromorphNN
 import NeuromorphAnalog
 
-/// A saved model: a folder with `manifest.json` and one NumPy `.npy` file per parameter
-/// (`0.weight.npy`, `0.bias.npy`, … named by layer index), so weights load directly in
-/// NumPy/PyTorch (`torch.from_numpy(numpy.load("0.weight.npy"))`; linear weights are
-/// `[out, in]` as in `nn.Linear`, convolution weights `[out, in·k·k]`, reshape to
-/// `[out, in, k, k]` for `nn.Conv2d`).
+/// A saved model: a folder with `manifest.json` and one NumPy `.npy` file per parameter,
+/// named by the parameter's dotted path in the model (`0.weight.npy`, `0.bias.npy`,
+/// `3.blocks.1.attention.query.weight.npy`), so weights load directly in NumPy/PyTorch
+/// (`torch.from_numpy(numpy.load("0.weight.npy"))`; linear weights are `[out, in]` as in
+/// `nn.Linear`, convolution weights `[out, in·k·k]`, reshape to `[out, in, k, k]` for
+/// `nn.Conv2d`).
+///
+/// The model is walked (``LayerTree``), never type-switched, so layers nested in
+/// containers (a transformer's projections) are saved like top-level ones:
+/// - digital parameters → `<path>.npy`;
+/// - device-held weights of analog layers (``ProgrammedLayer``) → `<path>.npy`, loaded back
+///   by an explicit programming call;
+/// - the full state of every ``StatefulLayer`` (device conductances, sampled device
+///   parameters, random streams) → `<path>.state.bin`;
+/// - per-device arrays of analog layers → `devices/<path>.<name>.npy` (inspection only);
+/// - the optimizer's state (velocities, moments, step count) → `optimizer.state.bin`,
+///   so a resumed run is bit-identical for every optimizer.
 ///
 /// The folder is written atomically: into a temporary sibling that then replaces the old
 /// folder, which is removed only after the new one is in place.
 public struct Checkpoint: Codable, Sendable {
-    public static let format = "neuromorph-checkpoint/1"
+    public static let format = "neuromorph-checkpoint/2"
+    /// Formats this version reads (version 1: flat models, no optimizer state).
+    public static let readableFormats = ["neuromorph-checkpoint/1", format]
 
     public struct Entry: Codable, Sendable, Equatable {
         public var name: String
@@ -22,49 +36,69 @@ public struct Checkpoint: Codable, Sendable {
 
     public var format: String
     public var epoch: Int
+    /// Digital parameters.
     public var parameters: [Entry]
-    /// Files with the extra state of stateful layers (`<layer>.state.bin`: analog tiles'
-    /// device states, dropout streams).
+    /// Device-held weights of analog layers (programmed on load).
+    public var programmed: [Entry]?
+    /// Files with the extra state of stateful layers (`<path>.state.bin`).
     public var states: [String]
+    /// The optimizer state file, if saved.
+    public var optimizer: String?
     public var spec: ExperimentSpec
 
-    /// Saves `model`'s parameters and the spec that built it.
-    public static func save(_ model: inout Sequential, spec: ExperimentSpec, epoch: Int, to folder: URL) throws {
+    static let stateSuffix = ".state.bin"
+    static let optimizerFile = "optimizer.state.bin"
+
+    /// Saves `model`'s parameters, device weights and layer states, the optimizer's state
+    /// and the spec that built them.
+    public static func save<M: Layer>(_ model: M, optimizer: (any Optimizer)? = nil, spec: ExperimentSpec, epoch: Int,
+                                      to folder: URL) throws {
         let fm = FileManager.default
         let parent = folder.deletingLastPathComponent()
         try fm.createDirectory(at: parent, withIntermediateDirectories: true)
         let staging = parent.appendingPathComponent(".\(folder.lastPathComponent).staging-\(ProcessInfo.processInfo.processIdentifier)")
         try? fm.removeItem(at: staging)
         try fm.createDirectory(at: staging, withIntermediateDirectories: true)
-        var entries: [Entry] = []
-        for (name, parameter) in model.namedParameters() {
-            let file = "\(name).npy"
-            try NumpyArray.encode(parameter.value).write(to: staging.appendingPathComponent(file))
-            entries.append(Entry(name: name, shape: parameter.value.shape, file: file))
-        }
-        var states: [String] = []
-        for (i, layer) in model.layers.enumerated() {
-            guard let stateful = layer as? any StatefulLayer else { continue }
-            let file = "\(i).state.bin"
-            try stateful.encodedState().write(to: staging.appendingPathComponent(file))
-            states.append(file)
-        }
-        // Per-device arrays of analog layers as .npy, for inspection in NumPy.
-        for (i, layer) in model.layers.enumerated() {
-            guard let exporting = layer as? any DeviceStateExporting else { continue }
-            let folder = staging.appendingPathComponent("devices")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            for (name, tensor) in exporting.deviceTensors {
-                try NumpyArray.encode(tensor).write(to: folder.appendingPathComponent("\(i).\(name).npy"))
+        func write(_ tensors: [(String, Tensor)]) throws -> [Entry] {
+            try tensors.map { name, value in
+                let file = "\(name).npy"
+                try NumpyArray.encode(value).write(to: staging.appendingPathComponent(file))
+                return Entry(name: name, shape: value.shape, file: file)
             }
         }
-        let manifest = Checkpoint(format: format, epoch: epoch, parameters: entries, states: states, spec: spec)
+        let entries = try write(model.namedParameters().map { ($0.name, $0.parameter.value) })
+        let programmed = try write(model.namedProgrammedWeights().map { ($0.name, $0.value) })
+        var states: [String] = []
+        try LayerTree.visit(model) { path, layer in
+            if let stateful = layer as? any StatefulLayer {
+                let file = (path.isEmpty ? "model" : path) + stateSuffix
+                try stateful.encodedState().write(to: staging.appendingPathComponent(file))
+                states.append(file)
+            }
+            // Per-device arrays of analog layers as .npy, for inspection in NumPy.
+            if let exporting = layer as? any DeviceStateExporting {
+                let devices = staging.appendingPathComponent("devices")
+                try fm.createDirectory(at: devices, withIntermediateDirectories: true)
+                for (name, tensor) in exporting.deviceTensors {
+                    try NumpyArray.encode(tensor).write(to: devices.appendingPathComponent("\(layerPath(path, name)).npy"))
+                }
+            }
+        }
+        var savedOptimizer: String?
+        if let optimizer {
+            try optimizer.encodedState().write(to: staging.appendingPathComponent(optimizerFile))
+            savedOptimizer = optimizerFile
+        }
+        let manifest = Checkpoint(format: format, epoch: epoch, parameters: entries,
+                                  programmed: programmed.isEmpty ? nil : programmed, states: states,
+                                  optimizer: savedOptimizer, spec: spec)
         try SpecLoader.json(manifest).write(to: staging.appendingPathComponent("manifest.json"))
         let retired = parent.appendingPathComponent(".\(folder.lastPathComponent).old-\(ProcessInfo.processInfo.processIdentifier)")
         if fm.fileExists(atPath: folder.path) { try fm.moveItem(at: folder, to: retired) }
         try fm.moveItem(at: staging, to: folder)
         try? fm.removeItem(at: retired)
     }
+
 
     /// Reads a checkpoint's manifest.
     public static func manifest(at folder: URL) throws -> Checkpoint {
@@ -76,51 +110,90 @@ public struct Checkpoint: Codable, Sendable {
         do { manifest = try JSONDecoder().decode(Checkpoint.self, from: data) } catch {
             throw SpecError(file: url.path, path: "", "not a Neuromorph checkpoint manifest: \(error)")
         }
-        guard manifest.format == format else {
-            throw SpecError(file: url.path, path: "format", "'\(manifest.format)' is not supported; expected '\(format)'")
+        guard readableFormats.contains(manifest.format) else {
+            throw SpecError(file: url.path, path: "format",
+                            "'\(manifest.format)' is not supported; expected one of \(readableFormats.joined(separator: ", "))")
         }
         return manifest
     }
 
-    /// Loads the parameters of the checkpoint in `folder` into `model`, checking every name and shape.
+    /// Loads the checkpoint in `folder` into `model` (parameters, device weights, layer
+    /// states), checking every name and shape.
     @discardableResult
-    public static func load(into model: inout Sequential, from folder: URL) throws -> Checkpoint {
+    public static func load<M: Layer>(into model: inout M, from folder: URL) throws -> Checkpoint {
         let manifest = try manifest(at: folder)
-        try loadParameters(into: &model, from: folder, entries: manifest.parameters.map { ($0.name, $0.file) })
-        for file in manifest.states {
+        let files = (manifest.parameters + (manifest.programmed ?? [])).map { ($0.name, $0.file) }
+        try loadParameters(into: &model, from: folder, entries: files)
+        var remaining = Set(manifest.states)
+        var failure: (any Error)?
+        model.forEachLayer { path, layer in
+            guard failure == nil, var stateful = layer as? any StatefulLayer else { return }
+            let file = (path.isEmpty ? "model" : path) + stateSuffix
+            guard remaining.remove(file) != nil else {
+                failure = SpecError(file: folder.appendingPathComponent("manifest.json").path, path: "states",
+                                    "has no state for the stateful layer '\(path)'; the checkpoint was written for another model")
+                return
+            }
             let url = folder.appendingPathComponent(file)
-            guard let index = Int(file.split(separator: ".").first ?? ""), model.layers.indices.contains(index),
-                  var layer = model.layers[index] as? any StatefulLayer else {
-                throw SpecError(file: url.path, path: "states", "names no stateful layer of this model")
+            do { try stateful.restoreState(from: try Data(contentsOf: url)) } catch {
+                failure = SpecError(file: url.path, path: "states", "cannot restore the state of layer '\(path)': \(error)")
+                return
             }
-            do { try layer.restoreState(from: try Data(contentsOf: url)) } catch {
-                throw SpecError(file: url.path, path: "states", "cannot restore the layer state: \(error)")
-            }
-            guard let restored = layer as? any Layer else { continue }
-            model.layers[index] = restored
+            layer = stateful
+        }
+        if let failure { throw failure }
+        if let extra = remaining.sorted().first {
+            throw SpecError(file: folder.appendingPathComponent(extra).path, path: "states", "names no stateful layer of this model")
         }
         return manifest
     }
 
-    /// Loads `.npy` files named `<layer>.<parameter>.npy` from `folder` into `model`
-    /// (weights exported from PyTorch with the same names and shapes).
-    public static func loadParameters(into model: inout Sequential, from folder: URL, entries: [(name: String, file: String)]? = nil) throws {
-        let files = entries.map { Dictionary(uniqueKeysWithValues: $0.map { ($0.name, $0.file) }) }
-        for i in model.layers.indices {
-            var failure: (any Error)?
-            model.layers[i].forEachParameter { parameter in
-                guard failure == nil else { return }
-                let name = "\(i).\(parameter.name)"
-                let url = folder.appendingPathComponent(files?[name] ?? "\(name).npy")
-                do {
-                    let tensor = try NumpyArray.read(url)
-                    guard tensor.shape == parameter.value.shape else {
-                        throw SpecError(file: url.path, path: name, "shape \(tensor.shape) does not match the model's \(parameter.value.shape)")
-                    }
-                    parameter.value = tensor
-                } catch { failure = error }
-            }
-            if let failure { throw failure }
+    /// Restores the optimizer state saved with the checkpoint in `folder` (nothing when the
+    /// checkpoint has none, as version-1 checkpoints).
+    public static func restoreOptimizer<O: Optimizer>(_ optimizer: inout O, from folder: URL) throws {
+        let manifest = try manifest(at: folder)
+        guard let file = manifest.optimizer else { return }
+        let url = folder.appendingPathComponent(file)
+        do { try optimizer.restoreState(from: try Data(contentsOf: url)) } catch {
+            throw SpecError(file: url.path, path: "optimizer", "cannot restore the optimizer state: \(error)")
         }
+    }
+
+    /// Loads `.npy` files named `<path>.<parameter>.npy` from `folder` into `model`
+    /// (weights exported from PyTorch with the same names and shapes). Digital parameters
+    /// are assigned; device-held weights of analog layers are programmed onto the devices.
+    public static func loadParameters<M: Layer>(into model: inout M, from folder: URL,
+                                                entries: [(name: String, file: String)]? = nil) throws {
+        let files = entries.map { Dictionary($0.map { ($0.name, $0.file) }, uniquingKeysWith: { first, _ in first }) }
+        func read(_ name: String, shape: [Int]) throws -> Tensor {
+            let url = folder.appendingPathComponent(files?[name] ?? "\(name).npy")
+            let tensor = try NumpyArray.read(url)
+            guard tensor.shape == shape else {
+                throw SpecError(file: url.path, path: name, "shape \(tensor.shape) does not match the model's \(shape)")
+            }
+            return tensor
+        }
+        var failure: (any Error)?
+        model.forEachLayer { path, layer in
+            guard failure == nil else { return }
+            let assign: (inout Parameter) -> Void = { parameter in
+                guard failure == nil else { return }
+                do { parameter.value = try read(layerPath(path, parameter.name), shape: parameter.value.shape) } catch { failure = error }
+            }
+            if var container = layer as? any LayerContainer {
+                container.forEachOwnParameter(assign)
+                layer = container
+            } else {
+                layer.forEachParameter(assign)
+            }
+            guard failure == nil, var programmed = layer as? any ProgrammedLayer else { return }
+            do {
+                for (name, value) in programmed.programmedWeights {
+                    try programmed.program(name, to: try read(layerPath(path, name), shape: value.shape))
+                }
+            } catch { failure = error }
+            layer = programmed
+        }
+        if let failure { throw failure }
     }
 }

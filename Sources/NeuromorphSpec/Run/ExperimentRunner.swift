@@ -176,7 +176,7 @@ public enum ExperimentRunner {
             totalSeconds: Date().timeIntervalSince(started), threads: ComputeThreads.count,
             versions: ["neuromorph": version, "openblas": ComputeThreads.blasConfiguration], inference: sweepResult)
         if let output {
-            try Checkpoint.save(&model, spec: spec, epoch: startEpoch + history.count, to: output.appendingPathComponent("checkpoint"))
+            try Checkpoint.save(model, spec: spec, epoch: startEpoch + history.count, to: output.appendingPathComponent("checkpoint"))
             try AtomicFile.write(try SpecLoader.json(results), to: output.appendingPathComponent("results.json"))
         }
         return results

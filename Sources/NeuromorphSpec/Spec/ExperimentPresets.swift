@@ -20,7 +20,7 @@ public enum ExperimentPresets {
         model: ModelSpec(inputShape: [1, 28, 28], layers: [
             .conv2d(16, kernel: 3, padding: 1), .activation(.relu), .pool(.max, window: 2),
             .conv2d(32, kernel: 3, padding: 1), .activation(.relu), .pool(.max, window: 2),
-            LayerSpec(type: .flatten), .linear(128), .activation(.relu), .linear(10),
+            .flatten, .linear(128), .activation(.relu), .linear(10),
         ]),
         training: TrainingSpec(loss: .crossEntropy,
                                optimizer: OptimizerSpec(kind: .sgd, learningRate: 0.05, momentum: 0.9, nesterov: true),
@@ -32,7 +32,7 @@ public enum ExperimentPresets {
         name: "fashion-mlp-w2",
         data: DataSpec(dataset: .fashionMNIST),
         model: ModelSpec(layers: [.linear(256), .activation(.sigmoid), .linear(128), .activation(.sigmoid), .linear(10),
-                                  LayerSpec(type: .logSoftmax)]),
+                                  .logSoftmax]),
         training: TrainingSpec(loss: .nll, optimizer: OptimizerSpec(kind: .sgd, learningRate: 0.1), epochs: 10, batchSize: 64)) }
 
     /// W2 on analog tiles, one preset per aihwkit configuration of `aihwkit_fashion.py`:
@@ -67,8 +67,8 @@ public enum ExperimentPresets {
         ExperimentSpec(
             name: "fashion-transformer-pcm" + (attentionBits.map { "-int\($0)" } ?? "") + (hwa ? "-hwa" : ""),
             data: DataSpec(dataset: .fashionMNIST),
-            model: ModelSpec(inputShape: [1, 28, 28], layers: [LayerSpec(type: .transformer, out: 10, dim: 64, heads: 4,
-                                                                       mlp: 128, blocks: 2, patch: 0, attentionBits: attentionBits)]),
+            model: ModelSpec(inputShape: [1, 28, 28], layers: [.transformer(TransformerBlueprint(
+                out: 10, dim: 64, heads: 4, mlp: 128, blocks: 2, patch: 0, attentionBits: attentionBits))]),
             training: TrainingSpec(loss: .crossEntropy, optimizer: OptimizerSpec(kind: .adam, learningRate: 0.002),
                                    schedule: ScheduleSpec(kind: .cosine), epochs: 3, batchSize: 64, seed: 0),
             hardware: HardwareSpec(inference: InferenceHardwareSpec(hwaNoise: hwa ? 1 : nil)))

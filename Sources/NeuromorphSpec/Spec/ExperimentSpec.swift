@@ -140,142 +140,19 @@ public struct ModelSpec: Codable, Sendable, Equatable {
     }
 }
 
-/// One layer of a model spec, `{type: …, …}`.
-public struct LayerSpec: Codable, Sendable, Equatable {
-    public enum Kind: String, Codable, Sendable, CaseIterable {
-        case linear, conv2d, pool, flatten, dropout, activation
-        case logSoftmax = "log_softmax"
-        /// A transformer-encoder classifier over image rows or patches (Spoon et al. 2021 §7
-        /// at a 2-core size): `dim`, `heads`, `mlp`, `blocks`, `patch` (0: rows), `attention_bits`, `out`.
-        case transformer
+extension LayerSpec {
+    public static func linear(_ out: Int, bias: Bool? = nil) -> LayerSpec { LayerSpec(LinearBlueprint(out: out, bias: bias)) }
+    public static func activation(_ f: ActivationKind) -> LayerSpec { LayerSpec(ActivationBlueprint(f)) }
+    public static func conv2d(_ out: Int, kernel: Int, stride: Int? = nil, padding: Int = 0) -> LayerSpec {
+        LayerSpec(Conv2dBlueprint(out: out, kernel: kernel, stride: stride, padding: padding))
     }
-
-    public var type: Kind
-    /// Output features (linear) or output channels (conv2d).
-    public var out: Int?
-    public var bias: Bool?
-    public var kernel: Int?
-    public var stride: Int?
-    public var padding: Int?
-    /// Pooling reduction (`max`, `average`).
-    public var kind: PoolingKind?
-    public var window: Int?
-    /// Dropout rate.
-    public var rate: Double?
-    /// Activation function.
-    public var function: ActivationKind?
-    /// Transformer: model dimension, heads, MLP width, blocks, patch size (0: one token per
-    /// image row) and INT-k attention (nil: float).
-    public var dim: Int?
-    public var heads: Int?
-    public var mlp: Int?
-    public var blocks: Int?
-    public var patch: Int?
-    public var attentionBits: Int?
-
-    public init(type: Kind, out: Int? = nil, bias: Bool? = nil, kernel: Int? = nil, stride: Int? = nil,
-                padding: Int? = nil, kind: PoolingKind? = nil, window: Int? = nil, rate: Double? = nil,
-                function: ActivationKind? = nil, dim: Int? = nil, heads: Int? = nil, mlp: Int? = nil, blocks: Int? = nil,
-                patch: Int? = nil, attentionBits: Int? = nil) {
-        self.dim = dim
-        self.heads = heads
-        self.mlp = mlp
-        self.blocks = blocks
-        self.patch = patch
-        self.attentionBits = attentionBits
-        self.type = type
-        self.out = out
-        self.bias = bias
-        self.kernel = kernel
-        self.stride = stride
-        self.padding = padding
-        self.kind = kind
-        self.window = window
-        self.rate = rate
-        self.function = function
+    public static func pool(_ kind: PoolingKind, window: Int, stride: Int? = nil) -> LayerSpec {
+        LayerSpec(PoolBlueprint(kind: kind, window: window, stride: stride))
     }
-
-    public static func linear(_ out: Int) -> LayerSpec { LayerSpec(type: .linear, out: out) }
-    public static func activation(_ f: ActivationKind) -> LayerSpec { LayerSpec(type: .activation, function: f) }
-    public static func conv2d(_ out: Int, kernel: Int, padding: Int = 0) -> LayerSpec {
-        LayerSpec(type: .conv2d, out: out, kernel: kernel, padding: padding)
-    }
-    public static func pool(_ kind: PoolingKind, window: Int) -> LayerSpec { LayerSpec(type: .pool, kind: kind, window: window) }
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case type, out, bias, kernel, stride, padding, kind, window, rate, function
-        case dim, heads, mlp, blocks, patch, attentionBits = "attention_bits"
-    }
-
-    /// The keys each layer type accepts besides `type`.
-    static let allowedKeys: [Kind: [CodingKeys]] = [
-        .linear: [.out, .bias], .conv2d: [.out, .bias, .kernel, .stride, .padding],
-        .pool: [.kind, .window, .stride], .flatten: [], .dropout: [.rate], .activation: [.function], .logSoftmax: [],
-        .transformer: [.out, .dim, .heads, .mlp, .blocks, .patch, .attentionBits],
-    ]
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        type = try c.decodeChoice(Kind.self, forKey: .type)
-        let allowed = ["type"] + (LayerSpec.allowedKeys[type] ?? []).map(\.rawValue)
-        try decoder.rejectUnknownKeys(allowed: allowed)
-        func required<T>(_ value: T?, _ key: CodingKeys, _ form: String) throws -> T {
-            guard let value else {
-                throw SpecError(path: SpecError.render(c.codingPath + [key]), "missing; a \(type.rawValue) layer needs \(form)")
-            }
-            return value
-        }
-        let positive = "a positive integer"
-        out = try c.decodeCheckedIfPresent(Int.self, forKey: .out, positive) { $0 > 0 }
-        bias = try c.decodeIfPresent(Bool.self, forKey: .bias)
-        kernel = try c.decodeCheckedIfPresent(Int.self, forKey: .kernel, positive) { $0 > 0 }
-        stride = try c.decodeCheckedIfPresent(Int.self, forKey: .stride, positive) { $0 > 0 }
-        padding = try c.decodeCheckedIfPresent(Int.self, forKey: .padding, "an integer ≥ 0") { $0 >= 0 }
-        kind = try c.decodeChoiceIfPresent(PoolingKind.self, forKey: .kind)
-        window = try c.decodeCheckedIfPresent(Int.self, forKey: .window, positive) { $0 > 0 }
-        rate = try c.decodeCheckedIfPresent(Double.self, forKey: .rate, "a rate in [0, 1)") { $0 >= 0 && $0 < 1 }
-        function = try c.decodeChoiceIfPresent(ActivationKind.self, forKey: .function)
-        dim = try c.decodeCheckedIfPresent(Int.self, forKey: .dim, positive) { $0 > 0 }
-        heads = try c.decodeCheckedIfPresent(Int.self, forKey: .heads, positive) { $0 > 0 }
-        mlp = try c.decodeCheckedIfPresent(Int.self, forKey: .mlp, positive) { $0 > 0 }
-        blocks = try c.decodeCheckedIfPresent(Int.self, forKey: .blocks, positive) { $0 > 0 }
-        patch = try c.decodeCheckedIfPresent(Int.self, forKey: .patch, "0 (rows) or a patch size") { $0 >= 0 }
-        attentionBits = try c.decodeCheckedIfPresent(Int.self, forKey: .attentionBits, "bits in 2...16") { (2...16).contains($0) }
-        if let dim, let heads, dim % heads != 0 {
-            throw SpecError(path: SpecError.render(c.codingPath + [CodingKeys.heads]), "\(heads) heads do not divide dim \(dim)")
-        }
-        switch type {
-        case .linear: _ = try required(out, .out, "'out' (output features)")
-        case .conv2d:
-            _ = try required(out, .out, "'out' (output channels)")
-            _ = try required(kernel, .kernel, "'kernel' (kernel size)")
-        case .pool: _ = try required(window, .window, "'window' (pooling window)")
-        case .dropout: _ = try required(rate, .rate, "'rate'")
-        case .activation: _ = try required(function, .function,
-                                           "'function', one of: \(ActivationKind.allCases.map(\.rawValue).joined(separator: ", "))")
-        case .flatten, .logSoftmax, .transformer: break
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(type, forKey: .type)
-        try c.encodeIfPresent(out, forKey: .out)
-        try c.encodeIfPresent(bias, forKey: .bias)
-        try c.encodeIfPresent(kernel, forKey: .kernel)
-        try c.encodeIfPresent(stride, forKey: .stride)
-        try c.encodeIfPresent(padding, forKey: .padding)
-        try c.encodeIfPresent(kind, forKey: .kind)
-        try c.encodeIfPresent(window, forKey: .window)
-        try c.encodeIfPresent(rate, forKey: .rate)
-        try c.encodeIfPresent(function, forKey: .function)
-        try c.encodeIfPresent(dim, forKey: .dim)
-        try c.encodeIfPresent(heads, forKey: .heads)
-        try c.encodeIfPresent(mlp, forKey: .mlp)
-        try c.encodeIfPresent(blocks, forKey: .blocks)
-        try c.encodeIfPresent(patch, forKey: .patch)
-        try c.encodeIfPresent(attentionBits, forKey: .attentionBits)
-    }
+    public static var flatten: LayerSpec { LayerSpec(FlattenBlueprint()) }
+    public static var logSoftmax: LayerSpec { LayerSpec(LogSoftmaxBlueprint()) }
+    public static func dropout(_ rate: Double) -> LayerSpec { LayerSpec(DropoutBlueprint(rate: rate)) }
+    public static func transformer(_ blueprint: TransformerBlueprint) -> LayerSpec { LayerSpec(blueprint) }
 }
 
 // MARK: - Training

@@ -1,26 +1,25 @@
 import NeuromorphCore
 import NeuromorphNN
 
-/// Builds a `Sequential` model from a `ModelSpec`, inferring each layer's input size from the
-/// previous layer's output shape.
+/// Builds a `Sequential` model from a `ModelSpec` by asking each layer's registered
+/// blueprint (``LayerRegistry``) for its output shape and layer; no layer kind is named
+/// here.
 public enum ModelBuilder {
     /// The model and its per-sample output shape. `dataShape` is the shape of one sample as
     /// the data set provides it; a different `inputShape` with the same element count
     /// inserts a reshape (e.g. flat 784 → [1, 28, 28] for a CNN).
-    /// With `analog`, the linear and conv layers it selects run on analog tiles.
+    /// With `analog`, the weight layers it selects (all, or those in `analog.layers`) run
+    /// on analog tiles, including the fully connected layers inside a transformer.
     public static func build(_ spec: ModelSpec, dataShape: [Int], seed: UInt64,
                              analog: AnalogHardwareSpec? = nil) throws -> (model: Sequential, outputShape: [Int]) {
+        let weightKinds = [LinearBlueprint.type, Conv2dBlueprint.type, TransformerBlueprint.type]
         if let indices = analog?.layers {
-            for i in indices where !(spec.layers.indices.contains(i) && [.linear, .conv2d].contains(spec.layers[i].type)) {
+            for i in indices where !(spec.layers.indices.contains(i) && weightKinds.contains(spec.layers[i].type)) {
                 throw SpecError(path: "hardware.analog.layers",
-                                "\(i) is not the index of a linear or conv2d layer in model.layers (0..<\(spec.layers.count))")
+                                "\(i) is not the index of a \(weightKinds.joined(separator: ", ")) layer in model.layers (0..<\(spec.layers.count))")
             }
         }
-        func onTiles(_ i: Int) -> AnalogHardwareSpec? {
-            guard let analog else { return nil }
-            return analog.layers.map { $0.contains(i) } ?? true ? analog : nil
-        }
-        var generator = SeededGenerator(seed: spec.seed ?? seed, stream: 0x4D4F_4445_4C)   // "MODEL"
+        let modelSeed = spec.seed ?? seed
         var layers: [any Layer] = []
         var shape = spec.inputShape ?? dataShape
         if shape != dataShape {
@@ -31,75 +30,41 @@ public enum ModelBuilder {
             layers.append(Reshape(shape))
         }
         for (i, layer) in spec.layers.enumerated() {
-            let path = "model.layers[\(i)]"
-            switch layer.type {
-            case .linear:
-                guard shape.count == 1 else {
-                    throw SpecError(path: path, "a linear layer needs a flat input but receives \(shape); add {type: flatten} before it")
-                }
-                if let analog = onTiles(i) {
-                    layers.append(try analog.linear(shape[0], layer.out!, bias: layer.bias ?? true, generator: &generator))
-                } else {
-                    layers.append(Linear(shape[0], layer.out!, bias: layer.bias ?? true, generator: &generator))
-                }
-                shape = [layer.out!]
-            case .conv2d:
-                guard shape.count == 3 else {
-                    throw SpecError(path: path, "conv2d needs [channels, height, width] input but receives \(shape); set model.input_shape, e.g. [1, 28, 28]")
-                }
-                let conv = Conv2d(shape[0], layer.out!, kernelSize: layer.kernel!, stride: layer.stride ?? 1,
-                                  padding: layer.padding ?? 0, bias: layer.bias ?? true, generator: &generator)
-                let (h, w) = (shape[1] + 2 * conv.padding - conv.kernelSize, shape[2] + 2 * conv.padding - conv.kernelSize)
-                guard h >= 0, w >= 0 else {
-                    throw SpecError(path: path, "kernel \(conv.kernelSize) with padding \(conv.padding) does not fit the \(shape[1])×\(shape[2]) input")
-                }
-                if let analog = onTiles(i) {
-                    layers.append(try analog.conv(shape[0], layer.out!, kernel: conv.kernelSize, stride: conv.stride,
-                                                  padding: conv.padding, bias: layer.bias ?? true, generator: &generator))
-                } else {
-                    layers.append(conv)
-                }
-                shape = [layer.out!, h / conv.stride + 1, w / conv.stride + 1]
-            case .pool:
-                guard shape.count == 3 else { throw SpecError(path: path, "pooling needs [channels, height, width] input but receives \(shape)") }
-                let pool = Pool2d(layer.kind ?? .max, window: layer.window!, stride: layer.stride)
-                guard shape[1] >= pool.pooling.window, shape[2] >= pool.pooling.window else {
-                    throw SpecError(path: path, "window \(pool.pooling.window) is larger than the \(shape[1])×\(shape[2]) input")
-                }
-                layers.append(pool)
-                shape = [shape[0], pool.pooling.outputExtent(shape[1]), pool.pooling.outputExtent(shape[2])]
-            case .flatten:
-                layers.append(Flatten())
-                shape = [shape.reduce(1, *)]
-            case .dropout:
-                layers.append(Dropout(rate: Float(layer.rate!), generator: generator.split(stream: UInt64(i))))
-            case .activation:
-                layers.append(Activation(layer.function!))
-            case .transformer:
-                let image: (c: Int, h: Int, w: Int)
-                switch shape.count {
-                case 3: image = (shape[0], shape[1], shape[2])
-                case 1 where Int(Double(shape[0]).squareRoot()) * Int(Double(shape[0]).squareRoot()) == shape[0]:
-                    let side = Int(Double(shape[0]).squareRoot())
-                    image = (1, side, side)
-                default:
-                    throw SpecError(path: path, "a transformer needs [channels, height, width] or square flat images, got \(shape)")
-                }
-                let patch = layer.patch ?? 0
-                if patch > 0 && (image.h % patch != 0 || image.w % patch != 0) {
-                    throw SpecError(path: path + ".patch", "\(patch) does not divide the \(image.h)×\(image.w) image")
-                }
-                let config = TransformerConfiguration(
-                    imageHeight: image.h, imageWidth: image.w, channels: image.c, tokenization: patch > 0 ? .patches(patch) : .rows,
-                    modelDimension: layer.dim ?? 64, heads: layer.heads ?? 4, mlpDimension: layer.mlp ?? 128,
-                    blocks: layer.blocks ?? 2, classes: layer.out ?? 10, attentionBits: layer.attentionBits)
-                layers.append(TransformerClassifier(config, generator: &generator))
-                shape = [config.classes]
-            case .logSoftmax:
-                guard shape.count == 1 else { throw SpecError(path: path, "log_softmax needs a flat input but receives \(shape)") }
-                layers.append(LogSoftmax())
-            }
+            var hardware: any WeightLayerFactory = DigitalWeightLayers()
+            if let analog, analog.layers?.contains(i) ?? true { hardware = AnalogWeightLayers(spec: analog) }
+            var context = LayerBuildContext(path: "model.layers[\(i)]", index: i, seed: modelSeed, hardware: hardware)
+            let output = try layer.blueprint.outputShape(for: shape, context: context)
+            layers.append(try layer.blueprint.build(for: shape, context: &context))
+            shape = output
         }
         return (Sequential(layers), shape)
+    }
+
+    /// The per-sample output shape of every layer, without building weights.
+    public static func shapes(_ spec: ModelSpec, dataShape: [Int]) throws -> [[Int]] {
+        var shape = spec.inputShape ?? dataShape
+        var result: [[Int]] = []
+        for (i, layer) in spec.layers.enumerated() {
+            let context = LayerBuildContext(path: "model.layers[\(i)]", index: i, seed: 0)
+            shape = try layer.blueprint.outputShape(for: shape, context: context)
+            result.append(shape)
+        }
+        return result
+    }
+}
+
+/// The weight layers of a `hardware.analog` section: crossbar tiles with its device,
+/// periphery and update.
+struct AnalogWeightLayers: WeightLayerFactory {
+    let spec: AnalogHardwareSpec
+    var name: String { "hardware.analog" }
+
+    func linear(_ inputs: Int, _ outputs: Int, bias: Bool, generator: inout SeededGenerator) throws -> any Layer {
+        try spec.linear(inputs, outputs, bias: bias, generator: &generator)
+    }
+
+    func conv(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int, padding: Int, bias: Bool,
+              generator: inout SeededGenerator) throws -> any Layer {
+        try spec.conv(inChannels, outChannels, kernel: kernel, stride: stride, padding: padding, bias: bias, generator: &generator)
     }
 }
