@@ -1,16 +1,36 @@
 import Foundation
 import NeuromorphCore
 
-/// A labelled data set in memory: `inputs` is `[N, …]`, one label per row.
+/// A data set in memory: `inputs` is `[N, …]` with one class label per row
+/// (classification) or real-valued targets `[N, …]` (regression).
 public struct LabeledTensors: Sendable {
     public var inputs: Tensor
+    /// Class labels, one per row (empty for regression data).
     public var labels: [Int]
+    /// Real-valued targets, `[N, …]` (nil for classification data).
+    public var values: Tensor?
+
     public init(inputs: Tensor, labels: [Int]) {
         precondition(inputs.shape.first == labels.count, "LabeledTensors: \(labels.count) labels for inputs \(inputs.shape)")
         self.inputs = inputs
         self.labels = labels
     }
-    public var count: Int { labels.count }
+
+    /// Regression data: `values` has one row per input row.
+    public init(inputs: Tensor, values: Tensor) {
+        precondition(inputs.shape.first == values.shape.first, "LabeledTensors: targets \(values.shape) for inputs \(inputs.shape)")
+        self.inputs = inputs
+        self.labels = []
+        self.values = values
+    }
+
+    public var count: Int { inputs.shape.first ?? 0 }
+
+    /// The targets of the rows `indices`.
+    public func target<C: Collection>(_ indices: C) -> LossTarget where C.Element == Int {
+        if let values { return .values(values.gatherRows(indices)) }
+        return .classes(indices.map { labels[$0] })
+    }
 }
 
 /// The knobs of a training run.
@@ -27,6 +47,9 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     /// The first epoch to run (0-based): a resumed run skips the epochs a checkpoint already
     /// holds, replaying their shuffles so the data order continues exactly.
     public var startEpoch: Int = 0
+    /// The schedule's base rate; nil: the optimizer's rate when `fit` starts. A resumed run
+    /// sets it, since the restored optimizer holds the last epoch's scheduled rate.
+    public var baseLearningRate: Float?
 
     public init(epochs: Int, batchSize: Int, schedule: LearningRateSchedule = .constant, seed: UInt64 = 0,
                 earlyStoppingPatience: Int? = nil, evaluationBatchSize: Int = 1000, showProgress: Bool = true) {
@@ -40,10 +63,27 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     }
 }
 
-/// Loss and accuracy of a model on a data set.
+/// Loss and quality of a model on a data set: accuracy for classification, RMSE and MAE
+/// for regression (the others are nil).
 public struct Evaluation: Sendable, Codable, Equatable {
     public var loss: Float
-    public var accuracy: Float
+    public var accuracy: Float?
+    public var rmse: Float?
+    public var mae: Float?
+
+    public init(loss: Float, accuracy: Float?, rmse: Float? = nil, mae: Float? = nil) {
+        self.loss = loss
+        self.accuracy = accuracy
+        self.rmse = rmse
+        self.mae = mae
+    }
+
+    /// The headline measure for logs: `acc 89.57 %` or `RMSE 0.9312`.
+    public var headline: String {
+        if let accuracy { return String(format: "acc %.2f %%", accuracy * 100) }
+        if let rmse { return String(format: "RMSE %.4f", rmse) }
+        return String(format: "loss %.4f", loss)
+    }
 }
 
 /// What one epoch measured.
@@ -51,60 +91,81 @@ public struct EpochMetrics: Sendable, Codable, Equatable {
     public var epoch: Int
     public var learningRate: Float
     public var trainLoss: Float
-    public var trainAccuracy: Float
+    /// Training-set accuracy (classification) or nil.
+    public var trainAccuracy: Float?
+    /// Training-set RMSE (regression) or nil.
+    public var trainRMSE: Float?
     public var validation: Evaluation?
     public var test: Evaluation?
     /// Wall seconds of the training pass (evaluation excluded).
     public var trainSeconds: Double
 }
 
-/// Mini-batch training with evaluation, schedules, early stopping and a progress bar.
+/// Mini-batch training with evaluation, schedules, early stopping and a progress bar,
+/// generic over how the model learns (``LearningProcedure``), what it is trained for
+/// (``Objective``) and the constraints projected after every step (``WeightConstraint``).
 public enum Trainer {
-    /// One optimization step on one batch: forward, loss, backward, update. Returns the
-    /// batch loss and the number of correct predictions.
+    /// One optimization step of backpropagation on one batch of a classification loss.
+    /// Returns the batch loss and the number of correct predictions.
     @discardableResult
     public static func step<M: Layer, O: Optimizer>(_ model: inout M, optimizer: inout O, loss: any Loss,
                                                     inputs: Tensor, labels: [Int]) -> (loss: Float, correct: Int) {
-        let output = model.forward(inputs, mode: .training)
-        let (value, gradient) = loss.evaluate(output, .classes(labels))
-        _ = model.backward(gradient, needsInputGradient: false)
-        var slot = 0
-        model.update(with: &optimizer, slot: &slot)
-        optimizer.finishStep()
-        let correct = zip(output.argmaxRows(), labels).reduce(0) { $0 + ($1.0 == $1.1 ? 1 : 0) }
-        return (value, correct)
+        var procedure = Backpropagation()
+        let objective = Classification(loss)
+        let (output, value) = procedure.step(&model, optimizer: &optimizer, objective: objective, inputs: inputs,
+                                             target: .classes(labels))
+        return (value, objective.score(output, .classes(labels)).correct)
     }
 
-    /// Mean loss and accuracy in inference mode, in batches of `batchSize`.
+    /// Mean loss and accuracy of a classification loss in inference mode.
     public static func evaluate<M: Layer>(_ model: inout M, loss: any Loss, data: LabeledTensors,
                                           batchSize: Int = 1000) -> Evaluation {
+        evaluate(&model, objective: Classification(loss), data: data, batchSize: batchSize)
+    }
+
+    /// Mean loss and the objective's measures in inference mode, in batches of `batchSize`.
+    public static func evaluate<M: Layer>(_ model: inout M, objective: any Objective, data: LabeledTensors,
+                                          batchSize: Int = 1000) -> Evaluation {
         var totalLoss: Double = 0
-        var correct = 0
+        var sums = MetricSums()
         var start = 0
         while start < data.count {
             let end = Swift.min(start + batchSize, data.count)
             let indices = start..<end
             let output = model.forward(data.inputs.gatherRows(indices), mode: .inference)
-            let labels = Array(data.labels[indices])
-            totalLoss += Double(loss.evaluate(output, .classes(labels)).value) * Double(end - start)
-            correct += zip(output.argmaxRows(), labels).reduce(0) { $0 + ($1.0 == $1.1 ? 1 : 0) }
+            let target = data.target(indices)
+            totalLoss += Double(objective.loss(output, target).value) * Double(end - start)
+            sums += objective.score(output, target)
             start = end
         }
-        let n = Swift.max(data.count, 1)
-        return Evaluation(loss: Float(totalLoss / Double(n)), accuracy: Float(correct) / Float(n))
+        return sums.finished(loss: Float(totalLoss / Double(Swift.max(data.count, 1))))
     }
 
-    /// Trains `model` for `configuration.epochs` epochs (or until early stopping), shuffling
-    /// with the seeded stream each epoch, and calls `onEpoch` after each epoch.
+    /// Trains with backpropagation on a classification loss (the common case).
     public static func fit<M: Layer, O: Optimizer>(
         _ model: inout M, optimizer: inout O, loss: any Loss,
         train: LabeledTensors, validation: LabeledTensors? = nil, test: LabeledTensors? = nil,
         configuration: TrainingConfiguration, label: String = "train",
         onEpoch: (EpochMetrics) -> Void = { _ in }
     ) -> [EpochMetrics] {
+        var procedure = Backpropagation()
+        return fit(&model, optimizer: &optimizer, procedure: &procedure, objective: Classification(loss), train: train,
+                   validation: validation, test: test, configuration: configuration, label: label, onEpoch: onEpoch)
+    }
+
+    /// Trains `model` for `configuration.epochs` epochs (or until early stopping), shuffling
+    /// with the seeded stream each epoch: each batch is one `procedure` step, then every
+    /// constraint is applied; `onEpoch` is called after each epoch.
+    public static func fit<M: Layer, O: Optimizer, P: LearningProcedure>(
+        _ model: inout M, optimizer: inout O, procedure: inout P, objective: any Objective,
+        constraints: [any WeightConstraint] = [],
+        train: LabeledTensors, validation: LabeledTensors? = nil, test: LabeledTensors? = nil,
+        configuration: TrainingConfiguration, label: String = "train",
+        onEpoch: (EpochMetrics) -> Void = { _ in }
+    ) -> [EpochMetrics] {
         precondition(configuration.batchSize > 0 && configuration.epochs >= 0, "Trainer: bad configuration")
-        var generator = SeededGenerator(seed: configuration.seed, stream: 0x5348_5546)   // "SHUF"
-        let baseRate = optimizer.learningRate
+        var generator = SeededGenerator(seed: configuration.seed, key: StreamKey("training", "shuffle"))
+        let baseRate = configuration.baseLearningRate ?? optimizer.learningRate
         var history: [EpochMetrics] = []
         var bestLoss = Float.infinity
         var epochsSinceBest = 0
@@ -117,23 +178,24 @@ public enum Trainer {
                                   enabled: configuration.showProgress && ProgressBar.isTerminal)
             let start = Date()
             var totalLoss: Double = 0
-            var correct = 0
+            var sums = MetricSums()
             for b in 0..<batches {
                 let indices = order[(b * configuration.batchSize)..<Swift.min((b + 1) * configuration.batchSize, train.count)]
-                let labels = indices.map { train.labels[$0] }
-                let result = step(&model, optimizer: &optimizer, loss: loss,
-                                  inputs: train.inputs.gatherRows(indices), labels: labels)
-                totalLoss += Double(result.loss) * Double(indices.count)
-                correct += result.correct
+                let target = train.target(indices)
+                let (output, value) = procedure.step(&model, optimizer: &optimizer, objective: objective,
+                                                     inputs: train.inputs.gatherRows(indices), target: target)
+                for constraint in constraints { constraint.apply(to: &model) }
+                sums += objective.score(output, target)
+                totalLoss += Double(value) * Double(indices.count)
                 bar.update(done: b + 1, loss: Float(totalLoss / Double((b * configuration.batchSize) + indices.count)))
             }
             let seconds = Date().timeIntervalSince(start)
+            let trained = sums.finished(loss: Float(totalLoss / Double(Swift.max(train.count, 1))))
             let metrics = EpochMetrics(
                 epoch: epoch + 1, learningRate: optimizer.learningRate,
-                trainLoss: Float(totalLoss / Double(Swift.max(train.count, 1))),
-                trainAccuracy: Float(correct) / Float(Swift.max(train.count, 1)),
-                validation: validation.map { evaluate(&model, loss: loss, data: $0, batchSize: configuration.evaluationBatchSize) },
-                test: test.map { evaluate(&model, loss: loss, data: $0, batchSize: configuration.evaluationBatchSize) },
+                trainLoss: trained.loss, trainAccuracy: trained.accuracy, trainRMSE: trained.rmse,
+                validation: validation.map { evaluate(&model, objective: objective, data: $0, batchSize: configuration.evaluationBatchSize) },
+                test: test.map { evaluate(&model, objective: objective, data: $0, batchSize: configuration.evaluationBatchSize) },
                 trainSeconds: seconds)
             history.append(metrics)
             onEpoch(metrics)

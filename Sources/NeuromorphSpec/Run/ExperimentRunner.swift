@@ -4,6 +4,11 @@ import NeuromorphData
 import NeuromorphNN
 import NeuromorphAnalog
 
+extension LabeledDataset {
+    /// The samples as training tensors (labels, or real-valued targets for regression).
+    public var tensors: LabeledTensors { LabeledTensors(inputs: inputs, labels: labels) }
+}
+
 /// The data of a run, split and shaped.
 public struct ExperimentData: Sendable {
     public var train: LabeledDataset
@@ -108,54 +113,49 @@ public enum ExperimentRunner {
             try Checkpoint.loadParameters(into: &model, from: initialWeights)
             log("initial weights: \(initialWeights.path)")
         }
+        let objective = spec.training.objective.objective(loss: spec.training.loss)
+        var procedure = spec.training.procedure.procedure()
+        var optimizer = spec.training.optimizer.blueprint.make()
+        let constraints = spec.training.constraints.map(\.constraint)
         var startEpoch = 0
         if let resume {
             startEpoch = try Checkpoint.load(into: &model, from: resume).epoch
+            try Checkpoint.restoreOptimizer(&optimizer, from: resume)
             log("resuming from \(resume.path) after epoch \(startEpoch)")
         }
         let parameterCount = model.parameterCount()
         log("model: \(model.summary) (\(parameterCount) parameters)")
-        let loss = spec.training.loss.loss
         var configuration = TrainingConfiguration(
             epochs: spec.training.epochs, batchSize: spec.training.batchSize,
             schedule: spec.training.schedule.schedule(epochs: spec.training.epochs), seed: spec.training.seed,
             earlyStoppingPatience: spec.training.earlyStoppingPatience)
         configuration.startEpoch = startEpoch
-        let train = LabeledTensors(inputs: data.train.inputs, labels: data.train.labels)
-        let validation = data.validation.map { LabeledTensors(inputs: $0.inputs, labels: $0.labels) }
-        let test = LabeledTensors(inputs: data.test.inputs, labels: data.test.labels)
-        var csv = "epoch,learning_rate,train_loss,train_accuracy,validation_loss,validation_accuracy,test_loss,test_accuracy,train_seconds\n"
+        configuration.baseLearningRate = Float(spec.training.optimizer.learningRate)
+        let train = data.train.tensors
+        let validation = data.validation.map(\.tensors)
+        let test = data.test.tensors
+        var csv = "epoch,learning_rate,train_loss,train_accuracy,train_rmse,validation_loss,validation_accuracy,validation_rmse,"
+            + "test_loss,test_accuracy,test_rmse,train_seconds\n"
         if let output {
             try AtomicFile.write(try SpecLoader.yaml(spec), to: output.appendingPathComponent("spec.yaml"))
         }
+        func text(_ value: Float?) -> String { value.map { "\($0)" } ?? "" }
         let onEpoch: (EpochMetrics) -> Void = { m in
-            let validationText = m.validation.map { String(format: "  val %.2f %%", $0.accuracy * 100) } ?? ""
-            log(String(format: "%@ epoch %2d  lr %.4g  train loss %.4f  train acc %.2f %%%@  test acc %.2f %%  %.1f s",
-                       spec.name, m.epoch, m.learningRate, m.trainLoss, m.trainAccuracy * 100, validationText,
-                       (m.test?.accuracy ?? 0) * 100, m.trainSeconds))
-            csv += [String(m.epoch), "\(m.learningRate)", "\(m.trainLoss)", "\(m.trainAccuracy)",
-                    m.validation.map { "\($0.loss)" } ?? "", m.validation.map { "\($0.accuracy)" } ?? "",
-                    m.test.map { "\($0.loss)" } ?? "", m.test.map { "\($0.accuracy)" } ?? "",
+            let validationText = m.validation.map { "  val \($0.headline)" } ?? ""
+            let trained = Evaluation(loss: m.trainLoss, accuracy: m.trainAccuracy, rmse: m.trainRMSE)
+            log(String(format: "%@ epoch %2d  lr %.4g  train loss %.4f  train %@%@  test %@  %.1f s",
+                       spec.name, m.epoch, m.learningRate, m.trainLoss, trained.headline, validationText,
+                       m.test?.headline ?? "-", m.trainSeconds))
+            csv += [String(m.epoch), "\(m.learningRate)", "\(m.trainLoss)", text(m.trainAccuracy), text(m.trainRMSE),
+                    text(m.validation?.loss), text(m.validation?.accuracy), text(m.validation?.rmse),
+                    text(m.test?.loss), text(m.test?.accuracy), text(m.test?.rmse),
                     String(format: "%.3f", m.trainSeconds)].joined(separator: ",") + "\n"
             if let output { try? AtomicFile.write(csv, to: output.appendingPathComponent("metrics.csv")) }
         }
-        let history: [EpochMetrics]
-        switch spec.training.optimizer.kind {
-        case .sgd:
-            var o = SGD(learningRate: Float(spec.training.optimizer.learningRate), momentum: Float(spec.training.optimizer.momentum),
-                        weightDecay: Float(spec.training.optimizer.weightDecay), nesterov: spec.training.optimizer.nesterov)
-            history = Trainer.fit(&model, optimizer: &o, loss: loss, train: train, validation: validation, test: test,
+        let history = Trainer.fit(&model, optimizer: &optimizer, procedure: &procedure, objective: objective,
+                                  constraints: constraints, train: train, validation: validation, test: test,
                                   configuration: configuration, label: spec.name, onEpoch: onEpoch)
-        case .adam:
-            var o = Adam(learningRate: Float(spec.training.optimizer.learningRate), weightDecay: Float(spec.training.optimizer.weightDecay))
-            history = Trainer.fit(&model, optimizer: &o, loss: loss, train: train, validation: validation, test: test,
-                                  configuration: configuration, label: spec.name, onEpoch: onEpoch)
-        case .rmsprop:
-            var o = RMSprop(learningRate: Float(spec.training.optimizer.learningRate), weightDecay: Float(spec.training.optimizer.weightDecay))
-            history = Trainer.fit(&model, optimizer: &o, loss: loss, train: train, validation: validation, test: test,
-                                  configuration: configuration, label: spec.name, onEpoch: onEpoch)
-        }
-        let finalTest = history.last?.test ?? Trainer.evaluate(&model, loss: loss, data: test)
+        let finalTest = history.last?.test ?? Trainer.evaluate(&model, objective: objective, data: test)
         var sweepResult: InferenceSweepResult?
         if sweep, let inference = spec.hardware.inference {
             let times = try InferenceTime.parseGrid(inference.times)
@@ -176,7 +176,7 @@ public enum ExperimentRunner {
             totalSeconds: Date().timeIntervalSince(started), threads: ComputeThreads.count,
             versions: ["neuromorph": version, "openblas": ComputeThreads.blasConfiguration], inference: sweepResult)
         if let output {
-            try Checkpoint.save(model, spec: spec, epoch: startEpoch + history.count, to: output.appendingPathComponent("checkpoint"))
+            try Checkpoint.save(model, optimizer: optimizer, spec: spec, epoch: startEpoch + history.count, to: output.appendingPathComponent("checkpoint"))
             try AtomicFile.write(try SpecLoader.json(results), to: output.appendingPathComponent("results.json"))
         }
         return results
@@ -192,7 +192,7 @@ public enum ExperimentRunner {
                                             seed: spec.training.seed)
         }
         try Checkpoint.load(into: &model, from: checkpoint)
-        let test = LabeledTensors(inputs: data.test.inputs, labels: data.test.labels)
-        return (Trainer.evaluate(&model, loss: spec.training.loss.loss, data: test), data)
+        let objective = spec.training.objective.objective(loss: spec.training.loss)
+        return (Trainer.evaluate(&model, objective: objective, data: data.test.tensors), data)
     }
 }

@@ -10,7 +10,7 @@ public enum ExperimentPresets {
         data: DataSpec(dataset: .fashionMNIST),
         model: ModelSpec(layers: [.linear(256), .activation(.relu), .linear(128), .activation(.relu), .linear(10)]),
         training: TrainingSpec(loss: .crossEntropy,
-                               optimizer: OptimizerSpec(kind: .sgd, learningRate: 0.05, momentum: 0.9, nesterov: true),
+                               optimizer: .sgd(learningRate: 0.05, momentum: 0.9, nesterov: true),
                                schedule: ScheduleSpec(kind: .cosine), epochs: 15, batchSize: 64, seed: 0)) }
 
     /// A small CNN on Fashion-MNIST: two conv + max-pool blocks and one hidden FC layer.
@@ -23,7 +23,7 @@ public enum ExperimentPresets {
             .flatten, .linear(128), .activation(.relu), .linear(10),
         ]),
         training: TrainingSpec(loss: .crossEntropy,
-                               optimizer: OptimizerSpec(kind: .sgd, learningRate: 0.05, momentum: 0.9, nesterov: true),
+                               optimizer: .sgd(learningRate: 0.05, momentum: 0.9, nesterov: true),
                                schedule: ScheduleSpec(kind: .cosine), epochs: 8, batchSize: 64, seed: 0)) }
 
     /// The W1/W2 workload of `shared/peers/aihwkit_*.py`: MLP 784-256-128-10, sigmoid
@@ -33,7 +33,7 @@ public enum ExperimentPresets {
         data: DataSpec(dataset: .fashionMNIST),
         model: ModelSpec(layers: [.linear(256), .activation(.sigmoid), .linear(128), .activation(.sigmoid), .linear(10),
                                   .logSoftmax]),
-        training: TrainingSpec(loss: .nll, optimizer: OptimizerSpec(kind: .sgd, learningRate: 0.1), epochs: 10, batchSize: 64)) }
+        training: TrainingSpec(loss: .nll, optimizer: .sgd(learningRate: 0.1), epochs: 10, batchSize: 64)) }
 
     /// W2 on analog tiles, one preset per aihwkit configuration of `aihwkit_fashion.py`:
     /// `fp_tile` (perfect periphery, float update), `constant_step`, `soft_bounds`.
@@ -69,7 +69,7 @@ public enum ExperimentPresets {
             data: DataSpec(dataset: .fashionMNIST),
             model: ModelSpec(inputShape: [1, 28, 28], layers: [.transformer(TransformerBlueprint(
                 out: 10, dim: 64, heads: 4, mlp: 128, blocks: 2, patch: 0, attentionBits: attentionBits))]),
-            training: TrainingSpec(loss: .crossEntropy, optimizer: OptimizerSpec(kind: .adam, learningRate: 0.002),
+            training: TrainingSpec(loss: .crossEntropy, optimizer: .adam(learningRate: 0.002),
                                    schedule: ScheduleSpec(kind: .cosine), epochs: 3, batchSize: 64, seed: 0),
             hardware: HardwareSpec(inference: InferenceHardwareSpec(hwaNoise: hwa ? 1 : nil)))
     }

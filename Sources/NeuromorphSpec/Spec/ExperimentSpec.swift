@@ -47,6 +47,18 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
         model = try c.decode(ModelSpec.self, forKey: .model)
         training = try c.decode(TrainingSpec.self, forKey: .training)
         hardware = try c.decodeIfPresent(HardwareSpec.self, forKey: .hardware) ?? HardwareSpec()
+        try validateAnalogOptimizer()
+    }
+
+    /// Analog layers apply the optimizer's learning rate as a pulsed SGD update on their
+    /// devices: an optimizer whose state or decay they cannot apply (momentum, Nesterov,
+    /// weight decay, Adam, RMSprop) is rejected instead of silently becoming plain SGD.
+    public func validateAnalogOptimizer() throws {
+        guard hardware.analog != nil, !training.optimizer.blueprint.isPlainSGD else { return }
+        throw SpecError(path: "training.optimizer",
+                        "'\(training.optimizer.kind)' with these settings cannot drive the analog layers of hardware.analog: "
+                            + "their devices are updated by pulsed SGD, so use {kind: sgd} without momentum, nesterov or weight_decay "
+                            + "(aihwkit AnalogSGD)")
     }
 }
 
@@ -157,9 +169,12 @@ extension LayerSpec {
 
 // MARK: - Training
 
-/// Loss, optimizer, schedule, epochs, batch size and seed.
+/// Loss, objective, procedure, optimizer, constraints, schedule, epochs, batch size and seed.
 public struct TrainingSpec: Codable, Sendable, Equatable {
     public var loss: LossKind
+    public var objective: ObjectiveSpec
+    public var procedure: ProcedureSpec
+    public var constraints: [ConstraintSpec]
     public var optimizer: OptimizerSpec
     public var schedule: ScheduleSpec
     public var epochs: Int
@@ -168,8 +183,13 @@ public struct TrainingSpec: Codable, Sendable, Equatable {
     public var earlyStoppingPatience: Int?
 
     public init(loss: LossKind = .crossEntropy, optimizer: OptimizerSpec, schedule: ScheduleSpec = ScheduleSpec(),
-                epochs: Int, batchSize: Int, seed: UInt64 = 0, earlyStoppingPatience: Int? = nil) {
+                epochs: Int, batchSize: Int, seed: UInt64 = 0, earlyStoppingPatience: Int? = nil,
+                objective: ObjectiveSpec = ObjectiveSpec(), procedure: ProcedureSpec = ProcedureSpec(),
+                constraints: [ConstraintSpec] = []) {
         self.loss = loss
+        self.objective = objective
+        self.procedure = procedure
+        self.constraints = constraints
         self.optimizer = optimizer
         self.schedule = schedule
         self.epochs = epochs
@@ -179,14 +199,21 @@ public struct TrainingSpec: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case loss, optimizer, schedule, epochs, seed
+        case loss, objective, procedure, constraints, optimizer, schedule, epochs, seed
         case batchSize = "batch_size", earlyStoppingPatience = "early_stopping_patience"
     }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        loss = try c.decodeChoiceIfPresent(LossKind.self, forKey: .loss) ?? .crossEntropy
+        objective = try c.decodeIfPresent(ObjectiveSpec.self, forKey: .objective) ?? ObjectiveSpec()
+        procedure = try c.decodeIfPresent(ProcedureSpec.self, forKey: .procedure) ?? ProcedureSpec()
+        constraints = try c.decodeIfPresent([ConstraintSpec].self, forKey: .constraints) ?? []
+        loss = try c.decodeChoiceIfPresent(LossKind.self, forKey: .loss) ?? (objective.kind == .regression ? .mse : .crossEntropy)
+        if objective.kind == .regression && loss != .mse {
+            throw SpecError(path: SpecError.render(c.codingPath + [CodingKeys.loss]),
+                            "'\(loss.rawValue)' needs class labels; a regression objective trains on mse")
+        }
         optimizer = try c.decode(OptimizerSpec.self, forKey: .optimizer)
         schedule = try c.decodeIfPresent(ScheduleSpec.self, forKey: .schedule) ?? ScheduleSpec()
         epochs = try c.decodeChecked(Int.self, forKey: .epochs, "an integer ≥ 0") { $0 >= 0 }
@@ -194,54 +221,6 @@ public struct TrainingSpec: Codable, Sendable, Equatable {
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? 0
         earlyStoppingPatience = try c.decodeCheckedIfPresent(Int.self, forKey: .earlyStoppingPatience,
                                                              "a positive number of epochs") { $0 > 0 }
-    }
-}
-
-/// The optimizer and its hyperparameters.
-public struct OptimizerSpec: Codable, Sendable, Equatable {
-    public enum Kind: String, Codable, Sendable, CaseIterable { case sgd, adam, rmsprop }
-    public var kind: Kind
-    public var learningRate: Double
-    public var momentum: Double
-    public var weightDecay: Double
-    public var nesterov: Bool
-
-    public init(kind: Kind, learningRate: Double, momentum: Double = 0, weightDecay: Double = 0, nesterov: Bool = false) {
-        self.kind = kind
-        self.learningRate = learningRate
-        self.momentum = momentum
-        self.weightDecay = weightDecay
-        self.nesterov = nesterov
-    }
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case kind, momentum, nesterov
-        case learningRate = "learning_rate", weightDecay = "weight_decay"
-    }
-
-    public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        kind = try c.decodeChoice(Kind.self, forKey: .kind)
-        learningRate = try c.decodeChecked(Double.self, forKey: .learningRate, "a positive rate") { $0 > 0 }
-        momentum = try c.decodeCheckedIfPresent(Double.self, forKey: .momentum, "a value in [0, 1)") { $0 >= 0 && $0 < 1 } ?? 0
-        weightDecay = try c.decodeCheckedIfPresent(Double.self, forKey: .weightDecay, "a value ≥ 0") { $0 >= 0 } ?? 0
-        nesterov = try c.decodeIfPresent(Bool.self, forKey: .nesterov) ?? false
-        if kind != .sgd && (c.contains(.momentum) || c.contains(.nesterov)) {
-            throw SpecError(path: SpecError.render(c.codingPath + [CodingKeys.momentum]),
-                            "momentum and nesterov apply to kind 'sgd' only, not '\(kind.rawValue)'")
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(kind, forKey: .kind)
-        try c.encode(learningRate, forKey: .learningRate)
-        try c.encode(weightDecay, forKey: .weightDecay)
-        if kind == .sgd {
-            try c.encode(momentum, forKey: .momentum)
-            try c.encode(nesterov, forKey: .nesterov)
-        }
     }
 }
 
