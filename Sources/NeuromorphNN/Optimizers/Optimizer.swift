@@ -22,12 +22,27 @@ extension Optimizer {
     public mutating func finishStep() {}
 }
 
-/// The binary property-list coding of optimizer states.
+/// The binary property-list coding of optimizer states. Per-slot dictionaries are written
+/// as arrays sorted by slot, so the same state always gives the same bytes.
 enum OptimizerStateCoding {
     static func encode<T: Encodable>(_ value: T) throws -> Data {
         let encoder = PropertyListEncoder()
         encoder.outputFormat = .binary
         return try encoder.encode(value)
+    }
+
+    /// One slot's state.
+    struct Slot<Value: Codable>: Codable {
+        var slot: Int
+        var value: Value
+    }
+
+    static func sorted<Value: Codable>(_ dictionary: [Int: Value]) -> [Slot<Value>] {
+        dictionary.sorted { $0.key < $1.key }.map { Slot(slot: $0.key, value: $0.value) }
+    }
+
+    static func dictionary<Value: Codable>(_ slots: [Slot<Value>]) -> [Int: Value] {
+        Dictionary(slots.map { ($0.slot, $0.value) }, uniquingKeysWith: { _, last in last })
     }
 
     static func decode<T: Decodable>(_ type: T.Type, from data: Data, optimizer: String) throws -> T {
@@ -90,10 +105,11 @@ public struct SGD: Optimizer {
         velocity[slot] = v
     }
 
-    public func encodedState() throws -> Data { try OptimizerStateCoding.encode(velocity) }
+    public func encodedState() throws -> Data { try OptimizerStateCoding.encode(OptimizerStateCoding.sorted(velocity)) }
 
     public mutating func restoreState(from data: Data) throws {
-        velocity = try OptimizerStateCoding.decode([Int: Tensor].self, from: data, optimizer: "sgd")
+        velocity = OptimizerStateCoding.dictionary(
+            try OptimizerStateCoding.decode([OptimizerStateCoding.Slot<Tensor>].self, from: data, optimizer: "sgd"))
     }
 }
 
@@ -120,7 +136,7 @@ public struct Adam: Optimizer {
 
     /// What a checkpoint keeps: the moments and the step count of the bias correction.
     struct State: Codable {
-        var moments: [Int: Moments]
+        var moments: [OptimizerStateCoding.Slot<Moments>]
         var step: Int
     }
 
@@ -160,11 +176,13 @@ public struct Adam: Optimizer {
 
     public mutating func finishStep() { step += 1 }
 
-    public func encodedState() throws -> Data { try OptimizerStateCoding.encode(State(moments: moments, step: step)) }
+    public func encodedState() throws -> Data {
+        try OptimizerStateCoding.encode(State(moments: OptimizerStateCoding.sorted(moments), step: step))
+    }
 
     public mutating func restoreState(from data: Data) throws {
         let state = try OptimizerStateCoding.decode(State.self, from: data, optimizer: "adam")
-        moments = state.moments
+        moments = OptimizerStateCoding.dictionary(state.moments)
         step = state.step
     }
 }
@@ -202,9 +220,10 @@ public struct RMSprop: Optimizer {
         squares[slot] = s
     }
 
-    public func encodedState() throws -> Data { try OptimizerStateCoding.encode(squares) }
+    public func encodedState() throws -> Data { try OptimizerStateCoding.encode(OptimizerStateCoding.sorted(squares)) }
 
     public mutating func restoreState(from data: Data) throws {
-        squares = try OptimizerStateCoding.decode([Int: Tensor].self, from: data, optimizer: "rmsprop")
+        squares = OptimizerStateCoding.dictionary(
+            try OptimizerStateCoding.decode([OptimizerStateCoding.Slot<Tensor>].self, from: data, optimizer: "rmsprop"))
     }
 }
