@@ -50,7 +50,7 @@ struct Demo: ParsableCommand {
                 say("\n== \(spec.name) ==")
                 let results = try ExperimentRunner.run(spec, output: root.appendingPathComponent(spec.name), log: say)
                 let trainSeconds = results.epochs.reduce(0) { $0 + $1.trainSeconds }
-                rows.append((spec.name, results.model, results.parameters, results.finalTest.accuracy, trainSeconds,
+                rows.append((spec.name, results.model, results.parameters, results.finalTest.accuracy ?? 0, trainSeconds,
                              results.totalSeconds))
             }
         }

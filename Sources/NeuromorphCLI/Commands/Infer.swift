@@ -47,7 +47,7 @@ struct Infer: ParsableCommand {
             let output = options.outputFolder(for: experiment.name)
             say("neuromorph infer \(spec) → \(output.path)  (threads \(ComputeThreads.count))")
             let results = try ExperimentRunner.run(experiment, output: output, sweep: true, log: say)
-            say(String(format: "digital-equivalent test accuracy after training %.2f %%; %.1f s", results.finalTest.accuracy * 100,
+            say(String(format: "digital-equivalent test accuracy after training %.2f %%; %.1f s", (results.finalTest.accuracy ?? 0) * 100,
                        results.totalSeconds))
         }
     }

@@ -32,7 +32,7 @@ struct Train: ParsableCommand {
             say("neuromorph train \(spec) → \(output.path)  (threads \(ComputeThreads.count))")
             let results = try ExperimentRunner.run(experiment, output: output, initialWeights: initialWeights.map(URL.init(fileURLWithPath:)),
                                                     resume: resume.map(URL.init(fileURLWithPath:)), log: say)
-            say(String(format: "final test accuracy %.2f %%, loss %.4f, %.1f s", results.finalTest.accuracy * 100,
+            say(String(format: "final test %@, loss %.4f, %.1f s", results.finalTest.headline,
                          results.finalTest.loss, results.totalSeconds))
         }
     }
@@ -54,8 +54,8 @@ struct Evaluate: ParsableCommand {
         try reportingErrors {
             let experiment = try SpecLoader.load(URL(fileURLWithPath: spec))
             let (evaluation, data) = try ExperimentRunner.evaluate(experiment, checkpoint: URL(fileURLWithPath: checkpoint))
-            say(String(format: "%@ on %@: test accuracy %.2f %%, loss %.4f (%d samples)", experiment.name, data.source,
-                         evaluation.accuracy * 100, evaluation.loss, data.test.count))
+            say(String(format: "%@ on %@: test %@, loss %.4f (%d samples)", experiment.name, data.source,
+                         evaluation.headline, evaluation.loss, data.test.count))
         }
     }
 }

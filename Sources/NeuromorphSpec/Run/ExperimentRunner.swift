@@ -62,7 +62,7 @@ public enum ExperimentRunner {
                 source = "8×8 digits (shipped copy)"
             }
         case .blobs:
-            var generator = SeededGenerator(seed: seed, stream: 0x424C_4F42)   // "BLOB"
+            var generator = SeededGenerator(seed: seed, key: StreamKey("data", "blobs"))
             let all = SyntheticData.gaussianBlobs(classes: 3, perClass: 400, dimension: 2, spread: 1, centreRange: 10,
                                                   generator: &generator).dataset
             let parts = all.split(validationFraction: 0.25, generator: &generator)
@@ -75,7 +75,7 @@ public enum ExperimentRunner {
         if let limit = spec.testLimit { test = test.prefix(limit) }
         var validation: LabeledDataset?
         if spec.validationFraction > 0 {
-            var generator = SeededGenerator(seed: seed, stream: 0x5641_4C)   // "VAL"
+            var generator = SeededGenerator(seed: seed, key: StreamKey("data", "validation-split"))
             let parts = train.split(validationFraction: spec.validationFraction, generator: &generator)
             train = parts.train
             validation = parts.validation
