@@ -3,7 +3,7 @@ import NeuromorphCore
 // MARK: - Workload adapter
 
 extension NetworkLayer {
-    /// The NeuroSim layer of a linear or convolution ``WorkloadLayer``:
+    /// The NeuroSim layer of a linear or convolution `WorkloadLayer`:
     /// - `conv2d` on `[D, H, W]` → an H × W × D IFM, K × K kernel, N filters, its stride and
     ///   padding;
     /// - `linear` on `[D]` → a fully-connected layer (1 × 1 × D); on `[T, D]` (tokens) → a

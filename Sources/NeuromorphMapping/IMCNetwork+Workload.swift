@@ -3,7 +3,7 @@ import NeuromorphCore
 // MARK: - Workload adapter
 
 extension IMCNetwork {
-    /// The CNN of a ``Workload`` as IMC layers, one per linear or conv2d layer, each fed by
+    /// The CNN of a `Workload` as IMC layers, one per linear or conv2d layer, each fed by
     /// the weight layer before it (no residual edges: a workload is a chain).
     ///
     /// The translation follows the Dazzi et al. 2021 dataflow:

@@ -1,7 +1,7 @@
 import NeuromorphCore
 
 /// A layer that can describe its work (shapes, weights, multiply-accumulates) for one input
-/// sample, as ``WorkloadLayer`` values of `NeuromorphCore`.
+/// sample, as `WorkloadLayer` values of `NeuromorphCore`.
 ///
 /// Leaves return one layer (or none, for a pure reshape that cost models can skip); a
 /// container returns its children's layers in the order they run, passing each the shape the
@@ -10,7 +10,7 @@ import NeuromorphCore
 /// ``LayerContainer`` in their `children` order.
 public protocol WorkloadDescribing: Layer {
     /// The leaf layers this layer runs on one sample of `inputShape`, with paths below
-    /// `path`; throws ``WorkloadError`` when the shape does not fit.
+    /// `path`; throws `WorkloadError` when the shape does not fit.
     func workloadLayers(inputShape: [Int], path: String) throws -> [WorkloadLayer]
 }
 
@@ -18,7 +18,7 @@ public protocol WorkloadDescribing: Layer {
 public enum LayerWorkload {
     /// The leaf layers of `layer` for one sample of `inputShape`: its own description if it
     /// is ``WorkloadDescribing``, else its children chained in order if it is a
-    /// ``LayerContainer``; any other layer throws ``WorkloadError`` naming its path and type.
+    /// ``LayerContainer``; any other layer throws `WorkloadError` naming its path and type.
     public static func layers(of layer: any Layer, inputShape: [Int], path: String) throws -> [WorkloadLayer] {
         if let describing = layer as? any WorkloadDescribing {
             return try describing.workloadLayers(inputShape: inputShape, path: path)
@@ -49,7 +49,7 @@ public enum LayerWorkload {
 }
 
 extension Layer {
-    /// The ``Workload`` of this model for one sample of `inputShape` (per-sample shapes,
+    /// The `Workload` of this model for one sample of `inputShape` (per-sample shapes,
     /// without the batch dimension, e.g. `[784]` or `[1, 28, 28]`).
     public func describeWorkload(inputShape: [Int], name: String = "") throws -> Workload {
         Workload(name: name.isEmpty ? summary : name, inputShape: inputShape,

@@ -4,7 +4,7 @@ import NeuromorphNN
 import Yams
 
 extension ExperimentSpec {
-    /// The digital model of this spec and its ``Workload`` for one sample of the data set
+    /// The digital model of this spec and its `Workload` for one sample of the data set
     /// (``DataSpec/sampleShape()``, found without loading the data). Analog hardware is
     /// ignored: the workload is the same network on any substrate.
     ///
