@@ -17,9 +17,9 @@ let libraries: [(name: String, dependencies: [Target.Dependency])] = [
     ("NeuromorphSpec", ["NeuromorphCore", "NeuromorphData", "NeuromorphNN", "NeuromorphAnalog",
                         .product(name: "Yams", package: "Yams")]),
     ("NeuromorphAnalog", ["NeuromorphCore", "NeuromorphNN"]),
-    ("NeuromorphCost", []),
-    ("NeuromorphMapping", []),
-    ("NeuromorphChipModels", []),
+    ("NeuromorphCost", ["NeuromorphCore"]),
+    ("NeuromorphMapping", ["NeuromorphCore"]),
+    ("NeuromorphChipModels", ["NeuromorphCore"]),
 ]
 
 /// Test targets and the libraries they exercise.
@@ -32,6 +32,8 @@ let tests: [(name: String, dependencies: [Target.Dependency])] = [
     ("NeuromorphCostTests", ["NeuromorphCost"]),
     ("NeuromorphMappingTests", ["NeuromorphMapping"]),
     ("NeuromorphChipModelsTests", ["NeuromorphChipModels"]),
+    // Runs the built `neuromorph` executable (`swift build --build-tests` builds it too).
+    ("NeuromorphCLITests", []),
 ]
 
 let package = Package(
@@ -44,6 +46,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // `swift package generate-documentation --target NAME` (DocC catalogs in Sources/*/Documentation.docc).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),

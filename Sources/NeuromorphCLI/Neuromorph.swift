@@ -12,7 +12,8 @@ struct NeuromorphCommand: ParsableCommand {
         defaultSubcommand: nil)
 }
 
-/// Options every computing command shares.
+/// Options every computing command shares: seed, threads, results folder and epochs, checked
+/// in `validate()` before anything runs.
 struct RunOptions: ParsableArguments {
     @Option(help: "Seed for every random draw (overrides the spec's training.seed).")
     var seed: UInt64?
@@ -23,12 +24,24 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Results folder (default: results/<name>-<time>).")
     var output: String?
 
+    @Option(help: "Override the number of training epochs (0 evaluates the initial model).")
+    var epochs: Int?
+
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if let epochs, epochs < 0 { throw ValidationError("--epochs must be 0 or more, got \(epochs)") }
     }
 
     func applyThreads() {
         ComputeThreads.set(threads ?? ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    /// `spec` with the `--seed` and `--epochs` overrides applied.
+    func applied(to spec: ExperimentSpec) -> ExperimentSpec {
+        var spec = spec
+        if let seed { spec.training.seed = seed }
+        if let epochs { spec.training.epochs = epochs }
+        return spec
     }
 
     func outputFolder(for name: String) -> URL {
@@ -36,6 +49,20 @@ struct RunOptions: ParsableArguments {
         let stamp = ISO8601DateFormatter.string(from: Date(), timeZone: .current,
                                                 formatOptions: [.withYear, .withMonth, .withDay, .withTime])
         return URL(fileURLWithPath: "results").appendingPathComponent("\(name)-\(stamp)")
+    }
+}
+
+/// The option group of the commands that run an experiment spec: the spec file and the
+/// ``RunOptions``.
+struct SpecRunOptions: ParsableArguments {
+    @Argument(help: "The experiment spec file (YAML or JSON).")
+    var spec: String
+
+    @OptionGroup var run: RunOptions
+
+    /// The spec file, parsed, with the command-line overrides applied.
+    func load() throws -> ExperimentSpec {
+        run.applied(to: try SpecLoader.load(URL(fileURLWithPath: spec)))
     }
 }
 
@@ -51,15 +78,11 @@ struct CommandFailure: Error, CustomStringConvertible {
     let description: String
 }
 
-/// Turns a library error into a one-line message and a non-zero exit.
+/// Runs `body` and turns any library error a user can cause (``UserFacingError``: specs,
+/// data files, device parameters, cost and mapping inputs, chip models) into its one-line
+/// message and exit status 1.
 func reportingErrors<T>(_ body: () throws -> T) throws -> T {
-    do { return try body() } catch let error as SpecError {
-        throw CommandFailure(description: error.description)
-    } catch let error as DataError {
-        throw CommandFailure(description: error.description)
-    } catch let error as NumpyFormatError {
-        throw CommandFailure(description: error.description)
-    } catch let error as DeviceParameterError {
+    do { return try body() } catch let error as any UserFacingError {
         throw CommandFailure(description: error.description)
     }
 }

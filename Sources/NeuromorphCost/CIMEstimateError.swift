@@ -1,3 +1,5 @@
+import NeuromorphCore
+
 // MARK: - Errors
 
 /// A user-input error in a compute-in-memory cost estimate: a field with a bad value, an ADC
@@ -5,7 +7,7 @@
 ///
 /// Every message names the field and the expected form, e.g.
 /// `macro.rowsOnAtOnce = 0: expected an integer in 1...computeRows`.
-public enum CIMEstimateError: Error, CustomStringConvertible, Sendable, Equatable {
+public enum CIMEstimateError: UserFacingError, Sendable, Equatable {
     /// `field` holds `value`, which is not of the `expected` form.
     case invalidParameter(field: String, value: String, expected: String)
     /// The largest partial sum of `rowsOn` rows of `cellBits`-bit cells (binary inputs) needs

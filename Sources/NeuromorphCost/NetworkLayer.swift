@@ -6,7 +6,8 @@
 /// ```
 /// O[x][y][n] = Σ_{i<K} Σ_{j<K} Σ_{k<D} I[x+i][y+j][k] × W[i][j][k][n]
 /// ```
-/// A fully-connected layer is a 1 × 1 × D input with a 1 × 1 kernel.
+/// A fully-connected layer is a 1 × 1 × D input with a 1 × 1 kernel; one applied to T tokens
+/// is a T × 1 × D input with a 1 × 1 kernel. ``init(_:)`` builds one from a `WorkloadLayer`.
 public struct NetworkLayer: Codable, Sendable, Equatable {
     public var name: String
     public var inputHeight: Int
@@ -15,9 +16,13 @@ public struct NetworkLayer: Codable, Sendable, Equatable {
     public var kernelSize: Int
     public var outputChannels: Int
     public var stride: Int
+    /// Zero padding on each side; `nil` means "same" padding (NeuroSim's network files), so
+    /// the OFM is ⌈H/stride⌉ × ⌈W/stride⌉. With a value, the OFM is
+    /// `(H + 2P − K)/stride + 1` per side, as the model computed it.
+    public var padding: Int?
 
     public init(name: String, inputHeight: Int, inputWidth: Int, inputChannels: Int, kernelSize: Int,
-                outputChannels: Int, stride: Int = 1) {
+                outputChannels: Int, stride: Int = 1, padding: Int? = nil) {
         self.name = name
         self.inputHeight = inputHeight
         self.inputWidth = inputWidth
@@ -25,6 +30,7 @@ public struct NetworkLayer: Codable, Sendable, Equatable {
         self.kernelSize = kernelSize
         self.outputChannels = outputChannels
         self.stride = stride
+        self.padding = padding
     }
 
     /// A `k × k` convolution on an `h × w × d` IFM with `n` filters.
@@ -41,9 +47,13 @@ public struct NetworkLayer: Codable, Sendable, Equatable {
 
     /// Weight-matrix rows (K·K·D, the unrolled kernel) and weight columns (N).
     public var weightRows: Int { kernelSize * kernelSize * inputChannels }
-    /// OFM pixels: ⌈H/stride⌉ × ⌈W/stride⌉.
+    /// OFM pixels: ⌈H/stride⌉ × ⌈W/stride⌉ ("same" padding), or
+    /// `((H + 2P − K)/stride + 1) × ((W + 2P − K)/stride + 1)` with an explicit ``padding``.
     public var outputPixels: Int {
-        ((inputHeight + stride - 1) / stride) * ((inputWidth + stride - 1) / stride)
+        if let padding {
+            return ((inputHeight + 2 * padding - kernelSize) / stride + 1) * ((inputWidth + 2 * padding - kernelSize) / stride + 1)
+        }
+        return ((inputHeight + stride - 1) / stride) * ((inputWidth + stride - 1) / stride)
     }
     /// Multiply-accumulates: OFM pixels × K·K·D × N.
     public var macs: Int { outputPixels * weightRows * outputChannels }
@@ -54,6 +64,16 @@ public struct NetworkLayer: Codable, Sendable, Equatable {
         for (v, n) in [(inputHeight, "inputHeight"), (inputWidth, "inputWidth"), (inputChannels, "inputChannels"),
                        (kernelSize, "kernelSize"), (outputChannels, "outputChannels"), (stride, "stride")] where v < 1 {
             throw CIMEstimateError.invalidParameter(field: "\(field).\(n)", value: "\(v)", expected: "an integer >= 1")
+        }
+        if let padding {
+            guard padding >= 0 else {
+                throw CIMEstimateError.invalidParameter(field: "\(field).padding", value: "\(padding)", expected: "an integer >= 0")
+            }
+            guard inputHeight + 2 * padding >= kernelSize, inputWidth + 2 * padding >= kernelSize else {
+                throw CIMEstimateError.unmappableLayer(
+                    layer: name, reason: "kernelSize \(kernelSize) exceeds the \(inputHeight) x \(inputWidth) input padded by \(padding)")
+            }
+            return
         }
         guard kernelSize <= max(inputHeight, inputWidth) || (inputHeight == 1 && inputWidth == 1 && kernelSize == 1) else {
             throw CIMEstimateError.unmappableLayer(

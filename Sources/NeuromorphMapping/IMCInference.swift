@@ -31,6 +31,10 @@ public struct IMCInference: Sendable {
                 throw .shapeMismatch(layer: map.layer.name, field: "processor channels",
                                      expected: map.layer.outChannels, got: p.processor.multiplier.count)
             }
+            guard map.layer.inputPooling == nil else {
+                throw .unmappableLayer(layer: map.layer.name, reason: "functional inference has no pooling in the Digital "
+                    + "Processor; expected inputPooling = nil (map the network without it to run int8 inference)")
+            }
             var functional = map
             if map.layer.kind == .fullyConnected {
                 // The MVM sees the pooled 1×1 pixel.

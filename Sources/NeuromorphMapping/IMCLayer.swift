@@ -39,10 +39,15 @@ public struct IMCLayer: Sendable, Codable, Hashable {
     /// Output pixels computed per timestep (kernel replicas, `nr_parallel` of Algorithm 1).
     /// `nil` means 1, or the bandwidth-preserving value when the speed-up dataflow is on.
     public var parallelism: Int?
+    /// Window (and stride) of a max or average pooling the Digital Processor applies to the
+    /// producer's output before this layer reads it (a CNN's 2 × 2 pooling), or `nil` for
+    /// none. ``inputHeight`` and ``inputWidth`` are the pooled sizes, `⌊producer / window⌋`;
+    /// a pooled pixel is ready when the last producer pixel of its window arrives.
+    public var inputPooling: Int?
 
     public init(name: String, kind: Kind = .conv, kernel: Int, inChannels: Int, outChannels: Int,
                 stride: Int = 1, padding: Int = 0, inputHeight: Int, inputWidth: Int,
-                source: String, residual: String? = nil, parallelism: Int? = nil) {
+                source: String, residual: String? = nil, parallelism: Int? = nil, inputPooling: Int? = nil) {
         self.name = name
         self.kind = kind
         self.kernel = kernel
@@ -55,14 +60,16 @@ public struct IMCLayer: Sendable, Codable, Hashable {
         self.source = source
         self.residual = residual
         self.parallelism = parallelism
+        self.inputPooling = inputPooling
     }
 
     private enum CodingKeys: String, CodingKey {
         case name, kind, kernel, inChannels, outChannels, stride, padding, inputHeight, inputWidth
-        case source, residual, parallelism
+        case source, residual, parallelism, inputPooling
     }
 
-    /// Decodes a layer; `kind` defaults to `conv`, `stride` to 1, `padding` to 0.
+    /// Decodes a layer; `kind` defaults to `conv`, `stride` to 1, `padding` to 0, and
+    /// `inputPooling` to none.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name)
@@ -77,6 +84,7 @@ public struct IMCLayer: Sendable, Codable, Hashable {
         source = try c.decode(String.self, forKey: .source)
         residual = try c.decodeIfPresent(String.self, forKey: .residual)
         parallelism = try c.decodeIfPresent(Int.self, forKey: .parallelism)
+        inputPooling = try c.decodeIfPresent(Int.self, forKey: .inputPooling)
     }
 
     /// H_out (1 for a fully-connected layer).

@@ -1,8 +1,10 @@
+import NeuromorphCore
+
 /// Errors raised while describing, mapping or simulating a CNN on in-memory-computing cores.
 ///
 /// Every case names the offending layer (or configuration) and field, and says what form was
 /// expected, so that a user who typed a bad layer list or crossbar size can fix it directly.
-public enum IMCMappingError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum IMCMappingError: UserFacingError, Sendable, Equatable {
     /// A numeric field has a value outside its allowed range.
     case invalidField(owner: String, field: String, value: Int, expected: String)
     /// A model-zoo name that does not exist.

@@ -53,6 +53,9 @@ public struct IMCNetwork: Sendable, Codable, Hashable {
             if let p = layer.parallelism {
                 try Self.positive(owner, "parallelism", p)
             }
+            if let p = layer.inputPooling {
+                try Self.positive(owner, "inputPooling", p)
+            }
             if layer.kind == .fullyConnected {
                 guard layer.kernel == 1 else {
                     throw .invalidField(owner: owner, field: "kernel", value: layer.kernel, expected: "1 for a fullyConnected layer")
@@ -65,8 +68,11 @@ public struct IMCNetwork: Sendable, Codable, Hashable {
                 throw .unmappableLayer(layer: layer.name,
                     reason: "kernel \(layer.kernel)x\(layer.kernel) is larger than the padded input \(layer.inputHeight + 2 * layer.padding)x\(layer.inputWidth + 2 * layer.padding)")
             }
-            guard let src = shapes[layer.source] else {
+            guard var src = shapes[layer.source] else {
                 throw .unknownSource(layer: layer.name, field: "source", source: layer.source)
+            }
+            if let p = layer.inputPooling {
+                src = (src.h / p, src.w / p, src.c)
             }
             guard src.h == layer.inputHeight else {
                 throw .shapeMismatch(layer: layer.name, field: "inputHeight", expected: src.h, got: layer.inputHeight)

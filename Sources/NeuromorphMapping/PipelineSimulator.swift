@@ -89,7 +89,10 @@ public struct PipelineSimulator: Sendable {
             var imageEnd = 0
             for (li, map) in mapping.layers.enumerated() {
                 let layer = map.layer
-                let src = arrival[layer.source]!
+                let src = layer.inputPooling.map { window in
+                    Self.pooledArrival(arrival[layer.source]!, producerHeight: net.layer(named: layer.source)?.outputHeight
+                                        ?? net.inputHeight, window: window, height: layer.inputHeight, width: layer.inputWidth)
+                } ?? arrival[layer.source]!
                 let res = layer.residual.flatMap { arrival[$0] }
                 let hop = map.rowSplits > 1 ? hw.partialSumHopTimesteps : 0
                 let ho = layer.outputHeight, wo = layer.outputWidth
@@ -141,6 +144,23 @@ public struct PipelineSimulator: Sendable {
         return PipelineRun(images: images, inputPixelsPerTimestep: inputPixelsPerTimestep,
                            latencyTimesteps: latency, batchTimesteps: batchEnd, layers: stats,
                            peakLinkBitsPerTimestep: peakBits)
+    }
+
+    /// Arrival of each pooled pixel (column-major, `height × width`): the latest arrival of
+    /// the `window × window` producer pixels it pools (the Digital Processor pools as soon as
+    /// a window is complete).
+    static func pooledArrival(_ producer: [Int], producerHeight: Int, window: Int, height: Int, width: Int) -> [Int] {
+        var pooled = Array(repeating: Int.min, count: height * width)
+        for j in 0..<width {
+            for i in 0..<height {
+                var latest = Int.min
+                for b in 0..<window {
+                    for a in 0..<window { latest = max(latest, producer[(j * window + b) * producerHeight + i * window + a]) }
+                }
+                pooled[j * height + i] = latest
+            }
+        }
+        return pooled
     }
 
     static func stats(layer: String, done: [Int], horizon: Int) -> LayerPipelineStats {

@@ -8,11 +8,10 @@ struct ReportTests {
     func table(model: ChipModelName) throws {
         let rows = try ChipModelReport.comparisons(for: model)
         #expect(rows.count >= 10, "\(model)")
-        let table = ChipModelReport.table(for: model)
+        let table = try ChipModelReport.table(for: model)
         let lines = table.split(separator: "\n")
         #expect(lines.count == rows.count + 3)
         #expect(lines[1].hasPrefix("quantity"))
-        #expect(!table.contains("error:"))
         // the numeric columns end at the same offset on every row
         let header = String(lines[1])
         let errorEnd = header.range(of: "rel. error")!.upperBound
@@ -22,7 +21,7 @@ struct ReportTests {
             let index = text.index(text.startIndex, offsetBy: column)
             #expect(text[text.index(before: index)] == "%", "\(model): \(text)")
         }
-        let markdown = ChipModelReport.markdown(for: model).split(separator: "\n")
+        let markdown = try ChipModelReport.markdown(for: model).split(separator: "\n")
         #expect(markdown.count == rows.count + 2)
         #expect(markdown.allSatisfy { $0.hasPrefix("|") && $0.hasSuffix("|") })
         for row in rows {

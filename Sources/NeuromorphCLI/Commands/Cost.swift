@@ -5,41 +5,69 @@ import Neuromorph
 struct Estimate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "NeuroSim-style area, energy and latency of a compute-in-memory macro or chip (Lu et al. 2021).",
-        discussion: "Give a spec file (YAML or JSON, a CIMEstimateSpec) or --preset NAME; --list-presets shows the names.")
+        discussion: """
+            SPEC is a CIM estimate spec (YAML or JSON, a CIMEstimateSpec) or an experiment spec (it has \
+            `model:` and `data:` keys): its network's weight layers are costed on the macro of --preset \
+            (default \(CIMEstimateSpec.defaultWorkloadPreset)). Without SPEC, --preset names a full \
+            estimate preset. --list-presets shows the names.
+            """)
 
-    @Argument(help: "A CIM estimate spec (YAML or JSON).")
+    @Argument(help: "A CIM estimate spec or an experiment spec (YAML or JSON).")
     var spec: String?
 
-    @Option(help: "Use a built-in preset instead of a spec file.")
+    @Option(help: "A built-in estimate preset; with an experiment spec, the macro design (e.g. sram-7nm, rram12-22nm).")
     var preset: String?
 
     @Flag(help: "List the built-in presets.")
     var listPresets = false
 
-    @Option(help: "Folder for report.json and report.csv.")
+    @Option(help: "Folder for report.json and report.csv (and workload.json for an experiment spec).")
     var output: String?
 
     func validate() throws {
-        if !listPresets && (spec == nil) == (preset == nil) {
-            throw ValidationError("give either a spec file or --preset NAME (see --list-presets)")
+        if !listPresets && spec == nil && preset == nil {
+            throw ValidationError("give a spec file, --preset NAME, or both (an experiment spec with a macro design); see --list-presets")
         }
     }
 
     func run() throws {
         if listPresets {
-            CIMEstimateSpec.presetNames.forEach { print($0) }
+            print("estimate presets (alone):")
+            CIMEstimateSpec.presetNames.forEach { print("  \($0)") }
+            print("macro designs (with an experiment spec):")
+            CIMEstimateSpec.macroPresetNames.forEach { print("  \($0)") }
             return
         }
-        try reportingCostErrors {
-            let estimateSpec = try preset.map { try CIMEstimateSpec.preset(named: $0) }
-                ?? SpecLoader.decode(CIMEstimateSpec.self, from: URL(fileURLWithPath: spec!))
+        try reportingErrors {
+            var workload: Workload?
+            let estimateSpec: CIMEstimateSpec
+            if let spec {
+                let url = URL(fileURLWithPath: spec)
+                if try SpecLoader.isExperimentSpec(url) {
+                    let described = try SpecLoader.load(url).workload()
+                    print(described.table())
+                    estimateSpec = try CIMEstimateSpec(workload: described,
+                                                       preset: preset ?? CIMEstimateSpec.defaultWorkloadPreset)
+                    workload = described
+                } else {
+                    guard preset == nil else {
+                        throw CommandFailure(description: "--preset applies alone or with an experiment spec; \(spec) is a CIM estimate spec, which names its own macro")
+                    }
+                    estimateSpec = try SpecLoader.decode(CIMEstimateSpec.self, from: url)
+                }
+            } else {
+                estimateSpec = try CIMEstimateSpec.preset(named: preset!)
+            }
             let report = try CIMEstimator.estimate(estimateSpec)
             print(report.table())
             if let output {
                 let folder = URL(fileURLWithPath: output)
                 try AtomicFile.write(try SpecLoader.json(report), to: folder.appendingPathComponent("report.json"))
                 try AtomicFile.write(report.csv(), to: folder.appendingPathComponent("report.csv"))
-                print("wrote \(folder.path)/report.json and report.csv")
+                if let workload {
+                    try AtomicFile.write(try SpecLoader.json(workload), to: folder.appendingPathComponent("workload.json"))
+                }
+                print("wrote \(folder.path)/report.json and report.csv\(workload == nil ? "" : " and workload.json")")
             }
         }
     }
@@ -48,9 +76,13 @@ struct Estimate: ParsableCommand {
 struct Map: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Map a CNN onto in-memory-computing cores and simulate the pipeline (Dazzi et al. 2021).",
-        discussion: "MODEL is a model-zoo name (\(IMCModelZoo.names.joined(separator: ", "))) or a JSON layer list.")
+        discussion: """
+            MODEL is a model-zoo name (\(IMCModelZoo.names.joined(separator: ", "))), a JSON layer list \
+            (an IMCNetwork), or an experiment spec (YAML or JSON with `model:` and `data:` keys) whose \
+            CNN or MLP is mapped layer by layer (pooling runs in the Digital Processor).
+            """)
 
-    @Argument(help: "Model-zoo name or a JSON network file.")
+    @Argument(help: "Model-zoo name, a JSON network file, or an experiment spec.")
     var model: String
 
     @Option(help: "Crossbar rows×columns, e.g. 256x256.")
@@ -68,18 +100,29 @@ struct Map: ParsableCommand {
     @Option(help: "Folder for mapping.json and curves.csv (pixels computed per layer vs timestep).")
     var output: String?
 
+    func validate() throws {
+        if batch < 1 { throw ValidationError("--batch must be at least 1, got \(batch)") }
+        if !(timestepNs > 0) || !timestepNs.isFinite { throw ValidationError("--timestep-ns must be a number > 0, got \(timestepNs)") }
+    }
+
     func run() throws {
-        try reportingCostErrors {
+        try reportingErrors {
             let shape = try CrossbarShape(parsing: crossbar)
-            let report: IMCMappingReport
+            let network: IMCNetwork
             if FileManager.default.fileExists(atPath: model) {
-                let network = try IMCMapper.network(fromJSON: try Data(contentsOf: URL(fileURLWithPath: model)))
-                report = try IMCMapper.map(network: network, crossbar: shape, speedup: speedup, batch: batch,
-                                           timestepSeconds: timestepNs * 1e-9)
+                let url = URL(fileURLWithPath: model)
+                if try SpecLoader.isExperimentSpec(url) {
+                    let workload = try SpecLoader.load(url).workload()
+                    print(workload.table())
+                    network = try IMCNetwork(workload: workload)
+                } else {
+                    network = try IMCMapper.network(fromJSON: try Data(contentsOf: url))
+                }
             } else {
-                report = try IMCMapper.map(model: model, crossbar: shape, speedup: speedup, batch: batch,
-                                           timestepSeconds: timestepNs * 1e-9)
+                network = try IMCModelZoo.network(named: model)
             }
+            let report = try IMCMapper.map(network: network, crossbar: shape, speedup: speedup, batch: batch,
+                                           timestepSeconds: timestepNs * 1e-9)
             print(report.table())
             if let output {
                 let folder = URL(fileURLWithPath: output)
@@ -98,27 +141,16 @@ struct Chip: ParsableCommand {
     @Argument(help: "One of: \(ChipModelName.allCases.map(\.rawValue).joined(separator: ", ")); omit for all.")
     var model: String?
 
-    func run() throws {
-        let models: [ChipModelName]
-        if let model {
-            guard let name = ChipModelName(rawValue: model) else {
-                throw ValidationError("unknown chip model '\(model)'; expected one of: \(ChipModelName.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            models = [name]
-        } else {
-            models = ChipModelName.allCases
+    func validate() throws {
+        if let model, ChipModelName(rawValue: model) == nil {
+            throw ValidationError("unknown chip model '\(model)'; expected one of: \(ChipModelName.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        for name in models { print(ChipModelReport.table(for: name)) }
     }
-}
 
-/// Turns cost-model errors into one-line messages.
-func reportingCostErrors(_ body: () throws -> Void) throws {
-    do { try body() } catch let error as CIMEstimateError {
-        throw CommandFailure(description: error.description)
-    } catch let error as IMCMappingError {
-        throw CommandFailure(description: error.description)
-    } catch let error as SpecError {
-        throw CommandFailure(description: error.description)
+    func run() throws {
+        let models = model.map { [ChipModelName(rawValue: $0)!] } ?? ChipModelName.allCases
+        try reportingErrors {
+            for name in models { print(try ChipModelReport.table(for: name)) }
+        }
     }
 }

@@ -9,11 +9,11 @@ struct Demo: ParsableCommand {
     @Option(help: "Fashion-MNIST folder.")
     var data = "/usr/share/datasets/fashion-mnist"
 
-    @Option(help: "Override the number of epochs of every demo model.")
-    var epochs: Int?
-
     @Flag(help: "Skip the analog-versus-digital comparison (aihwkit's W2 workload on a constant-step crossbar).")
     var skipAnalog = false
+
+    @Flag(help: "A smoke run: 1 epoch (unless --epochs) on the first 256 training and test samples of each set.")
+    var quick = false
 
     @OptionGroup var options: RunOptions
 
@@ -40,8 +40,14 @@ struct Demo: ParsableCommand {
                 """)
             specs = specs.map(ExperimentPresets.onShippedDigits)
         }
-        if let epochs { for i in specs.indices { specs[i].training.epochs = epochs } }
-        if let seed = options.seed { for i in specs.indices { specs[i].training.seed = seed } }
+        if quick {
+            for i in specs.indices {
+                specs[i].training.epochs = 1
+                specs[i].data.trainLimit = 256
+                specs[i].data.testLimit = 256
+            }
+        }
+        specs = specs.map(options.applied)
         let root = options.outputFolder(for: "demo")
         say("neuromorph demo → \(root.path)  (threads \(ComputeThreads.count), OpenBLAS \(ComputeThreads.blasConfiguration))")
         var rows: [(String, String, Int, Float, Double, Double)] = []

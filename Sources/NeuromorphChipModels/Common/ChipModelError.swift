@@ -1,8 +1,10 @@
+import NeuromorphCore
+
 /// A parameter of a chip model that is outside the range the model's equations accept.
 ///
 /// The message names the model, the field, the offending value and the expected form,
 /// e.g. `MonetaChip.clockHz = -1 is invalid: expected a finite number > 0`.
-public struct ChipModelError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct ChipModelError: UserFacingError, Sendable, Equatable {
     /// The parameter type or calculator that rejected the value.
     public let model: String
     /// The field (stored property or argument) that holds the bad value.

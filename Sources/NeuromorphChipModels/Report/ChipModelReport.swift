@@ -13,26 +13,19 @@ public enum ChipModelReport {
     }
 
     /// An aligned text table: quantity, unit, paper value, Neuromorph value, relative
-    /// error, source, note. If a calculator rejects its own preset (a bug) the table
-    /// is replaced by the error message rather than crashing.
-    public static func table(for model: ChipModelName) -> String {
-        let rows: [PaperComparison]
-        do {
-            rows = try comparisons(for: model)
-        } catch {
-            return "\(model.paperTitle)\nerror: \(error)\n"
-        }
-        return render(title: model.paperTitle, rows: rows)
+    /// error, source, note.
+    ///
+    /// - Throws: ``ChipModelError`` if the calculator rejects its own paper preset (a bug
+    ///   the caller must report, not print as a table).
+    public static func table(for model: ChipModelName) throws -> String {
+        render(title: model.paperTitle, rows: try comparisons(for: model))
     }
 
-    /// The same comparison as a Markdown table (for docs), or the error message.
-    public static func markdown(for model: ChipModelName) -> String {
-        let rows: [PaperComparison]
-        do {
-            rows = try comparisons(for: model)
-        } catch {
-            return "error: \(error)\n"
-        }
+    /// The same comparison as a Markdown table (for docs).
+    ///
+    /// - Throws: ``ChipModelError`` as ``table(for:)`` does.
+    public static func markdown(for model: ChipModelName) throws -> String {
+        let rows = try comparisons(for: model)
         var out = "| quantity | unit | paper | Neuromorph | rel. error | source | note |\n"
         out += "|---|---|--:|--:|--:|---|---|\n"
         for row in rows {
