@@ -78,9 +78,9 @@ public struct Evaluation: Sendable, Codable, Equatable {
         self.mae = mae
     }
 
-    /// The headline measure for logs: `acc 89.57 %` or `RMSE 0.9312`.
+    /// The headline measure for logs: `accuracy 89.57 %` or `RMSE 0.9312`.
     public var headline: String {
-        if let accuracy { return String(format: "acc %.2f %%", accuracy * 100) }
+        if let accuracy { return String(format: "accuracy %.2f %%", accuracy * 100) }
         if let rmse { return String(format: "RMSE %.4f", rmse) }
         return String(format: "loss %.4f", loss)
     }
