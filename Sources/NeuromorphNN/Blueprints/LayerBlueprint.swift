@@ -34,11 +34,16 @@ public struct LayerBuildContext {
     /// How fully connected and convolution layers are made: digital by default; a hardware
     /// section substitutes crossbar layers.
     public var hardware: any WeightLayerFactory
+    /// The value counts of the data's categorical input fields (users, items of a ratings
+    /// set), when the data set has them.
+    public var inputFields: [Int]?
 
-    public init(path: String, index: Int, seed: UInt64, hardware: any WeightLayerFactory = DigitalWeightLayers()) {
+    public init(path: String, index: Int, seed: UInt64, hardware: any WeightLayerFactory = DigitalWeightLayers(),
+                inputFields: [Int]? = nil) {
         self.path = path
         self.index = index
         self.seed = seed
+        self.inputFields = inputFields
         self.generator = SeededGenerator(seed: seed, key: StreamKey("model", "layers.\(index)", "init"))
         self.hardware = hardware
     }
@@ -87,7 +92,7 @@ public enum LayerRegistry {
     /// add it here.
     public static let standard: [any LayerBlueprint.Type] = [
         LinearBlueprint.self, Conv2dBlueprint.self, PoolBlueprint.self, FlattenBlueprint.self, DropoutBlueprint.self,
-        ActivationBlueprint.self, LogSoftmaxBlueprint.self, TransformerBlueprint.self,
+        ActivationBlueprint.self, LogSoftmaxBlueprint.self, TransformerBlueprint.self, FactorizationMachineBlueprint.self,
     ]
 
     /// The kinds by key.

@@ -61,7 +61,7 @@ extension TransformerEncoderBlock: WorkloadDescribing {
         guard inputShape.count == 2, inputShape[1] == modelDimension else {
             throw WorkloadError(path: path, "\(summary) needs a [tokens, \(modelDimension)] input, got \(inputShape)")
         }
-        let parts: [(String, any Layer)] = [("attentionNorm", attentionNorm), ("attention", attention), ("mlpNorm", mlpNorm),
+        let parts: [(String, any Layer)] = [("attention_norm", attentionNorm), ("attention", attention), ("mlp_norm", mlpNorm),
                                             ("expand", expand), ("activation", activation), ("contract", contract)]
         let layers = try LayerWorkload.chain(parts.map { (layerPath(path, $0.0), $0.1) }, inputShape: inputShape)
         guard LayerWorkload.outputShape(layers, after: inputShape) == inputShape else {
@@ -92,7 +92,7 @@ extension TransformerClassifier: WorkloadDescribing {
         for (i, block) in blocks.enumerated() {
             layers += try block.workloadLayers(inputShape: [t, d], path: layerPath(path, "blocks.\(i)"))
         }
-        layers += try finalNorm.workloadLayers(inputShape: [t, d], path: layerPath(path, "finalNorm"))
+        layers += try finalNorm.workloadLayers(inputShape: [t, d], path: layerPath(path, "final_norm"))
         layers.append(WorkloadLayer(kind: .pool, path: layerPath(path, "pool"), operation: "mean over tokens",
                                     inputShape: [t, d], outputShape: [d]))
         layers += try LayerWorkload.layers(of: head, inputShape: [d], path: layerPath(path, "head"))

@@ -16,6 +16,25 @@ public struct ExperimentData: Sendable {
     public var test: LabeledDataset
     /// Where it came from (for logs and results).
     public var source: String
+    /// Real-valued targets (`[N, 1]`) of regression data, row-aligned with each part's
+    /// inputs; nil for classification data. (The parts' labels are then all 0 of 1 class.)
+    public var trainValues: Tensor?
+    public var validationValues: Tensor?
+    public var testValues: Tensor?
+    /// The value counts of categorical input fields (users, items), when the inputs are
+    /// index-encoded fields.
+    public var inputFields: [Int]?
+
+    /// Whether the targets are real values.
+    public var isRegression: Bool { trainValues != nil }
+
+    static func tensors(_ part: LabeledDataset, _ values: Tensor?) -> LabeledTensors {
+        values.map { LabeledTensors(inputs: part.inputs, values: $0) } ?? part.tensors
+    }
+
+    public var trainTensors: LabeledTensors { Self.tensors(train, trainValues) }
+    public var validationTensors: LabeledTensors? { validation.map { Self.tensors($0, validationValues) } }
+    public var testTensors: LabeledTensors { Self.tensors(test, testValues) }
 }
 
 /// Final numbers of a run, written as `results.json`.
@@ -42,6 +61,7 @@ public enum ExperimentRunner {
 
     /// Loads the spec's data set; errors name the folder and the files expected.
     public static func loadData(_ spec: DataSpec, seed: UInt64) throws -> ExperimentData {
+        if spec.dataset == .movielens { return try loadRatings(spec, seed: seed) }
         var train: LabeledDataset
         var test: LabeledDataset
         let source: String
@@ -68,6 +88,8 @@ public enum ExperimentRunner {
             let parts = all.split(validationFraction: 0.25, generator: &generator)
             (train, test) = (parts.train, parts.validation)
             source = "Gaussian blobs (generated, seed \(seed))"
+        case .movielens:
+            return try loadRatings(spec, seed: seed)
         }
         train = train.flattened()
         test = test.flattened()
@@ -81,6 +103,41 @@ public enum ExperimentRunner {
             validation = parts.validation
         }
         return ExperimentData(train: train, validation: validation, test: test, source: source)
+    }
+
+    /// MovieLens ratings as regression data: (user, item) index pairs and their ratings,
+    /// split 80/20 into train and test with the seeded stream `data/test-split`, then
+    /// `validation_fraction` of the training ratings held out (`data/validation-split`).
+    static func loadRatings(_ spec: DataSpec, seed: UInt64) throws -> ExperimentData {
+        let path = spec.path ?? ""
+        let ratings = try MovieLens.load(URL(fileURLWithPath: path))
+        var generator = SeededGenerator(seed: seed, key: StreamKey("data", "test-split"))
+        var (trainRatings, testRatings) = ratings.split(testFraction: 0.2, generator: &generator)
+        if let limit = spec.trainLimit { trainRatings = trainRatings.subset(0..<Swift.min(limit, trainRatings.count)) }
+        if let limit = spec.testLimit { testRatings = testRatings.subset(0..<Swift.min(limit, testRatings.count)) }
+        var validationRatings: RatingsDataset?
+        if spec.validationFraction > 0 {
+            var validationGenerator = SeededGenerator(seed: seed, key: StreamKey("data", "validation-split"))
+            let parts = trainRatings.split(testFraction: spec.validationFraction, generator: &validationGenerator)
+            (trainRatings, validationRatings) = (parts.train, parts.test)
+        }
+        func part(_ r: RatingsDataset) -> (LabeledDataset, Tensor) {
+            var pairs = [Float](repeating: 0, count: 2 * r.count)
+            for k in 0..<r.count {
+                pairs[2 * k] = Float(r.users[k])
+                pairs[2 * k + 1] = Float(r.items[k])
+            }
+            let inputs = Tensor(shape: [r.count, 2], scalars: pairs)
+            return (LabeledDataset(inputs: inputs, labels: [Int](repeating: 0, count: r.count), classCount: 1),
+                    Tensor(shape: [r.count, 1], scalars: r.ratings))
+        }
+        let (train, trainValues) = part(trainRatings)
+        let (test, testValues) = part(testRatings)
+        let validation = validationRatings.map(part)
+        return ExperimentData(train: train, validation: validation?.0, test: test,
+                              source: "MovieLens (\(path), \(ratings.userCount) users × \(ratings.itemCount) items)",
+                              trainValues: trainValues, validationValues: validation?.1, testValues: testValues,
+                              inputFields: [ratings.userCount, ratings.itemCount])
     }
 
     /// Trains per `spec`, writing results into `output`; `log` receives progress lines.
@@ -97,9 +154,21 @@ public enum ExperimentRunner {
         let data = try loadData(spec.data, seed: spec.training.seed)
         log("data: \(data.source): \(data.train.count) train, \(data.validation?.count ?? 0) validation, \(data.test.count) test")
         var (model, outputShape) = try ModelBuilder.build(spec.model, dataShape: data.train.featureShape, seed: spec.training.seed,
-                                                          analog: spec.hardware.analog)
-        guard outputShape == [data.train.classCount] || (outputShape.count == 1 && outputShape[0] >= data.train.classCount) else {
-            throw SpecError(path: "model.layers", "the model outputs \(outputShape) per sample but the data has \(data.train.classCount) classes")
+                                                          analog: spec.hardware.analog, inputFields: data.inputFields)
+        if data.isRegression {
+            guard spec.training.objective.kind == .regression else {
+                throw SpecError(path: "training.objective", "the data set has real-valued targets; set objective: regression")
+            }
+            guard outputShape == [1] else {
+                throw SpecError(path: "model.layers", "the model outputs \(outputShape) per sample but the targets are single values ([1])")
+            }
+        } else {
+            guard spec.training.objective.kind == .classification else {
+                throw SpecError(path: "training.objective", "the data set has class labels; regression needs real-valued targets (e.g. dataset: movielens)")
+            }
+            guard outputShape == [data.train.classCount] || (outputShape.count == 1 && outputShape[0] >= data.train.classCount) else {
+                throw SpecError(path: "model.layers", "the model outputs \(outputShape) per sample but the data has \(data.train.classCount) classes")
+            }
         }
         if let inference = spec.hardware.inference {
             // Layers become PCM inference layers: trained with the periphery in the loop
@@ -131,9 +200,9 @@ public enum ExperimentRunner {
             earlyStoppingPatience: spec.training.earlyStoppingPatience)
         configuration.startEpoch = startEpoch
         configuration.baseLearningRate = Float(spec.training.optimizer.learningRate)
-        let train = data.train.tensors
-        let validation = data.validation.map(\.tensors)
-        let test = data.test.tensors
+        let train = data.trainTensors
+        let validation = data.validationTensors
+        let test = data.testTensors
         var csv = "epoch,learning_rate,train_loss,train_accuracy,train_rmse,validation_loss,validation_accuracy,validation_rmse,"
             + "test_loss,test_accuracy,test_rmse,train_seconds\n"
         if let output {
@@ -186,13 +255,13 @@ public enum ExperimentRunner {
     public static func evaluate(_ spec: ExperimentSpec, checkpoint: URL) throws -> (evaluation: Evaluation, data: ExperimentData) {
         let data = try loadData(spec.data, seed: spec.training.seed)
         var (model, _) = try ModelBuilder.build(spec.model, dataShape: data.test.featureShape, seed: spec.training.seed,
-                                                analog: spec.hardware.analog)
+                                                analog: spec.hardware.analog, inputFields: data.inputFields)
         if let inference = spec.hardware.inference {
             model = AnalogInference.convert(model, periphery: inference.periphery, training: inference.training,
                                             seed: spec.training.seed)
         }
         try Checkpoint.load(into: &model, from: checkpoint)
         let objective = spec.training.objective.objective(loss: spec.training.loss)
-        return (Trainer.evaluate(&model, objective: objective, data: data.test.tensors), data)
+        return (Trainer.evaluate(&model, objective: objective, data: data.testTensors), data)
     }
 }

@@ -19,7 +19,7 @@ extension DataSpec {
         case .digits:
             guard let path else { return [8 * 8] }
             return [try Self.idxImageElements(in: URL(fileURLWithPath: path))]
-        case .blobs:
+        case .blobs, .movielens:
             return [2]
         }
     }

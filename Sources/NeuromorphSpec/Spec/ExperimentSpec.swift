@@ -75,6 +75,11 @@ public struct DataSpec: Codable, Sendable, Equatable {
         case digits
         /// Three Gaussian blobs in 2-D, generated from the seed (for smoke tests).
         case blobs
+        /// MovieLens ratings (`path`: a `u.data`, `ratings.dat` or `ratings.csv` file or a
+        /// folder holding one; not redistributable, so none ships): each sample is the
+        /// (user, item) index pair, the target its rating; 20 % of the ratings are held out
+        /// for testing with a seeded split. Train it with `objective: regression`.
+        case movielens
     }
 
     public var dataset: Dataset
@@ -113,6 +118,10 @@ public struct DataSpec: Codable, Sendable, Equatable {
         if dataset == .idx && path == nil {
             throw SpecError(path: SpecError.render(decoder.codingPath + [CodingKeys.path]),
                             "missing; dataset 'idx' needs the folder holding the four IDX files")
+        }
+        if dataset == .movielens && path == nil {
+            throw SpecError(path: SpecError.render(decoder.codingPath + [CodingKeys.path]),
+                            "missing; dataset 'movielens' needs the ratings file (u.data, ratings.dat or ratings.csv) or its folder")
         }
     }
 }

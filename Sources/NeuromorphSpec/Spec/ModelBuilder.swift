@@ -10,8 +10,9 @@ public enum ModelBuilder {
     /// inserts a reshape (e.g. flat 784 → [1, 28, 28] for a CNN).
     /// With `analog`, the weight layers it selects (all, or those in `analog.layers`) run
     /// on analog tiles, including the fully connected layers inside a transformer.
-    public static func build(_ spec: ModelSpec, dataShape: [Int], seed: UInt64,
-                             analog: AnalogHardwareSpec? = nil) throws -> (model: Sequential, outputShape: [Int]) {
+    /// `inputFields` are the value counts of categorical input fields (ratings data).
+    public static func build(_ spec: ModelSpec, dataShape: [Int], seed: UInt64, analog: AnalogHardwareSpec? = nil,
+                             inputFields: [Int]? = nil) throws -> (model: Sequential, outputShape: [Int]) {
         let weightKinds = [LinearBlueprint.type, Conv2dBlueprint.type, TransformerBlueprint.type]
         if let indices = analog?.layers {
             for i in indices where !(spec.layers.indices.contains(i) && weightKinds.contains(spec.layers[i].type)) {
@@ -32,7 +33,8 @@ public enum ModelBuilder {
         for (i, layer) in spec.layers.enumerated() {
             var hardware: any WeightLayerFactory = DigitalWeightLayers()
             if let analog, analog.layers?.contains(i) ?? true { hardware = AnalogWeightLayers(spec: analog) }
-            var context = LayerBuildContext(path: "model.layers[\(i)]", index: i, seed: modelSeed, hardware: hardware)
+            var context = LayerBuildContext(path: "model.layers[\(i)]", index: i, seed: modelSeed, hardware: hardware,
+                                            inputFields: i == 0 ? inputFields : nil)
             let output = try layer.blueprint.outputShape(for: shape, context: context)
             layers.append(try layer.blueprint.build(for: shape, context: &context))
             shape = output
@@ -41,11 +43,11 @@ public enum ModelBuilder {
     }
 
     /// The per-sample output shape of every layer, without building weights.
-    public static func shapes(_ spec: ModelSpec, dataShape: [Int]) throws -> [[Int]] {
+    public static func shapes(_ spec: ModelSpec, dataShape: [Int], inputFields: [Int]? = nil) throws -> [[Int]] {
         var shape = spec.inputShape ?? dataShape
         var result: [[Int]] = []
         for (i, layer) in spec.layers.enumerated() {
-            let context = LayerBuildContext(path: "model.layers[\(i)]", index: i, seed: 0)
+            let context = LayerBuildContext(path: "model.layers[\(i)]", index: i, seed: 0, inputFields: i == 0 ? inputFields : nil)
             shape = try layer.blueprint.outputShape(for: shape, context: context)
             result.append(shape)
         }
