@@ -266,3 +266,37 @@ extension ExperimentSpec {
         #expect(throws: SpecError.self) { try ExperimentRunner.run(spec, output: nil, log: { _ in }) }
     }
 }
+
+@Suite(.serialized) struct AnalogArchitectureTests {
+    @Test func aTransformerUnderHardwareAnalogRunsEveryLinearLayerOnTiles() throws {
+        let spec = ModelSpec(layers: [.transformer(TransformerBlueprint(out: 3, dim: 8, heads: 2, mlp: 8, blocks: 1))])
+        let analog = AnalogHardwareSpec(device: .constantStep)
+        let model = try ModelBuilder.build(spec, dataShape: [16], seed: 1, analog: analog).model
+        var digital = 0, onTiles = 0
+        LayerTree.visit(model) { _, layer in
+            if layer is Linear { digital += 1 }
+            if layer.summary.hasPrefix("AnalogLinear") { onTiles += 1 }
+        }
+        #expect(digital == 0)
+        #expect(onTiles == 1 + 6 + 1)   // embedding, Q K V O W₁ W₂, head
+    }
+
+    @Test func analogTrainingIsTheSameForOneAndTwoThreads() throws {
+        var spec = try SpecLoader.parse(minimalYAML, format: .yaml)
+        spec.hardware.analog = AnalogHardwareSpec(device: .softBounds)
+        spec.model.layers[0] = .linear(80)   // two 64-row update blocks
+        spec.training.epochs = 1
+        func checkpoint(threads: Int) throws -> [Data] {
+            ComputeThreads.set(threads)
+            defer { ComputeThreads.set(1) }
+            let folder = temporaryFolder()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            _ = try ExperimentRunner.run(spec, output: folder, log: { _ in })
+            let files = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("checkpoint").path)
+                .filter { $0.hasSuffix(".npy") || $0.hasSuffix(".bin") }.sorted()
+            #expect(files.contains("0.state.bin"))
+            return try files.map { try Data(contentsOf: folder.appendingPathComponent("checkpoint/\($0)")) }
+        }
+        #expect(try checkpoint(threads: 1) == checkpoint(threads: 2))
+    }
+}
