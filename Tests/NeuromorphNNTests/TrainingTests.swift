@@ -23,11 +23,11 @@ func makeMLP(seed: UInt64) -> Sequential {
 }
 
 @Suite(.serialized) struct TrainingTests {
-    @Test func mlpLearnsBlobs() {
+    @Test func mlpLearnsBlobs() throws {
         var model = makeMLP(seed: 1)
         var optimizer = SGD(learningRate: 0.5)
         let config = TrainingConfiguration(epochs: 15, batchSize: 16, seed: 3, showProgress: false)
-        let history = Trainer.fit(&model, optimizer: &optimizer, loss: NLLLoss(), train: blobs(perClass: 100, seed: 1),
+        let history = try Trainer.fit(&model, optimizer: &optimizer, loss: NLLLoss(), train: blobs(perClass: 100, seed: 1),
                                   test: blobs(perClass: 50, seed: 2), configuration: config)
         #expect(history.count == 15)
         #expect((history.last!.test!.accuracy ?? 0) > 0.95)
@@ -35,7 +35,7 @@ func makeMLP(seed: UInt64) -> Sequential {
     }
 
     @Test(arguments: ["sgd-momentum", "adam", "rmsprop"])
-    func optimizersReduceLoss(name: String) {
+    func optimizersReduceLoss(name: String) throws {
         var model = makeMLP(seed: 2)
         let data = blobs(perClass: 60, seed: 4)
         let config = TrainingConfiguration(epochs: 8, batchSize: 20, schedule: .cosine(epochs: 8, minimum: 0), seed: 1,
@@ -44,20 +44,20 @@ func makeMLP(seed: UInt64) -> Sequential {
         switch name {
         case "adam":
             var o = Adam(learningRate: 0.02, weightDecay: 1e-4, decoupledWeightDecay: true)
-            history = Trainer.fit(&model, optimizer: &o, loss: NLLLoss(), train: data, configuration: config)
+            history = try Trainer.fit(&model, optimizer: &o, loss: NLLLoss(), train: data, configuration: config)
         case "rmsprop":
             var o = RMSprop(learningRate: 0.01)
-            history = Trainer.fit(&model, optimizer: &o, loss: NLLLoss(), train: data, configuration: config)
+            history = try Trainer.fit(&model, optimizer: &o, loss: NLLLoss(), train: data, configuration: config)
         default:
             var o = SGD(learningRate: 0.1, momentum: 0.9, weightDecay: 1e-4, nesterov: true)
-            history = Trainer.fit(&model, optimizer: &o, loss: NLLLoss(), train: data, configuration: config)
+            history = try Trainer.fit(&model, optimizer: &o, loss: NLLLoss(), train: data, configuration: config)
         }
         #expect(history.last!.trainLoss < 0.5 * history.first!.trainLoss, "\(name)")
         #expect((history.last!.trainAccuracy ?? 0) > 0.9, "\(name)")
     }
 
-    @Test func sameSeedGivesIdenticalWeightsForOneAndTwoThreads() {
-        func train(threads: Int) -> [Float] {
+    @Test func sameSeedGivesIdenticalWeightsForOneAndTwoThreads() throws {
+        func train(threads: Int) throws -> [Float] {
             ComputeThreads.set(threads)
             defer { ComputeThreads.set(1) }
             var g = SeededGenerator(seed: 9)
@@ -75,20 +75,20 @@ func makeMLP(seed: UInt64) -> Sequential {
             }
             data.inputs = Tensor(shape: [data.count, 16], scalars: lifted)
             var o = SGD(learningRate: 0.05, momentum: 0.9)
-            _ = Trainer.fit(&model, optimizer: &o, loss: SoftmaxCrossEntropy(), train: data,
+            _ = try Trainer.fit(&model, optimizer: &o, loss: SoftmaxCrossEntropy(), train: data,
                             configuration: TrainingConfiguration(epochs: 2, batchSize: 8, seed: 4, showProgress: false))
             return model.namedParameters().flatMap(\.parameter.value.scalars)
         }
-        let once = train(threads: 1)
-        #expect(once == train(threads: 1))
-        #expect(once == train(threads: 2))
+        let once = try train(threads: 1)
+        #expect(try once == train(threads: 1))
+        #expect(try once == train(threads: 2))
     }
 
-    @Test func earlyStoppingStopsWhenLossStalls() {
+    @Test func earlyStoppingStopsWhenLossStalls() throws {
         var model = makeMLP(seed: 3)
         var optimizer = SGD(learningRate: 0)   // no learning: the monitored loss never improves
         let data = blobs(perClass: 10, seed: 6)
-        let history = Trainer.fit(&model, optimizer: &optimizer, loss: NLLLoss(), train: data, validation: data,
+        let history = try Trainer.fit(&model, optimizer: &optimizer, loss: NLLLoss(), train: data, validation: data,
                                   configuration: TrainingConfiguration(epochs: 20, batchSize: 10, earlyStoppingPatience: 2,
                                                                        showProgress: false))
         #expect(history.count == 3)

@@ -124,7 +124,7 @@ func argmaxPositionTask(count: Int, length: Int, features: Int, seed: UInt64) ->
     /// INT10/8/6 attention "comparable" to float).
     /// The cases are separate so they run in parallel.
     @Test(arguments: [nil, 8, 6] as [Int?])
-    func learnsWhichTokenHoldsTheLargestValue(attentionBits: Int?) {
+    func learnsWhichTokenHoldsTheLargestValue(attentionBits: Int?) throws {
         let (train, test) = (argmaxPositionTask(count: 1200, length: 4, features: 3, seed: 1),
                              argmaxPositionTask(count: 400, length: 4, features: 3, seed: 2))
         var g = SeededGenerator(seed: 40)
@@ -132,7 +132,7 @@ func argmaxPositionTask(count: Int, length: Int, features: Int, seed: UInt64) ->
                                                      mlpDimension: 32, blocks: 1, classes: 4, attentionBits: attentionBits)
         var model = TransformerClassifier(configuration, generator: &g)
         var optimizer = Adam(learningRate: 5e-3)
-        let history = Trainer.fit(&model, optimizer: &optimizer, loss: SoftmaxCrossEntropy(), train: train, test: test,
+        let history = try Trainer.fit(&model, optimizer: &optimizer, loss: SoftmaxCrossEntropy(), train: train, test: test,
                                   configuration: TrainingConfiguration(epochs: 8, batchSize: 32, seed: 5,
                                                                        showProgress: false))
         let accuracy = history.last!.test!.accuracy ?? 0
@@ -146,8 +146,8 @@ func argmaxPositionTask(count: Int, length: Int, features: Int, seed: UInt64) ->
         }
     }
 
-    @Test func trainingIsDeterministicAcrossThreadCounts() {
-        func train(threads: Int) -> [Float] {
+    @Test func trainingIsDeterministicAcrossThreadCounts() throws {
+        func train(threads: Int) throws -> [Float] {
             ComputeThreads.set(threads)
             defer { ComputeThreads.set(1) }
             var g = SeededGenerator(seed: 41)
@@ -157,14 +157,14 @@ func argmaxPositionTask(count: Int, length: Int, features: Int, seed: UInt64) ->
             var model = TransformerClassifier(configuration, generator: &g)
             var optimizer = Adam(learningRate: 1e-2)
             let data = argmaxPositionTask(count: 64, length: 4, features: 6, seed: 3)
-            _ = Trainer.fit(&model, optimizer: &optimizer, loss: SoftmaxCrossEntropy(), train: data,
+            _ = try Trainer.fit(&model, optimizer: &optimizer, loss: SoftmaxCrossEntropy(), train: data,
                             configuration: TrainingConfiguration(epochs: 2, batchSize: 16, seed: 1, showProgress: false))
             var values: [Float] = []
             model.forEachParameter { values += $0.value.scalars }
             return values
         }
-        let once = train(threads: 1)
-        #expect(once == train(threads: 1))
-        #expect(once == train(threads: 2))
+        let once = try train(threads: 1)
+        #expect(try once == train(threads: 1))
+        #expect(try once == train(threads: 2))
     }
 }

@@ -155,7 +155,7 @@ extension ExperimentSpec {
         #expect(abs(clipped.rmse! - (5.0 / 4).squareRoot()) < 1e-6)      // 7 → 5
     }
 
-    @Test func regressionTrainsALinearModel() {
+    @Test func regressionTrainsALinearModel() throws {
         // y = 2x₀ − x₁ + 0.5 is learnt to an RMSE far below the targets' spread.
         var g = SeededGenerator(seed: 9)
         let x = Tensor.randomUniform([512, 2], lower: -1, upper: 1, using: &g)
@@ -165,21 +165,21 @@ extension ExperimentSpec {
         var model = Sequential([Linear(2, 1, generator: &g)])
         var optimizer = SGD(learningRate: 0.1)
         var procedure = Backpropagation()
-        let history = Trainer.fit(&model, optimizer: &optimizer, procedure: &procedure, objective: Regression(),
+        let history = try Trainer.fit(&model, optimizer: &optimizer, procedure: &procedure, objective: Regression(),
                                   train: data, test: data,
                                   configuration: TrainingConfiguration(epochs: 20, batchSize: 32, showProgress: false))
         #expect((history.last?.test?.rmse ?? 1) < 0.01)
         #expect(history.last?.trainAccuracy == nil)
     }
 
-    @Test func boxConstraintClipsAfterEveryStep() {
+    @Test func boxConstraintClipsAfterEveryStep() throws {
         var g = SeededGenerator(seed: 2)
         var model = Sequential([Linear(4, 3, generator: &g), Activation(.tanh), Linear(3, 2, generator: &g)])
         let x = Tensor.randomUniform([64, 4], lower: -3, upper: 3, using: &g)
         let data = LabeledTensors(inputs: x, labels: (0..<64).map { $0 % 2 })
         var optimizer = SGD(learningRate: 5)
         var procedure = Backpropagation()
-        _ = Trainer.fit(&model, optimizer: &optimizer, procedure: &procedure, objective: Classification(),
+        _ = try Trainer.fit(&model, optimizer: &optimizer, procedure: &procedure, objective: Classification(),
                         constraints: [BoxConstraint(lower: -0.1, upper: 0.1, parameters: ["0.weight"])], train: data,
                         configuration: TrainingConfiguration(epochs: 2, batchSize: 8, showProgress: false))
         let parameters = Dictionary(uniqueKeysWithValues: model.namedParameters().map { ($0.name, $0.parameter.value) })

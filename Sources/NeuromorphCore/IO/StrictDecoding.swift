@@ -68,6 +68,11 @@ extension KeyedDecodingContainer {
     public func decodeChecked<T: Decodable & Comparable>(_ type: T.Type, forKey key: Key, _ expectation: String,
                                                     _ isValid: (T) -> Bool) throws -> T {
         let value = try decode(T.self, forKey: key)
+        // Numbers meant as settings are finite: `.inf` and `.nan` in YAML are rejected here,
+        // before a run trains to NaN.
+        if let number = value as? any BinaryFloatingPoint, !number.isFinite {
+            throw SpecError(path: SpecError.render(codingPath + [key]), "\(value) is not a finite number; expected \(expectation)")
+        }
         guard isValid(value) else {
             throw SpecError(path: SpecError.render(codingPath + [key]), "\(value) is invalid; expected \(expectation)")
         }

@@ -101,6 +101,26 @@ public struct EpochMetrics: Sendable, Codable, Equatable {
     public var trainSeconds: Double
 }
 
+/// A run whose loss became NaN or infinite. Training stops at that batch; the metrics of
+/// the finished epochs (and, through the runner, their last checkpoint) are kept.
+public struct TrainingDivergedError: UserFacingError, Sendable, Equatable {
+    /// 1-based epoch and batch where the loss first was not finite.
+    public var epoch: Int
+    public var batch: Int
+    public var loss: Float
+
+    public init(epoch: Int, batch: Int, loss: Float) {
+        self.epoch = epoch
+        self.batch = batch
+        self.loss = loss
+    }
+
+    public var description: String {
+        "training diverged: the loss of epoch \(epoch), batch \(batch) is \(loss); lower training.optimizer.learning_rate "
+            + "(the metrics of the finished epochs and their last checkpoint are kept)"
+    }
+}
+
 /// Mini-batch training with evaluation, schedules, early stopping and a progress bar,
 /// generic over how the model learns (``LearningProcedure``), what it is trained for
 /// (``Objective``) and the constraints projected after every step (``WeightConstraint``).
@@ -147,22 +167,28 @@ public enum Trainer {
         train: LabeledTensors, validation: LabeledTensors? = nil, test: LabeledTensors? = nil,
         configuration: TrainingConfiguration, label: String = "train",
         onEpoch: (EpochMetrics) -> Void = { _ in }
-    ) -> [EpochMetrics] {
+    ) throws -> [EpochMetrics] {
         var procedure = Backpropagation()
-        return fit(&model, optimizer: &optimizer, procedure: &procedure, objective: Classification(loss), train: train,
+        return try fit(&model, optimizer: &optimizer, procedure: &procedure, objective: Classification(loss), train: train,
                    validation: validation, test: test, configuration: configuration, label: label, onEpoch: onEpoch)
     }
 
     /// Trains `model` for `configuration.epochs` epochs (or until early stopping), shuffling
     /// with the seeded stream each epoch: each batch is one `procedure` step, then every
-    /// constraint is applied; `onEpoch` is called after each epoch.
+    /// constraint is applied; `onEpoch` is called after each epoch, then `afterEpoch` with
+    /// the model and optimizer (to checkpoint them).
+    ///
+    /// - Throws: ``TrainingDivergedError`` at the first batch whose loss is not finite (the
+    ///   model then holds that batch's update; the epochs before it were reported), or what
+    ///   `afterEpoch` throws.
     public static func fit<M: Layer, O: Optimizer, P: LearningProcedure>(
         _ model: inout M, optimizer: inout O, procedure: inout P, objective: any Objective,
         constraints: [any WeightConstraint] = [],
         train: LabeledTensors, validation: LabeledTensors? = nil, test: LabeledTensors? = nil,
         configuration: TrainingConfiguration, label: String = "train",
-        onEpoch: (EpochMetrics) -> Void = { _ in }
-    ) -> [EpochMetrics] {
+        onEpoch: (EpochMetrics) -> Void = { _ in },
+        afterEpoch: (_ epoch: Int, _ model: M, _ optimizer: O) throws -> Void = { _, _, _ in }
+    ) throws -> [EpochMetrics] {
         precondition(configuration.batchSize > 0 && configuration.epochs >= 0, "Trainer: bad configuration")
         var generator = SeededGenerator(seed: configuration.seed, key: StreamKey("training", "shuffle"))
         let baseRate = configuration.baseLearningRate ?? optimizer.learningRate
@@ -184,6 +210,7 @@ public enum Trainer {
                 let target = train.target(indices)
                 let (output, value) = procedure.step(&model, optimizer: &optimizer, objective: objective,
                                                      inputs: train.inputs.gatherRows(indices), target: target)
+                guard value.isFinite else { throw TrainingDivergedError(epoch: epoch + 1, batch: b + 1, loss: value) }
                 for constraint in constraints { constraint.apply(to: &model) }
                 sums += objective.score(output, target)
                 totalLoss += Double(value) * Double(indices.count)
@@ -199,6 +226,7 @@ public enum Trainer {
                 trainSeconds: seconds)
             history.append(metrics)
             onEpoch(metrics)
+            try afterEpoch(epoch + 1, model, optimizer)
             if let patience = configuration.earlyStoppingPatience,
                let monitored = metrics.validation?.loss ?? metrics.test?.loss {
                 if monitored < bestLoss - 1e-6 {

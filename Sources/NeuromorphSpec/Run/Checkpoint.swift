@@ -148,6 +148,28 @@ public struct Checkpoint: Codable, Sendable {
         return manifest
     }
 
+    /// Checks that `spec` describes the run this checkpoint was saved from in everything a
+    /// resume depends on (model, hardware, data, objective, procedure, optimizer kind, seed);
+    /// throws naming each section that differs. Epochs, schedule length and limits may change.
+    public func checkResumable(with spec: ExperimentSpec, folder: URL) throws {
+        func json<T: Encodable>(_ value: T) -> String {
+            (try? SpecLoader.json(value)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        }
+        var differences: [String] = []
+        if json(self.spec.model) != json(spec.model) { differences.append("model") }
+        if json(self.spec.hardware) != json(spec.hardware) { differences.append("hardware") }
+        if json(self.spec.data) != json(spec.data) { differences.append("data") }
+        if self.spec.training.objective != spec.training.objective { differences.append("training.objective") }
+        if self.spec.training.procedure != spec.training.procedure { differences.append("training.procedure") }
+        if self.spec.training.optimizer.kind != spec.training.optimizer.kind { differences.append("training.optimizer.kind") }
+        if self.spec.training.seed != spec.training.seed { differences.append("training.seed") }
+        guard differences.isEmpty else {
+            throw SpecError(file: folder.appendingPathComponent("manifest.json").path, path: "spec",
+                            "the checkpoint was saved from a run whose \(differences.joined(separator: ", ")) differ from this spec's; "
+                                + "resume with the spec it was written with (its copy is in the manifest) or start a new run")
+        }
+    }
+
     /// Restores the optimizer state saved with the checkpoint in `folder` (nothing when the
     /// checkpoint has none, as version-1 checkpoints).
     public static func restoreOptimizer<O: Optimizer>(_ optimizer: inout O, from folder: URL) throws {

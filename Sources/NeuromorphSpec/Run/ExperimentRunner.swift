@@ -71,8 +71,11 @@ public enum ExperimentRunner {
             (train, test) = try IDXImageFolder.load(URL(fileURLWithPath: folder))
             source = "Fashion-MNIST (\(folder))"
         case .idx:
-            (train, test) = try IDXImageFolder.load(URL(fileURLWithPath: spec.path!))
-            source = "IDX (\(spec.path!))"
+            guard let path = spec.path else {
+                throw SpecError(path: "data.path", "missing; dataset 'idx' needs the folder holding the four IDX files")
+            }
+            (train, test) = try IDXImageFolder.load(URL(fileURLWithPath: path))
+            source = "IDX (\(path))"
         case .digits:
             if let path = spec.path {
                 (train, test) = try IDXImageFolder.load(URL(fileURLWithPath: path), pixelScale: 1.0 / 16)
@@ -109,7 +112,9 @@ public enum ExperimentRunner {
     /// split 80/20 into train and test with the seeded stream `data/test-split`, then
     /// `validation_fraction` of the training ratings held out (`data/validation-split`).
     static func loadRatings(_ spec: DataSpec, seed: UInt64) throws -> ExperimentData {
-        let path = spec.path ?? ""
+        guard let path = spec.path else {
+            throw SpecError(path: "data.path", "missing; dataset 'movielens' needs the ratings file or its folder")
+        }
         let ratings = try MovieLens.load(URL(fileURLWithPath: path))
         var generator = SeededGenerator(seed: seed, key: StreamKey("data", "test-split"))
         var (trainRatings, testRatings) = ratings.split(testFraction: 0.2, generator: &generator)
@@ -188,6 +193,7 @@ public enum ExperimentRunner {
         let constraints = spec.training.constraints.map(\.constraint)
         var startEpoch = 0
         if let resume {
+            try Checkpoint.manifest(at: resume).checkResumable(with: spec, folder: resume)
             startEpoch = try Checkpoint.load(into: &model, from: resume).epoch
             try Checkpoint.restoreOptimizer(&optimizer, from: resume)
             log("resuming from \(resume.path) after epoch \(startEpoch)")
@@ -219,11 +225,23 @@ public enum ExperimentRunner {
                     text(m.validation?.loss), text(m.validation?.accuracy), text(m.validation?.rmse),
                     text(m.test?.loss), text(m.test?.accuracy), text(m.test?.rmse),
                     String(format: "%.3f", m.trainSeconds)].joined(separator: ",") + "\n"
-            if let output { try? AtomicFile.write(csv, to: output.appendingPathComponent("metrics.csv")) }
         }
-        let history = Trainer.fit(&model, optimizer: &optimizer, procedure: &procedure, objective: objective,
-                                  constraints: constraints, train: train, validation: validation, test: test,
-                                  configuration: configuration, label: spec.name, onEpoch: onEpoch)
+        // After every epoch: the metrics so far and a complete checkpoint (atomically), so a
+        // diverging, failing or killed run keeps what it computed and can resume.
+        let afterEpoch: (Int, Sequential, any Optimizer) throws -> Void = { epoch, model, optimizer in
+            guard let output else { return }
+            try AtomicFile.write(csv, to: output.appendingPathComponent("metrics.csv"))
+            try Checkpoint.save(model, optimizer: optimizer, spec: spec, epoch: epoch, to: output.appendingPathComponent("checkpoint"))
+        }
+        let history: [EpochMetrics]
+        do {
+            history = try fit(&model, optimizer: &optimizer, procedure: &procedure, objective: objective,
+                              constraints: constraints, train: train, validation: validation, test: test,
+                              configuration: configuration, label: spec.name, onEpoch: onEpoch, afterEpoch: afterEpoch)
+        } catch let error as TrainingDivergedError {
+            log("stopped: \(error)")
+            throw error
+        }
         let finalTest = history.last?.test ?? Trainer.evaluate(&model, objective: objective, data: test)
         var sweepResult: InferenceSweepResult?
         if sweep, let inference = spec.hardware.inference {
@@ -245,10 +263,26 @@ public enum ExperimentRunner {
             totalSeconds: Date().timeIntervalSince(started), threads: ComputeThreads.count,
             versions: ["neuromorph": version, "openblas": ComputeThreads.blasConfiguration], inference: sweepResult)
         if let output {
-            try Checkpoint.save(model, optimizer: optimizer, spec: spec, epoch: startEpoch + history.count, to: output.appendingPathComponent("checkpoint"))
+            if history.isEmpty {   // no epoch ran (epochs: 0): save the initial model
+                try Checkpoint.save(model, optimizer: optimizer, spec: spec, epoch: startEpoch,
+                                    to: output.appendingPathComponent("checkpoint"))
+            }
             try AtomicFile.write(try SpecLoader.json(results), to: output.appendingPathComponent("results.json"))
         }
         return results
+    }
+
+    /// `Trainer.fit` with the runner's concrete optimizer and procedure types opened here, so
+    /// the per-epoch closure sees them as existentials.
+    static func fit<O: Optimizer, P: LearningProcedure>(
+        _ model: inout Sequential, optimizer: inout O, procedure: inout P, objective: any Objective,
+        constraints: [any WeightConstraint], train: LabeledTensors, validation: LabeledTensors?, test: LabeledTensors,
+        configuration: TrainingConfiguration, label: String, onEpoch: (EpochMetrics) -> Void,
+        afterEpoch: (Int, Sequential, any Optimizer) throws -> Void
+    ) throws -> [EpochMetrics] {
+        try Trainer.fit(&model, optimizer: &optimizer, procedure: &procedure, objective: objective, constraints: constraints,
+                        train: train, validation: validation, test: test, configuration: configuration, label: label,
+                        onEpoch: onEpoch, afterEpoch: { epoch, model, optimizer in try afterEpoch(epoch, model, optimizer) })
     }
 
     /// Evaluates the checkpoint in `checkpoint` on the spec's test set.

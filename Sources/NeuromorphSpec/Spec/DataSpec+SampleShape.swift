@@ -1,4 +1,5 @@
 import Foundation
+import NeuromorphCore
 import NeuromorphData
 
 extension DataSpec {
@@ -15,7 +16,10 @@ extension DataSpec {
         case .fashionMNIST:
             return [28 * 28]
         case .idx:
-            return [try Self.idxImageElements(in: URL(fileURLWithPath: path!))]
+            guard let path else {
+                throw SpecError(path: "data.path", "missing; dataset 'idx' needs the folder holding the four IDX files")
+            }
+            return [try Self.idxImageElements(in: URL(fileURLWithPath: path))]
         case .digits:
             guard let path else { return [8 * 8] }
             return [try Self.idxImageElements(in: URL(fileURLWithPath: path))]
