@@ -1,6 +1,6 @@
 import NeuromorphCore
 
-extension AnalogTile {
+extension CrossbarArray {
     /// Pulse-train length and row/column gains for one sample (see ``PulsedUpdateParameters``).
     struct TrainGains {
         var bitLength: Int
