@@ -150,3 +150,15 @@ extension ConstantStepDevice {
         pulsed = try c.decodeIfPresent(PulsedDeviceParameters.self, forKey: .pulsed) ?? pulsed
     }
 }
+
+// MARK: - Registry
+
+extension ConstantStepDevice {
+    /// The names configuration files use for this model (see ``DeviceRegistry``).
+    public static var registryEntries: [DeviceRegistryEntry] {
+        [
+            DeviceRegistryEntry(name: "constant_step", summary: "aihwkit ConstantStepDevice with its 1.1 defaults", preset: ConstantStepDevice.aihwkitDefault,
+                                read: { $0.pulsed }, write: { device, p in var d = device; d.pulsed = p; return d }),
+        ]
+    }
+}

@@ -161,3 +161,15 @@ extension ExpStepDevice {
         offset = try c.decodeIfPresent(Float.self, forKey: .offset) ?? offset
     }
 }
+
+// MARK: - Registry
+
+extension ExpStepDevice {
+    /// The names configuration files use for this model (see ``DeviceRegistry``).
+    public static var registryEntries: [DeviceRegistryEntry] {
+        [
+            DeviceRegistryEntry(name: "exp_step", summary: "aihwkit ExpStepDevice defaults", preset: ExpStepDevice.aihwkitDefault,
+                                read: { $0.pulsed }, write: { device, p in var d = device; d.pulsed = p; return d }),
+        ]
+    }
+}

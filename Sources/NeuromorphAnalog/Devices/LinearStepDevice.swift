@@ -318,3 +318,17 @@ extension LinearStepDevice {
         slopeDtod = try c.decodeIfPresent(Float.self, forKey: .slopeDtod) ?? slopeDtod
     }
 }
+
+// MARK: - Registry
+
+extension LinearStepDevice {
+    /// The names configuration files use for this model (see ``DeviceRegistry``).
+    public static var registryEntries: [DeviceRegistryEntry] {
+        [
+            DeviceRegistryEntry(name: "gokmen-1200-states", summary: "Gokmen 2021 soft-bounds device with 1,200 states (mu_dw = 1e-3, mu_s = 1.66)", preset: LinearStepDevice.gokmen1200States,
+                                read: { $0.pulsed }, write: { device, p in var d = device; d.pulsed = p; return d }),
+            DeviceRegistryEntry(name: "gokmen-15-states", summary: "Gokmen 2021 soft-bounds device with 15 states (mu_dw = 0.08)", preset: LinearStepDevice.gokmen15States,
+                                read: { $0.pulsed }, write: { device, p in var d = device; d.pulsed = p; return d }),
+        ]
+    }
+}

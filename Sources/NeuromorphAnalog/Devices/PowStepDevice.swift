@@ -177,3 +177,15 @@ extension PowStepDevice {
         powUpDownDtod = try c.decodeIfPresent(Float.self, forKey: .powUpDownDtod) ?? powUpDownDtod
     }
 }
+
+// MARK: - Registry
+
+extension PowStepDevice {
+    /// The names configuration files use for this model (see ``DeviceRegistry``).
+    public static var registryEntries: [DeviceRegistryEntry] {
+        [
+            DeviceRegistryEntry(name: "pow_step", summary: "aihwkit PowStepDevice defaults", preset: PowStepDevice.aihwkitDefault,
+                                read: { $0.pulsed }, write: { device, p in var d = device; d.pulsed = p; return d }),
+        ]
+    }
+}
