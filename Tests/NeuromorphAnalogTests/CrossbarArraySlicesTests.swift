@@ -46,7 +46,7 @@ import Testing
                 #expect(abs(a.weights.scalars[i * 5 + j] - expected) < 1e-6, "row \(i) column \(j)")
             }
         }
-        #expect(a.pulseCounts[7 * 5 + 3] == 2 && a.pulseCounts[7 * 5 + 2] == 0)
+        #expect(a.pulseCounts[9 * 5 + 3] == 2 && a.pulseCounts[9 * 5 + 2] == 0)
         let rowBefore = a.weights
         a.applyPulses(toRow: 66, counts: [1, 0, -1, 3, 0])
         for j in 0..<5 {

@@ -185,7 +185,7 @@ import Testing
         #expect(paths == ["0.0", "0.2", "2"])
         #expect(AnalogInference.layers(of: converted).count == 3)
         AnalogInference.program(&converted, noiseModel: PCMNoiseModel.paper, seed: 1)
-        #expect(AnalogInference.layers(of: converted).allSatisfy(\.isProgrammed))
+        #expect(AnalogInference.layers(of: converted).allSatisfy { $0.isProgrammed })
         // Programming a layer depends on its path, not on the other layers.
         var other = AnalogInference.convert(Sequential([Activation(.relu), Activation(.relu), model.layers[2]]),
                                             periphery: .ideal())

@@ -72,6 +72,11 @@ public struct AnalogHardwareSpec: Codable, Sendable, Equatable {
             throw SpecError(path: SpecError.render(c.codingPath + [CodingKeys.pulsed]),
                             "device '\(device.rawValue)' has no aihwkit PulsedDevice parameters to override; remove 'pulsed'")
         }
+        if let defaults = device.entry?.pulsedDefaults {
+            do { try pulsed.applied(to: defaults).validate(device: device.rawValue) } catch let error as DeviceParameterError {
+                throw SpecError(path: SpecError.render(c.codingPath + [CodingKeys.pulsed]) + "." + error.parameter, error.description)
+            }
+        }
         if case .referencePair(let reference, _) = unitCell, let reference, !reference.pulsed.isEmpty,
            !(reference.device ?? device).hasPulsedParameters {
             throw SpecError(path: SpecError.render(c.codingPath + [CodingKeys.unitCell]) + ".reference.pulsed",
