@@ -6,7 +6,7 @@ import Testing
 @Suite struct AnalogProgrammingTests {
     @Test func programAndVerifyReachesTheTargetOnANoisyDevice() throws {
         var g = SeededGenerator(seed: 1)
-        var tile = try AnalogTile(outputs: 150, inputs: 150, device: ConstantStepDevice(), generator: &g)
+        var tile = try CrossbarArray(outputs: 150, inputs: 150, device: ConstantStepDevice(), generator: &g)
         // Targets inside every device's sampled bounds (w_max 0.6 with 30 % dtod).
         let target = Tensor.randomUniform([150, 150], lower: -0.25, upper: 0.25, using: &g)
         let report = tile.programWeights(target, tolerance: 0.005)
@@ -18,7 +18,7 @@ import Testing
 
     @Test func devicesBeyondTheirBoundsStopAtTheBound() throws {
         var g = SeededGenerator(seed: 2)
-        var tile = try AnalogTile(outputs: 4, inputs: 4, device: ConstantStepDevice(), generator: &g)
+        var tile = try CrossbarArray(outputs: 4, inputs: 4, device: ConstantStepDevice(), generator: &g)
         let report = tile.programWeights(Tensor(repeating: 5, shape: [4, 4]), maxIterations: 5)
         #expect(report.convergedFraction == 0)
         #expect(tile.weights.scalars.allSatisfy { $0 < 1.2 })      // clipped at the sampled w_max

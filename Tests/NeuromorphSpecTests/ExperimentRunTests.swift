@@ -93,14 +93,14 @@ func temporaryFolder() -> URL {
         defer { for f in [straight, first, resumed] { try? FileManager.default.removeItem(at: f) } }
         let results = try ExperimentRunner.run(spec, output: straight, log: { _ in })
         #expect(results.model.contains("AnalogLinear"))
-        let counts = try NumpyArray.read(straight.appendingPathComponent("checkpoint/devices/0.tile0_0.pulse_counts.npy"))
+        let counts = try NumpyArray.read(straight.appendingPathComponent("checkpoint/devices/0.tile0_0.device0.pulse_counts.npy"))
         #expect(counts.shape == [8, 2] && counts.sum() > 0)     // per-device pulse counts, readable in NumPy
         #expect((results.finalTest.accuracy ?? 0) > 0.8, "analog accuracy \(String(describing: results.finalTest.accuracy))")
         var short = spec
         short.training.epochs = 1
         _ = try ExperimentRunner.run(short, output: first, log: { _ in })
         _ = try ExperimentRunner.run(spec, output: resumed, resume: first.appendingPathComponent("checkpoint"), log: { _ in })
-        for file in ["0.state.bin", "2.state.bin", "0.weight.npy", "2.bias.npy"] {
+        for file in ["0.state.bin", "2.state.bin", "devices/0.tile0_0.device0.weights.npy", "2.bias.npy"] {
             let a = try Data(contentsOf: straight.appendingPathComponent("checkpoint/\(file)"))
             let b = try Data(contentsOf: resumed.appendingPathComponent("checkpoint/\(file)"))
             #expect(a == b, "\(file) differs after resume")

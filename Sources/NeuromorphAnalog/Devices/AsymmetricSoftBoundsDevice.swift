@@ -128,3 +128,15 @@ extension AsymmetricSoftBoundsDevice {
         symmetryPointDtod = try c.decodeIfPresent(Float.self, forKey: .symmetryPointDtod) ?? symmetryPointDtod
     }
 }
+
+// MARK: - Registry
+
+extension AsymmetricSoftBoundsDevice {
+    /// The names configuration files use for this model (see ``DeviceRegistry``).
+    public static var registryEntries: [DeviceRegistryEntry] {
+        [
+            DeviceRegistryEntry(name: "onen-asymmetric", summary: "Onen et al. 2022 asymmetric soft-bounds toy device", preset: AsymmetricSoftBoundsDevice.onenToy,
+                                read: { $0.pulsed }, write: { device, p in var d = device; d.pulsed = p; return d }),
+        ]
+    }
+}

@@ -132,6 +132,12 @@ public struct ConstantStepDeviceArray: SymmetryPointDeviceArray, DecayingDeviceA
     public mutating func decayWeights(alpha: Float = 1) { storage.decay(alpha: alpha) }
 
     public mutating func diffuseWeights(generator: inout SeededGenerator) { storage.diffuse(generator: &generator) }
+
+    public var hasSlowDynamics: Bool { storage.hasSlowDynamics }
+
+    public mutating func resetDevices(at indices: [Int], generator: inout SeededGenerator) {
+        storage.reset(at: indices, generator: &generator)
+    }
 }
 
 // MARK: - Decoding with defaults
@@ -142,5 +148,17 @@ extension ConstantStepDevice {
         self.init()
         let c = try decoder.container(keyedBy: CodingKeys.self)
         pulsed = try c.decodeIfPresent(PulsedDeviceParameters.self, forKey: .pulsed) ?? pulsed
+    }
+}
+
+// MARK: - Registry
+
+extension ConstantStepDevice {
+    /// The names configuration files use for this model (see ``DeviceRegistry``).
+    public static var registryEntries: [DeviceRegistryEntry] {
+        [
+            DeviceRegistryEntry(name: "constant_step", summary: "aihwkit ConstantStepDevice with its 1.1 defaults", preset: ConstantStepDevice.aihwkitDefault,
+                                read: { $0.pulsed }, write: { device, p in var d = device; d.pulsed = p; return d }),
+        ]
     }
 }

@@ -137,6 +137,12 @@ public struct ExpStepDeviceArray: SymmetryPointDeviceArray, DecayingDeviceArray,
     public mutating func decayWeights(alpha: Float = 1) { storage.decay(alpha: alpha) }
 
     public mutating func diffuseWeights(generator: inout SeededGenerator) { storage.diffuse(generator: &generator) }
+
+    public var hasSlowDynamics: Bool { storage.hasSlowDynamics }
+
+    public mutating func resetDevices(at indices: [Int], generator: inout SeededGenerator) {
+        storage.reset(at: indices, generator: &generator)
+    }
 }
 
 // MARK: - Decoding with defaults
@@ -153,5 +159,17 @@ extension ExpStepDevice {
         gammaDown = try c.decodeIfPresent(Float.self, forKey: .gammaDown) ?? gammaDown
         slope = try c.decodeIfPresent(Float.self, forKey: .slope) ?? slope
         offset = try c.decodeIfPresent(Float.self, forKey: .offset) ?? offset
+    }
+}
+
+// MARK: - Registry
+
+extension ExpStepDevice {
+    /// The names configuration files use for this model (see ``DeviceRegistry``).
+    public static var registryEntries: [DeviceRegistryEntry] {
+        [
+            DeviceRegistryEntry(name: "exp_step", summary: "aihwkit ExpStepDevice defaults", preset: ExpStepDevice.aihwkitDefault,
+                                read: { $0.pulsed }, write: { device, p in var d = device; d.pulsed = p; return d }),
+        ]
     }
 }

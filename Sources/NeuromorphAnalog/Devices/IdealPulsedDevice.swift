@@ -116,3 +116,13 @@ extension IdealPulsedDevice {
         wMax = try c.decodeIfPresent(Float.self, forKey: .wMax)
     }
 }
+
+// MARK: - Registry
+
+extension IdealPulsedDevice {
+    /// The names configuration files use for this model (see ``DeviceRegistry``).
+    public static var registryEntries: [DeviceRegistryEntry] {
+        [DeviceRegistryEntry(name: "ideal", summary: "exact dw_min steps, no bounds or noise (the symmetric reference)",
+                             preset: IdealPulsedDevice.symmetricReference)]
+    }
+}

@@ -297,6 +297,12 @@ public struct LinearStepDeviceArray: SymmetryPointDeviceArray, DecayingDeviceArr
     public mutating func decayWeights(alpha: Float = 1) { storage.decay(alpha: alpha) }
 
     public mutating func diffuseWeights(generator: inout SeededGenerator) { storage.diffuse(generator: &generator) }
+
+    public var hasSlowDynamics: Bool { storage.hasSlowDynamics }
+
+    public mutating func resetDevices(at indices: [Int], generator: inout SeededGenerator) {
+        storage.reset(at: indices, generator: &generator)
+    }
 }
 
 // MARK: - Decoding with defaults
@@ -310,5 +316,19 @@ extension LinearStepDevice {
         slopeUp = try c.decodeIfPresent(Float.self, forKey: .slopeUp) ?? slopeUp
         slopeDown = try c.decodeIfPresent(Float.self, forKey: .slopeDown) ?? slopeDown
         slopeDtod = try c.decodeIfPresent(Float.self, forKey: .slopeDtod) ?? slopeDtod
+    }
+}
+
+// MARK: - Registry
+
+extension LinearStepDevice {
+    /// The names configuration files use for this model (see ``DeviceRegistry``).
+    public static var registryEntries: [DeviceRegistryEntry] {
+        [
+            DeviceRegistryEntry(name: "gokmen-1200-states", summary: "Gokmen 2021 soft-bounds device with 1,200 states (mu_dw = 1e-3, mu_s = 1.66)", preset: LinearStepDevice.gokmen1200States,
+                                read: { $0.pulsed }, write: { device, p in var d = device; d.pulsed = p; return d }),
+            DeviceRegistryEntry(name: "gokmen-15-states", summary: "Gokmen 2021 soft-bounds device with 15 states (mu_dw = 0.08)", preset: LinearStepDevice.gokmen15States,
+                                read: { $0.pulsed }, write: { device, p in var d = device; d.pulsed = p; return d }),
+        ]
     }
 }

@@ -287,3 +287,14 @@ extension NeuroSimDevice {
         wMax = try c.decodeIfPresent(Float.self, forKey: .wMax) ?? wMax
     }
 }
+
+// MARK: - Registry
+
+extension NeuroSimDevice {
+    /// The names configuration files use for this model (see ``DeviceRegistry``).
+    public static var registryEntries: [DeviceRegistryEntry] {
+        [DeviceRegistryEntry(name: "zhao-ag-si",
+                             summary: "Zhao et al. 2021 Ag:Si NeuroSim device (NL_LTP 2.40, NL_LTD -4.88, 500 levels, 3.5 % c2c)",
+                             preset: NeuroSimDevice.zhaoAgSi)]
+    }
+}

@@ -151,6 +151,12 @@ public struct PiecewiseStepDeviceArray: SymmetryPointDeviceArray, DecayingDevice
     public mutating func decayWeights(alpha: Float = 1) { storage.decay(alpha: alpha) }
 
     public mutating func diffuseWeights(generator: inout SeededGenerator) { storage.diffuse(generator: &generator) }
+
+    public var hasSlowDynamics: Bool { storage.hasSlowDynamics }
+
+    public mutating func resetDevices(at indices: [Int], generator: inout SeededGenerator) {
+        storage.reset(at: indices, generator: &generator)
+    }
 }
 
 // MARK: - Decoding with defaults

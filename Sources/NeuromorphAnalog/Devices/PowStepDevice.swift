@@ -155,6 +155,12 @@ public struct PowStepDeviceArray: SymmetryPointDeviceArray, DecayingDeviceArray,
     public mutating func decayWeights(alpha: Float = 1) { storage.decay(alpha: alpha) }
 
     public mutating func diffuseWeights(generator: inout SeededGenerator) { storage.diffuse(generator: &generator) }
+
+    public var hasSlowDynamics: Bool { storage.hasSlowDynamics }
+
+    public mutating func resetDevices(at indices: [Int], generator: inout SeededGenerator) {
+        storage.reset(at: indices, generator: &generator)
+    }
 }
 
 // MARK: - Decoding with defaults
@@ -169,5 +175,17 @@ extension PowStepDevice {
         powGammaDtod = try c.decodeIfPresent(Float.self, forKey: .powGammaDtod) ?? powGammaDtod
         powUpDown = try c.decodeIfPresent(Float.self, forKey: .powUpDown) ?? powUpDown
         powUpDownDtod = try c.decodeIfPresent(Float.self, forKey: .powUpDownDtod) ?? powUpDownDtod
+    }
+}
+
+// MARK: - Registry
+
+extension PowStepDevice {
+    /// The names configuration files use for this model (see ``DeviceRegistry``).
+    public static var registryEntries: [DeviceRegistryEntry] {
+        [
+            DeviceRegistryEntry(name: "pow_step", summary: "aihwkit PowStepDevice defaults", preset: PowStepDevice.aihwkitDefault,
+                                read: { $0.pulsed }, write: { device, p in var d = device; d.pulsed = p; return d }),
+        ]
     }
 }

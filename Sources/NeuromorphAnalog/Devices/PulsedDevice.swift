@@ -51,6 +51,35 @@ public protocol PulsedDeviceArray: Sendable, Codable {
     /// The sampled per-device parameters by name (`dw_min_up`, `w_max`, …), for export and
     /// inspection (what aihwkit users ask for in its issue #671).
     var sampledParameters: [String: [Float]] { get }
+
+    // MARK: Slow dynamics and reset (the crossbar's post-update step)
+
+    /// Whether any device decays (`lifetime > 0`) or diffuses (`diffusion > 0`); `false` by
+    /// default. Read once when a crossbar is built.
+    var hasSlowDynamics: Bool { get }
+
+    /// aihwkit `decay_weights`: `w ← (w − reset_ij)(1 + α (decay_ij − 1)) + reset_ij`, clipped,
+    /// with `decay_ij = 1 − 1/lifetime_ij`. No-op by default (models without a lifetime).
+    mutating func decayWeights(alpha: Float)
+
+    /// aihwkit `diffuse_weights`: `w ← clip(w + diffusion_ij ξ)`. No-op by default.
+    mutating func diffuseWeights(generator: inout SeededGenerator)
+
+    /// aihwkit `reset_columns` on the given devices (row-major indices): each goes to its
+    /// sampled reset value plus cycle-to-cycle reset noise, `w = reset_ij + reset_std · ξ`,
+    /// clipped to its bounds. Models without reset parameters go to weight 0 (clipped).
+    mutating func resetDevices(at indices: [Int], generator: inout SeededGenerator)
+}
+
+extension PulsedDeviceArray {
+    public var hasSlowDynamics: Bool { false }
+    public mutating func decayWeights(alpha: Float) {}
+    public mutating func diffuseWeights(generator: inout SeededGenerator) {}
+    public mutating func resetDevices(at indices: [Int], generator: inout SeededGenerator) {
+        var targets = weights
+        for k in indices { targets[k] = 0 }
+        setWeights(targets)   // clips to each device's bounds
+    }
 }
 
 extension PulsedDeviceArray {

@@ -274,6 +274,19 @@ struct PulsedDeviceStorage: Sendable, Codable, Equatable {
         }
     }
 
+    /// Whether any device decays or diffuses.
+    var hasSlowDynamics: Bool {
+        decayScale.contains { $0 != 1 } || diffusionRate.contains { $0 > 0 }
+    }
+
+    /// aihwkit reset of some devices: `w = reset_ij + reset_std · ξ`, clipped to the bounds.
+    mutating func reset(at indices: [Int], generator: inout SeededGenerator) {
+        for k in indices {
+            let w = resetBias[k] + (resetStd > 0 ? resetStd * generator.nextNormal() : 0)
+            weights[k] = Swift.min(Swift.max(w, minBound[k]), maxBound[k])
+        }
+    }
+
     /// aihwkit reset: `w = reset_ij + reset_std · ξ`, clipped to the bounds.
     mutating func reset(generator: inout SeededGenerator) {
         for k in weights.indices {

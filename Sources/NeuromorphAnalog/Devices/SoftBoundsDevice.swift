@@ -63,3 +63,15 @@ extension SoftBoundsDevice {
         pulsed = try c.decodeIfPresent(PulsedDeviceParameters.self, forKey: .pulsed) ?? pulsed
     }
 }
+
+// MARK: - Registry
+
+extension SoftBoundsDevice {
+    /// The names configuration files use for this model (see ``DeviceRegistry``).
+    public static var registryEntries: [DeviceRegistryEntry] {
+        [
+            DeviceRegistryEntry(name: "soft_bounds", summary: "aihwkit SoftBoundsDevice with its 1.1 defaults", preset: SoftBoundsDevice.aihwkitDefault,
+                                read: { $0.pulsed }, write: { device, p in var d = device; d.pulsed = p; return d }),
+        ]
+    }
+}

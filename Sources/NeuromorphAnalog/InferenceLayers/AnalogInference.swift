@@ -6,70 +6,82 @@ import NeuromorphNN
 /// build one directly, calibrate the DAC ranges, program every analog layer, and read them
 /// all at an inference time.
 ///
-/// Models are walked through the containers Neuromorph knows — `Sequential`,
-/// `TransformerClassifier`, `TransformerEncoderBlock`, `MultiHeadSelfAttention` — down to
-/// their leaf layers; other layers are left as they are (they stay digital).
+/// Models are walked with ``LayerTree/walk(_:path:_:)`` through every ``LayerContainer`` at
+/// any depth, and each leaf is known by its dotted path (`3.blocks.0.attention.query`); the
+/// random streams of conversion and programming are named by that path, so adding a layer
+/// leaves every other layer's numbers unchanged. Layers that are not containers or known
+/// leaves stay digital.
 public enum AnalogInference {
     // MARK: - Walking a model
 
-    /// Calls `body` on every leaf layer of `layer` (through the known containers), in the
-    /// order of the model's parameters, letting it replace the leaf.
-    public static func rewriteLeaves(_ layer: inout any Layer, _ body: (inout any Layer) throws -> Void) rethrows {
-        // Each container is taken out of `layer` (a placeholder holds its place) so that the
-        // leaves it owns stay uniquely referenced while they are rewritten.
-        if var s = layer as? Sequential {
-            layer = PlaceholderLayer()
-            defer { layer = s }
-            for i in s.layers.indices { try rewriteLeaves(&s.layers[i], body) }
-        } else if var t = layer as? TransformerClassifier {
-            layer = PlaceholderLayer()
-            defer { layer = t }
-            try rewriteLeaves(&t.embedding, body)
-            for b in t.blocks.indices { try rewriteBlock(&t.blocks[b], body) }
-            try rewriteLeaves(&t.head, body)
-        } else if var b = layer as? TransformerEncoderBlock {
-            layer = PlaceholderLayer()
-            defer { layer = b }
-            try rewriteBlock(&b, body)
-        } else if var a = layer as? MultiHeadSelfAttention {
-            layer = PlaceholderLayer()
-            defer { layer = a }
-            try rewriteAttention(&a, body)
-        } else {
-            try body(&layer)
+    /// Calls `body` on every leaf layer of `layer` with its dotted path (`path` prefixes
+    /// them), depth first in the order of the model's parameters, letting it replace the
+    /// leaf. Containers are walked through ``LayerContainer``; the transformer types that do
+    /// not conform to it yet are walked by their known fields under the same path names
+    /// (`embedding`, `blocks.k`, `head`, `attention`, `expand`, `contract`, `query`, `key`,
+    /// `value`, `output`).
+    public static func rewriteLeaves(_ layer: inout any Layer, path: String = "",
+                                     _ body: (_ path: String, _ leaf: inout any Layer) throws -> Void) rethrows {
+        try LayerTree.walk(&layer, path: path) { nodePath, node in
+            if node is any LayerContainer { return }   // the walk visits its children
+            try rewriteFields(&node, path: nodePath, body)
         }
     }
 
-    static func rewriteBlock(_ block: inout TransformerEncoderBlock, _ body: (inout any Layer) throws -> Void) rethrows {
-        try rewriteAttention(&block.attention, body)
-        try rewriteLeaves(&block.expand, body)
-        try rewriteLeaves(&block.contract, body)
+    /// A non-container node: the known transformer types by their fields, anything else is
+    /// a leaf. Each is taken out of `layer` (a placeholder holds its place) so that the
+    /// leaves it owns stay uniquely referenced while they are rewritten.
+    static func rewriteFields(_ layer: inout any Layer, path: String,
+                              _ body: (String, inout any Layer) throws -> Void) rethrows {
+        if var t = layer as? TransformerClassifier {
+            layer = PlaceholderLayer()
+            defer { layer = t }
+            try rewriteLeaves(&t.embedding, path: layerPath(path, "embedding"), body)
+            for b in t.blocks.indices { try rewriteBlock(&t.blocks[b], path: layerPath(path, "blocks.\(b)"), body) }
+            try rewriteLeaves(&t.head, path: layerPath(path, "head"), body)
+        } else if var b = layer as? TransformerEncoderBlock {
+            layer = PlaceholderLayer()
+            defer { layer = b }
+            try rewriteBlock(&b, path: path, body)
+        } else if var a = layer as? MultiHeadSelfAttention {
+            layer = PlaceholderLayer()
+            defer { layer = a }
+            try rewriteAttention(&a, path: path, body)
+        } else {
+            try body(path, &layer)
+        }
     }
 
-    static func rewriteAttention(_ attention: inout MultiHeadSelfAttention, _ body: (inout any Layer) throws -> Void) rethrows {
-        try rewriteLeaves(&attention.query, body)
-        try rewriteLeaves(&attention.key, body)
-        try rewriteLeaves(&attention.value, body)
-        try rewriteLeaves(&attention.output, body)
+    static func rewriteBlock(_ block: inout TransformerEncoderBlock, path: String,
+                             _ body: (String, inout any Layer) throws -> Void) rethrows {
+        try rewriteAttention(&block.attention, path: layerPath(path, "attention"), body)
+        try rewriteLeaves(&block.expand, path: layerPath(path, "expand"), body)
+        try rewriteLeaves(&block.contract, path: layerPath(path, "contract"), body)
     }
 
-    /// Calls `body` with the index and value of every ``AnalogInferenceLinear`` of `model`
-    /// (including the crossbars of ``AnalogInferenceConv2d`` layers).
+    static func rewriteAttention(_ attention: inout MultiHeadSelfAttention, path: String,
+                                 _ body: (String, inout any Layer) throws -> Void) rethrows {
+        try rewriteLeaves(&attention.query, path: layerPath(path, "query"), body)
+        try rewriteLeaves(&attention.key, path: layerPath(path, "key"), body)
+        try rewriteLeaves(&attention.value, path: layerPath(path, "value"), body)
+        try rewriteLeaves(&attention.output, path: layerPath(path, "output"), body)
+    }
+
+    /// Calls `body` with the dotted path and value of every ``AnalogInferenceLinear`` of
+    /// `model` (including the crossbars of ``AnalogInferenceConv2d`` layers, under the
+    /// convolution's path).
     public static func forEachLayer<M: Layer>(_ model: inout M,
-                                              _ body: (Int, inout AnalogInferenceLinear) throws -> Void) rethrows {
+                                              _ body: (_ path: String, inout AnalogInferenceLinear) throws -> Void) rethrows {
         var erased: any Layer = model
-        var index = 0
-        try rewriteLeaves(&erased) { leaf in
+        try rewriteLeaves(&erased) { path, leaf in
             if var analog = leaf as? AnalogInferenceLinear {
                 leaf = PlaceholderLayer()   // drop the leaf's reference so its buffers stay unique
                 defer { leaf = analog }
-                try body(index, &analog)
-                index += 1
+                try body(path, &analog)
             } else if var conv = leaf as? AnalogInferenceConv2d {
                 leaf = PlaceholderLayer()
                 defer { leaf = conv }
-                try body(index, &conv.crossbar)
-                index += 1
+                try body(path, &conv.crossbar)
             }
         }
         model = erased as! M
@@ -104,24 +116,19 @@ public enum AnalogInference {
                                          training: HardwareAwareTraining = .standard, seed: UInt64 = 0,
                                          reconfigure: Bool = false) -> M {
         var erased: any Layer = model
-        var index: UInt64 = 0
-        rewriteLeaves(&erased) { leaf in
+        rewriteLeaves(&erased) { path, leaf in
             if let linear = leaf as? Linear {
                 leaf = AnalogInferenceLinear(linear, periphery: periphery, training: training,
-                                             generator: SeededGenerator(seed: seed, stream: 0x434F_4E56 + index))   // "CONV"
-                index += 1
+                                             generator: SeededGenerator(seed: seed, key: StreamKey("convert", path)))
             } else if let conv = leaf as? Conv2d {
                 leaf = AnalogInferenceConv2d(conv, periphery: periphery, training: training,
-                                             generator: SeededGenerator(seed: seed, stream: 0x434F_4E56 + index))
-                index += 1
+                                             generator: SeededGenerator(seed: seed, key: StreamKey("convert", path)))
             } else if reconfigure, var analog = leaf as? AnalogInferenceLinear {
                 analog.reconfigure(periphery: periphery, training: training)
                 leaf = analog
-                index += 1
             } else if reconfigure, var conv = leaf as? AnalogInferenceConv2d {
                 conv.crossbar.reconfigure(periphery: periphery, training: training)
                 leaf = conv
-                index += 1
             }
         }
         return erased as! M
@@ -131,7 +138,7 @@ public enum AnalogInference {
     /// its digital twin (``AnalogInferenceLinear/digitalLinear``, ``AnalogInferenceConv2d/digitalConv2d``).
     public static func digital<M: Layer>(_ model: M) -> M {
         var erased: any Layer = model
-        rewriteLeaves(&erased) { leaf in
+        rewriteLeaves(&erased) { _, leaf in
             if let analog = leaf as? AnalogInferenceLinear { leaf = analog.digitalLinear }
             if let conv = leaf as? AnalogInferenceConv2d { leaf = conv.digitalConv2d }
         }
@@ -148,10 +155,11 @@ public enum AnalogInference {
         _ = model.forward(inputs, mode: .inference)
     }
 
-    /// Programs every analog layer onto `noiseModel` devices; layer `k` uses stream `k` of `seed`.
+    /// Programs every analog layer onto `noiseModel` devices; the layer at path `p` uses
+    /// stream `program/p` of `seed`.
     public static func program<M: Layer, Model: InferenceNoiseModel>(_ model: inout M, noiseModel: Model, seed: UInt64) {
-        forEachLayer(&model) { index, layer in
-            var generator = SeededGenerator(seed: seed, stream: UInt64(index))
+        forEachLayer(&model) { path, layer in
+            var generator = SeededGenerator(seed: seed, key: StreamKey("program", path))
             layer.program(noiseModel, generator: &generator)
         }
     }

@@ -54,22 +54,23 @@ extension AnalogInferenceLinear {
     /// Programs the current digital weights, tile by tile, onto differential pairs of `model`
     /// (per-row scale `s_j = max|W_j|` of each block, digest §2.2), then reads each tile at
     /// `t = 0` with one-hot inputs through its MAC and ADC to get the drift-compensation
-    /// reference `ref₀` (digest §2.5). Tile `(o, i)` draws from stream `o·2²⁰ + i` of
-    /// `generator`; `generator` itself advances so that successive layers differ.
+    /// reference `ref₀` (digest §2.5). Tile `(o, i)` draws from stream `program/tile.o.i` of a
+    /// seed drawn from `generator` (its reads from `…/read`); `generator` itself continues
+    /// as stream `program/next` so that successive programmings differ.
     public mutating func program<Model: InferenceNoiseModel>(_ model: Model, generator: inout SeededGenerator) {
-        let base = SeededGenerator(seed: generator.next(), stream: 0x5052_4F47)   // "PROG"
-        generator = base.split(stream: 0xFFFF_FFFF)
+        let base = SeededGenerator(seed: generator.next(), key: "program")
+        generator = base.split(key: "next")
         let periphery = self.periphery
-        var noise = base.split(stream: 0xFFFF_FFFE)
+        var noise = base.split(key: "compensation")
         var grid: [[ProgrammedInferenceTile]] = []
         for (o, outputs) in outputBlocks.enumerated() {
             var row: [ProgrammedInferenceTile] = []
             for (i, inputs) in inputBlocks.enumerated() {
-                var tileGenerator = base.split(stream: UInt64(o) << 20 | UInt64(i))
+                var tileGenerator = base.split(key: StreamKey("tile.\(o).\(i)"))
                 let block = weight.value.inferenceTile(rows: outputs, columns: inputs)
                 let array = model.program(weights: block.scalars, rows: outputs.count, columns: inputs.count,
                                           scaling: .perRowMaximum, generator: &tileGenerator)
-                var readGenerator = tileGenerator.split(stream: 1)
+                var readGenerator = tileGenerator.split(key: "read")
                 var w0 = Tensor.zeros([0])
                 array.effectiveWeights(at: 0, generator: &readGenerator, into: &w0)
                 w0.inferenceDivideRows(by: array.scales)

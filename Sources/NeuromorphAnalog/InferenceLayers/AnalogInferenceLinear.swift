@@ -87,7 +87,7 @@ public struct AnalogInferenceLinear: Layer {
                 generator: inout SeededGenerator) {
         let linear = Linear(inputFeatures, outputFeatures, bias: bias, generator: &generator)
         self.init(linear, periphery: periphery, training: training,
-                  generator: generator.split(stream: 0x494E_4652))   // "INFR"
+                  generator: generator.split(key: "inference"))
     }
 
     /// The inference counterpart of a trained digital `Linear`: same weights and bias,

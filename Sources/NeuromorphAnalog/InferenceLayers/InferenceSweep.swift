@@ -65,7 +65,7 @@ public struct InferenceSweep<Model: InferenceNoiseModel>: Sendable {
         var accuracies = [[[Float]]](repeating: [[Float]](repeating: [], count: times.count), count: compensation.count)
         for r in 0..<repeats {
             var m = prepared
-            var seeds = SeededGenerator(seed: seed, stream: 0x5357_4550 &+ UInt64(r))   // "SWEP"
+            var seeds = SeededGenerator(seed: seed, key: StreamKey("sweep", "repeat.\(r)"))
             AnalogInference.program(&m, noiseModel: noiseModel, seed: seeds.next())
             for (k, time) in times.enumerated() {
                 AnalogInference.read(&m, at: time)

@@ -5,7 +5,7 @@ import NeuromorphNN
 /// `im2col`, every patch row is one input vector of the crossbar (whose columns hold the
 /// unrolled kernels, `[outChannels, inChannels·k·k]`), and the update applies one rank-1
 /// pulsed update per output pixel, as the hardware would.
-public struct AnalogConv2d<Device: PulsedDeviceConfiguration>: Layer {
+public struct AnalogConv2d<Cell: UnitCell>: Layer {
     /// Unrolling, layouts and input gradient (shared with every crossbar convolution).
     var patching: PatchConvolution
     public var inChannels: Int { patching.inChannels }
@@ -14,23 +14,26 @@ public struct AnalogConv2d<Device: PulsedDeviceConfiguration>: Layer {
     public var stride: Int { patching.stride }
     public var padding: Int { patching.padding }
     /// The crossbar(s) holding the unrolled kernels; its bias is the convolution's bias.
-    public var crossbar: AnalogLinear<Device>
+    public var crossbar: AnalogLinear<Cell>
 
-    public init(_ inChannels: Int, _ outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
-                bias: Bool = true, device: Device, forwardIO: IOParameters = .forwardDefault,
-                backwardIO: IOParameters = .backwardDefault, update: PulsedUpdateParameters = PulsedUpdateParameters(),
-                maxTileInputs: Int = 512, maxTileOutputs: Int = 512, weightScalingOmega: Float? = nil,
-                generator: inout SeededGenerator) throws {
+    /// A convolution of `cell` unit cells (tiles as in ``AnalogLinear``).
+    public init<Configuration: UnitCellConfiguration>(
+        _ inChannels: Int, _ outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
+        bias: Bool = true, cell: Configuration, forwardIO: IOParameters = .forwardDefault,
+        backwardIO: IOParameters = .backwardDefault, update: PulsedUpdateParameters = PulsedUpdateParameters(),
+        maxTileInputs: Int = 512, maxTileOutputs: Int = 512, weightScalingOmega: Float? = nil,
+        generator: inout SeededGenerator
+    ) throws where Configuration.Cell == Cell {
         patching = PatchConvolution(inChannels: inChannels, outChannels: outChannels, kernelSize: kernelSize,
                                     stride: stride, padding: padding)
-        crossbar = try AnalogLinear(inChannels * kernelSize * kernelSize, outChannels, bias: bias, device: device,
+        crossbar = try AnalogLinear(inChannels * kernelSize * kernelSize, outChannels, bias: bias, cell: cell,
                                     forwardIO: forwardIO, backwardIO: backwardIO, update: update,
                                     maxTileInputs: maxTileInputs, maxTileOutputs: maxTileOutputs,
                                     weightScalingOmega: weightScalingOmega, generator: &generator)
     }
 
     public var summary: String {
-        "AnalogConv2d(\(inChannels) → \(outChannels), \(kernelSize)×\(kernelSize), stride \(stride), pad \(padding), \(Device.self))"
+        "AnalogConv2d(\(inChannels) → \(outChannels), \(kernelSize)×\(kernelSize), stride \(stride), pad \(padding), \(Cell.summaryName))"
     }
 
     public var hasParameters: Bool { true }
@@ -56,9 +59,31 @@ public struct AnalogConv2d<Device: PulsedDeviceConfiguration>: Layer {
     }
 }
 
+extension AnalogConv2d: ProgrammedLayer {
+    /// `weight`: the unrolled kernels `[outChannels, inChannels·k·k]` read from the tiles.
+    public var programmedWeights: [(name: String, value: Tensor)] { crossbar.programmedWeights }
+    public mutating func program(_ name: String, to value: Tensor) throws { try crossbar.program(name, to: value) }
+}
+
 extension AnalogConv2d: StatefulLayer {
     public func encodedState() throws -> Data { try crossbar.encodedState() }
     public mutating func restoreState(from data: Data) throws { try crossbar.restoreState(from: data) }
 }
 
 import Foundation
+
+extension AnalogConv2d {
+    /// A convolution of ``SingleDevice`` cells of `device`.
+    public init<Device: PulsedDeviceConfiguration>(
+        _ inChannels: Int, _ outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
+        bias: Bool = true, device: Device, forwardIO: IOParameters = .forwardDefault,
+        backwardIO: IOParameters = .backwardDefault, update: PulsedUpdateParameters = PulsedUpdateParameters(),
+        maxTileInputs: Int = 512, maxTileOutputs: Int = 512, weightScalingOmega: Float? = nil,
+        generator: inout SeededGenerator
+    ) throws where Cell == SingleDevice<Device.DeviceArray> {
+        try self.init(inChannels, outChannels, kernelSize: kernelSize, stride: stride, padding: padding, bias: bias,
+                      cell: SingleDeviceConfiguration(device: device), forwardIO: forwardIO, backwardIO: backwardIO,
+                      update: update, maxTileInputs: maxTileInputs, maxTileOutputs: maxTileOutputs,
+                      weightScalingOmega: weightScalingOmega, generator: &generator)
+    }
+}

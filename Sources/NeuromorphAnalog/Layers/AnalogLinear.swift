@@ -8,17 +8,20 @@ func tileRanges(_ count: Int, size: Int) -> [Range<Int>] {
 }
 
 /// A fully connected layer whose weights live on analog crossbar tiles (aihwkit
-/// `AnalogLinear`): the forward and backward products run through each tile's periphery,
-/// and `update(with:slot:)` applies the optimizer's learning rate as a pulsed update on the
-/// devices (aihwkit `AnalogSGD`). Layers larger than one tile are split over a grid of
-/// tiles with digital partial sums. The bias is digital (aihwkit's default
-/// `digital_bias`) and follows the optimizer like any digital parameter.
-public struct AnalogLinear<Device: PulsedDeviceConfiguration>: Layer {
+/// `AnalogLinear`): the forward and backward products run through each tile's unit cell,
+/// and `update(with:slot:)` hands the optimizer's learning rate to every cell as
+/// ``LearningRates`` (aihwkit `AnalogSGD`). Layers larger than one tile are split over a
+/// grid of tiles (`maxTileInputs`, `maxTileOutputs`) with digital partial sums. The bias is
+/// digital (aihwkit's default `digital_bias`) and follows the optimizer like any digital
+/// parameter; the weights are device state, read and written through ``ProgrammedLayer``.
+///
+/// `Cell` is the concrete unit cell (``SingleDevice``, ``ReferencePair``, …), so the
+/// per-tile calls are statically dispatched.
+public struct AnalogLinear<Cell: UnitCell>: Layer {
     public let inputFeatures: Int
     public let outputFeatures: Int
-    public let device: Device
-    /// Tiles indexed `[outputBlock][inputBlock]`.
-    public var tiles: [[AnalogTile<Device.DeviceArray>]]
+    /// One unit cell per tile, indexed `[outputBlock][inputBlock]`.
+    public var tiles: [[Cell]]
     public var bias: Parameter?
     /// The digital output scale α of weight remapping (aihwkit `weight_scaling_omega`):
     /// the tiles hold `W/α`, outputs are multiplied by α; 1 without remapping.
@@ -28,18 +31,28 @@ public struct AnalogLinear<Device: PulsedDeviceConfiguration>: Layer {
     private var cachedInput = Tensor.zeros([0])
     private var cachedGradient = Tensor.zeros([0])
 
-    public init(_ inputFeatures: Int, _ outputFeatures: Int, bias: Bool = true, device: Device,
-                forwardIO: IOParameters = .forwardDefault, backwardIO: IOParameters = .backwardDefault,
-                update: PulsedUpdateParameters = PulsedUpdateParameters(), maxTileInputs: Int = 512,
-                maxTileOutputs: Int = 512, weightScalingOmega: Float? = nil, generator: inout SeededGenerator) throws {
-        precondition(inputFeatures > 0 && outputFeatures > 0 && maxTileInputs > 0 && maxTileOutputs > 0,
-                     "AnalogLinear: sizes must be positive")
+    /// A layer of `cell` unit cells. Tile `(o, i)` is built from stream `tile.o.i` of
+    /// `generator`; the initial weights and bias are drawn from `generator` first (PyTorch's
+    /// `nn.Linear` initialization) and programmed onto the cells.
+    public init<Configuration: UnitCellConfiguration>(
+        _ inputFeatures: Int, _ outputFeatures: Int, bias: Bool = true, cell: Configuration,
+        forwardIO: IOParameters = .forwardDefault, backwardIO: IOParameters = .backwardDefault,
+        update: PulsedUpdateParameters = PulsedUpdateParameters(), maxTileInputs: Int = 512,
+        maxTileOutputs: Int = 512, weightScalingOmega: Float? = nil, generator: inout SeededGenerator
+    ) throws where Configuration.Cell == Cell {
+        guard inputFeatures > 0, outputFeatures > 0 else {
+            throw DeviceParameterError(device: "AnalogLinear", parameter: "shape",
+                                       "features must be > 0, got \(inputFeatures) → \(outputFeatures)")
+        }
+        guard maxTileInputs > 0, maxTileOutputs > 0 else {
+            throw DeviceParameterError(device: "AnalogLinear", parameter: "max_tile_size",
+                                       "must be ≥ 1, got \(maxTileInputs)×\(maxTileOutputs)")
+        }
         if let omega = weightScalingOmega, !(omega > 0) {
             throw DeviceParameterError(device: "AnalogLinear", parameter: "weight_scaling_omega", "must be > 0, got \(omega)")
         }
         self.inputFeatures = inputFeatures
         self.outputFeatures = outputFeatures
-        self.device = device
         inputBlocks = tileRanges(inputFeatures, size: maxTileInputs)
         outputBlocks = tileRanges(outputFeatures, size: maxTileOutputs)
         // PyTorch's nn.Linear initialization, then programmed onto the devices (as aihwkit does).
@@ -53,14 +66,14 @@ public struct AnalogLinear<Device: PulsedDeviceConfiguration>: Layer {
             outputScale = largest > 0 ? largest / omega : 1
         }
         let programmed = initial * (1 / outputScale)
-        var grid: [[AnalogTile<Device.DeviceArray>]] = []
+        var grid: [[Cell]] = []
         for (o, outputs) in outputBlocks.enumerated() {
-            var row: [AnalogTile<Device.DeviceArray>] = []
+            var row: [Cell] = []
             for (i, inputs) in inputBlocks.enumerated() {
-                var tileGenerator = generator.split(stream: UInt64(o * 1000 + i))
-                var tile = try AnalogTile(outputs: outputs.count, inputs: inputs.count, device: device, forwardIO: forwardIO,
-                                          backwardIO: backwardIO, update: update, generator: &tileGenerator)
-                tile.setWeights(programmed.gatherRows(outputs).columns(inputs))
+                var tileGenerator = generator.split(key: StreamKey("tile.\(o).\(i)"))
+                var tile = try cell.makeCell(outputs: outputs.count, inputs: inputs.count, forwardIO: forwardIO,
+                                             backwardIO: backwardIO, update: update, generator: &tileGenerator)
+                tile.program(programmed.gatherRows(outputs).columns(inputs))
                 row.append(tile)
             }
             grid.append(row)
@@ -69,7 +82,7 @@ public struct AnalogLinear<Device: PulsedDeviceConfiguration>: Layer {
     }
 
     public var summary: String {
-        "AnalogLinear(\(inputFeatures) → \(outputFeatures), \(Device.self), \(outputBlocks.count)×\(inputBlocks.count) tiles)"
+        "AnalogLinear(\(inputFeatures) → \(outputFeatures), \(Cell.summaryName), \(outputBlocks.count)×\(inputBlocks.count) tiles)"
     }
 
     /// The effective weights, `[out, in]`: α times the weights stored on the tiles.
@@ -86,12 +99,13 @@ public struct AnalogLinear<Device: PulsedDeviceConfiguration>: Layer {
         return outputScale == 1 ? w : w * outputScale
     }
 
-    /// Programs `w` (`[out, in]`) onto the tiles directly (clipped to the devices' bounds).
+    /// Programs `w` (`[out, in]`, effective weights) onto the tiles' unit cells directly
+    /// (clipped to the devices' bounds).
     public mutating func setWeights(_ w: Tensor) {
         precondition(w.shape == [outputFeatures, inputFeatures], "AnalogLinear.setWeights: \(w.shape)")
         for (o, outputs) in outputBlocks.enumerated() {
             for (i, inputs) in inputBlocks.enumerated() {
-                tiles[o][i].setWeights(w.gatherRows(outputs).columns(inputs) * (1 / outputScale))
+                tiles[o][i].program(w.gatherRows(outputs).columns(inputs) * (1 / outputScale))
             }
         }
     }
@@ -135,18 +149,20 @@ public struct AnalogLinear<Device: PulsedDeviceConfiguration>: Layer {
         return inputGradient
     }
 
-    /// The pulsed update of every tile with the optimizer's learning rate; the digital bias
-    /// goes through the optimizer.
+    /// The update of every tile's unit cell with the optimizer's learning rate as
+    /// ``LearningRates/sgd``, then each cell's once-per-batch step; the digital bias goes
+    /// through the optimizer. Slots number only the digital parameters (the bias), in the
+    /// order of ``forEachParameter(_:)``.
     public mutating func update<O: Optimizer>(with optimizer: inout O, slot: inout Int) {
-        let learningRate = optimizer.learningRate
+        let rates = LearningRates(sgd: optimizer.learningRate)
         for (o, outputs) in outputBlocks.enumerated() {
             // dL/dW_tile = α · dL/dW_effective.
             let d = outputScale == 1 ? cachedGradient.columns(outputs) : cachedGradient.columns(outputs) * outputScale
             for (i, inputs) in inputBlocks.enumerated() {
-                tiles[o][i].update(x: cachedInput.columns(inputs), d: d, learningRate: learningRate)
+                tiles[o][i].update(x: cachedInput.columns(inputs), d: d, rates: rates)
+                tiles[o][i].finishBatch()
             }
         }
-        slot += 1   // the weight's slot, kept so digital and analog models number parameters alike
         if bias != nil {
             optimizer.update(&bias!, slot: slot)
             slot += 1
@@ -155,56 +171,87 @@ public struct AnalogLinear<Device: PulsedDeviceConfiguration>: Layer {
 
     public var hasParameters: Bool { true }
 
-    /// Visits the weight (read from the tiles; writes program the tiles) and the bias.
+    /// Visits the digital bias only: the weights are device state (``ProgrammedLayer``),
+    /// never written by an optimizer.
     public mutating func forEachParameter(_ body: (inout Parameter) throws -> Void) rethrows {
-        var weight = Parameter(name: "weight", value: weights)
-        let before = weight.value
-        try body(&weight)
-        if weight.value != before { setWeights(weight.value) }
         if bias != nil { try body(&bias!) }
     }
 }
 
-/// The tiles' complete state (device weights, sampled device parameters, pulse counts and
-/// random streams) in a binary property list, so a resumed run continues bit-identically.
+// MARK: - Programmed weights
+
+extension AnalogLinear: ProgrammedLayer {
+    /// `weight`: the effective `[out, in]` weights read from the tiles (α included).
+    public var programmedWeights: [(name: String, value: Tensor)] { [("weight", weights)] }
+
+    /// Programs `weight` (`[out, in]`) onto the tiles (clipped to the devices' bounds).
+    public mutating func program(_ name: String, to value: Tensor) throws {
+        guard name == "weight" else {
+            throw ProgrammingError(layer: "AnalogLinear", "no programmed weight '\(name)'; expected 'weight'")
+        }
+        guard value.shape == [outputFeatures, inputFeatures] else {
+            throw ProgrammingError(layer: "AnalogLinear",
+                                   "weight has shape \(value.shape), expected [\(outputFeatures), \(inputFeatures)]")
+        }
+        setWeights(value)
+    }
+}
+
+/// The layer's complete state in a binary property list: every unit cell (device weights,
+/// sampled device parameters, pulse counts and random streams), the digital output scale
+/// and the bias value, so a restored layer continues bit-identically.
 extension AnalogLinear: StatefulLayer {
+    struct State: Codable {
+        var tiles: [[Cell]]
+        var outputScale: Float
+        var bias: Tensor?
+    }
+
     public func encodedState() throws -> Data {
         let encoder = PropertyListEncoder()
         encoder.outputFormat = .binary
-        return try encoder.encode(tiles)
+        return try encoder.encode(State(tiles: tiles, outputScale: outputScale, bias: bias?.value))
     }
 
     public mutating func restoreState(from data: Data) throws {
-        let restored = try PropertyListDecoder().decode([[AnalogTile<Device.DeviceArray>]].self, from: data)
-        guard restored.count == tiles.count, zip(restored, tiles).allSatisfy({ $0.count == $1.count }),
-              zip(restored.joined(), tiles.joined()).allSatisfy({ $0.rows == $1.rows && $0.columns == $1.columns }) else {
+        let restored: State
+        do {
+            restored = try PropertyListDecoder().decode(State.self, from: data)
+        } catch {
+            throw DeviceParameterError(device: "AnalogLinear", parameter: "state",
+                                       "the saved state is not a \(Cell.summaryName) tile grid: \(error)")
+        }
+        guard restored.tiles.count == tiles.count, zip(restored.tiles, tiles).allSatisfy({ $0.count == $1.count }),
+              zip(restored.tiles.joined(), tiles.joined()).allSatisfy({ $0.rows == $1.rows && $0.columns == $1.columns }),
+              (restored.bias == nil) == (bias == nil), restored.bias.map({ $0.shape == [outputFeatures] }) ?? true else {
             throw DeviceParameterError(device: "AnalogLinear", parameter: "state",
                                        "the saved tile grid does not match this layer's \(outputBlocks.count)×\(inputBlocks.count) tiles")
         }
-        tiles = restored
+        tiles = restored.tiles
+        outputScale = restored.outputScale
+        if let value = restored.bias { bias!.value = value }
     }
 }
 
 import Foundation
 
-/// Per-device arrays of an analog layer for export (`.npy` in checkpoints): pulse counts and
-/// every sampled device parameter of each tile (aihwkit issue #671).
+/// Per-device arrays of an analog layer for export (`.npy` in checkpoints): the internal
+/// state of each tile's unit cell — device weights, pulse counts and every sampled device
+/// parameter of each of its arrays (aihwkit issue #671).
 public protocol DeviceStateExporting {
-    /// Named `[rows, columns]` tensors, e.g. `tile0_0.pulse_counts`, `tile0_0.dw_min_up`.
+    /// Named `[rows, columns]` tensors, e.g. `tile0_0.device0.weights`,
+    /// `tile0_0.device0.pulse_counts`, `tile0_0.device1.dw_min_up`.
     var deviceTensors: [(name: String, tensor: Tensor)] { get }
 }
 
 extension AnalogLinear: DeviceStateExporting {
+    /// Each tile's unit-cell state, prefixed by the tile: `tile0_0.device0.weights`,
+    /// `tile0_0.device0.pulse_counts`, `tile0_0.device1.w_max`, …
     public var deviceTensors: [(name: String, tensor: Tensor)] {
-        var result: [(String, Tensor)] = []
+        var result: [(name: String, tensor: Tensor)] = []
         for (o, row) in tiles.enumerated() {
             for (i, tile) in row.enumerated() {
-                let shape = [tile.rows, tile.columns]
-                result.append(("tile\(o)_\(i).weights", tile.weights))
-                result.append(("tile\(o)_\(i).pulse_counts", Tensor(shape: shape, scalars: tile.pulseCounts.map(Float.init))))
-                for (name, values) in tile.sampledParameters.sorted(by: { $0.key < $1.key }) where values.count == tile.rows * tile.columns {
-                    result.append(("tile\(o)_\(i).\(name)", Tensor(shape: shape, scalars: values)))
-                }
+                for (name, tensor) in tile.internalState { result.append(("tile\(o)_\(i).\(name)", tensor)) }
             }
         }
         return result
@@ -213,4 +260,20 @@ extension AnalogLinear: DeviceStateExporting {
 
 extension AnalogConv2d: DeviceStateExporting {
     public var deviceTensors: [(name: String, tensor: Tensor)] { crossbar.deviceTensors }
+}
+
+// MARK: - Single-device layers
+
+extension AnalogLinear {
+    /// A layer of ``SingleDevice`` cells of `device` (aihwkit `SingleRPUConfig`).
+    public init<Device: PulsedDeviceConfiguration>(
+        _ inputFeatures: Int, _ outputFeatures: Int, bias: Bool = true, device: Device,
+        forwardIO: IOParameters = .forwardDefault, backwardIO: IOParameters = .backwardDefault,
+        update: PulsedUpdateParameters = PulsedUpdateParameters(), maxTileInputs: Int = 512,
+        maxTileOutputs: Int = 512, weightScalingOmega: Float? = nil, generator: inout SeededGenerator
+    ) throws where Cell == SingleDevice<Device.DeviceArray> {
+        try self.init(inputFeatures, outputFeatures, bias: bias, cell: SingleDeviceConfiguration(device: device),
+                      forwardIO: forwardIO, backwardIO: backwardIO, update: update, maxTileInputs: maxTileInputs,
+                      maxTileOutputs: maxTileOutputs, weightScalingOmega: weightScalingOmega, generator: &generator)
+    }
 }

@@ -113,7 +113,8 @@ public enum AnalogMatVec {
                     let inverse: Float = scale > 0 ? 1 / scale : 0
                     let base = b * width
                     if stochastic {
-                        var g = SeededGenerator(seed: streamSeed, stream: UInt64(chunk))
+                        // Numbered sub-streams: chunk indices within this call's one named stream.
+                var g = SeededGenerator(seed: streamSeed, stream: UInt64(chunk))
                         let inverseStep = 1 / step
                         for j in columns {
                             let r = (p[base + j] * inverse * inverseStep + g.nextUniform()).rounded(.down)
@@ -147,6 +148,7 @@ public enum AnalogMatVec {
             let base = p.baseAddress!
             ComputeThreads.forEachChunk(chunks) { chunk in
                 let lower = chunk * chunkElements, upper = Swift.min(lower + chunkElements, total)
+                // Numbered sub-streams: chunk indices within this call's one named stream.
                 var g = SeededGenerator(seed: streamSeed, stream: UInt64(chunk))
                 withUnsafeTemporaryAllocation(of: Float.self, capacity: upper - lower) { z in
                     FastNormalSampler.fill(z, generator: &g)

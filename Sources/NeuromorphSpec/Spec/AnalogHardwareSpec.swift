@@ -3,13 +3,15 @@ import NeuromorphCore
 import NeuromorphNN
 
 /// The `hardware.analog` section: which layers run on analog crossbar tiles, their device
-/// model, periphery and update (aihwkit's `SingleRPUConfig` in one block).
+/// model, unit cell, periphery and update (aihwkit's `SingleRPUConfig` /
+/// `UnitCellRPUConfig` in one block).
 ///
 /// ```yaml
 /// hardware:
 ///   analog:
-///     device: constant_step            # a model or a preset, see AnalogDeviceChoice
+///     device: constant_step            # a registered model or preset, see DeviceRegistry
 ///     pulsed: {dw_min: 0.001, dw_min_dtod: 0.3}   # aihwkit PulsedDevice overrides
+///     unit_cell: single_device         # or reference_pair, or a mapping (see UnitCellSpec)
 ///     forward: {out_noise: 0.06, inp_res: 0.0078740}
 ///     backward: {out_noise: 0.06}
 ///     update: {pulse_type: stochastic, desired_bl: 31}
@@ -19,6 +21,8 @@ import NeuromorphNN
 public struct AnalogHardwareSpec: Codable, Sendable, Equatable {
     public var device: AnalogDeviceChoice
     public var pulsed: PulsedParameterOverrides
+    /// The unit cell of every tile (default: one device per cross-point).
+    public var unitCell: UnitCellSpec
     public var forward: IOParameters
     public var backward: IOParameters
     public var update: PulsedUpdateParameters
@@ -30,10 +34,12 @@ public struct AnalogHardwareSpec: Codable, Sendable, Equatable {
     public var weightScalingOmega: Double?
 
     public init(device: AnalogDeviceChoice, pulsed: PulsedParameterOverrides = PulsedParameterOverrides(),
+                unitCell: UnitCellSpec = .singleDevice,
                 forward: IOParameters = .forwardDefault, backward: IOParameters = .backwardDefault,
                 update: PulsedUpdateParameters = PulsedUpdateParameters(), layers: [Int]? = nil, maxTileSize: Int = 512) {
         self.device = device
         self.pulsed = pulsed
+        self.unitCell = unitCell
         self.forward = forward
         self.backward = backward
         self.update = update
@@ -42,7 +48,7 @@ public struct AnalogHardwareSpec: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case device, pulsed, forward, backward, update, layers, maxTileSize = "max_tile_size"
+        case device, pulsed, unitCell = "unit_cell", forward, backward, update, layers, maxTileSize = "max_tile_size"
         case weightScalingOmega = "weight_scaling_omega"
     }
 
@@ -51,6 +57,7 @@ public struct AnalogHardwareSpec: Codable, Sendable, Equatable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         device = try c.decodeChoice(AnalogDeviceChoice.self, forKey: .device)
         pulsed = try c.decodeIfPresent(PulsedParameterOverrides.self, forKey: .pulsed) ?? PulsedParameterOverrides()
+        unitCell = try c.decodeIfPresent(UnitCellSpec.self, forKey: .unitCell) ?? .singleDevice
         forward = try c.decodeIfPresent(IOParameters.self, forKey: .forward) ?? .forwardDefault
         backward = try c.decodeIfPresent(IOParameters.self, forKey: .backward) ?? .backwardDefault
         update = try c.decodeIfPresent(PulsedUpdateParameters.self, forKey: .update) ?? PulsedUpdateParameters()
@@ -65,41 +72,211 @@ public struct AnalogHardwareSpec: Codable, Sendable, Equatable {
             throw SpecError(path: SpecError.render(c.codingPath + [CodingKeys.pulsed]),
                             "device '\(device.rawValue)' has no aihwkit PulsedDevice parameters to override; remove 'pulsed'")
         }
+        if let defaults = device.entry?.pulsedDefaults {
+            do { try pulsed.applied(to: defaults).validate(device: device.rawValue) } catch let error as DeviceParameterError {
+                throw SpecError(path: SpecError.render(c.codingPath + [CodingKeys.pulsed]) + "." + error.parameter, error.description)
+            }
+        }
+        if case .referencePair(let reference, _) = unitCell, let reference, !reference.pulsed.isEmpty,
+           !(reference.device ?? device).hasPulsedParameters {
+            throw SpecError(path: SpecError.render(c.codingPath + [CodingKeys.unitCell]) + ".reference.pulsed",
+                            "device '\((reference.device ?? device).rawValue)' has no aihwkit PulsedDevice parameters to override; remove 'pulsed'")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(device, forKey: .device)
+        try c.encode(pulsed, forKey: .pulsed)
+        if unitCell != .singleDevice { try c.encode(unitCell, forKey: .unitCell) }
+        try c.encode(forward, forKey: .forward)
+        try c.encode(backward, forKey: .backward)
+        try c.encode(update, forKey: .update)
+        try c.encodeIfPresent(layers, forKey: .layers)
+        try c.encode(maxTileSize, forKey: .maxTileSize)
+        try c.encodeIfPresent(weightScalingOmega, forKey: .weightScalingOmega)
     }
 }
 
-/// The device models and presets a spec can name.
-public enum AnalogDeviceChoice: String, Codable, Sendable, CaseIterable {
+/// A device model or preset by its registered name (``DeviceRegistry``): any name a device
+/// type registers is a valid choice; the static members name the built-in ones.
+public struct AnalogDeviceChoice: RawRepresentable, Codable, Sendable, Hashable, CaseIterable {
+    public let rawValue: String
+
+    /// `nil` unless `rawValue` is a registered device name.
+    public init?(rawValue: String) {
+        guard DeviceRegistry.entry(named: rawValue) != nil else { return nil }
+        self.rawValue = rawValue
+    }
+
+    private init(registered name: String) { rawValue = name }
+
+    /// Every registered device, in registration order.
+    public static var allCases: [AnalogDeviceChoice] { DeviceRegistry.names.map(AnalogDeviceChoice.init(registered:)) }
+
     /// Exact `dw_min` steps, no bounds or noise (the symmetric reference).
-    case ideal
+    public static let ideal = AnalogDeviceChoice(registered: "ideal")
     /// aihwkit `ConstantStepDevice` with its 1.1 defaults.
-    case constantStep = "constant_step"
+    public static let constantStep = AnalogDeviceChoice(registered: "constant_step")
     /// aihwkit `SoftBoundsDevice` with its 1.1 defaults.
-    case softBounds = "soft_bounds"
+    public static let softBounds = AnalogDeviceChoice(registered: "soft_bounds")
     /// aihwkit `ExpStepDevice` defaults.
-    case expStep = "exp_step"
+    public static let expStep = AnalogDeviceChoice(registered: "exp_step")
     /// aihwkit `PowStepDevice` defaults.
-    case powStep = "pow_step"
+    public static let powStep = AnalogDeviceChoice(registered: "pow_step")
     /// Gokmen 2021 soft-bounds device with 1,200 states (μ_dw = 1e-3, μ_s = 1.66).
-    case gokmen1200 = "gokmen-1200-states"
+    public static let gokmen1200 = AnalogDeviceChoice(registered: "gokmen-1200-states")
     /// Gokmen 2021 soft-bounds device with 15 states (μ_dw = 0.08).
-    case gokmen15 = "gokmen-15-states"
+    public static let gokmen15 = AnalogDeviceChoice(registered: "gokmen-15-states")
     /// Zhao et al. 2021 Ag:Si NeuroSim device (NL_LTP 2.40, NL_LTD −4.88, 500 levels, 3.5 % c2c).
-    case zhaoAgSi = "zhao-ag-si"
+    public static let zhaoAgSi = AnalogDeviceChoice(registered: "zhao-ag-si")
     /// Onen et al. 2022 asymmetric soft-bounds toy device.
-    case onenAsymmetric = "onen-asymmetric"
+    public static let onenAsymmetric = AnalogDeviceChoice(registered: "onen-asymmetric")
+
+    /// The registry entry (always present: choices are only made from registered names).
+    public var entry: DeviceRegistryEntry? { DeviceRegistry.entry(named: rawValue) }
 
     /// Whether `pulsed:` overrides apply (the model carries aihwkit `PulsedDevice` parameters).
-    public var hasPulsedParameters: Bool {
+    public var hasPulsedParameters: Bool { entry?.acceptsPulsedParameters ?? false }
+
+    /// The device configuration with `overrides` applied to the preset's `PulsedDevice`
+    /// parameters (where it has them).
+    public func configuration(_ overrides: PulsedParameterOverrides = PulsedParameterOverrides()) throws -> any PulsedDeviceConfiguration {
+        guard let entry else {
+            throw SpecError(path: "hardware.analog.device", "'\(rawValue)' is not a registered device; expected one of: "
+                            + DeviceRegistry.names.joined(separator: ", "))
+        }
+        return entry.configuration(pulsed: entry.pulsedDefaults.map { overrides.applied(to: $0) })
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let raw = try decoder.singleValueContainer().decode(String.self)
+        guard let value = AnalogDeviceChoice(rawValue: raw) else {
+            throw SpecError(path: SpecError.render(decoder.codingPath),
+                            "'\(raw)' is not allowed; expected one of: \(DeviceRegistry.names.joined(separator: ", "))")
+        }
+        self = value
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(rawValue)
+    }
+}
+
+// MARK: - Unit cells
+
+/// The `unit_cell` key of `hardware.analog`: what each cross-point is made of (aihwkit's
+/// `UnitCellRPUConfig` choices).
+///
+/// ```yaml
+/// unit_cell: single_device            # default: one device, W = G
+/// unit_cell: reference_pair           # W = G⁺ − G_ref, reference of the same device at 0
+/// unit_cell:
+///   kind: reference_pair
+///   reference_weight: 0.0             # the weight the reference is programmed to once
+///   reference:                        # optional: the reference's own device
+///     device: constant_step           #   (default: the section's device and pulsed)
+///     pulsed: {dw_min_dtod: 0.1}      #   overrides on the reference's device
+/// ```
+public enum UnitCellSpec: Codable, Sendable, Equatable {
+    /// One device per cross-point (``SingleDevice``).
+    case singleDevice
+    /// A trained device and a fixed reference (``ReferencePair``, aihwkit `ReferenceUnitCell`).
+    case referencePair(reference: ReferenceDeviceSpec?, referenceWeight: Double)
+
+    /// The kinds a spec can name.
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case singleDevice = "single_device"
+        case referencePair = "reference_pair"
+    }
+
+    public var kind: Kind {
         switch self {
-        case .ideal, .zhaoAgSi: false
-        default: true
+        case .singleDevice: .singleDevice
+        case .referencePair: .referencePair
+        }
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case kind, reference, referenceWeight = "reference_weight"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        if let single = try? decoder.singleValueContainer(), let raw = try? single.decode(String.self) {
+            guard let kind = Kind(rawValue: raw) else {
+                throw SpecError(path: SpecError.render(decoder.codingPath),
+                                "'\(raw)' is not allowed; expected one of: \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            self = kind == .singleDevice ? .singleDevice : .referencePair(reference: nil, referenceWeight: 0)
+            return
+        }
+        try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        switch try c.decodeChoice(Kind.self, forKey: .kind) {
+        case .singleDevice:
+            for key in [CodingKeys.reference, .referenceWeight] where c.contains(key) {
+                throw SpecError(path: SpecError.render(c.codingPath + [key]),
+                                "'\(key.rawValue)' applies only to kind: reference_pair")
+            }
+            self = .singleDevice
+        case .referencePair:
+            let reference = try c.decodeIfPresent(ReferenceDeviceSpec.self, forKey: .reference)
+            let weight = try c.decodeCheckedIfPresent(Double.self, forKey: .referenceWeight, "a finite weight, e.g. 0") {
+                $0.isFinite
+            } ?? 0
+            self = .referencePair(reference: reference, referenceWeight: weight)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .singleDevice:
+            var c = encoder.singleValueContainer()
+            try c.encode(Kind.singleDevice.rawValue)
+        case .referencePair(let reference, let weight):
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(Kind.referencePair.rawValue, forKey: .kind)
+            try c.encodeIfPresent(reference, forKey: .reference)
+            if weight != 0 { try c.encode(weight, forKey: .referenceWeight) }
         }
     }
 }
 
+/// The reference array's device in `unit_cell.reference`: a registered device (default:
+/// the section's device) and `PulsedDevice` overrides on top of it (on top of the
+/// section's `pulsed` when the device is the section's).
+public struct ReferenceDeviceSpec: Codable, Sendable, Equatable {
+    public var device: AnalogDeviceChoice?
+    public var pulsed: PulsedParameterOverrides
+
+    public init(device: AnalogDeviceChoice? = nil, pulsed: PulsedParameterOverrides = PulsedParameterOverrides()) {
+        self.device = device
+        self.pulsed = pulsed
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case device, pulsed }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        device = try c.decodeIfPresent(AnalogDeviceChoice.self, forKey: .device)
+        pulsed = try c.decodeIfPresent(PulsedParameterOverrides.self, forKey: .pulsed) ?? PulsedParameterOverrides()
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(device, forKey: .device)
+        if !pulsed.isEmpty { try c.encode(pulsed, forKey: .pulsed) }
+    }
+}
+
 /// Overrides of aihwkit's `PulsedDevice` parameters (aihwkit names); absent keys keep the
-/// chosen model's values.
+/// chosen model's values. `reset`, `reset_dtod` and `reset_std` set each device's sampled
+/// reset value `reset_ij = reset + reset_dtod · ξ` and the noise of a reset: devices decay
+/// toward `reset_ij` (with `lifetime`) and go there when reset
+/// (``CrossbarArray/resetColumns(_:)``); `lifetime` and `diffusion` act once per mini-batch
+/// (``CrossbarArray/postUpdate()``).
 public struct PulsedParameterOverrides: Codable, Sendable, Equatable {
     public var values: [String: Double] = [:]
     public init() {}
@@ -109,6 +286,7 @@ public struct PulsedParameterOverrides: Codable, Sendable, Equatable {
         "dw_min": \.dwMin, "dw_min_dtod": \.dwMinDtod, "dw_min_std": \.dwMinStd, "up_down": \.upDown,
         "up_down_dtod": \.upDownDtod, "w_min": \.wMin, "w_max": \.wMax, "w_min_dtod": \.wMinDtod,
         "w_max_dtod": \.wMaxDtod, "reset": \.reset, "reset_dtod": \.resetDtod, "reset_std": \.resetStd,
+        "lifetime": \.lifetime, "lifetime_dtod": \.lifetimeDtod, "diffusion": \.diffusion, "diffusion_dtod": \.diffusionDtod,
     ] }
 
     public init(from decoder: any Decoder) throws {
@@ -132,32 +310,34 @@ public struct PulsedParameterOverrides: Codable, Sendable, Equatable {
 // MARK: - Building analog layers
 
 extension AnalogHardwareSpec {
-    /// An analog linear layer with this section's device, periphery and update.
-    func linear(_ inputs: Int, _ outputs: Int, bias: Bool, generator: inout SeededGenerator) throws -> any Layer {
-        try wrapping { try makeLinear(deviceConfiguration, inputs, outputs, bias: bias, generator: &generator) }
+    /// An analog linear layer with this section's device, unit cell, periphery and update.
+    public func linear(_ inputs: Int, _ outputs: Int, bias: Bool, generator: inout SeededGenerator) throws -> any Layer {
+        let cell = try cellConfiguration
+        return try wrapping { try makeLinear(cell, inputs, outputs, bias: bias, generator: &generator) }
     }
 
-    /// An analog convolution with this section's device, periphery and update.
-    func conv(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int, padding: Int, bias: Bool,
-              generator: inout SeededGenerator) throws -> any Layer {
-        try wrapping {
-            try makeConv(deviceConfiguration, inChannels, outChannels, kernel: kernel, stride: stride, padding: padding,
+    /// An analog convolution with this section's device, unit cell, periphery and update.
+    public func conv(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int, padding: Int, bias: Bool,
+                     generator: inout SeededGenerator) throws -> any Layer {
+        let cell = try cellConfiguration
+        return try wrapping {
+            try makeConv(cell, inChannels, outChannels, kernel: kernel, stride: stride, padding: padding,
                          bias: bias, generator: &generator)
         }
     }
 
-    private func makeLinear<D: PulsedDeviceConfiguration>(_ device: D, _ inputs: Int, _ outputs: Int, bias: Bool,
-                                                          generator: inout SeededGenerator) throws -> any Layer {
-        try AnalogLinear(inputs, outputs, bias: bias, device: device, forwardIO: forward, backwardIO: backward,
+    private func makeLinear<C: UnitCellConfiguration>(_ cell: C, _ inputs: Int, _ outputs: Int, bias: Bool,
+                                                      generator: inout SeededGenerator) throws -> any Layer {
+        try AnalogLinear(inputs, outputs, bias: bias, cell: cell, forwardIO: forward, backwardIO: backward,
                          update: update, maxTileInputs: maxTileSize, maxTileOutputs: maxTileSize,
                          weightScalingOmega: weightScalingOmega.map(Float.init), generator: &generator)
     }
 
-    private func makeConv<D: PulsedDeviceConfiguration>(_ device: D, _ inChannels: Int, _ outChannels: Int, kernel: Int,
-                                                        stride: Int, padding: Int, bias: Bool,
-                                                        generator: inout SeededGenerator) throws -> any Layer {
+    private func makeConv<C: UnitCellConfiguration>(_ cell: C, _ inChannels: Int, _ outChannels: Int, kernel: Int,
+                                                    stride: Int, padding: Int, bias: Bool,
+                                                    generator: inout SeededGenerator) throws -> any Layer {
         try AnalogConv2d(inChannels, outChannels, kernelSize: kernel, stride: stride, padding: padding, bias: bias,
-                         device: device, forwardIO: forward, backwardIO: backward, update: update,
+                         cell: cell, forwardIO: forward, backwardIO: backward, update: update,
                          maxTileInputs: maxTileSize, maxTileOutputs: maxTileSize,
                          weightScalingOmega: weightScalingOmega.map(Float.init), generator: &generator)
     }
@@ -170,21 +350,72 @@ extension AnalogHardwareSpec {
 
     /// The chosen device model with the `pulsed` overrides applied.
     public var deviceConfiguration: any PulsedDeviceConfiguration {
-        func withPulsed<D: PulsedDeviceConfiguration>(_ device: D, _ path: WritableKeyPath<D, PulsedDeviceParameters>) -> D {
-            var copy = device
-            copy[keyPath: path] = pulsed.applied(to: device[keyPath: path])
-            return copy
+        get throws { try device.configuration(pulsed) }
+    }
+
+    /// The reference array's device model of a `reference_pair` cell (see
+    /// ``ReferenceDeviceSpec``); the section's device for other cells.
+    public var referenceDeviceConfiguration: any PulsedDeviceConfiguration {
+        get throws {
+            guard case .referencePair(let reference?, _) = unitCell else { return try deviceConfiguration }
+            guard let other = reference.device else {
+                var merged = pulsed
+                merged.values.merge(reference.pulsed.values) { _, new in new }
+                return try device.configuration(merged)
+            }
+            return try other.configuration(reference.pulsed)
         }
-        return switch device {
-        case .ideal: IdealPulsedDevice.symmetricReference
-        case .constantStep: withPulsed(ConstantStepDevice.aihwkitDefault, \.pulsed)
-        case .softBounds: withPulsed(SoftBoundsDevice.aihwkitDefault, \.pulsed)
-        case .expStep: withPulsed(ExpStepDevice.aihwkitDefault, \.pulsed)
-        case .powStep: withPulsed(PowStepDevice.aihwkitDefault, \.pulsed)
-        case .gokmen1200: withPulsed(LinearStepDevice.gokmen1200States, \.pulsed)
-        case .gokmen15: withPulsed(LinearStepDevice.gokmen15States, \.pulsed)
-        case .zhaoAgSi: NeuroSimDevice.zhaoAgSi
-        case .onenAsymmetric: withPulsed(AsymmetricSoftBoundsDevice.onenToy, \.pulsed)
+    }
+
+    /// The unit-cell configuration every analog layer of this section is built with.
+    public var cellConfiguration: any UnitCellConfiguration {
+        get throws {
+            let main = try deviceConfiguration
+            switch unitCell {
+            case .singleDevice:
+                return Self.single(main)
+            case .referencePair(_, let weight):
+                return Self.pair(main, try referenceDeviceConfiguration, referenceWeight: Float(weight))
+            }
+        }
+    }
+
+    private static func single<D: PulsedDeviceConfiguration>(_ device: D) -> any UnitCellConfiguration {
+        SingleDeviceConfiguration(device: device)
+    }
+
+    private static func pair<D: PulsedDeviceConfiguration>(_ device: D, _ reference: any PulsedDeviceConfiguration,
+                                                           referenceWeight: Float) -> any UnitCellConfiguration {
+        func withReference<R: PulsedDeviceConfiguration>(_ reference: R) -> any UnitCellConfiguration {
+            ReferencePairConfiguration(device: device, reference: reference, referenceWeight: referenceWeight)
+        }
+        return withReference(reference)
+    }
+}
+
+// MARK: - Optimizers analog layers can honour
+
+extension AnalogHardwareSpec {
+    /// Throws a ``SpecError`` at `path` when the optimizer cannot be applied to analog
+    /// layers: they apply the optimizer's learning rate as a pulsed SGD update on the devices
+    /// (aihwkit `AnalogSGD`), so only plain SGD without momentum, Nesterov or weight decay
+    /// is honoured (the digital biases follow any optimizer).
+    public func validate(optimizer kind: String, momentum: Double, nesterov: Bool = false, weightDecay: Double = 0,
+                         path: String = "training.optimizer") throws {
+        let supported = "analog layers (hardware.analog) apply pulsed SGD on their devices (aihwkit AnalogSGD); "
+            + "supported: kind: sgd with momentum: 0, nesterov: false, weight_decay: 0"
+        guard kind == "sgd" else {
+            throw SpecError(path: layerPath(path, "kind"), "optimizer '\(kind)' cannot train analog layers; \(supported)")
+        }
+        guard momentum == 0 else {
+            throw SpecError(path: layerPath(path, "momentum"), "momentum \(momentum) cannot train analog layers; \(supported)")
+        }
+        guard !nesterov else {
+            throw SpecError(path: layerPath(path, "nesterov"), "Nesterov momentum cannot train analog layers; \(supported)")
+        }
+        guard weightDecay == 0 else {
+            throw SpecError(path: layerPath(path, "weight_decay"),
+                            "weight decay \(weightDecay) is not applied to analog weights; \(supported)")
         }
     }
 }

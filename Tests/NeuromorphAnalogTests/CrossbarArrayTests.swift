@@ -4,16 +4,16 @@ import Testing
 @testable import NeuromorphCore
 @testable import NeuromorphNN
 
-/// The tile's pulsed update and the analog layers (digest `ttv2_gradient-decomposition_shd.md`
+/// The crossbar array's pulsed update and the analog layers (digest `ttv2_gradient-decomposition_shd.md`
 /// §1.2 "Stochastic pulse update", Eq. 3; aihwkit `AnalogLinear` + `AnalogSGD`).
-@Suite struct AnalogTileTests {
+@Suite struct CrossbarArrayTests {
     func idealTile(rows: Int, columns: Int, dwMin: Float, bl: Int, seed: UInt64,
-                   bitLengthManagement: Bool = true) throws -> AnalogTile<IdealPulsedDeviceArray> {
+                   bitLengthManagement: Bool = true) throws -> CrossbarArray<IdealPulsedDeviceArray> {
         var g = SeededGenerator(seed: seed)
         var update = PulsedUpdateParameters()
         update.desiredBL = bl
         update.bitLengthManagement = bitLengthManagement
-        return try AnalogTile(outputs: rows, inputs: columns, device: IdealPulsedDevice(dwMin: dwMin), forwardIO: .perfect,
+        return try CrossbarArray(outputs: rows, inputs: columns, device: IdealPulsedDevice(dwMin: dwMin), forwardIO: .perfect,
                               backwardIO: .perfect, update: update, generator: &g)
     }
 
@@ -156,7 +156,7 @@ import Testing
         let y2 = copy.forward(x, mode: .training); _ = copy.backward(r); copy.update(with: &o2, slot: &slot)
         #expect(y1 == y2)
         #expect(layer.weights == copy.weights)
-        #expect(layer.tiles[0][0].pulseCounts == copy.tiles[0][0].pulseCounts)
+        #expect(layer.tiles[0][0].array.pulseCounts == copy.tiles[0][0].array.pulseCounts)
     }
 }
 
@@ -186,7 +186,7 @@ import Testing
         var g = SeededGenerator(seed: 22)
         let layer = try AnalogLinear(5, 3, device: ConstantStepDevice(), maxTileInputs: 3, generator: &g)
         let names = layer.deviceTensors.map(\.name)
-        #expect(names.contains("tile0_0.pulse_counts") && names.contains("tile0_1.weights"))
+        #expect(names.contains("tile0_0.device0.pulse_counts") && names.contains("tile0_1.device0.weights"))
         #expect(layer.deviceTensors.allSatisfy { $0.tensor.rows == 3 })
         #expect(layer.deviceTensors.count > 4)      // sampled parameters too
     }

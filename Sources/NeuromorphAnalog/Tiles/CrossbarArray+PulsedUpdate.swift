@@ -1,6 +1,6 @@
 import NeuromorphCore
 
-extension AnalogTile {
+extension CrossbarArray {
     /// Pulse-train length and row/column gains for one sample (see ``PulsedUpdateParameters``).
     struct TrainGains {
         var bitLength: Int
@@ -47,7 +47,8 @@ extension AnalogTile {
     mutating func stochasticUpdate(x: Tensor, d: Tensor, learningRate: Float) {
         let inputs = columns, outputs = rows, batch = x.rows
         // 1. Column trains and gains per sample, drawn in parallel over samples: sample b
-        // uses its own stream derived from the tile's column stream, and writes its active
+        // uses its own stream derived from the array's `columns` stream (numbered by b: the
+        // sample index within that one named stream, not a separate stream name), and writes its active
         // columns into its own slice [b·inputs, b·inputs + count_b) of flat buffers. For
         // one-slot trains (the common case of small gradients) one 64-bit draw serves two
         // columns.

@@ -1,10 +1,22 @@
 import NeuromorphCore
 
-/// One crossbar: an array of pulsed devices holding the weights `W` (`[out, in]`), the
-/// periphery of its forward (`y = W x`) and backward (`z = Wᵀ d`) products, and its pulsed
-/// update. Each tile draws from its own seeded streams, so results do not depend on the
-/// order tiles are processed in.
-public struct AnalogTile<Devices: PulsedDeviceArray>: Sendable, Codable {
+/// One crossbar array: pulsed devices holding the weights `W` (`[out, in]`) and the
+/// periphery around them (aihwkit's `PulsedTile` / `RPUPulsed`):
+///
+/// ```
+/// forward      y = f_out(W f_in(x))          (forwardIO,  CrossbarArray.swift)
+/// backward     z = f_out(Wᵀ f_in(d))         (backwardIO, CrossbarArray.swift)
+/// update       W ← W − η Σ_b d_bᵀ x_b        (pulsed,     CrossbarArray+PulsedUpdate.swift)
+/// slices       W e_j, eᵢᵀ W, pulses on one column/row   (CrossbarArray+Slices.swift)
+/// post-update  decay, diffusion, reset        (CrossbarArray+PostUpdate.swift)
+/// programming  program-and-verify writes      (CrossbarArray+Programming.swift)
+/// ```
+///
+/// A unit cell (``UnitCell``) combines one or more crossbar arrays into an effective weight.
+/// Every array draws from its own named streams (`read`, `columns`, `block.k`, `post`, split
+/// from the generator it is built with), so results do not depend on the order arrays are
+/// processed in or on the thread count.
+public struct CrossbarArray<Devices: PulsedDeviceArray>: Sendable, Codable {
     /// The devices in blocks of consecutive rows. Each block has its own random stream for
     /// the update, so blocks update in parallel and the result does not depend on the
     /// thread count.
@@ -22,9 +34,17 @@ public struct AnalogTile<Devices: PulsedDeviceArray>: Sendable, Codable {
     var blockPulseCounts: [[UInt32]]
     /// The current weights as a `[out, in]` tensor (kept in step with the devices).
     public private(set) var weights: Tensor
+    /// Whether any device has decay (`lifetime`) or diffusion, sampled once: the
+    /// post-update step does nothing (and costs nothing) otherwise.
+    public let hasSlowDynamics: Bool
+    /// Stream `read`: the periphery noise of forward, backward and slice reads.
     var readGenerator: SeededGenerator
+    /// Stream `columns`: the column pulse trains of the stochastic update.
     var columnGenerator: SeededGenerator
+    /// Streams `block.k`: the row trains and cycle-to-cycle noise of row block `k`.
     var blockGenerators: [SeededGenerator]
+    /// Stream `post`: diffusion and reset noise of the post-update step.
+    var postGenerator: SeededGenerator
 
     /// Rows per update block.
     public static var rowsPerBlock: Int { 64 }
@@ -40,7 +60,7 @@ public struct AnalogTile<Devices: PulsedDeviceArray>: Sendable, Codable {
         guard device.nominalStep > 0 else {
             throw DeviceParameterError(device: "\(Configuration.self)", parameter: "dw_min", "must be > 0, got \(device.nominalStep)")
         }
-        precondition(outputs > 0 && inputs > 0, "AnalogTile: sizes must be positive")
+        precondition(outputs > 0 && inputs > 0, "CrossbarArray: sizes must be positive")
         rows = outputs
         columns = inputs
         blockRows = stride(from: 0, to: outputs, by: Self.rowsPerBlock).map { $0..<Swift.min($0 + Self.rowsPerBlock, outputs) }
@@ -53,9 +73,11 @@ public struct AnalogTile<Devices: PulsedDeviceArray>: Sendable, Codable {
         nominalStep = device.nominalStep
         blockPulseCounts = blockRows.map { [UInt32](repeating: 0, count: $0.count * inputs) }
         weights = Tensor.zeros([outputs, inputs])
-        readGenerator = generator.split(stream: 1)
-        columnGenerator = generator.split(stream: 2)
-        blockGenerators = blockRows.indices.map { generator.split(stream: 100 + UInt64($0)) }
+        hasSlowDynamics = sampled.contains { $0.hasSlowDynamics }
+        readGenerator = generator.split(key: "read")
+        columnGenerator = generator.split(key: "columns")
+        blockGenerators = blockRows.indices.map { generator.split(key: StreamKey("block.\($0)")) }
+        postGenerator = generator.split(key: "post")
         refreshWeights()
     }
 
@@ -81,19 +103,36 @@ public struct AnalogTile<Devices: PulsedDeviceArray>: Sendable, Codable {
 
     // MARK: - Products
 
-    /// The forward product of a batch `[B, in]` → `[B, out]`.
+    /// The forward product of a batch `[B, in]` → `[B, out]` through `forwardIO`.
     public mutating func forward(_ x: Tensor) -> Tensor {
         AnalogMatVec.apply(x, weights: weights, transpose: .transposed, io: forwardIO, generator: &readGenerator)
     }
 
-    /// The backward (transpose) product of a batch `[B, out]` → `[B, in]`.
+    /// The backward (transpose) product of a batch `[B, out]` → `[B, in]` through `backwardIO`.
     public mutating func backward(_ d: Tensor) -> Tensor {
         AnalogMatVec.apply(d, weights: weights, transpose: .none, io: backwardIO, generator: &readGenerator)
     }
 
+    /// The forward product with explicit periphery settings (aihwkit reads a transfer
+    /// through the forward pass with its own `transfer_forward` IO parameters).
+    public mutating func forward(_ x: Tensor, io: IOParameters) -> Tensor {
+        AnalogMatVec.apply(x, weights: weights, transpose: .transposed, io: io, generator: &readGenerator)
+    }
+
+    /// The backward product with explicit periphery settings.
+    public mutating func backward(_ d: Tensor, io: IOParameters) -> Tensor {
+        AnalogMatVec.apply(d, weights: weights, transpose: .none, io: io, generator: &readGenerator)
+    }
+
+    /// A product of `weights` (the effective weight of a unit cell made of several arrays,
+    /// read as one conductance difference) through this array's periphery and read stream.
+    mutating func read(_ input: Tensor, weights effective: Tensor, transpose: Transpose, io: IOParameters) -> Tensor {
+        AnalogMatVec.apply(input, weights: effective, transpose: transpose, io: io, generator: &readGenerator)
+    }
+
     /// Sets the weights directly (clipped to each device's bounds), as at initialization.
     public mutating func setWeights(_ w: Tensor) {
-        precondition(w.shape == [rows, columns], "AnalogTile.setWeights: \(w.shape) for a \(rows)×\(columns) tile")
+        precondition(w.shape == [rows, columns], "CrossbarArray.setWeights: \(w.shape) for a \(rows)×\(columns) array")
         for (k, range) in blockRows.enumerated() {
             blocks[k].setWeights(Array(w.scalars[(range.lowerBound * columns)..<(range.upperBound * columns)]))
         }
@@ -104,9 +143,10 @@ public struct AnalogTile<Devices: PulsedDeviceArray>: Sendable, Codable {
 
     /// Applies `W ← W − η Σ_b d_bᵀ x_b` for a batch, one rank-1 pulsed update per sample as
     /// the hardware would (aihwkit's batch semantics), through the configured pulse type.
+    /// The post-update step (decay, diffusion) is separate: see ``postUpdate()``.
     public mutating func update(x: Tensor, d: Tensor, learningRate: Float) {
         precondition(x.rows == d.rows && x.columns == columns && d.columns == rows,
-                     "AnalogTile.update: x \(x.shape), d \(d.shape) for a \(rows)×\(columns) tile")
+                     "CrossbarArray.update: x \(x.shape), d \(d.shape) for a \(rows)×\(columns) array")
         guard learningRate > 0 else { return }
         switch update.pulseType {
         case .float:
@@ -121,3 +161,6 @@ public struct AnalogTile<Devices: PulsedDeviceArray>: Sendable, Codable {
         refreshWeights()
     }
 }
+
+/// The former name of ``CrossbarArray`` (one device array with its periphery).
+public typealias AnalogTile<Devices: PulsedDeviceArray> = CrossbarArray<Devices>

@@ -13,7 +13,7 @@ public struct ProgrammingReport: Sendable, Codable, Equatable {
     public var convergedFraction: Float
 }
 
-extension AnalogTile {
+extension CrossbarArray {
     /// Writes `target` (`[out, in]`) into the devices with realistic pulsed writes and
     /// read-back verification (program-and-verify): each round reads every device, and a
     /// device still off by more than `tolerance` receives `round(|error| / dw_min)` pulses

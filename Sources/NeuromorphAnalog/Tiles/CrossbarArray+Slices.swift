@@ -1,0 +1,96 @@
+import NeuromorphCore
+
+// MARK: - Reading one column or row
+
+extension CrossbarArray {
+    /// Reads columns `columns` of `W` through the forward periphery with its own settings
+    /// (aihwkit's transfer read, `transfer_forward`): each one-hot input `e_j` gives
+    ///
+    /// ```
+    /// r_j = f_out(W f_in(e_j)) ≈ W[:, j]      (exactly, with io = .perfect)
+    /// ```
+    ///
+    /// Returns `[columns.count, rows]`: row `k` holds column `columns.lowerBound + k` of `W`.
+    /// The noise is drawn from the array's `read` stream.
+    public mutating func readColumns(_ columns: Range<Int>, io: IOParameters) -> Tensor {
+        precondition(columns.lowerBound >= 0 && columns.upperBound <= self.columns,
+                     "CrossbarArray.readColumns: \(columns) outside 0..<\(self.columns)")
+        var oneHot = Tensor.zeros([columns.count, self.columns])
+        for (k, j) in columns.enumerated() { oneHot.scalars[k * self.columns + j] = 1 }
+        return forward(oneHot, io: io)
+    }
+
+    /// Reads rows `rows` of `W` through the backward periphery with settings `io`: each
+    /// one-hot `e_i` gives `f_out(Wᵀ f_in(e_i)) ≈ W[i, :]`. Returns `[rows.count, columns]`.
+    public mutating func readRows(_ rows: Range<Int>, io: IOParameters) -> Tensor {
+        precondition(rows.lowerBound >= 0 && rows.upperBound <= self.rows,
+                     "CrossbarArray.readRows: \(rows) outside 0..<\(self.rows)")
+        var oneHot = Tensor.zeros([rows.count, self.rows])
+        for (k, i) in rows.enumerated() { oneHot.scalars[k * self.rows + i] = 1 }
+        return backward(oneHot, io: io)
+    }
+}
+
+// MARK: - Pulsing one column or row
+
+extension CrossbarArray {
+    /// Applies `counts[i]` single pulses to device `(i, column)` for every row `i`: upwards
+    /// where `counts[i] > 0`, downwards where `< 0`, each pulse with the device's step,
+    /// nonlinearity, bounds and cycle-to-cycle noise (drawn from the stream of the row's
+    /// block). The write half of aihwkit's transfer (`transfer_columns`) with given counts.
+    public mutating func applyPulses(toColumn column: Int, counts: [Int]) {
+        precondition((0..<columns).contains(column) && counts.count == rows,
+                     "CrossbarArray.applyPulses(toColumn:): column \(column), \(counts.count) counts for a \(rows)×\(columns) array")
+        for (k, range) in blockRows.enumerated() {
+            for i in range where counts[i] != 0 {
+                let local = (i - range.lowerBound) * columns + column
+                let n = Swift.abs(counts[i])
+                blocks[k].applyPulses(at: local, count: n, up: counts[i] > 0, generator: &blockGenerators[k])
+                blockPulseCounts[k][local] &+= UInt32(truncatingIfNeeded: n)
+            }
+        }
+        refreshWeights()
+    }
+
+    /// Applies `counts[j]` single pulses to device `(row, j)` for every column `j` (signs as
+    /// in ``applyPulses(toColumn:counts:)``).
+    public mutating func applyPulses(toRow row: Int, counts: [Int]) {
+        precondition((0..<rows).contains(row) && counts.count == columns,
+                     "CrossbarArray.applyPulses(toRow:): row \(row), \(counts.count) counts for a \(rows)×\(columns) array")
+        let k = row / Self.rowsPerBlock
+        let base = (row - blockRows[k].lowerBound) * columns
+        for j in 0..<columns where counts[j] != 0 {
+            let n = Swift.abs(counts[j])
+            blocks[k].applyPulses(at: base + j, count: n, up: counts[j] > 0, generator: &blockGenerators[k])
+            blockPulseCounts[k][base + j] &+= UInt32(truncatingIfNeeded: n)
+        }
+        refreshWeights()
+    }
+}
+
+// MARK: - Resetting columns
+
+extension CrossbarArray {
+    /// Resets every device of `columns` to its sampled reset value (aihwkit
+    /// `reset_columns`): `w_ij = reset_ij + reset_std · ξ`, clipped to the device's bounds,
+    /// where `reset_ij = reset + reset_dtod · ξ'` was sampled once per device (the
+    /// `reset`, `reset_dtod`, `reset_std` parameters of ``PulsedDeviceParameters``). Models
+    /// without reset parameters (ideal, NeuroSim) go to weight 0. Noise from stream `post`.
+    public mutating func resetColumns(_ columns: Range<Int>) {
+        precondition(columns.lowerBound >= 0 && columns.upperBound <= self.columns,
+                     "CrossbarArray.resetColumns: \(columns) outside 0..<\(self.columns)")
+        guard !columns.isEmpty else { return }
+        for (k, range) in blockRows.enumerated() {
+            var indices: [Int] = []
+            indices.reserveCapacity(range.count * columns.count)
+            for local in 0..<range.count {
+                for j in columns { indices.append(local * self.columns + j) }
+            }
+            blocks[k].resetDevices(at: indices, generator: &postGenerator)
+        }
+        refreshWeights()
+    }
+
+    /// Resets every device (``resetColumns(_:)`` over all columns).
+    public mutating func reset() { resetColumns(0..<columns) }
+}
