@@ -205,12 +205,12 @@ extension ExperimentSpec {
 }
 
 @Suite struct AnalogOptimizerTests {
-    @Test(arguments: ["{kind: adam, learning_rate: 0.01}", "{kind: sgd, learning_rate: 0.1, momentum: 0.9}",
-                      "{kind: sgd, learning_rate: 0.1, weight_decay: 0.001}"])
-    func analogLayersRejectOptimizersTheyCannotHonour(optimizer: String) {
+    @Test(arguments: [("{kind: adam, learning_rate: 0.01}", "kind"), ("{kind: sgd, learning_rate: 0.1, momentum: 0.9}", "momentum"),
+                      ("{kind: sgd, learning_rate: 0.1, weight_decay: 0.001}", "weight_decay")])
+    func analogLayersRejectOptimizersTheyCannotHonour(optimizer: String, key: String) {
         let text = minimalYAML.replacingOccurrences(of: "{kind: sgd, learning_rate: 0.1}", with: optimizer)
             + "\nhardware:\n  analog: {device: constant_step}\n"
-        expectSpecError(text, path: "training.optimizer", mentions: ["hardware.analog", "pulsed SGD", "{kind: sgd}"])
+        expectSpecError(text, path: "training.optimizer.\(key)", mentions: ["hardware.analog", "pulsed SGD", "kind: sgd"])
     }
 
     @Test func plainSGDIsAccepted() throws {
@@ -298,5 +298,19 @@ extension ExperimentSpec {
             return try files.map { try Data(contentsOf: folder.appendingPathComponent("checkpoint/\($0)")) }
         }
         #expect(try checkpoint(threads: 1) == checkpoint(threads: 2))
+    }
+}
+
+@Suite struct AnalogWorkloadTests {
+    @Test func analogModelsDescribeTheSameWorkAsDigitalOnes() throws {
+        let spec = ModelSpec(inputShape: [1, 8, 8], layers: [
+            .conv2d(4, kernel: 3, padding: 1), .activation(.relu), .pool(.max, window: 2), .flatten, .linear(10),
+        ])
+        let digital = try ModelBuilder.build(spec, dataShape: [64], seed: 0).model.describeWorkload(inputShape: [64])
+        let analog = try ModelBuilder.build(spec, dataShape: [64], seed: 0, analog: AnalogHardwareSpec(device: .constantStep))
+            .model.describeWorkload(inputShape: [64])
+        #expect(analog.macs == digital.macs)
+        #expect(digital.macs == 4 * 9 * 64 + 64 * 10)   // conv 4·(1·3·3) per pixel of 8×8, linear 64 → 10
+        #expect(analog.layers.map(\.kind) == digital.layers.map(\.kind))
     }
 }

@@ -100,7 +100,7 @@ func temporaryFolder() -> URL {
         short.training.epochs = 1
         _ = try ExperimentRunner.run(short, output: first, log: { _ in })
         _ = try ExperimentRunner.run(spec, output: resumed, resume: first.appendingPathComponent("checkpoint"), log: { _ in })
-        for file in ["0.state.bin", "2.state.bin", "devices/0.tile0_0.device0.weights.npy", "2.bias.npy"] {
+        for file in ["0.state.bin", "2.state.bin", "0.weight.npy", "devices/0.tile0_0.device0.weights.npy", "2.bias.npy"] {
             let a = try Data(contentsOf: straight.appendingPathComponent("checkpoint/\(file)"))
             let b = try Data(contentsOf: resumed.appendingPathComponent("checkpoint/\(file)"))
             #expect(a == b, "\(file) differs after resume")

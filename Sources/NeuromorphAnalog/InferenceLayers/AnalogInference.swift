@@ -14,57 +14,15 @@ import NeuromorphNN
 public enum AnalogInference {
     // MARK: - Walking a model
 
-    /// Calls `body` on every leaf layer of `layer` with its dotted path (`path` prefixes
-    /// them), depth first in the order of the model's parameters, letting it replace the
-    /// leaf. Containers are walked through ``LayerContainer``; the transformer types that do
-    /// not conform to it yet are walked by their known fields under the same path names
-    /// (`embedding`, `blocks.k`, `head`, `attention`, `expand`, `contract`, `query`, `key`,
-    /// `value`, `output`).
+    /// Calls `body` on every leaf layer of `layer` (every layer that is not a
+    /// ``LayerContainer``) with its dotted path (`path` prefixes them), depth first in the
+    /// order of the model's parameters, letting it replace the leaf.
     public static func rewriteLeaves(_ layer: inout any Layer, path: String = "",
                                      _ body: (_ path: String, _ leaf: inout any Layer) throws -> Void) rethrows {
         try LayerTree.walk(&layer, path: path) { nodePath, node in
             if node is any LayerContainer { return }   // the walk visits its children
-            try rewriteFields(&node, path: nodePath, body)
+            try body(nodePath, &node)
         }
-    }
-
-    /// A non-container node: the known transformer types by their fields, anything else is
-    /// a leaf. Each is taken out of `layer` (a placeholder holds its place) so that the
-    /// leaves it owns stay uniquely referenced while they are rewritten.
-    static func rewriteFields(_ layer: inout any Layer, path: String,
-                              _ body: (String, inout any Layer) throws -> Void) rethrows {
-        if var t = layer as? TransformerClassifier {
-            layer = PlaceholderLayer()
-            defer { layer = t }
-            try rewriteLeaves(&t.embedding, path: layerPath(path, "embedding"), body)
-            for b in t.blocks.indices { try rewriteBlock(&t.blocks[b], path: layerPath(path, "blocks.\(b)"), body) }
-            try rewriteLeaves(&t.head, path: layerPath(path, "head"), body)
-        } else if var b = layer as? TransformerEncoderBlock {
-            layer = PlaceholderLayer()
-            defer { layer = b }
-            try rewriteBlock(&b, path: path, body)
-        } else if var a = layer as? MultiHeadSelfAttention {
-            layer = PlaceholderLayer()
-            defer { layer = a }
-            try rewriteAttention(&a, path: path, body)
-        } else {
-            try body(path, &layer)
-        }
-    }
-
-    static func rewriteBlock(_ block: inout TransformerEncoderBlock, path: String,
-                             _ body: (String, inout any Layer) throws -> Void) rethrows {
-        try rewriteAttention(&block.attention, path: layerPath(path, "attention"), body)
-        try rewriteLeaves(&block.expand, path: layerPath(path, "expand"), body)
-        try rewriteLeaves(&block.contract, path: layerPath(path, "contract"), body)
-    }
-
-    static func rewriteAttention(_ attention: inout MultiHeadSelfAttention, path: String,
-                                 _ body: (String, inout any Layer) throws -> Void) rethrows {
-        try rewriteLeaves(&attention.query, path: layerPath(path, "query"), body)
-        try rewriteLeaves(&attention.key, path: layerPath(path, "key"), body)
-        try rewriteLeaves(&attention.value, path: layerPath(path, "value"), body)
-        try rewriteLeaves(&attention.output, path: layerPath(path, "output"), body)
     }
 
     /// Calls `body` with the dotted path and value of every ``AnalogInferenceLinear`` of

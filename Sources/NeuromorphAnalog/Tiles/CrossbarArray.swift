@@ -161,6 +161,3 @@ public struct CrossbarArray<Devices: PulsedDeviceArray>: Sendable, Codable {
         refreshWeights()
     }
 }
-
-/// The former name of ``CrossbarArray`` (one device array with its periphery).
-public typealias AnalogTile<Devices: PulsedDeviceArray> = CrossbarArray<Devices>

@@ -158,7 +158,7 @@ enum BenchWorkloads {
         // One 1,024×1,024 tile (scale.tileSize), batch 64: forward, backward and pulsed update separately.
         var g = SeededGenerator(seed: 2)
         let side = scale.tileSize
-        guard var tile = try? AnalogTile(outputs: side, inputs: side, device: ConstantStepDevice(), generator: &g) else { return rows }
+        guard var tile = try? CrossbarArray(outputs: side, inputs: side, device: ConstantStepDevice(), generator: &g) else { return rows }
         tile.setWeights(Tensor.randomUniform([side, side], lower: -0.3, upper: 0.3, using: &g))
         let xb = Tensor.randomUniform([64, side], using: &g), db = Tensor.randomNormal([64, side], std: 0.01, using: &g)
         let forward = Timing.measure(repeats: repeats, iterations: scale.iterations(5), warmup: scale.warmup(2)) { _ = tile.forward(xb) }

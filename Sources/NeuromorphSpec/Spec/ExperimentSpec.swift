@@ -52,13 +52,13 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
 
     /// Analog layers apply the optimizer's learning rate as a pulsed SGD update on their
     /// devices: an optimizer whose state or decay they cannot apply (momentum, Nesterov,
-    /// weight decay, Adam, RMSprop) is rejected instead of silently becoming plain SGD.
+    /// weight decay, Adam, RMSprop) is rejected instead of silently becoming plain SGD
+    /// (``AnalogHardwareSpec/validate(optimizer:momentum:nesterov:weightDecay:path:)``).
     public func validateAnalogOptimizer() throws {
-        guard hardware.analog != nil, !training.optimizer.blueprint.isPlainSGD else { return }
-        throw SpecError(path: "training.optimizer",
-                        "'\(training.optimizer.kind)' with these settings cannot drive the analog layers of hardware.analog: "
-                            + "their devices are updated by pulsed SGD, so use {kind: sgd} without momentum, nesterov or weight_decay "
-                            + "(aihwkit AnalogSGD)")
+        guard let analog = hardware.analog, !training.optimizer.blueprint.isPlainSGD else { return }
+        let sgd = training.optimizer.blueprint as? SGDBlueprint
+        try analog.validate(optimizer: training.optimizer.kind, momentum: sgd?.momentum ?? 0, nesterov: sgd?.nesterov ?? false,
+                            weightDecay: sgd?.weightDecay ?? 0, path: "training.optimizer")
     }
 }
 
