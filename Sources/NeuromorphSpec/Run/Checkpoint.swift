@@ -56,7 +56,8 @@ public struct Checkpoint: Codable, Sendable {
         let fm = FileManager.default
         let parent = folder.deletingLastPathComponent()
         try fm.createDirectory(at: parent, withIntermediateDirectories: true)
-        let staging = parent.appendingPathComponent(".\(folder.lastPathComponent).staging-\(ProcessInfo.processInfo.processIdentifier)")
+        try recoverInterruptedSave(of: folder)
+        let staging = stagingFolder(of: folder)
         try? fm.removeItem(at: staging)
         try fm.createDirectory(at: staging, withIntermediateDirectories: true)
         func write(_ tensors: [(String, Tensor)]) throws -> [Entry] {
@@ -93,15 +94,38 @@ public struct Checkpoint: Codable, Sendable {
                                   programmed: programmed.isEmpty ? nil : programmed, states: states,
                                   optimizer: savedOptimizer, spec: spec)
         try SpecLoader.json(manifest).write(to: staging.appendingPathComponent("manifest.json"))
-        let retired = parent.appendingPathComponent(".\(folder.lastPathComponent).old-\(ProcessInfo.processInfo.processIdentifier)")
-        if fm.fileExists(atPath: folder.path) { try fm.moveItem(at: folder, to: retired) }
+        // Swap in: the old folder becomes `.NAME.previous` until the new one is in place, so a
+        // process killed at any moment leaves a complete checkpoint under one of the two names
+        // (`recoverInterruptedSave` puts the previous one back).
+        let previous = previousFolder(of: folder)
+        try? fm.removeItem(at: previous)
+        if fm.fileExists(atPath: folder.path) { try fm.moveItem(at: folder, to: previous) }
         try fm.moveItem(at: staging, to: folder)
-        try? fm.removeItem(at: retired)
+        try? fm.removeItem(at: previous)
     }
 
+    static func stagingFolder(of folder: URL) -> URL {
+        folder.deletingLastPathComponent().appendingPathComponent(".\(folder.lastPathComponent).staging")
+    }
+
+    static func previousFolder(of folder: URL) -> URL {
+        folder.deletingLastPathComponent().appendingPathComponent(".\(folder.lastPathComponent).previous")
+    }
+
+    /// After a process was killed between the two renames of ``save(_:optimizer:spec:epoch:to:)``,
+    /// only `.NAME.previous` holds a complete checkpoint: move it back. A half-written
+    /// staging folder is never read.
+    static func recoverInterruptedSave(of folder: URL) throws {
+        let fm = FileManager.default
+        let previous = previousFolder(of: folder)
+        guard !fm.fileExists(atPath: folder.path),
+              fm.fileExists(atPath: previous.appendingPathComponent("manifest.json").path) else { return }
+        try fm.moveItem(at: previous, to: folder)
+    }
 
     /// Reads a checkpoint's manifest.
     public static func manifest(at folder: URL) throws -> Checkpoint {
+        try recoverInterruptedSave(of: folder)
         let url = folder.appendingPathComponent("manifest.json")
         guard let data = try? Data(contentsOf: url) else {
             throw SpecError(file: url.path, path: "", "cannot read the checkpoint manifest; expected a folder written by `neuromorph train`")
