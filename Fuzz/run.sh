@@ -19,8 +19,10 @@ BIN=Fuzz/.bin/neuromorph-fuzz
 TARGETS="spec-yaml spec-json cost-spec mapping-json idx idx-gzip npy checkpoint-manifest state movielens csv inference-times"
 
 build() {
-    swift build --scratch-path "$SCRATCH" --target NeuromorphSpec --target NeuromorphCost --target NeuromorphMapping \
-        -Xswiftc -sanitize=fuzzer,address >&2
+    # One `--target` per call: swift build honours only the last one given.
+    for target in NeuromorphSpec NeuromorphCost NeuromorphMapping; do
+        swift build --scratch-path "$SCRATCH" --target "$target" -Xswiftc -sanitize=fuzzer,address >&2
+    done
     local debug="$SCRATCH/debug"
     local objects=() maps=()
     while IFS= read -r o; do objects+=("$o"); done < <(

@@ -22,3 +22,22 @@ struct CorePropertyTests {
         }
     }
 }
+
+/// Inputs that trapped before (integer overflow on sizes from files); each must throw.
+@Suite("Reader regressions")
+struct ReaderRegressionTests {
+    @Test func npyShapeWhoseProductOverflowsThrows() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Regression/shape-overflow.npy")
+        #expect(throws: NumpyFormatError.self) { try NumpyArray.decode(try Data(contentsOf: url), file: url.path) }
+    }
+
+    @Test func tensorStateWithAMismatchedShapeThrows() {
+        let json = #"{"shape": [3, 2], "scalars": [1, 2, 3]}"#
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(Tensor.self, from: Data(json.utf8)) }
+        let overflow = #"{"shape": [4611686018427387904, 4], "scalars": []}"#
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(Tensor.self, from: Data(overflow.utf8)) }
+        let good = #"{"shape": [1, 2], "scalars": [1, 2]}"#
+        #expect((try? JSONDecoder().decode(Tensor.self, from: Data(good.utf8))) == Tensor(shape: [1, 2], scalars: [1, 2]))
+    }
+}
