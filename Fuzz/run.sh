@@ -26,7 +26,7 @@ build() {
     local debug="$SCRATCH/debug"
     local objects=() maps=()
     while IFS= read -r o; do objects+=("$o"); done < <(
-        find "$debug"/ -maxdepth 2 -name '*.o' -path '*.build/*' ! -path '*Tests.build/*' ! -path '*NeuromorphCLI.build/*' \
+        find "$debug"/ -maxdepth 3 -name '*.o' -path '*.build/*' ! -path '*Tests.build/*' ! -path '*NeuromorphCLI.build/*' \
             ! -path '*/Neuromorph.build/*' | sort)
     while IFS= read -r m; do maps+=(-Xcc "-fmodule-map-file=$m"); done < <(
         { find "$debug"/ -maxdepth 2 -name module.modulemap; find "$SCRATCH/checkouts" -name module.modulemap -path '*include*';
