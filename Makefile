@@ -8,7 +8,7 @@ CONFIG ?= release
 APT_PACKAGES = libopenblas-dev zlib1g-dev pkg-config dataset-fashion-mnist
 BIN = .build/$(CONFIG)/neuromorph
 
-.PHONY: demo test build bench deps clean
+.PHONY: demo test build bench deps clean fuzz
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -34,3 +34,8 @@ test: deps
 
 clean:
 	rm -rf .build
+
+# libFuzzer pass over every reader of user files (Fuzz/run.sh; FUZZ_SECONDS per target).
+FUZZ_SECONDS ?= 60
+fuzz:
+	Fuzz/run.sh all $(FUZZ_SECONDS)

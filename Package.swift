@@ -23,14 +23,15 @@ let libraries: [(name: String, dependencies: [Target.Dependency])] = [
 ]
 
 /// Test targets and the libraries they exercise.
+let propertyBased: Target.Dependency = .product(name: "PropertyBased", package: "swift-property-based")
 let tests: [(name: String, dependencies: [Target.Dependency])] = [
-    ("NeuromorphCoreTests", ["NeuromorphCore"]),
+    ("NeuromorphCoreTests", ["NeuromorphCore", propertyBased]),
     ("NeuromorphDataTests", ["NeuromorphData"]),
     ("NeuromorphNNTests", ["NeuromorphNN"]),
-    ("NeuromorphSpecTests", ["NeuromorphSpec"]),
-    ("NeuromorphAnalogTests", ["NeuromorphAnalog"]),
+    ("NeuromorphSpecTests", ["NeuromorphSpec", propertyBased]),
+    ("NeuromorphAnalogTests", ["NeuromorphAnalog", propertyBased]),
     ("NeuromorphCostTests", ["NeuromorphCost"]),
-    ("NeuromorphMappingTests", ["NeuromorphMapping"]),
+    ("NeuromorphMappingTests", ["NeuromorphMapping", propertyBased]),
     ("NeuromorphChipModelsTests", ["NeuromorphChipModels"]),
     // Runs the built `neuromorph` executable (`swift build --build-tests` builds it too).
     ("NeuromorphCLITests", []),
@@ -46,6 +47,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // Property tests (Swift Testing generators with shrinking).
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
         // `swift package generate-documentation --target NAME` (DocC catalogs in Sources/*/Documentation.docc).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],

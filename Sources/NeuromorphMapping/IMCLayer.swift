@@ -1,3 +1,5 @@
+import NeuromorphCore
+
 /// One layer of a CNN to be mapped onto IMC cores, as a user writes it in a layer list.
 ///
 /// Dazzi et al. 2021 §2.1 (Eq. 1) and Table 2: a conv layer maps `H_in·W_in·C_in` to
@@ -63,17 +65,19 @@ public struct IMCLayer: Sendable, Codable, Hashable {
         self.inputPooling = inputPooling
     }
 
-    private enum CodingKeys: String, CodingKey {
+    private enum CodingKeys: String, CodingKey, CaseIterable {
         case name, kind, kernel, inChannels, outChannels, stride, padding, inputHeight, inputWidth
         case source, residual, parallelism, inputPooling
     }
 
     /// Decodes a layer; `kind` defaults to `conv`, `stride` to 1, `padding` to 0, and
-    /// `inputPooling` to none.
+    /// `inputPooling` to none. Unknown keys (a misspelled `residual`) and unknown kinds throw a
+    /// `SpecError` naming the key path and the allowed keys or values.
     public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name)
-        kind = try c.decodeIfPresent(Kind.self, forKey: .kind) ?? .conv
+        kind = try c.decodeChoiceIfPresent(Kind.self, forKey: .kind) ?? .conv
         kernel = try c.decode(Int.self, forKey: .kernel)
         inChannels = try c.decode(Int.self, forKey: .inChannels)
         outChannels = try c.decode(Int.self, forKey: .outChannels)

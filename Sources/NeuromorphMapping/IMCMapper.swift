@@ -1,4 +1,5 @@
 import Foundation
+import NeuromorphCore
 
 /// Entry point for the CLI (`neuromorph map MODEL --crossbar 256x256 [--speedup]`): map a
 /// network onto IMC cores, simulate the pipeline and return an ``IMCMappingReport``.
@@ -64,13 +65,29 @@ public enum IMCMapper {
             curves: single.layers.map { IMCLayerCurve(layer: $0.layer, pixelsComputed: $0.pixelsComputed) })
     }
 
-    /// Decodes a user network from JSON (the `Codable` form of ``IMCNetwork``).
-    public static func network(fromJSON data: Data) throws(IMCMappingError) -> IMCNetwork {
+    /// Decodes a user network from JSON (the `Codable` form of ``IMCNetwork``). Unknown keys,
+    /// unknown layer kinds, missing keys and wrong types throw ``IMCMappingError/invalidFile(file:path:message:)``
+    /// naming `file`, the key path (`layers[2].residual`) and the expected form.
+    public static func network(fromJSON data: Data, file: String = "<network JSON>") throws(IMCMappingError) -> IMCNetwork {
         do {
             return try JSONDecoder().decode(IMCNetwork.self, from: data)
+        } catch let error as SpecError {
+            throw .invalidFile(file: file, path: error.path, message: error.message)
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw .invalidFile(file: file, path: SpecError.render(context.codingPath + [key]), message: "missing required key")
+        } catch let DecodingError.typeMismatch(type, context) {
+            throw .invalidFile(file: file, path: SpecError.render(context.codingPath),
+                               message: "expected \(type == String.self ? "a string" : type == Int.self ? "an integer" : "\(type)")")
+        } catch let DecodingError.valueNotFound(_, context) {
+            throw .invalidFile(file: file, path: SpecError.render(context.codingPath), message: "expected a value, found null")
+        } catch let DecodingError.dataCorrupted(context) {
+            throw .invalidFile(file: file, path: SpecError.render(context.codingPath),
+                               message: "not valid JSON (\(context.underlyingError.map { "\($0)" } ?? context.debugDescription))")
         } catch {
-            throw .unparsable(field: "network JSON", value: "\(error)",
-                              expected: "{\"name\", \"inputHeight\", \"inputWidth\", \"inputChannels\", \"layers\": [{\"name\", \"kind\", \"kernel\", \"inChannels\", \"outChannels\", \"stride\", \"padding\", \"inputHeight\", \"inputWidth\", \"source\", \"residual\"?, \"parallelism\"?}]}")
+            throw .unparsable(field: "network JSON", value: "\(error)", expected: Self.networkJSONForm)
         }
     }
+
+    /// The JSON form of a network, for error messages.
+    static let networkJSONForm = "{\"name\", \"inputHeight\", \"inputWidth\", \"inputChannels\", \"layers\": [{\"name\", \"kind\", \"kernel\", \"inChannels\", \"outChannels\", \"stride\", \"padding\", \"inputHeight\", \"inputWidth\", \"source\", \"residual\"?, \"parallelism\"?, \"inputPooling\"?}]}"
 }

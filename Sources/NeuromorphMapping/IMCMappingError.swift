@@ -25,6 +25,8 @@ public enum IMCMappingError: UserFacingError, Sendable, Equatable {
     case unparsable(field: String, value: String, expected: String)
     /// A network with no layers.
     case emptyNetwork
+    /// A network file with an unknown key, a missing key or a value of the wrong form at `path`.
+    case invalidFile(file: String, path: String, message: String)
 
     public var description: String {
         switch self {
@@ -48,6 +50,8 @@ public enum IMCMappingError: UserFacingError, Sendable, Equatable {
             return "field '\(field)' = '\(value)' could not be parsed; expected \(expected)"
         case .emptyNetwork:
             return "the network has no layers; expected at least one conv layer"
+        case let .invalidFile(file, path, message):
+            return "\(file): \(path.isEmpty ? "(top level)" : path): \(message)"
         }
     }
 }

@@ -1,3 +1,5 @@
+import NeuromorphCore
+
 /// A CNN described as an ordered list of ``IMCLayer``s with feed-forward and residual edges.
 ///
 /// The list is `Codable`, so a user network can be written as JSON. ``validate()`` checks every
@@ -16,6 +18,22 @@ public struct IMCNetwork: Sendable, Codable, Hashable {
         self.inputWidth = inputWidth
         self.inputChannels = inputChannels
         self.layers = layers
+    }
+
+    private enum StrictKeys: String, CodingKey, CaseIterable {
+        case name, inputHeight, inputWidth, inputChannels, layers
+    }
+
+    /// Decodes strictly: unknown keys (a misspelled `layers`) throw a `SpecError` naming the key
+    /// path and the allowed keys. Encoding stays synthesized (the same key names).
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(allowed: StrictKeys.allCases.map(\.rawValue))
+        let c = try decoder.container(keyedBy: StrictKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        inputHeight = try c.decode(Int.self, forKey: .inputHeight)
+        inputWidth = try c.decode(Int.self, forKey: .inputWidth)
+        inputChannels = try c.decode(Int.self, forKey: .inputChannels)
+        layers = try c.decode([IMCLayer].self, forKey: .layers)
     }
 
     /// The layer called `name`, if any.

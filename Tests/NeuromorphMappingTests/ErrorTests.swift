@@ -64,3 +64,53 @@ import Testing
         #expect(message { _ = try IMCMapper.network(fromJSON: Data("{\"name\": 1}".utf8)) }?.contains("network JSON") == true)
     }
 }
+
+/// The mapping network JSON is read strictly: a misspelled `layers` or `residual` would
+/// otherwise drop the layers or the residual edge and silently change the mapping.
+@Suite("Strict network JSON")
+struct StrictNetworkJSONTests {
+    func error(_ json: String) -> IMCMappingError? {
+        do { _ = try IMCMapper.network(fromJSON: Data(json.utf8), file: "net.json"); return nil } catch { return error }
+    }
+
+    let layerA = #"{"name": "a", "kernel": 3, "inChannels": 3, "outChannels": 8, "padding": 1, "inputHeight": 8, "inputWidth": 8, "source": "input"}"#
+
+    @Test func misspelledResidualIsRejected() throws {
+        let json = #"{"name": "n", "inputHeight": 8, "inputWidth": 8, "inputChannels": 3, "layers": ["#
+            + layerA + #", {"name": "b", "kernel": 3, "inChannels": 8, "outChannels": 8, "padding": 1, "inputHeight": 8, "inputWidth": 8, "source": "a", "residul": "a"}]}"#
+        let failure = try #require(error(json))
+        #expect(failure == .invalidFile(file: "net.json", path: "layers[1].residul", message: failure.messageForTest))
+        #expect(failure.description.hasPrefix("net.json: layers[1].residul: unknown key 'residul'"))
+        #expect(failure.description.contains("residual"))
+    }
+
+    @Test func misspelledLayersIsRejected() throws {
+        let json = #"{"name": "n", "inputHeight": 8, "inputWidth": 8, "inputChannels": 3, "layers": [], "layer": ["# + layerA + "]}"
+        #expect(error(json)?.description.hasPrefix("net.json: layer: unknown key 'layer'") == true)
+    }
+
+    @Test func unknownKindListsTheKinds() throws {
+        let json = #"{"name": "n", "inputHeight": 8, "inputWidth": 8, "inputChannels": 3, "layers": ["#
+            + layerA.replacingOccurrences(of: #""name": "a","#, with: #""name": "a", "kind": "dense","#) + "]}"
+        let description = try #require(error(json)?.description)
+        #expect(description.hasPrefix("net.json: layers[0].kind: 'dense' is not allowed"), "\(description)")
+        #expect(description.contains("conv, resample, fullyConnected"))
+    }
+
+    @Test func missingKeyAndWrongTypeNameThePath() throws {
+        let missing = #"{"name": "n", "inputHeight": 8, "inputWidth": 8, "inputChannels": 3, "layers": ["#
+            + layerA.replacingOccurrences(of: #""kernel": 3, "#, with: "") + "]}"
+        #expect(error(missing)?.description == "net.json: layers[0].kernel: missing required key")
+        let wrongType = #"{"name": "n", "inputHeight": "8", "inputWidth": 8, "inputChannels": 3, "layers": []}"#
+        #expect(error(wrongType)?.description == "net.json: inputHeight: expected an integer")
+        #expect(error("{\"name\": ")?.description.hasPrefix("net.json: (top level): not valid JSON") == true)
+    }
+}
+
+extension IMCMappingError {
+    /// The message of an `.invalidFile` error (for comparing whole values in tests).
+    var messageForTest: String {
+        if case let .invalidFile(_, _, message) = self { return message }
+        return ""
+    }
+}

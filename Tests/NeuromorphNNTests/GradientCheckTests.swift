@@ -4,7 +4,14 @@ import Testing
 
 /// Central finite differences of `f(θ) = Σ output(θ) ⊙ R` against the analytic backward pass,
 /// for the input and every parameter of `layer`. Returns the worst relative error.
-func gradientCheck<L: Layer>(_ layer: L, input: Tensor, seed: UInt64 = 1, epsilon: Float = 1e-2) -> Float {
+///
+/// The error of each entry is relative, `|numeric − exact| / max(floor, |exact|, |numeric|)`:
+/// a gradient that is wrong by a factor fails whatever its size, down to `floor` (below it the
+/// float32 central difference's own rounding error, about 1e-4 here, would dominate). Before, the scale was
+/// `max(1, …)`, so any gradient below 1 was only held to an absolute 2–5e-3 and a small gradient
+/// off by 2× passed.
+func gradientCheck<L: Layer>(_ layer: L, input: Tensor, seed: UInt64 = 1, epsilon: Float = 1e-2,
+                             floor: Double = 0.1) -> Float {
     var layer = layer
     var g = SeededGenerator(seed: seed)
     let probe = layer.forward(input, mode: .training)
@@ -19,7 +26,7 @@ func gradientCheck<L: Layer>(_ layer: L, input: Tensor, seed: UInt64 = 1, epsilo
     }
     var worst: Float = 0
     func compare(_ numeric: Double, _ exact: Float) {
-        let scale = max(1, abs(Double(exact)), abs(numeric))
+        let scale = max(floor, abs(Double(exact)), abs(numeric))
         worst = max(worst, Float(abs(numeric - Double(exact)) / scale))
     }
     // Input gradient (a subsample of positions for large inputs).
@@ -51,7 +58,30 @@ func gradientCheck<L: Layer>(_ layer: L, input: Tensor, seed: UInt64 = 1, epsilo
     return worst
 }
 
+/// y = 0.001·x whose backward pass returns 0.002·g: a deliberately wrong, small gradient.
+struct WrongSmallGradient: Layer {
+    var summary: String { "WrongSmallGradient" }
+    mutating func forward(_ input: Tensor, mode: ExecutionMode) -> Tensor { input.map { 0.001 * $0 } }
+    mutating func backward(_ outputGradient: Tensor) -> Tensor { outputGradient.map { 0.002 * $0 } }
+}
+
 @Suite struct GradientCheckTests {
+    /// The check must catch a gradient that is wrong by 2× even when every entry is ~1e-3;
+    /// the old `max(1, …)` scale (floor 1) passes it within the usual 3e-3.
+    @Test func catchesAWrongSmallGradient() {
+        var g = SeededGenerator(seed: 9)
+        let x = Tensor.randomNormal([3, 8], using: &g)
+        #expect(gradientCheck(WrongSmallGradient(), input: x, epsilon: 1e-2, floor: 1) < 3e-3, "the old scale misses it")
+        #expect(gradientCheck(WrongSmallGradient(), input: x, epsilon: 1e-2) > 1e-2)
+        // and the same layer with the right gradient passes
+        struct RightSmallGradient: Layer {
+            var summary: String { "RightSmallGradient" }
+            mutating func forward(_ input: Tensor, mode: ExecutionMode) -> Tensor { input.map { 0.001 * $0 } }
+            mutating func backward(_ outputGradient: Tensor) -> Tensor { outputGradient.map { 0.001 * $0 } }
+        }
+        #expect(gradientCheck(RightSmallGradient(), input: x, epsilon: 1e-2) < 2e-3)
+    }
+
     @Test func linear() {
         var g = SeededGenerator(seed: 10)
         let x = Tensor.randomNormal([4, 6], using: &g)

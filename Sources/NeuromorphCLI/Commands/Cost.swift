@@ -116,7 +116,7 @@ struct Map: ParsableCommand {
                     print(workload.table())
                     network = try IMCNetwork(workload: workload)
                 } else {
-                    network = try IMCMapper.network(fromJSON: try Data(contentsOf: url))
+                    network = try IMCMapper.network(fromJSON: try Data(contentsOf: url), file: model)
                 }
             } else {
                 network = try IMCModelZoo.network(named: model)

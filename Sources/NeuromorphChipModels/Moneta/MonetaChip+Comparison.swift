@@ -23,7 +23,8 @@ extension MonetaChip {
         for (layer, fps) in zip(MonetaLayer.cifarNetwork, paperFPS) {
             rows.append(.init(quantity: "\(layer.name) frame rate", unit: "fps", paper: fps,
                               model: chip.framesPerSecond(layer),
-                              source: "digest §3.6, §3.5 geometry"))
+                              source: "digest §3.6, §3.5 geometry",
+                              note: "geometry inferred from these frame rates", kind: .consistencyCheck))
         }
         rows += [
             .init(quantity: "inference efficiency", unit: "TOPS/W", paper: 18.69,
@@ -37,7 +38,7 @@ extension MonetaChip {
                   source: "digest §3.6"),
             .init(quantity: "chip area (cores + controller)", unit: "mm2", paper: 11.155,
                   model: chip.summedAreaMM2, source: "digest §3.6",
-                  note: "erratum: 8 x 1.394 + 0.025 = 11.177"),
+                  note: "erratum: 8 x 1.394 + 0.025 = 11.177; per-core areas are inputs from the same table", kind: .consistencyCheck),
             .init(quantity: "hybrid peak throughput", unit: "TOPS", paper: 4.608,
                   model: hybrid.peakOpsPerSecond / tera, source: "Table 2 Type 5"),
             .init(quantity: "hybrid learning throughput", unit: "TOPS", paper: 4.4,

@@ -80,7 +80,7 @@ extension Optoelectronic {
         rows += [
             .init(quantity: "photonic planes (w_wg = 2 um)", unit: "", paper: 5,
                   model: planes10.photonicPlanes, source: "A2-15, Eq. 7",
-                  note: "0.09 m2 wafer, w_wg inferred"),
+                  note: "0.09 m2 wafer, w_wg inferred", kind: .consistencyCheck),
             .init(quantity: "electronic planes (10 um synapse)", unit: "", paper: 1,
                   model: Double(planes10.requiredElectronicPlanes), source: "A2-15, Eq. 8",
                   note: "real value \(ReportNumber.short(planes10.electronicPlanes))"),

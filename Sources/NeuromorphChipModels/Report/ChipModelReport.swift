@@ -26,11 +26,11 @@ public enum ChipModelReport {
     /// - Throws: ``ChipModelError`` as ``table(for:)`` does.
     public static func markdown(for model: ChipModelName) throws -> String {
         let rows = try comparisons(for: model)
-        var out = "| quantity | unit | paper | Neuromorph | rel. error | source | note |\n"
-        out += "|---|---|--:|--:|--:|---|---|\n"
+        var out = "| quantity | unit | paper | Neuromorph | rel. error | kind | source | note |\n"
+        out += "|---|---|--:|--:|--:|---|---|---|\n"
         for row in rows {
             let fields = [row.quantity, row.unit, format(row.paper), format(row.model),
-                          formatPercent(row.relativeError), row.source, row.note]
+                          formatPercent(row.relativeError), row.kind.rawValue, row.source, row.note]
             out += "| " + fields.map { $0.replacingOccurrences(of: "|", with: "\\|") }
                 .joined(separator: " | ") + " |\n"
         }
@@ -39,10 +39,10 @@ public enum ChipModelReport {
 
     /// Renders rows as an aligned, plain-text table.
     public static func render(title: String, rows: [PaperComparison]) -> String {
-        let header = ["quantity", "unit", "paper", "Neuromorph", "rel. error", "source", "note"]
+        let header = ["quantity", "unit", "paper", "Neuromorph", "rel. error", "kind", "source", "note"]
         let cells = rows.map { row in
             [row.quantity, row.unit, format(row.paper), format(row.model),
-             formatPercent(row.relativeError), row.source, row.note]
+             formatPercent(row.relativeError), row.kind.rawValue, row.source, row.note]
         }
         let all = [header] + cells
         let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
@@ -58,7 +58,15 @@ public enum ChipModelReport {
         let rule = String(repeating: "-", count: widths.reduce(0, +) + 2 * (widths.count - 1))
         var out = title + "\n" + line(header) + "\n" + rule + "\n"
         for row in cells { out += line(row) + "\n" }
+        out += kindSummary(rows) + "\n"
         return out
+    }
+
+    /// "12 computed, 2 consistency checks, 1 input": only computed rows test the model.
+    public static func kindSummary(_ rows: [PaperComparison]) -> String {
+        let counts = PaperComparison.Kind.allCases.map { kind in (kind, rows.filter { $0.kind == kind }.count) }
+        return counts.map { "\($0.1) \($0.0.rawValue)" }.joined(separator: ", ")
+            + " (only computed rows test the model; a consistency check recomputes a value its inputs were fitted to, an input is echoed)"
     }
 
     /// Seven significant digits, scientific notation outside [1e-3, 1e7).

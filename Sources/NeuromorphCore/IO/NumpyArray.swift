@@ -83,11 +83,14 @@ public enum NumpyArray {
             guard let extent = Int(trimmed), extent >= 0 else { throw fail("bad shape entry '\(trimmed)'") }
             shape.append(extent)
         }
-        let count = shape.reduce(1, *)
         let payload = headerStart + headerLength
-        guard bytes.count - payload == count * 4 else {
-            throw fail("shape \(shape) needs \(count * 4) data bytes, file has \(bytes.count - payload)")
+        let byteCount = Tensor.elementCount(shape).flatMap { count in
+            count.multipliedReportingOverflow(by: 4).overflow ? nil : count * 4
         }
+        guard let byteCount, bytes.count - payload == byteCount else {
+            throw fail("shape \(shape) needs \(byteCount.map(String.init) ?? "more than Int.max") data bytes, file has \(bytes.count - payload)")
+        }
+        let count = byteCount / 4
         var scalars = [Float](repeating: 0, count: count)
         scalars.withUnsafeMutableBytes { dst in
             bytes.withUnsafeBytes { src in

@@ -20,6 +20,37 @@ public struct Tensor: Sendable, Equatable, Codable {
         self.scalars = scalars
     }
 
+    /// The element count of `shape`, or `nil` when a dimension is negative or the product
+    /// overflows `Int` (shapes read from files are checked with this before any allocation).
+    public static func elementCount(_ shape: [Int]) -> Int? {
+        var count = 1
+        for extent in shape {
+            guard extent >= 0 else { return nil }
+            let (product, overflow) = count.multipliedReportingOverflow(by: extent)
+            guard !overflow else { return nil }
+            count = product
+        }
+        return count
+    }
+
+    private enum CodingKeys: String, CodingKey { case shape, scalars }
+
+    /// Decodes a tensor (checkpoint state files), checking that the shape has no negative
+    /// dimension and that its product equals the number of scalars; a corrupt file throws a
+    /// `DecodingError` instead of trapping later.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let shape = try c.decode([Int].self, forKey: .shape)
+        let scalars = try c.decode([Float].self, forKey: .scalars)
+        guard let count = Self.elementCount(shape), count == scalars.count else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .shape, in: c,
+                debugDescription: "tensor shape \(shape) does not match its \(scalars.count) scalars; expected non-negative dimensions whose product is the scalar count")
+        }
+        self.shape = shape
+        self.scalars = scalars
+    }
+
     /// A tensor of the given shape filled with `value`.
     public init(repeating value: Float, shape: [Int]) {
         self.init(shape: shape, scalars: Array(repeating: value, count: shape.reduce(1, *)))
