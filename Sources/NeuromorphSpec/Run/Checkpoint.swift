@@ -147,6 +147,11 @@ public struct Checkpoint: Codable, Sendable {
     public static func load<M: Layer>(into model: inout M, from folder: URL) throws -> Checkpoint {
         let manifest = try manifest(at: folder)
         let files = (manifest.parameters + (manifest.programmed ?? [])).map { ($0.name, $0.file) }
+        var seen = Set<String>()
+        for (name, _) in files where !seen.insert(name).inserted {
+            throw SpecError(file: folder.appendingPathComponent("manifest.json").path, path: "parameters",
+                            "names '\(name)' twice; a checkpoint lists each parameter once")
+        }
         try loadParameters(into: &model, from: folder, entries: files)
         var remaining = Set(manifest.states)
         var failure: (any Error)?

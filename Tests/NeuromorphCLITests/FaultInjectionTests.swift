@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+
+/// `neuromorph train` killed with SIGKILL at 20 seeded random moments: each time the results
+/// folder holds either no checkpoint or a complete one, `--resume` from it finishes, and the
+/// final weights equal those of an uninterrupted run bit for bit (issue 10, fault injection).
+@Suite("kill -9 during training", .serialized)
+struct FaultInjectionTests {
+    /// Momentum (optimizer state) and dropout (a layer's random stream) so that a resume that
+    /// lost any state would differ; enough epochs that a kill lands mid-run.
+    static let spec = """
+        name: kill-test
+        data: {dataset: blobs}
+        model:
+          layers:
+            - {type: linear, out: 32}
+            - {type: activation, function: tanh}
+            - {type: dropout, rate: 0.1}
+            - {type: linear, out: 3}
+        training:
+          optimizer: {kind: sgd, learning_rate: 0.05, momentum: 0.9}
+          epochs: 12
+          batch_size: 8
+          seed: 3
+        """
+    static let compared = ["0.weight.npy", "0.bias.npy", "3.weight.npy", "3.bias.npy", "2.state.bin", "optimizer.state.bin"]
+
+    /// SplitMix64, for the kill moments (the test's own seeded stream).
+    struct Moments {
+        var state: UInt64
+        mutating func next() -> Double {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
+        }
+    }
+
+    /// Whether `folder` holds a complete checkpoint (a manifest whose every file exists),
+    /// under its own name or as the `.previous` copy of an interrupted swap.
+    static func completeCheckpoint(in output: URL) -> Bool? {
+        let fm = FileManager.default
+        for name in ["checkpoint", ".checkpoint.previous"] {
+            let folder = output.appendingPathComponent(name)
+            guard fm.fileExists(atPath: folder.path) else { continue }
+            guard let data = try? Data(contentsOf: folder.appendingPathComponent("manifest.json")),
+                  let manifest = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
+            var files = ((manifest["parameters"] as? [[String: Any]]) ?? []).compactMap { $0["file"] as? String }
+            files += (manifest["states"] as? [String]) ?? []
+            if let optimizer = manifest["optimizer"] as? String { files.append(optimizer) }
+            return !files.isEmpty && files.allSatisfy { fm.fileExists(atPath: folder.appendingPathComponent($0).path) }
+        }
+        return nil
+    }
+
+    @Test func twentyKillsResumeToBitIdenticalWeights() throws {
+        let dir = try Scratch()
+        let spec = try dir.spec(Self.spec)
+        let reference = URL(fileURLWithPath: dir.path("reference"))
+        let started = Date()
+        let clean = try neuromorph("train", spec, "--threads", "1", "--output", reference.path)
+        let duration = Date().timeIntervalSince(started)
+        try #require(clean.status == 0, "\(clean)")
+        var moments = Moments(state: 20_261_203)
+        var interrupted = 0, withCheckpoint = 0
+        for trial in 0..<20 {
+            let output = URL(fileURLWithPath: dir.path("run-\(trial)"))
+            let process = Process()
+            process.executableURL = try neuromorphExecutable()
+            process.arguments = ["train", spec, "--threads", "1", "--output", output.path]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            Thread.sleep(forTimeInterval: moments.next() * duration)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            if process.terminationReason == .uncaughtSignal { interrupted += 1 }
+            let state = Self.completeCheckpoint(in: output)
+            #expect(state != false, "trial \(trial): an incomplete checkpoint was left behind")
+            var arguments = ["train", spec, "--threads", "1", "--output", output.path]
+            if state == true {
+                withCheckpoint += 1
+                arguments += ["--resume", output.appendingPathComponent("checkpoint").path]
+            }
+            let resumed = try neuromorph(arguments)
+            try #require(resumed.status == 0, "trial \(trial): \(resumed)")
+            for file in Self.compared {
+                let a = try Data(contentsOf: reference.appendingPathComponent("checkpoint/\(file)"))
+                let b = try Data(contentsOf: output.appendingPathComponent("checkpoint/\(file)"))
+                #expect(a == b, "trial \(trial): \(file) differs from the uninterrupted run")
+            }
+            try? FileManager.default.removeItem(at: output)
+        }
+        print("kill -9: \(interrupted)/20 runs interrupted, \(withCheckpoint) resumed from a checkpoint, all bit-identical")
+        // The moments are spread over the run: most kills interrupt it, many after a checkpoint.
+        #expect(interrupted >= 10, "only \(interrupted) of 20 kills interrupted the run (run took \(duration) s)")
+        #expect(withCheckpoint >= 5, "only \(withCheckpoint) of 20 kills found a checkpoint")
+    }
+}
