@@ -314,3 +314,13 @@ extension ExperimentSpec {
         #expect(analog.layers.map(\.kind) == digital.layers.map(\.kind))
     }
 }
+
+@Suite struct FactorizationMachineSpecTests {
+    @Test func aFactorizationMachineNeedsCategoricalData() throws {
+        var spec = try SpecLoader.parse(minimalYAML, format: .yaml)
+        spec.model.layers = [LayerSpec(FactorizationMachineBlueprint(factors: 2, fields: [3, 3]))]
+        spec.training.objective = ObjectiveSpec(kind: .regression)
+        spec.training.loss = .mse
+        #expect(throws: SpecError.self) { try ExperimentRunner.run(spec, output: nil, log: { _ in }) }
+    }
+}

@@ -130,8 +130,9 @@ public struct FactorizationMachine: Layer {
 }
 
 /// `{type: factorization_machine, factors: 8, fields: [943, 1682]}`: a factorization
-/// machine over index-encoded categorical fields; `fields` defaults to the data set's
-/// (a ratings data set has a user and an item field).
+/// machine over index-encoded categorical fields, the first layer of a model on a data set
+/// that has them (a ratings data set: a user and an item field); `fields` defaults to the
+/// data set's and may only be larger.
 public struct FactorizationMachineBlueprint: LayerBlueprint, Equatable {
     public static let type = "factorization_machine"
     public var factors: Int
@@ -159,16 +160,16 @@ public struct FactorizationMachineBlueprint: LayerBlueprint, Equatable {
     }
 
     func resolvedFields(for input: [Int], context: LayerBuildContext) throws -> [Int] {
-        guard let fields = fields ?? context.inputFields else {
-            throw context.error("missing; the data set does not name its fields, so give them, e.g. [943, 1682]", key: "fields")
+        guard let data = context.inputFields else {
+            throw context.error("a factorization machine reads index-encoded categorical fields; "
+                                + "use a data set that has them (dataset: movielens) and put it first in model.layers")
         }
+        let fields = fields ?? data
         guard input == [fields.count] else {
             throw context.error("needs one index per field (\(fields.count) fields) but receives \(input)")
         }
-        if let data = context.inputFields {
-            for (f, (mine, theirs)) in zip(fields, data).enumerated() where mine < theirs {
-                throw context.error("field \(f) has \(mine) values but the data has \(theirs)", key: "fields")
-            }
+        for (f, (mine, theirs)) in zip(fields, data).enumerated() where mine < theirs {
+            throw context.error("field \(f) has \(mine) values but the data has \(theirs)", key: "fields")
         }
         return fields
     }

@@ -56,8 +56,9 @@ extension Layer {
     public mutating func forEachLayer(_ body: (_ path: String, _ layer: inout any Layer) throws -> Void) rethrows {
         var root: any Layer = self
         try LayerTree.walk(&root, body)
-        // swiftlint:disable:next force_cast
-        self = root as! Self   // the walk writes back a value of the root's own type
+        // The walk writes back a value of the root's own type (containers keep their type).
+        guard let typed = root as? Self else { preconditionFailure("forEachLayer changed the model's type to \(type(of: root))") }
+        self = typed
     }
 
     /// Every digital parameter of the model with its dotted path (`0.weight`,

@@ -180,6 +180,10 @@ public enum ExperimentRunner {
             // (and HWA weight noise if configured), later programmed and read over time.
             model = AnalogInference.convert(model, periphery: inference.periphery, training: inference.training,
                                             seed: spec.training.seed)
+            guard !AnalogInference.layers(of: model).isEmpty else {
+                throw SpecError(path: "hardware.inference",
+                                "the model has no linear, conv2d or transformer layer to program onto PCM tiles; add one or remove hardware.inference")
+            }
             AnalogInference.calibrateInputRanges(&model, inputs: data.train.inputs.gatherRows(0..<Swift.min(1000, data.train.count)))
             log("inference: PCM γ = \(inference.noiseModel.programmingNoiseScale), \(inference.periphery), \(inference.training)")
         }
