@@ -86,7 +86,7 @@ import Testing
     }
 }
 
-@Suite struct AnalogLayerProgrammingTests {
+@Suite(.exclusiveComputeThreads, .serialized) struct AnalogLayerProgrammingTests {
     @Test func programmedWeightsRoundTripAndOnlyTheBiasIsAParameter() throws {
         var g = SeededGenerator(seed: 6)
         var layer = try AnalogLinear(7, 3, device: IdealPulsedDevice(), maxTileInputs: 4, weightScalingOmega: 0.5, generator: &g)

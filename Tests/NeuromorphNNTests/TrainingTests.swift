@@ -22,7 +22,7 @@ func makeMLP(seed: UInt64) -> Sequential {
     return Sequential([Linear(2, 16, generator: &g), Activation(.sigmoid), Linear(16, 3, generator: &g), LogSoftmax()])
 }
 
-@Suite(.serialized) struct TrainingTests {
+@Suite(.exclusiveComputeThreads, .serialized) struct TrainingTests {
     @Test func mlpLearnsBlobs() throws {
         var model = makeMLP(seed: 1)
         var optimizer = SGD(learningRate: 0.5)

@@ -39,7 +39,7 @@ func referenceAttention(_ attention: MultiHeadSelfAttention, _ x: Tensor) -> [Do
     return result
 }
 
-@Suite struct TransformerLayerTests {
+@Suite(.exclusiveComputeThreads, .serialized) struct TransformerLayerTests {
     // MARK: LayerNorm
 
     @Test func layerNormNormalizesEachToken() {

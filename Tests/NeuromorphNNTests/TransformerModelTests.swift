@@ -35,7 +35,7 @@ func argmaxPositionTask(count: Int, length: Int, features: Int, seed: UInt64) ->
     return LabeledTensors(inputs: inputs, labels: labels)
 }
 
-@Suite struct TransformerModelTests {
+@Suite(.exclusiveComputeThreads, .serialized) struct TransformerModelTests {
     static let tiny = TransformerConfiguration(imageHeight: 4, imageWidth: 6, tokenization: .rows, modelDimension: 8,
                                                heads: 2, mlpDimension: 12, blocks: 2, classes: 3)
 

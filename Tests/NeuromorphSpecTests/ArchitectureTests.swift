@@ -6,7 +6,7 @@ import Testing
 
 /// Resume must be bit-identical for every optimizer (their velocities and moments are in
 /// the checkpoint) and for a scheduled learning rate (the base rate is not the restored one).
-@Suite(.serialized) struct OptimizerResumeTests {
+@Suite(.exclusiveComputeThreads, .serialized) struct OptimizerResumeTests {
     static let optimizers: [(String, OptimizerSpec)] = [
         ("sgd-momentum", .sgd(learningRate: 0.05, momentum: 0.9, nesterov: true)),
         ("adam", .adam(learningRate: 0.01, weightDecay: 1e-4)),
@@ -221,7 +221,7 @@ extension ExperimentSpec {
 /// A ratings model trains through the same runner as the classifiers: MovieLens-100K
 /// (`../shared/data/ml-100k`, not shipped: skipped when absent), a factorization machine,
 /// regression objective, RMSE in the results folder.
-@Suite(.serialized) struct RatingsRunTests {
+@Suite(.exclusiveComputeThreads, .serialized) struct RatingsRunTests {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../../shared/data/ml-100k").standardized
 
@@ -267,7 +267,7 @@ extension ExperimentSpec {
     }
 }
 
-@Suite(.serialized) struct AnalogArchitectureTests {
+@Suite(.exclusiveComputeThreads, .serialized) struct AnalogArchitectureTests {
     @Test func aTransformerUnderHardwareAnalogRunsEveryLinearLayerOnTiles() throws {
         let spec = ModelSpec(layers: [.transformer(TransformerBlueprint(out: 3, dim: 8, heads: 2, mlp: 8, blocks: 1))])
         let analog = AnalogHardwareSpec(device: .constantStep)

@@ -8,7 +8,7 @@ func temporaryFolder() -> URL {
     FileManager.default.temporaryDirectory.appendingPathComponent("neuromorph-test-\(UUID().uuidString)")
 }
 
-@Suite(.serialized) struct ExperimentRunTests {
+@Suite(.exclusiveComputeThreads, .serialized) struct ExperimentRunTests {
     @Test func endToEndOnBlobsWritesTheResultsFolder() throws {
         ComputeThreads.set(1)
         let spec = try SpecLoader.parse(minimalYAML, format: .yaml)
@@ -61,7 +61,7 @@ func temporaryFolder() -> URL {
     }
 }
 
-@Suite(.serialized) struct ResumeTests {
+@Suite(.exclusiveComputeThreads, .serialized) struct ResumeTests {
     @Test func resumingFromACheckpointContinuesBitIdentically() throws {
         ComputeThreads.set(1)
         var spec = try SpecLoader.parse(minimalYAML, format: .yaml)
@@ -83,7 +83,7 @@ func temporaryFolder() -> URL {
     }
 }
 
-@Suite(.serialized) struct AnalogRunTests {
+@Suite(.exclusiveComputeThreads, .serialized) struct AnalogRunTests {
     @Test func analogTrainingRunsEndToEndAndResumesExactly() throws {
         ComputeThreads.set(1)
         var spec = try SpecLoader.parse(minimalYAML, format: .yaml)
