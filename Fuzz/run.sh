@@ -4,6 +4,8 @@
 #   Fuzz/run.sh TARGET SECONDS      e.g. Fuzz/run.sh npy 60
 #   Fuzz/run.sh all SECONDS         every target in turn (what `make fuzz` runs)
 #   Fuzz/run.sh build               only build Fuzz/.bin/neuromorph-fuzz
+#   FUZZ_RUNS=N Fuzz/run.sh all     N executions per target from seed FUZZ_SEED (default 1):
+#                                   repeatable, what CI runs
 #
 # The library modules are built with libFuzzer coverage and AddressSanitizer
 # (`swift build --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address`, no linking),
@@ -50,8 +52,12 @@ run_target() {
     local log="$SCRATCH/fuzz-$target.log"
     echo "== $target: ${seconds}s" >&2
     set +e
+    # FUZZ_RUNS (CI): a fixed number of executions from a fixed seed, so a pass is repeatable;
+    # otherwise a time budget with a fresh seed (exploration).
+    local budget=(-max_total_time="$seconds")
+    if [ -n "${FUZZ_RUNS:-}" ]; then budget=(-runs="$FUZZ_RUNS" -seed="${FUZZ_SEED:-1}"); fi
     NEUROMORPH_FUZZ_TARGET=$target ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 \
-        "$BIN" "$SCRATCH/corpus/$target" "Fuzz/corpus/$target" -max_total_time="$seconds" -max_len=8192 \
+        "$BIN" "$SCRATCH/corpus/$target" "Fuzz/corpus/$target" "${budget[@]}" -max_len=8192 \
         -rss_limit_mb=4096 -timeout=20 -print_final_stats=1 -artifact_prefix="Fuzz/crashes/$target-" > "$log" 2>&1
     local status=$?
     set -e
