@@ -115,16 +115,7 @@ public struct LayerSpec: Codable, Sendable, Equatable {
     enum TypeKey: String, CodingKey { case type }
 
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: TypeKey.self)
-        guard c.contains(.type) else {
-            throw SpecError(path: SpecError.render(c.codingPath + [TypeKey.type]),
-                            "missing; expected one of: \(LayerRegistry.types.joined(separator: ", "))")
-        }
-        let raw = try c.decode(String.self, forKey: .type)
-        guard let kind = LayerRegistry.byType[raw] else {
-            throw SpecError(path: SpecError.render(c.codingPath + [TypeKey.type]),
-                            "'\(raw)' is not allowed; expected one of: \(LayerRegistry.types.joined(separator: ", "))")
-        }
+        let kind = try decoder.registeredKind(key: "type", in: LayerRegistry.byType, listing: LayerRegistry.types)
         blueprint = try kind.init(from: decoder)
     }
 
@@ -154,6 +145,24 @@ extension LayerBlueprint {
     /// Rejects keys other than `type` and `allowed`, naming the key path.
     static func rejectUnknownKeys(_ decoder: any Decoder, _ allowed: [String]) throws {
         try decoder.rejectUnknownKeys(allowed: ["type"] + allowed)
+    }
+}
+
+extension Decoder {
+    /// The registry entry named by this mapping's `key` (`type:`, `kind:`); a missing key or
+    /// an unknown name throws a ``SpecError`` listing the registered names.
+    func registeredKind<Kind>(key: String, in registry: [String: Kind], listing names: [String]) throws -> Kind {
+        let c = try container(keyedBy: AnyKey.self)
+        let codingKey = AnyKey(stringValue: key)
+        guard c.contains(codingKey) else {
+            throw SpecError(path: SpecError.render(c.codingPath + [codingKey]), "missing; expected one of: \(names.joined(separator: ", "))")
+        }
+        let raw = try c.decode(String.self, forKey: codingKey)
+        guard let kind = registry[raw] else {
+            throw SpecError(path: SpecError.render(c.codingPath + [codingKey]),
+                            "'\(raw)' is not allowed; expected one of: \(names.joined(separator: ", "))")
+        }
+        return kind
     }
 }
 

@@ -87,9 +87,9 @@ public struct SGDBlueprint: OptimizerBlueprint, Equatable {
     }
 }
 
-/// `{kind: adam, learning_rate, weight_decay: 0}` (``Adam``; β₁ 0.9, β₂ 0.999, ε 1e-8).
-public struct AdamBlueprint: OptimizerBlueprint, Equatable {
-    public static let kind = "adam"
+/// The settings of the optimizers that take only a learning rate and an L2 weight decay
+/// (`{kind: …, learning_rate, weight_decay: 0}`), decoded strictly.
+public struct RateAndDecay: Decodable, Sendable, Equatable {
     public var learningRate: Double
     public var weightDecay: Double
 
@@ -107,12 +107,27 @@ public struct AdamBlueprint: OptimizerBlueprint, Equatable {
         weightDecay = try OptimizerKeys.weightDecay(c, .weightDecay)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    func encode(kind: String, to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(Self.kind, forKey: .kind)
+        try c.encode(kind, forKey: .kind)
         try c.encode(learningRate, forKey: .learningRate)
         try c.encode(weightDecay, forKey: .weightDecay)
     }
+}
+
+/// `{kind: adam, learning_rate, weight_decay: 0}` (``Adam``; β₁ 0.9, β₂ 0.999, ε 1e-8).
+public struct AdamBlueprint: OptimizerBlueprint, Equatable {
+    public static let kind = "adam"
+    public var settings: RateAndDecay
+    public var learningRate: Double { settings.learningRate }
+    public var weightDecay: Double { settings.weightDecay }
+
+    public init(learningRate: Double, weightDecay: Double = 0) {
+        settings = RateAndDecay(learningRate: learningRate, weightDecay: weightDecay)
+    }
+
+    public init(from decoder: any Decoder) throws { settings = try RateAndDecay(from: decoder) }
+    public func encode(to encoder: any Encoder) throws { try settings.encode(kind: Self.kind, to: encoder) }
 
     public var isPlainSGD: Bool { false }
     public func make() -> any Optimizer { Adam(learningRate: Float(learningRate), weightDecay: Float(weightDecay)) }
@@ -121,29 +136,16 @@ public struct AdamBlueprint: OptimizerBlueprint, Equatable {
 /// `{kind: rmsprop, learning_rate, weight_decay: 0}` (``RMSprop``; ρ 0.99, ε 1e-8).
 public struct RMSpropBlueprint: OptimizerBlueprint, Equatable {
     public static let kind = "rmsprop"
-    public var learningRate: Double
-    public var weightDecay: Double
+    public var settings: RateAndDecay
+    public var learningRate: Double { settings.learningRate }
+    public var weightDecay: Double { settings.weightDecay }
 
     public init(learningRate: Double, weightDecay: Double = 0) {
-        self.learningRate = learningRate
-        self.weightDecay = weightDecay
+        settings = RateAndDecay(learningRate: learningRate, weightDecay: weightDecay)
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case kind, learningRate = "learning_rate", weightDecay = "weight_decay" }
-
-    public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        learningRate = try OptimizerKeys.learningRate(c, .learningRate)
-        weightDecay = try OptimizerKeys.weightDecay(c, .weightDecay)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(Self.kind, forKey: .kind)
-        try c.encode(learningRate, forKey: .learningRate)
-        try c.encode(weightDecay, forKey: .weightDecay)
-    }
+    public init(from decoder: any Decoder) throws { settings = try RateAndDecay(from: decoder) }
+    public func encode(to encoder: any Encoder) throws { try settings.encode(kind: Self.kind, to: encoder) }
 
     public var isPlainSGD: Bool { false }
     public func make() -> any Optimizer { RMSprop(learningRate: Float(learningRate), weightDecay: Float(weightDecay)) }
@@ -170,19 +172,8 @@ public struct OptimizerSpec: Codable, Sendable, Equatable {
     public var kind: String { type(of: blueprint).kind }
     public var learningRate: Double { blueprint.learningRate }
 
-    enum KindKey: String, CodingKey { case kind }
-
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: KindKey.self)
-        guard c.contains(.kind) else {
-            throw SpecError(path: SpecError.render(c.codingPath + [KindKey.kind]),
-                            "missing; expected one of: \(OptimizerRegistry.kinds.joined(separator: ", "))")
-        }
-        let raw = try c.decode(String.self, forKey: .kind)
-        guard let kind = OptimizerRegistry.byKind[raw] else {
-            throw SpecError(path: SpecError.render(c.codingPath + [KindKey.kind]),
-                            "'\(raw)' is not allowed; expected one of: \(OptimizerRegistry.kinds.joined(separator: ", "))")
-        }
+        let kind = try decoder.registeredKind(key: "kind", in: OptimizerRegistry.byKind, listing: OptimizerRegistry.kinds)
         blueprint = try kind.init(from: decoder)
     }
 
