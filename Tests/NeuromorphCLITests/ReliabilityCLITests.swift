@@ -65,3 +65,15 @@ struct ReliabilityCLITests {
                          mentions: ["manifest.json", "hardware", "differ"])
     }
 }
+
+@Suite("command line: unwritable results folders")
+struct ResultsFolderCLITests {
+    @Test("an output folder that cannot be created or written is named before training starts")
+    func unwritableOutput() throws {
+        let dir = try Scratch()
+        let spec = try dir.spec(Specs.blobs)
+        let run = try neuromorph("train", spec, "--output", "/proc/neuromorph-cannot-exist/run")
+        ReliabilityCLITests.expectError(run, mentions: ["cannot write /proc/neuromorph-cannot-exist/run", "--output"])
+        #expect(!run.stdout.contains("epoch"), "\(run)")
+    }
+}

@@ -156,6 +156,7 @@ public enum ExperimentRunner {
     public static func run(_ spec: ExperimentSpec, output: URL?, initialWeights: URL? = nil, resume: URL? = nil,
                            sweep: Bool = false, log: (String) -> Void = { print($0) }) throws -> RunResults {
         let started = Date()
+        if let output { try ResultsFolder.prepare(output) }
         let data = try loadData(spec.data, seed: spec.training.seed)
         log("data: \(data.source): \(data.train.count) train, \(data.validation?.count ?? 0) validation, \(data.test.count) test")
         var (model, outputShape) = try ModelBuilder.build(spec.model, dataShape: data.train.featureShape, seed: spec.training.seed,
@@ -234,8 +235,12 @@ public enum ExperimentRunner {
         // diverging, failing or killed run keeps what it computed and can resume.
         let afterEpoch: (Int, Sequential, any Optimizer) throws -> Void = { epoch, model, optimizer in
             guard let output else { return }
-            try AtomicFile.write(csv, to: output.appendingPathComponent("metrics.csv"))
-            try Checkpoint.save(model, optimizer: optimizer, spec: spec, epoch: epoch, to: output.appendingPathComponent("checkpoint"))
+            try ResultsFolder.writing(output.appendingPathComponent("metrics.csv")) {
+                try AtomicFile.write(csv, to: output.appendingPathComponent("metrics.csv"))
+            }
+            try ResultsFolder.writing(output.appendingPathComponent("checkpoint")) {
+                try Checkpoint.save(model, optimizer: optimizer, spec: spec, epoch: epoch, to: output.appendingPathComponent("checkpoint"))
+            }
         }
         let history: [EpochMetrics]
         do {
@@ -301,5 +306,40 @@ public enum ExperimentRunner {
         try Checkpoint.load(into: &model, from: checkpoint)
         let objective = spec.training.objective.objective(loss: spec.training.loss)
         return (Trainer.evaluate(&model, objective: objective, data: data.testTensors), data)
+    }
+}
+
+/// A results folder that cannot be created or written (a missing parent that cannot be
+/// made, no permission, a full disk): names the file and the reason; what earlier epochs
+/// wrote is kept.
+public struct ResultsWriteError: UserFacingError, Sendable, Equatable {
+    public var file: String
+    public var reason: String
+    public var description: String {
+        "cannot write \(file): \(reason); choose a writable folder with --output (files of finished epochs are kept)"
+    }
+}
+
+/// Writes into a run's results folder with errors a user can act on.
+enum ResultsFolder {
+    /// Creates `folder` and checks that a file can be written in it, before any training.
+    static func prepare(_ folder: URL) throws {
+        try writing(folder) {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let probe = folder.appendingPathComponent(".neuromorph-write-test-\(ProcessInfo.processInfo.processIdentifier)")
+            try Data().write(to: probe)
+            try FileManager.default.removeItem(at: probe)
+        }
+    }
+
+    /// Runs `body`, turning a file-system error into a ``ResultsWriteError`` naming `url`.
+    static func writing<T>(_ url: URL, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as any UserFacingError {
+            throw error
+        } catch {
+            var reason = error.localizedDescription.replacingOccurrences(of: "The operation could not be completed. ", with: "")
+            if reason.hasSuffix(".") { reason.removeLast() }
+            throw ResultsWriteError(file: url.path, reason: reason)
+        }
     }
 }
