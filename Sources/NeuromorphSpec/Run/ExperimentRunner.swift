@@ -231,15 +231,28 @@ public enum ExperimentRunner {
                     text(m.test?.loss), text(m.test?.accuracy), text(m.test?.rmse),
                     String(format: "%.3f", m.trainSeconds)].joined(separator: ",") + "\n"
         }
-        // After every epoch: the metrics so far and a complete checkpoint (atomically), so a
-        // diverging, failing or killed run keeps what it computed and can resume.
+        // After every epoch: the metrics so far, and a complete checkpoint (atomically) unless
+        // the last save took more than a tenth of the time since it (large analog states), so
+        // a diverging, failing or killed run keeps what it computed and can resume; the last
+        // epoch is always saved.
+        var savedEpoch = startEpoch
+        var lastSave = (seconds: 0.0, finished: Date())
+        func saveCheckpoint(_ epoch: Int, _ model: Sequential, _ optimizer: any Optimizer) throws {
+            guard let output else { return }
+            let begin = Date()
+            try ResultsFolder.writing(output.appendingPathComponent("checkpoint")) {
+                try Checkpoint.save(model, optimizer: optimizer, spec: spec, epoch: epoch, to: output.appendingPathComponent("checkpoint"))
+            }
+            savedEpoch = epoch
+            lastSave = (Date().timeIntervalSince(begin), Date())
+        }
         let afterEpoch: (Int, Sequential, any Optimizer) throws -> Void = { epoch, model, optimizer in
             guard let output else { return }
             try ResultsFolder.writing(output.appendingPathComponent("metrics.csv")) {
                 try AtomicFile.write(csv, to: output.appendingPathComponent("metrics.csv"))
             }
-            try ResultsFolder.writing(output.appendingPathComponent("checkpoint")) {
-                try Checkpoint.save(model, optimizer: optimizer, spec: spec, epoch: epoch, to: output.appendingPathComponent("checkpoint"))
+            if epoch == configuration.epochs || Date().timeIntervalSince(lastSave.finished) >= 10 * lastSave.seconds {
+                try saveCheckpoint(epoch, model, optimizer)
             }
         }
         let history: [EpochMetrics]
@@ -272,9 +285,10 @@ public enum ExperimentRunner {
             totalSeconds: Date().timeIntervalSince(started), threads: ComputeThreads.count,
             versions: ["neuromorph": version, "openblas": ComputeThreads.blasConfiguration], inference: sweepResult)
         if let output {
-            if history.isEmpty {   // no epoch ran (epochs: 0): save the initial model
-                try Checkpoint.save(model, optimizer: optimizer, spec: spec, epoch: startEpoch,
-                                    to: output.appendingPathComponent("checkpoint"))
+            // No epoch ran (epochs: 0: the initial model), or early stopping ended the run after
+            // an epoch that was not saved.
+            if history.isEmpty || savedEpoch != startEpoch + history.count {
+                try saveCheckpoint(startEpoch + history.count, model, optimizer)
             }
             try AtomicFile.write(try SpecLoader.json(results), to: output.appendingPathComponent("results.json"))
         }
