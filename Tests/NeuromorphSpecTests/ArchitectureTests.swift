@@ -3,6 +3,7 @@ import Testing
 @testable import NeuromorphCore
 @testable import NeuromorphNN
 @testable import NeuromorphSpec
+import NeuromorphAnalog
 
 /// Resume must be bit-identical for every optimizer (their velocities and moments are in
 /// the checkpoint) and for a scheduled learning rate (the base rate is not the restored one).
@@ -298,6 +299,28 @@ extension ExperimentSpec {
             return try files.map { try Data(contentsOf: folder.appendingPathComponent("checkpoint/\($0)")) }
         }
         #expect(try checkpoint(threads: 1) == checkpoint(threads: 2))
+    }
+    @Test func pcmInferenceIsTheSameForOneAndTwoThreads() throws {
+        // HWA training with PCM periphery, programming noise, drift and read noise over a
+        // time grid: every draw comes from keyed streams, so the sweep and the checkpoint do
+        // not depend on the thread count.
+        let text = minimalYAML.replacingOccurrences(of: "{type: linear, out: 8}", with: "{type: linear, out: 80}")
+            + "\nhardware:\n  inference: {device: pcm, times: '1s,1d', repeats: 3}\n"
+        let spec = try SpecLoader.parse(text, format: .yaml)
+        func run(threads: Int) throws -> (InferenceSweepResult?, [Data]) {
+            ComputeThreads.set(threads)
+            defer { ComputeThreads.set(1) }
+            let folder = temporaryFolder()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let results = try ExperimentRunner.run(spec, output: folder, sweep: true, log: { _ in })
+            let files = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("checkpoint").path)
+                .filter { $0.hasSuffix(".npy") || $0.hasSuffix(".bin") }.sorted()
+            return (results.inference, try files.map { try Data(contentsOf: folder.appendingPathComponent("checkpoint/\($0)")) })
+        }
+        let (one, oneFiles) = try run(threads: 1)
+        let (two, twoFiles) = try run(threads: 2)
+        #expect(one != nil && one == two)
+        #expect(oneFiles == twoFiles)
     }
 }
 
