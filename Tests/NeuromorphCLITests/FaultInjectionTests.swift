@@ -97,4 +97,49 @@ struct FaultInjectionTests {
         #expect(interrupted >= 10, "only \(interrupted) of 20 kills interrupted the run (run took \(duration) s)")
         #expect(withCheckpoint >= 5, "only \(withCheckpoint) of 20 kills found a checkpoint")
     }
+
+    /// The same for `neuromorph infer`: HWA training on PCM periphery, then programming and a
+    /// drift sweep; a killed run resumes (or restarts when no checkpoint was written) to the
+    /// same checkpoint and the same `inference.csv`.
+    @Test func tenKillsOfInferResumeToTheSameSweep() throws {
+        let dir = try Scratch()
+        let spec = try dir.spec(Self.spec.replacingOccurrences(of: "kill-test", with: "kill-infer")
+            .replacingOccurrences(of: "    - {type: dropout, rate: 0.1}\n", with: "")
+            .replacingOccurrences(of: "epochs: 12", with: "epochs: 25")
+            + "\nhardware:\n  inference: {device: pcm, hwa_noise: 0.02, times: '1s,1h,1d', repeats: 5}\n")
+        let reference = URL(fileURLWithPath: dir.path("reference"))
+        let started = Date()
+        let clean = try neuromorph("infer", spec, "--threads", "1", "--output", reference.path)
+        let duration = Date().timeIntervalSince(started)
+        try #require(clean.status == 0, "\(clean)")
+        var moments = Moments(state: 20_261_204)
+        var interrupted = 0
+        for trial in 0..<10 {
+            let output = URL(fileURLWithPath: dir.path("infer-\(trial)"))
+            let process = Process()
+            process.executableURL = try neuromorphExecutable()
+            process.arguments = ["infer", spec, "--threads", "1", "--output", output.path]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            Thread.sleep(forTimeInterval: moments.next() * duration)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            if process.terminationReason == .uncaughtSignal { interrupted += 1 }
+            let state = Self.completeCheckpoint(in: output)
+            #expect(state != false, "trial \(trial): an incomplete checkpoint was left behind")
+            var arguments = ["infer", spec, "--threads", "1", "--output", output.path]
+            if state == true { arguments += ["--resume", output.appendingPathComponent("checkpoint").path] }
+            let resumed = try neuromorph(arguments)
+            try #require(resumed.status == 0, "trial \(trial): \(resumed)")
+            for file in ["checkpoint/0.weight.npy", "checkpoint/2.weight.npy", "checkpoint/2.state.bin", "inference.csv"] {
+                let a = try Data(contentsOf: reference.appendingPathComponent(file))
+                let b = try Data(contentsOf: output.appendingPathComponent(file))
+                #expect(a == b, "trial \(trial): \(file) differs from the uninterrupted run")
+            }
+            try? FileManager.default.removeItem(at: output)
+        }
+        print("kill -9 infer: \(interrupted)/10 runs interrupted, all resumed to the same checkpoint and sweep")
+        #expect(interrupted >= 5, "only \(interrupted) of 10 kills interrupted the run (run took \(duration) s)")
+    }
 }

@@ -20,6 +20,9 @@ struct Infer: ParsableCommand {
     @Option(help: "Programming repeats per time (overrides the spec; the paper uses 25).")
     var repeats: Int?
 
+    @Option(help: "Resume from a checkpoint folder (…/checkpoint): continues the training after the epochs it holds, then sweeps.")
+    var resume: String?
+
     func validate() throws {
         if let repeats, repeats < 1 { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
         if let times {
@@ -38,7 +41,8 @@ struct Infer: ParsableCommand {
             if let repeats { experiment.hardware.inference!.repeats = repeats }
             let output = options.run.outputFolder(for: experiment.name)
             say("neuromorph infer \(options.spec) → \(output.path)  (threads \(ComputeThreads.count))")
-            let results = try ExperimentRunner.run(experiment, output: output, sweep: true, log: say)
+            let results = try ExperimentRunner.run(experiment, output: output, resume: resume.map(URL.init(fileURLWithPath:)),
+                                                   sweep: true, log: say)
             say(String(format: "digital-equivalent test accuracy after training %.2f %%; %.1f s", (results.finalTest.accuracy ?? 0) * 100,
                        results.totalSeconds))
         }
