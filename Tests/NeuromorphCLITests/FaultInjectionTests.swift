@@ -90,6 +90,10 @@ struct FaultInjectionTests {
                 let b = try Data(contentsOf: output.appendingPathComponent("checkpoint/\(file)"))
                 #expect(a == b, "trial \(trial): \(file) differs from the uninterrupted run")
             }
+            // Every epoch's metrics are in the resumed folder's metrics.csv, once.
+            let metrics = try String(contentsOf: output.appendingPathComponent("metrics.csv"), encoding: .utf8)
+            let epochs = metrics.split(separator: "\n").dropFirst().compactMap { $0.split(separator: ",").first.flatMap { Int($0) } }
+            #expect(epochs == Array(1...12), "trial \(trial): metrics.csv holds epochs \(epochs)")
             try? FileManager.default.removeItem(at: output)
         }
         print("kill -9: \(interrupted)/20 runs interrupted, \(withCheckpoint) resumed from a checkpoint, all bit-identical")

@@ -216,6 +216,11 @@ public enum ExperimentRunner {
         let test = data.testTensors
         var csv = "epoch,learning_rate,train_loss,train_accuracy,train_rmse,validation_loss,validation_accuracy,validation_rmse,"
             + "test_loss,test_accuracy,test_rmse,train_seconds\n"
+        if let output, startEpoch > 0 {
+            // Resuming into a folder that already holds this run's metrics (after a crash or a
+            // kill): keep the rows of the epochs the checkpoint holds.
+            csv += previousMetricsRows(in: output.appendingPathComponent("metrics.csv"), header: csv, through: startEpoch)
+        }
         if let output {
             try AtomicFile.write(try SpecLoader.yaml(spec), to: output.appendingPathComponent("spec.yaml"))
         }
@@ -293,6 +298,16 @@ public enum ExperimentRunner {
             try AtomicFile.write(try SpecLoader.json(results), to: output.appendingPathComponent("results.json"))
         }
         return results
+    }
+
+    /// The rows of epochs `1...epoch` of an existing `metrics.csv` with the same header (none
+    /// when the file is absent or written by another version).
+    static func previousMetricsRows(in file: URL, header: String, through epoch: Int) -> String {
+        guard let text = try? String(contentsOf: file, encoding: .utf8), text.hasPrefix(header) else { return "" }
+        return text.dropFirst(header.count).split(separator: "\n").filter { line in
+            guard let first = line.split(separator: ",").first, let value = Int(first) else { return false }
+            return value >= 1 && value <= epoch
+        }.map { $0 + "\n" }.joined()
     }
 
     /// `Trainer.fit` with the runner's concrete optimizer and procedure types opened here, so
