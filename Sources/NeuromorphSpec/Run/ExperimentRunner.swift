@@ -269,6 +269,12 @@ public enum ExperimentRunner {
             log("stopped: \(error)")
             throw error
         }
+        // No epoch ran (epochs: 0, or a resume of a finished run), or early stopping ended the
+        // run after an epoch that was not saved: save now, before any evaluation or sweep draws
+        // from the layers' streams, so the checkpoint is the trained model's state exactly.
+        if history.isEmpty || savedEpoch != startEpoch + history.count {
+            try saveCheckpoint(startEpoch + history.count, model, optimizer)
+        }
         let finalTest = history.last?.test ?? Trainer.evaluate(&model, objective: objective, data: test)
         var sweepResult: InferenceSweepResult?
         if sweep, let inference = spec.hardware.inference {
@@ -290,11 +296,6 @@ public enum ExperimentRunner {
             totalSeconds: Date().timeIntervalSince(started), threads: ComputeThreads.count,
             versions: ["neuromorph": version, "openblas": ComputeThreads.blasConfiguration], inference: sweepResult)
         if let output {
-            // No epoch ran (epochs: 0: the initial model), or early stopping ended the run after
-            // an epoch that was not saved.
-            if history.isEmpty || savedEpoch != startEpoch + history.count {
-                try saveCheckpoint(startEpoch + history.count, model, optimizer)
-            }
             try AtomicFile.write(try SpecLoader.json(results), to: output.appendingPathComponent("results.json"))
         }
         return results
