@@ -6,7 +6,7 @@ import NeuromorphNN
 /// build one directly, calibrate the DAC ranges, program every analog layer, and read them
 /// all at an inference time.
 ///
-/// Models are walked with ``LayerTree/walk(_:path:_:)`` through every ``LayerContainer`` at
+/// Models are walked with ``LayerTree/walk(_:path:_:)`` through every `LayerContainer` at
 /// any depth, and each leaf is known by its dotted path (`3.blocks.0.attention.query`); the
 /// random streams of conversion and programming are named by that path, so adding a layer
 /// leaves every other layer's numbers unchanged. Layers that are not containers or known
@@ -15,7 +15,7 @@ public enum AnalogInference {
     // MARK: - Walking a model
 
     /// Calls `body` on every leaf layer of `layer` (every layer that is not a
-    /// ``LayerContainer``) with its dotted path (`path` prefixes them), depth first in the
+    /// `LayerContainer`) with its dotted path (`path` prefixes them), depth first in the
     /// order of the model's parameters, letting it replace the leaf.
     public static func rewriteLeaves(_ layer: inout any Layer, path: String = "",
                                      _ body: (_ path: String, _ leaf: inout any Layer) throws -> Void) rethrows {

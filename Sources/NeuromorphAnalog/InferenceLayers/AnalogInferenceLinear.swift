@@ -5,7 +5,7 @@ import NeuromorphNN
 /// §2.2–2.6), with three behaviours:
 ///
 /// 1. **Training** (`mode: .training`, hardware-aware): digital weights `W` (`[out, in]`)
-///    and bias `β` are ``Parameter``s; the forward pass runs through the inference periphery
+///    and bias `β` are `Parameter`s; the forward pass runs through the inference periphery
 ///    (``InferencePeriphery``: DAC with a learned input range `r`, tiles of at most 512 × 512
 ///    with digital partial sums, output noise, ADC) with forward-only weight noise
 ///    (``HWAWeightNoise``); backward and update are full precision.
@@ -79,7 +79,7 @@ public struct AnalogInferenceLinear: Layer {
         case perForward
     }
 
-    /// A layer with PyTorch's `nn.Linear` initialization (drawn exactly as ``Linear`` draws
+    /// A layer with PyTorch's `nn.Linear` initialization (drawn exactly as `Linear` draws
     /// it, so a model built with ``AnalogInference/factory(periphery:training:)`` starts from the
     /// same weights as its digital twin).
     public init(_ inputFeatures: Int, _ outputFeatures: Int, bias: Bool = true,

@@ -13,7 +13,7 @@ func tileRanges(_ count: Int, size: Int) -> [Range<Int>] {
 /// ``LearningRates`` (aihwkit `AnalogSGD`). Layers larger than one tile are split over a
 /// grid of tiles (`maxTileInputs`, `maxTileOutputs`) with digital partial sums. The bias is
 /// digital (aihwkit's default `digital_bias`) and follows the optimizer like any digital
-/// parameter; the weights are device state, read and written through ``ProgrammedLayer``.
+/// parameter; the weights are device state, read and written through `ProgrammedLayer`.
 ///
 /// `Cell` is the concrete unit cell (``SingleDevice``, ``ReferencePair``, …), so the
 /// per-tile calls are statically dispatched.
@@ -171,7 +171,7 @@ public struct AnalogLinear<Cell: UnitCell>: Layer {
 
     public var hasParameters: Bool { true }
 
-    /// Visits the digital bias only: the weights are device state (``ProgrammedLayer``),
+    /// Visits the digital bias only: the weights are device state (`ProgrammedLayer`),
     /// never written by an optimizer.
     public mutating func forEachParameter(_ body: (inout Parameter) throws -> Void) rethrows {
         if bias != nil { try body(&bias!) }

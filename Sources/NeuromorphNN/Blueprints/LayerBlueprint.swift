@@ -2,7 +2,7 @@ import Foundation
 import NeuromorphCore
 
 /// One layer of a model description as a user writes it (`{type: linear, out: 256}`): its
-/// settings, decoded strictly (unknown keys and bad values throw a ``SpecError`` naming the
+/// settings, decoded strictly (unknown keys and bad values throw a `SpecError` naming the
 /// key path), its output-shape rule and its builder.
 ///
 /// Each layer kind declares its blueprint next to the layer (`Linear+Blueprint.swift`) and
@@ -11,7 +11,7 @@ import NeuromorphCore
 public protocol LayerBlueprint: Codable, Sendable {
     /// The spec key, the value of `type:`.
     static var type: String { get }
-    /// The per-sample output shape for a per-sample `input` shape; throws a ``SpecError``
+    /// The per-sample output shape for a per-sample `input` shape; throws a `SpecError`
     /// at `context.path` when the layer cannot take that input.
     func outputShape(for input: [Int], context: LayerBuildContext) throws -> [Int]
     /// Builds the layer for a per-sample `input` shape, drawing initial weights from
@@ -53,7 +53,7 @@ public struct LayerBuildContext {
         SeededGenerator(seed: seed, key: StreamKey("model", "layers.\(index)", role))
     }
 
-    /// A ``SpecError`` at this layer's path (or a key below it).
+    /// A `SpecError` at this layer's path (or a key below it).
     public func error(_ message: String, key: String? = nil) -> SpecError {
         SpecError(path: key.map { "\(path).\($0)" } ?? path, message)
     }
@@ -150,7 +150,7 @@ extension LayerBlueprint {
 
 extension Decoder {
     /// The registry entry named by this mapping's `key` (`type:`, `kind:`); a missing key or
-    /// an unknown name throws a ``SpecError`` listing the registered names.
+    /// an unknown name throws a `SpecError` listing the registered names.
     func registeredKind<Kind>(key: String, in registry: [String: Kind], listing names: [String]) throws -> Kind {
         let c = try container(keyedBy: AnyKey.self)
         let codingKey = AnyKey(stringValue: key)

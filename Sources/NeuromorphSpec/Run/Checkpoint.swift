@@ -10,12 +10,12 @@ import NeuromorphAnalog
 /// `nn.Linear`, convolution weights `[out, in·k·k]`, reshape to `[out, in, k, k]` for
 /// `nn.Conv2d`).
 ///
-/// The model is walked (``LayerTree``), never type-switched, so layers nested in
+/// The model is walked (`LayerTree`), never type-switched, so layers nested in
 /// containers (a transformer's projections) are saved like top-level ones:
 /// - digital parameters → `<path>.npy`;
-/// - device-held weights of analog layers (``ProgrammedLayer``) → `<path>.npy`, loaded back
+/// - device-held weights of analog layers (`ProgrammedLayer`) → `<path>.npy`, loaded back
 ///   by an explicit programming call;
-/// - the full state of every ``StatefulLayer`` (device conductances, sampled device
+/// - the full state of every `StatefulLayer` (device conductances, sampled device
 ///   parameters, random streams) → `<path>.state.bin`;
 /// - per-device arrays of analog layers → `devices/<path>.<name>.npy` (inspection only);
 /// - the optimizer's state (velocities, moments, step count) → `optimizer.state.bin`,

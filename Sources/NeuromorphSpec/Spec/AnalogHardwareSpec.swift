@@ -98,7 +98,7 @@ public struct AnalogHardwareSpec: Codable, Sendable, Equatable {
     }
 }
 
-/// A device model or preset by its registered name (``DeviceRegistry``): any name a device
+/// A device model or preset by its registered name (`DeviceRegistry`): any name a device
 /// type registers is a valid choice; the static members name the built-in ones.
 public struct AnalogDeviceChoice: RawRepresentable, Codable, Sendable, Hashable, CaseIterable {
     public let rawValue: String
@@ -180,9 +180,9 @@ public struct AnalogDeviceChoice: RawRepresentable, Codable, Sendable, Hashable,
 ///     pulsed: {dw_min_dtod: 0.1}      #   overrides on the reference's device
 /// ```
 public enum UnitCellSpec: Codable, Sendable, Equatable {
-    /// One device per cross-point (``SingleDevice``).
+    /// One device per cross-point (`SingleDevice`).
     case singleDevice
-    /// A trained device and a fixed reference (``ReferencePair``, aihwkit `ReferenceUnitCell`).
+    /// A trained device and a fixed reference (`ReferencePair`, aihwkit `ReferenceUnitCell`).
     case referencePair(reference: ReferenceDeviceSpec?, referenceWeight: Double)
 
     /// The kinds a spec can name.
@@ -396,7 +396,7 @@ extension AnalogHardwareSpec {
 // MARK: - Optimizers analog layers can honour
 
 extension AnalogHardwareSpec {
-    /// Throws a ``SpecError`` at `path` when the optimizer cannot be applied to analog
+    /// Throws a `SpecError` at `path` when the optimizer cannot be applied to analog
     /// layers: they apply the optimizer's learning rate as a pulsed SGD update on the devices
     /// (aihwkit `AnalogSGD`), so only plain SGD without momentum, Nesterov or weight decay
     /// is honoured (the digital biases follow any optimizer).

@@ -2,7 +2,7 @@ import NeuromorphCore
 import NeuromorphNN
 
 /// Builds a `Sequential` model from a `ModelSpec` by asking each layer's registered
-/// blueprint (``LayerRegistry``) for its output shape and layer; no layer kind is named
+/// blueprint (`LayerRegistry`) for its output shape and layer; no layer kind is named
 /// here.
 public enum ModelBuilder {
     /// The model and its per-sample output shape. `dataShape` is the shape of one sample as
