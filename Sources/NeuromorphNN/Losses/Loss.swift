@@ -1,3 +1,4 @@
+import Foundation
 import NeuromorphCore
 import RealModule
 
@@ -14,8 +15,9 @@ public protocol Loss: Sendable {
     func evaluate(_ output: Tensor, _ target: LossTarget) -> (value: Float, gradient: Tensor)
 }
 
-/// Softmax cross-entropy on logits: `L = −(1/N) Σ_n log softmax(z_n)[y_n]`,
-/// gradient `(softmax(z) − onehot(y)) / N`.
+/// Softmax cross-entropy on logits: `L = −(1/N) Σ_n log softmax(z_n)[y_n]`, evaluated per row
+/// as the log-sum-exp `m + log Σ_k exp(z_k − m) − z_y` (`m = max_k z_k`), so the value stays
+/// exact for any logit gap (PyTorch's `cross_entropy`); gradient `(softmax(z) − onehot(y)) / N`.
 public struct SoftmaxCrossEntropy: Loss {
     public init() {}
 
@@ -26,14 +28,20 @@ public struct SoftmaxCrossEntropy: Loss {
         let width = output.columns
         let n = Float(output.rows)
         var total: Double = 0
-        gradient.scalars.withUnsafeMutableBufferPointer { p in
-            for (r, label) in labels.enumerated() {
-                precondition(label >= 0 && label < width, "SoftmaxCrossEntropy: label \(label) outside 0..<\(width)")
-                let i = r * width + label
-                total -= Double(Float.log(Swift.max(p[i], .leastNormalMagnitude)))
-                p[i] -= 1
+        output.scalars.withUnsafeBufferPointer { z in
+            gradient.scalars.withUnsafeMutableBufferPointer { p in
+                for (r, label) in labels.enumerated() {
+                    precondition(label >= 0 && label < width, "SoftmaxCrossEntropy: label \(label) outside 0..<\(width)")
+                    let row = r * width
+                    var m = -Float.infinity
+                    for k in 0..<width { m = Swift.max(m, z[row + k]) }
+                    var sum: Double = 0
+                    for k in 0..<width { sum += Double(Float.exp(z[row + k] - m)) }
+                    total += Double(m) + Foundation.log(sum) - Double(z[row + label])
+                    p[row + label] -= 1
+                }
+                for i in p.indices { p[i] /= n }
             }
-            for i in p.indices { p[i] /= n }
         }
         return (Float(total / Double(n)), gradient)
     }

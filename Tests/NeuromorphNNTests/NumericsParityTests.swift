@@ -1,0 +1,26 @@
+import Foundation
+import Testing
+@testable import NeuromorphCore
+@testable import NeuromorphNN
+
+/// Values a PyTorch user compares with (issue 19, "the digital stack against PyTorch").
+@Suite struct NumericsParityTests {
+    @Test(arguments: [Float(1e-7), 1e-5, 1e-3, 0.05, 0.124, 0.126, 0.5, 1, 3, -1e-6, -0.1, -2])
+    func tanhHasFullRelativeAccuracy(x: Float) {
+        let exact = Foundation.tanh(Double(x))
+        let error = abs(Double(FastMath.tanh(x)) - exact) / abs(exact)
+        #expect(error < 1e-6, "tanh(\(x)): relative error \(error)")   // 2σ(2x) − 1 alone: 19 % at 1e-7
+    }
+
+    @Test func crossEntropyValueIsExactForLargeLogitGaps() {
+        // Softmax underflows at these gaps; the log-sum-exp gives torch's values 90 and 120.
+        let logits = Tensor(shape: [2, 2], scalars: [0, 90, 120, 0])
+        let (value, gradient) = SoftmaxCrossEntropy().evaluate(logits, .classes([0, 1]))
+        #expect(abs(value - (90 + 120) / 2) < 1e-3, "loss \(value)")
+        #expect(gradient.scalars == [-0.5, 0.5, 0.5, -0.5])
+        // Ordinary logits: the closed form −log softmax.
+        let z = Tensor(shape: [1, 3], scalars: [1, 2, 3])
+        let expected = -log(exp(2.0) / (exp(1.0) + exp(2.0) + exp(3.0)))
+        #expect(abs(Double(SoftmaxCrossEntropy().evaluate(z, .classes([1])).value) - expected) < 1e-6)
+    }
+}
