@@ -24,3 +24,23 @@ import Testing
         #expect(abs(Double(SoftmaxCrossEntropy().evaluate(z, .classes([1])).value) - expected) < 1e-6)
     }
 }
+
+@Suite struct DecayBiasesTests {
+    @Test(arguments: [false, true])
+    func weightDecayReachesBiasesOnlyWhenAsked(decayBiases: Bool) {
+        var bias = Parameter(name: "bias", value: Tensor(shape: [2], scalars: [1, -1]), decays: false)
+        var sgd = SGD(learningRate: 0.1, weightDecay: 0.5)
+        sgd.decayBiases = decayBiases
+        sgd.update(&bias, slot: 0)   // zero gradient: only the decay acts
+        let expected: [Float] = decayBiases ? [0.95, -0.95] : [1, -1]   // w ← w (1 − η λ)
+        #expect(bias.value.scalars == expected)
+    }
+
+    @Test func specKeyNeedsWeightDecay() throws {
+        let ok = try JSONDecoder().decode(OptimizerSpec.self, from: Data(#"{"kind": "adam", "learning_rate": 0.01, "weight_decay": 0.01, "decay_biases": true}"#.utf8))
+        #expect((ok.blueprint as? AdamBlueprint)?.settings.decayBiases == true)
+        #expect(throws: SpecError.self) {
+            try JSONDecoder().decode(OptimizerSpec.self, from: Data(#"{"kind": "sgd", "learning_rate": 0.1, "decay_biases": true}"#.utf8))
+        }
+    }
+}

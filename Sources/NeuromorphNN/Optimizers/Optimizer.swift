@@ -72,6 +72,10 @@ public struct SGD: Optimizer {
     public var learningRate: Float
     public var momentum: Float
     public var weightDecay: Float
+    /// Whether weight decay also applies to parameters marked `decays: false` (biases,
+    /// LayerNorm gains, embeddings); PyTorch decays every parameter of a group, Neuromorph
+    /// by default only weights (spec key `decay_biases`).
+    public var decayBiases = false
     public var nesterov: Bool
     private var velocity: [Int: Tensor] = [:]
 
@@ -83,7 +87,7 @@ public struct SGD: Optimizer {
     }
 
     public mutating func update(_ parameter: inout Parameter, slot: Int) {
-        let decay = parameter.decays ? weightDecay : 0
+        let decay = parameter.decays || decayBiases ? weightDecay : 0
         if momentum == 0 {
             if decay != 0 { parameter.value.apply { $0 * (1 - learningRate * decay) } }
             parameter.value.addScaled(parameter.gradient, by: -learningRate)
@@ -125,6 +129,8 @@ public struct Adam: Optimizer {
     public var epsilon: Float
     public var weightDecay: Float
     public var decoupledWeightDecay: Bool
+    /// Whether weight decay also applies to parameters marked `decays: false` (see ``SGD``).
+    public var decayBiases = false
     private var moments: [Int: Moments] = [:]
     private var step = 1
 
@@ -154,7 +160,7 @@ public struct Adam: Optimizer {
         let saved = moments[slot] ?? Moments(m: Tensor.zeros(parameter.value.shape), v: Tensor.zeros(parameter.value.shape))
         var (m, v) = (saved.m, saved.v)
         let c1 = 1 - Float.pow(beta1, Float(step)), c2 = 1 - Float.pow(beta2, Float(step))
-        let decay = parameter.decays ? weightDecay : 0
+        let decay = parameter.decays || decayBiases ? weightDecay : 0
         let (b1, b2, eps, eta, decoupled) = (beta1, beta2, epsilon, learningRate, decoupledWeightDecay)
         m.scalars.withUnsafeMutableBufferPointer { mp in
             v.scalars.withUnsafeMutableBufferPointer { vp in
@@ -193,6 +199,8 @@ public struct RMSprop: Optimizer {
     public var rho: Float
     public var epsilon: Float
     public var weightDecay: Float
+    /// Whether weight decay also applies to parameters marked `decays: false` (see ``SGD``).
+    public var decayBiases = false
     private var squares: [Int: Tensor] = [:]
 
     public init(learningRate: Float = 1e-2, rho: Float = 0.99, epsilon: Float = 1e-8, weightDecay: Float = 0) {
@@ -204,7 +212,7 @@ public struct RMSprop: Optimizer {
 
     public mutating func update(_ parameter: inout Parameter, slot: Int) {
         var s = squares[slot] ?? Tensor.zeros(parameter.value.shape)
-        let decay = parameter.decays ? weightDecay : 0
+        let decay = parameter.decays || decayBiases ? weightDecay : 0
         let (r, eps, eta) = (rho, epsilon, learningRate)
         s.scalars.withUnsafeMutableBufferPointer { sp in
             parameter.gradient.scalars.withUnsafeBufferPointer { gp in

@@ -35,28 +35,42 @@ enum OptimizerKeys {
         return try c.decodeChecked(Double.self, forKey: key, "a positive rate") { $0 > 0 && $0.isFinite }
     }
 
+    static func decayBiases<K: CodingKey>(_ c: KeyedDecodingContainer<K>, _ key: K, weightDecay: Double) throws -> Bool {
+        let value = try c.decodeIfPresent(Bool.self, forKey: key) ?? false
+        if value && weightDecay == 0 {
+            throw SpecError(path: SpecError.render(c.codingPath + [key]), "applies only with weight_decay > 0")
+        }
+        return value
+    }
+
     static func weightDecay<K: CodingKey>(_ c: KeyedDecodingContainer<K>, _ key: K) throws -> Double {
         try c.decodeCheckedIfPresent(Double.self, forKey: key, "a value ≥ 0") { $0 >= 0 && $0.isFinite } ?? 0
     }
 }
 
-/// `{kind: sgd, learning_rate, momentum: 0, nesterov: false, weight_decay: 0}` (``SGD``).
+/// `{kind: sgd, learning_rate, momentum: 0, nesterov: false, weight_decay: 0,
+/// decay_biases: false}` (``SGD``; PyTorch's `torch.optim.SGD`, except that weight decay skips
+/// biases unless `decay_biases`).
 public struct SGDBlueprint: OptimizerBlueprint, Equatable {
     public static let kind = "sgd"
     public var learningRate: Double
     public var momentum: Double
     public var nesterov: Bool
     public var weightDecay: Double
+    public var decayBiases: Bool
 
-    public init(learningRate: Double, momentum: Double = 0, nesterov: Bool = false, weightDecay: Double = 0) {
+    public init(learningRate: Double, momentum: Double = 0, nesterov: Bool = false, weightDecay: Double = 0,
+                decayBiases: Bool = false) {
         self.learningRate = learningRate
         self.momentum = momentum
         self.nesterov = nesterov
         self.weightDecay = weightDecay
+        self.decayBiases = decayBiases
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case kind, momentum, nesterov, learningRate = "learning_rate", weightDecay = "weight_decay"
+        case decayBiases = "decay_biases"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -66,6 +80,7 @@ public struct SGDBlueprint: OptimizerBlueprint, Equatable {
         momentum = try c.decodeCheckedIfPresent(Double.self, forKey: .momentum, "a value in [0, 1)") { $0 >= 0 && $0 < 1 } ?? 0
         nesterov = try c.decodeIfPresent(Bool.self, forKey: .nesterov) ?? false
         weightDecay = try OptimizerKeys.weightDecay(c, .weightDecay)
+        decayBiases = try OptimizerKeys.decayBiases(c, .decayBiases, weightDecay: weightDecay)
         if nesterov && momentum == 0 {
             throw SpecError(path: SpecError.render(c.codingPath + [CodingKeys.nesterov]), "nesterov needs momentum > 0")
         }
@@ -78,12 +93,15 @@ public struct SGDBlueprint: OptimizerBlueprint, Equatable {
         try c.encode(weightDecay, forKey: .weightDecay)
         try c.encode(momentum, forKey: .momentum)
         try c.encode(nesterov, forKey: .nesterov)
+        if decayBiases { try c.encode(decayBiases, forKey: .decayBiases) }
     }
 
     public var isPlainSGD: Bool { momentum == 0 && !nesterov && weightDecay == 0 }
 
     public func make() -> any Optimizer {
-        SGD(learningRate: Float(learningRate), momentum: Float(momentum), weightDecay: Float(weightDecay), nesterov: nesterov)
+        var sgd = SGD(learningRate: Float(learningRate), momentum: Float(momentum), weightDecay: Float(weightDecay), nesterov: nesterov)
+        sgd.decayBiases = decayBiases
+        return sgd
     }
 }
 
@@ -92,19 +110,25 @@ public struct SGDBlueprint: OptimizerBlueprint, Equatable {
 public struct RateAndDecay: Decodable, Sendable, Equatable {
     public var learningRate: Double
     public var weightDecay: Double
+    /// Whether weight decay also applies to biases and other `decays: false` parameters.
+    public var decayBiases: Bool
 
-    public init(learningRate: Double, weightDecay: Double = 0) {
+    public init(learningRate: Double, weightDecay: Double = 0, decayBiases: Bool = false) {
         self.learningRate = learningRate
         self.weightDecay = weightDecay
+        self.decayBiases = decayBiases
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case kind, learningRate = "learning_rate", weightDecay = "weight_decay" }
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case kind, learningRate = "learning_rate", weightDecay = "weight_decay", decayBiases = "decay_biases"
+    }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
         let c = try decoder.container(keyedBy: CodingKeys.self)
         learningRate = try OptimizerKeys.learningRate(c, .learningRate)
         weightDecay = try OptimizerKeys.weightDecay(c, .weightDecay)
+        decayBiases = try OptimizerKeys.decayBiases(c, .decayBiases, weightDecay: weightDecay)
     }
 
     func encode(kind: String, to encoder: any Encoder) throws {
@@ -112,6 +136,7 @@ public struct RateAndDecay: Decodable, Sendable, Equatable {
         try c.encode(kind, forKey: .kind)
         try c.encode(learningRate, forKey: .learningRate)
         try c.encode(weightDecay, forKey: .weightDecay)
+        if decayBiases { try c.encode(decayBiases, forKey: .decayBiases) }
     }
 }
 
@@ -130,7 +155,11 @@ public struct AdamBlueprint: OptimizerBlueprint, Equatable {
     public func encode(to encoder: any Encoder) throws { try settings.encode(kind: Self.kind, to: encoder) }
 
     public var isPlainSGD: Bool { false }
-    public func make() -> any Optimizer { Adam(learningRate: Float(learningRate), weightDecay: Float(weightDecay)) }
+    public func make() -> any Optimizer {
+        var adam = Adam(learningRate: Float(learningRate), weightDecay: Float(weightDecay))
+        adam.decayBiases = settings.decayBiases
+        return adam
+    }
 }
 
 /// `{kind: rmsprop, learning_rate, weight_decay: 0}` (``RMSprop``; ρ 0.99, ε 1e-8).
@@ -148,7 +177,11 @@ public struct RMSpropBlueprint: OptimizerBlueprint, Equatable {
     public func encode(to encoder: any Encoder) throws { try settings.encode(kind: Self.kind, to: encoder) }
 
     public var isPlainSGD: Bool { false }
-    public func make() -> any Optimizer { RMSprop(learningRate: Float(learningRate), weightDecay: Float(weightDecay)) }
+    public func make() -> any Optimizer {
+        var rmsprop = RMSprop(learningRate: Float(learningRate), weightDecay: Float(weightDecay))
+        rmsprop.decayBiases = settings.decayBiases
+        return rmsprop
+    }
 }
 
 /// The optimizer entry of a training spec: any registered blueprint, decoded by `kind:`.
