@@ -97,7 +97,7 @@ struct WrongSmallGradient: Layer {
         #expect(gradientCheck(conv, input: x) < 3e-3, "stride \(strideAndPadding.0) pad \(strideAndPadding.1)")
     }
 
-    @Test(arguments: [ActivationKind.relu, .sigmoid, .tanh, .hardSigmoid, .leakyReLU])
+    @Test(arguments: [ActivationKind.relu, .sigmoid, .tanh, .hardSigmoid, .hardSigmoidTorch, .leakyReLU])
     func smoothActivations(kind: ActivationKind) {
         var g = SeededGenerator(seed: 12)
         // Keep inputs away from kinks (|x| > 0.05, and from ±2.5 for hard sigmoid) so the FD is valid.

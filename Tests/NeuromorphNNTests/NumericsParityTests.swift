@@ -44,3 +44,14 @@ import Testing
         }
     }
 }
+
+@Suite struct HardSigmoidTests {
+    @Test func kerasAndTorchHardSigmoidsAreDistinct() {
+        let x = Tensor(shape: [1, 5], scalars: [-4, -1, 0, 1.5, 4])
+        var keras = Activation(.hardSigmoid), torch = Activation(.hardSigmoidTorch)
+        #expect(keras(x).scalars == [0, 0.3, 0.5, 0.8, 1])
+        let t = torch(x).scalars
+        let expected: [Float] = [0, 1.0 / 3, 0.5, 0.75, 1]   // clamp(x/6 + 1/2, 0, 1)
+        #expect(zip(t, expected).allSatisfy { abs($0 - $1) < 1e-6 }, "\(t)")
+    }
+}

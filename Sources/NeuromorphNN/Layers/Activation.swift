@@ -4,8 +4,11 @@ import RealModule
 /// The element-wise nonlinearities.
 public enum ActivationKind: String, Sendable, Codable, CaseIterable {
     case relu, sigmoid, tanh
-    /// `clamp(0.2·x + 0.5, 0, 1)` (the Keras/TensorFlow hard sigmoid).
+    /// `clamp(0.2·x + 0.5, 0, 1)`: the Keras/TensorFlow hard sigmoid and ONNX `HardSigmoid`
+    /// with its default α = 0.2, β = 0.5 (not PyTorch's, see ``hardSigmoidTorch``).
     case hardSigmoid = "hard_sigmoid"
+    /// `clamp(x/6 + 0.5, 0, 1)`: PyTorch's `nn.Hardsigmoid` (ONNX `HardSigmoid` with α = 1/6).
+    case hardSigmoidTorch = "hard_sigmoid_torch"
     /// `sign(x) ∈ {−1, +1}` forward; straight-through gradient `1{|x| ≤ 1}` backward
     /// (Hubara et al. 2016, the binarized-network estimator).
     case sign
@@ -35,6 +38,7 @@ public struct Activation: Layer {
             case .sigmoid: for i in p.indices { p[i] = FastMath.sigmoid(p[i]) }
             case .tanh: for i in p.indices { p[i] = FastMath.tanh(p[i]) }
             case .hardSigmoid: for i in p.indices { p[i] = Swift.min(Swift.max(0.2 * p[i] + 0.5, 0), 1) }
+            case .hardSigmoidTorch: for i in p.indices { p[i] = Swift.min(Swift.max(p[i] / 6 + 0.5, 0), 1) }
             case .sign: for i in p.indices { p[i] = p[i] >= 0 ? 1 : -1 }
             case .step: for i in p.indices { p[i] = p[i] > 0 ? 1 : 0 }
             case .leakyReLU: for i in p.indices { p[i] = p[i] > 0 ? p[i] : 0.01 * p[i] }
@@ -54,6 +58,7 @@ public struct Activation: Layer {
                 case .sigmoid: for i in g.indices { g[i] *= c[i] * (1 - c[i]) }
                 case .tanh: for i in g.indices { g[i] *= 1 - c[i] * c[i] }
                 case .hardSigmoid: for i in g.indices { g[i] *= (c[i] > -2.5 && c[i] < 2.5) ? 0.2 : 0 }
+                case .hardSigmoidTorch: for i in g.indices { g[i] *= (c[i] > -3 && c[i] < 3) ? 1.0 / 6 : 0 }   // torch: open interval
                 case .sign, .step: for i in g.indices { g[i] *= Swift.abs(c[i]) <= 1 ? 1 : 0 }
                 case .leakyReLU: for i in g.indices where c[i] <= 0 { g[i] *= 0.01 }
                 }
