@@ -84,6 +84,27 @@ import Testing
         #expect(clipped.scalars.allSatisfy { $0 == 4 })
     }
 
+    @Test func boundManagementStopsAtAihwkitsResolutionCap() {
+        // Outputs 50× the bound need a factor of 64; aihwkit's max_bm_res = 0.25 stops at 16
+        // with the 7-bit DAC (0.25 / (2/126) = 15.75), so the output stays saturated there.
+        var io = IOParameters.forwardDefault
+        io.outputNoise = 0
+        var g = SeededGenerator(seed: 6)
+        let w = Tensor(repeating: 1, shape: [2, 600])
+        let x = Tensor(repeating: 1, shape: [1, 600])                // exact output 600, bound 12
+        let capped = AnalogMatVec.apply(x, weights: w, transpose: .transposed, io: io, generator: &g)
+        var sixteen = io
+        sixteen.maxBoundManagementFactor = 16
+        sixteen.maxBoundManagementResolution = 1e9
+        let atSixteen = AnalogMatVec.apply(x, weights: w, transpose: .transposed, io: sixteen, generator: &g)
+        #expect(capped == atSixteen)
+        #expect(capped.scalars.allSatisfy { abs($0 - 12 * 16) < 1 }, "\(capped.scalars)")
+        var uncapped = io
+        uncapped.maxBoundManagementResolution = 1e9
+        let free = AnalogMatVec.apply(x, weights: w, transpose: .transposed, io: uncapped, generator: &g)
+        #expect(free.scalars.allSatisfy { abs($0 - 600) < 10 }, "\(free.scalars)")
+    }
+
     @Test func outputNoiseHasTheConfiguredStandardDeviation() {
         var io = idealIO()
         io.noiseManagement = .none

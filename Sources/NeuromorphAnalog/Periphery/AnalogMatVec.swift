@@ -52,7 +52,8 @@ public enum AnalogMatVec {
                     var rowMatrix = row.reshaped([1, outputs])
                     addNoise(&rowMatrix, inputs: xb, io: io, generator: &generator)
                     row = rowMatrix.reshaped([outputs])
-                } while factor < io.maxBoundManagementFactor && saturates(row.reshaped([1, outputs]), row: 0, bound: io.outputBound)
+                } while factor < io.maxBoundManagementFactor && !io.boundManagementResolutionReached(factor)
+                    && saturates(row.reshaped([1, outputs]), row: 0, bound: io.outputBound)
                 y.scalars.withUnsafeMutableBufferPointer { dst in
                     for i in 0..<outputs { dst[b * outputs + i] = row.scalars[i] }
                 }

@@ -60,6 +60,10 @@ public struct IOParameters: Sendable, Codable, Equatable {
     public var boundManagement: BoundManagement = .iterative
     /// Largest input down-scaling bound management may apply (aihwkit `max_bm_factor`).
     public var maxBoundManagementFactor: Float = 1000
+    /// Bound management also stops once the down-scaled input step, `factor · Δx` with
+    /// `Δx = inp_res · 2 · inp_bound`, exceeds this (aihwkit `max_bm_res`, default 0.25): with
+    /// the 7-bit DAC that caps the factor at 16 (0.25 / (2/126) = 15.75), as in aihwkit.
+    public var maxBoundManagementResolution: Float = 0.25
     /// A fixed digital factor applied to every output (aihwkit `out_scale`).
     public var outputScale: Float = 1
 
@@ -100,6 +104,15 @@ public struct IOParameters: Sendable, Codable, Equatable {
     }
 }
 
+extension IOParameters {
+    /// Whether bound management at `factor` has coarsened the input step past
+    /// ``maxBoundManagementResolution`` (aihwkit's second stopping rule; never with an ideal DAC).
+    @inlinable
+    func boundManagementResolutionReached(_ factor: Float) -> Bool {
+        inputResolution > 0 && factor * inputResolution * 2 * inputBound > maxBoundManagementResolution
+    }
+}
+
 // MARK: - Spec keys (aihwkit's names)
 
 extension IOParameters {
@@ -108,6 +121,7 @@ extension IOParameters {
         case inputStochasticRounding = "inp_sto_round", outputBound = "out_bound", outputResolution = "out_res"
         case outputNoise = "out_noise", weightNoise = "w_noise", noiseManagement = "noise_management"
         case boundManagement = "bound_management", maxBoundManagementFactor = "max_bm_factor", outputScale = "out_scale"
+        case maxBoundManagementResolution = "max_bm_res"
     }
 
     /// Decodes from a spec with aihwkit's key names; missing keys keep their defaults and
@@ -130,6 +144,8 @@ extension IOParameters {
         boundManagement = try c.decodeChoiceIfPresent(BoundManagement.self, forKey: .boundManagement) ?? boundManagement
         maxBoundManagementFactor = try c.decodeCheckedIfPresent(Float.self, forKey: .maxBoundManagementFactor, "a factor ≥ 1") { $0 >= 1 }
             ?? maxBoundManagementFactor
+        maxBoundManagementResolution = try c.decodeCheckedIfPresent(Float.self, forKey: .maxBoundManagementResolution,
+                                                                    "a resolution > 0") { $0 > 0 } ?? maxBoundManagementResolution
         outputScale = try c.decodeIfPresent(Float.self, forKey: .outputScale) ?? outputScale
     }
 }
