@@ -128,3 +128,30 @@ import Testing
         #expect(a == b)
     }
 }
+
+/// The pulsed update in the clipped regime follows aihwkit 1.1 (issue 19, item 1).
+@Suite struct ClippedUpdateParityTests {
+    @Test func clippedUpdateKeepsColumnProbabilitiesProportionalToX() throws {
+        // k = η·max|x|·max|d|/dw_min = 0.5·1·1/0.001 = 500 > desired_bl 31: aihwkit scales only
+        // the d side, so every row fires in every slot and column j in a fraction x_j/max|x|:
+        // E[Δw_ij] = 31 · dw_min · x_j. (The balanced rule saturated every x ≥ 0.25 instead.)
+        var device = ConstantStepDevice.aihwkitDefault
+        device.pulsed = .noiseFree
+        var g = SeededGenerator(seed: 19)
+        var tile = try CrossbarArray(outputs: 8, inputs: 8, device: device, generator: &g)
+        let x = Tensor(shape: [1, 8], scalars: (1...8).map { Float($0) / 8 })
+        let d = Tensor(shape: [1, 8], scalars: [Float](repeating: -1, count: 8))   // −d·x > 0: up pulses
+        var sums = [Double](repeating: 0, count: 8)
+        let repeats = 400
+        for _ in 0..<repeats {
+            tile.setWeights(Tensor.zeros([8, 8]))
+            tile.update(x: x, d: d, learningRate: 0.5)
+            for i in 0..<8 { for j in 0..<8 { sums[j] += Double(tile.weights.scalars[i * 8 + j]) } }
+        }
+        for j in 0..<8 {
+            let fraction = sums[j] / Double(8 * repeats) / (31 * 0.001)
+            let expected = Double(j + 1) / 8
+            #expect(abs(fraction - expected) < 0.01 + 0.03 * expected, "column \(j): firing fraction \(fraction), expected \(expected)")
+        }
+    }
+}

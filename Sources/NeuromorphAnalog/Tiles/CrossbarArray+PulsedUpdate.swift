@@ -13,7 +13,13 @@ extension CrossbarArray {
         let bitLength = update.bitLengthManagement ? Int(Swift.min(Swift.max(needed, 1), Float(update.desiredBL))) : update.desiredBL
         let product = learningRate / (nominalStep * Float(bitLength))       // A·B
         if update.updateManagement {
-            let ratio = dMax / xMax                                         // A/B so that A·xMax = B·dMax
+            // aihwkit's rule when the gradient is clipped (k = η·max|x|·max|d|/dw_min above
+            // desired_bl): scale only the d side, so the column probabilities stay
+            // proportional to |x| with P = 1 at max|x| ("avoid clipping of x",
+            // PulsedUpdateMetaParameter::performUpdateManagement).
+            let k = learningRate * xMax * dMax / nominalStep
+            let dValue = k > Float(update.desiredBL) ? dMax * Float(update.desiredBL) / k : dMax
+            let ratio = dValue / xMax                                       // A/B so that A·xMax = B·dValue
             return TrainGains(bitLength: bitLength, columnGain: (product * ratio).squareRoot(),
                               rowGain: (product / ratio).squareRoot())
         }

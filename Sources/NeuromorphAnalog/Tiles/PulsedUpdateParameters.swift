@@ -22,7 +22,10 @@ public enum PulseType: String, Sendable, Codable, CaseIterable {
 /// P(column j fires in a slot) = min(A|x_j|, 1),   P(row i fires) = min(B|d_i|, 1)
 /// ```
 /// so that `E[#coincidences_ij] · dw_min = η |d_i x_j|`, each coincidence moving `w_ij` one
-/// step in the direction `−sign(d_i x_j)`.
+/// step in the direction `−sign(d_i x_j)`. When the update is clipped (`k = η·max|x|·max|d|/dw_min
+/// > desiredBL`), update management balances against `max|d| · desiredBL / k` instead of
+/// `max|d|` (aihwkit 1.1): the column probabilities stay `|x_j| / max|x|` and only the row
+/// side saturates.
 public struct PulsedUpdateParameters: Sendable, Codable, Equatable {
     public var pulseType: PulseType = .stochastic
     /// Longest pulse train, in pulses (aihwkit `desired_bl`); at most 64.
