@@ -149,3 +149,33 @@ struct DevicesVariationTests {
         }
     }
 }
+
+/// aihwkit's LinearStep parametrization (issue 19, item 4): γ = 0 with γ_dtod = 0.05 still
+/// gives every device a random slope |N(0, 0.05)| / w_max.
+@Suite struct LinearStepGammaTests {
+    @Test func defaultGammasGiveFoldedNormalSlopes() throws {
+        var g = SeededGenerator(seed: 23)
+        let device = LinearStepDevice.aihwkitDefault
+        let array = try device.makeArray(rows: 100, columns: 100, generator: &g)
+        let wMax = Double(device.pulsed.wMax), wMin = Double(device.pulsed.wMin)
+        for (slopes, reference) in [(array.slopeUp, wMax), (array.slopeDown, -wMin)] {
+            let values = slopes.map(Double.init)
+            let n = Double(values.count)
+            let mean = values.reduce(0, +) / n
+            let expected = 0.05 * (2 / Double.pi).squareRoot() / reference      // E|N(0, σ)| = σ √(2/π)
+            let std = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (n - 1)).squareRoot()
+            #expect(values.allSatisfy { $0 >= 0 })
+            #expect(abs(mean - expected) < 4 * std / n.squareRoot(), "mean slope \(mean), expected \(expected)")
+        }
+        // Gokmen's relative form with zero mean slope has none at all.
+        let relative = try LinearStepDevice().makeArray(rows: 10, columns: 10, generator: &g)
+        #expect(relative.slopeUp.allSatisfy { $0 == 0 })
+    }
+
+    @Test func theSpecNamesIt() throws {
+        let entry = try #require(DeviceRegistry.entries.first { $0.name == "linear_step" })
+        #expect(entry.acceptsPulsedParameters)
+        let configuration = try #require(entry.configuration() as? LinearStepDevice)
+        #expect(configuration.gammas == LinearStepDevice.Gammas())
+    }
+}

@@ -15,10 +15,15 @@ import NeuromorphCore
 /// symmetry point (closed form) is `w* = (dw_up − dw_down)/(dw_up s⁺ + dw_down s⁻)`, 0 for
 /// equal steps.
 ///
-/// Deviation from aihwkit `LinearStepDevice`: the slopes are absolute (1/weight units) with a
-/// relative spread, as in Gokmen's paper, instead of aihwkit's `γ/b_max` with an absolute
-/// spread; `slope = γ/w_max` converts. Slopes that sample non-positive follow the
-/// ``PulsedDeviceParameters/negativeStepPolicy``.
+/// Two parametrizations of the slopes:
+/// - Gokmen's (`slopeUp`, `slopeDown`, `slopeDtod`): absolute slopes (1/weight units) with a
+///   relative spread; slopes that sample non-positive follow the
+///   ``PulsedDeviceParameters/negativeStepPolicy``.
+/// - aihwkit's (``gammas``, `LinearStepDevice` with `mean_bound_reference`): `slope⁺_ij =
+///   |γ_up + γ_up_dtod ξ| / w_max`, `slope⁻_ij = |γ_down + γ_down_dtod ξ| / |w_min|` with an
+///   absolute spread (folded to ≥ 0 unless `allowIncreasingSlope`), so its defaults (γ = 0,
+///   γ_dtod = 0.05) still give each device a small random slope — a spread around a zero
+///   mean that the relative form cannot express. ``aihwkitDefault`` is that device.
 @dynamicMemberLookup
 public struct LinearStepDevice: PulsedDeviceConfiguration {
     /// The shared pulsed-device parameters (`dw_min`, hard bounds, variations).
@@ -32,13 +37,35 @@ public struct LinearStepDevice: PulsedDeviceConfiguration {
     /// `σ_s`, dimensionless).
     public var slopeDtod: Float
 
+    /// aihwkit's slope parametrization; when set it replaces `slopeUp`, `slopeDown` and
+    /// `slopeDtod`.
+    public var gammas: Gammas?
+
+    /// aihwkit `LinearStepDevice` slope parameters (its names and 1.1 defaults).
+    public struct Gammas: Sendable, Codable, Equatable {
+        /// `gamma_up`, `gamma_down`: mean slope at the bound, relative to the step.
+        public var up: Float = 0
+        public var down: Float = 0
+        /// `gamma_up_dtod`, `gamma_down_dtod`: absolute device-to-device spread.
+        public var upDtod: Float = 0.05
+        public var downDtod: Float = 0.05
+        /// `allow_increasing`: keep negative samples (steps that grow towards the bound).
+        public var allowIncreasingSlope = false
+        public init() {}
+    }
+
     public init(pulsed: PulsedDeviceParameters = PulsedDeviceParameters(),
-                slopeUp: Float = 0, slopeDown: Float = 0, slopeDtod: Float = 0.2) {
+                slopeUp: Float = 0, slopeDown: Float = 0, slopeDtod: Float = 0.2, gammas: Gammas? = nil) {
         self.pulsed = pulsed
         self.slopeUp = slopeUp
         self.slopeDown = slopeDown
         self.slopeDtod = slopeDtod
+        self.gammas = gammas
     }
+
+    /// aihwkit 1.1's default `LinearStepDevice`: the default `PulsedDevice` parameters and
+    /// γ = 0 with γ_dtod = 0.05 in both directions.
+    public static let aihwkitDefault = LinearStepDevice(gammas: Gammas())
 
     public subscript<T>(dynamicMember keyPath: WritableKeyPath<PulsedDeviceParameters, T>) -> T {
         get { pulsed[keyPath: keyPath] }
@@ -86,6 +113,15 @@ public struct LinearStepDevice: PulsedDeviceConfiguration {
         where !(value.isFinite && value >= 0) {
             throw DeviceParameterError(device: "LinearStepDevice", parameter: name, "must be finite and ≥ 0, got \(value)")
         }
+        if let gammas {
+            for (name, value) in [("gamma_up", gammas.up), ("gamma_down", gammas.down)] where !value.isFinite {
+                throw DeviceParameterError(device: "LinearStepDevice", parameter: name, "must be finite, got \(value)")
+            }
+            for (name, value) in [("gamma_up_dtod", gammas.upDtod), ("gamma_down_dtod", gammas.downDtod)]
+            where !(value.isFinite && value >= 0) {
+                throw DeviceParameterError(device: "LinearStepDevice", parameter: name, "must be finite and ≥ 0, got \(value)")
+            }
+        }
     }
 
     public func makeArray(rows: Int, columns: Int, generator: inout SeededGenerator) throws -> LinearStepDeviceArray {
@@ -94,9 +130,21 @@ public struct LinearStepDevice: PulsedDeviceConfiguration {
                                               device: "LinearStepDevice", generator: &generator)
         let n = rows * columns
         var up = [Float](repeating: 0, count: n), down = [Float](repeating: 0, count: n)
-        for k in 0..<n {
-            up[k] = slopeUp > 0 ? pulsed.negativeStepPolicy.samplePositive(nominal: slopeUp, relativeStd: slopeDtod, generator: &generator) : 0
-            down[k] = slopeDown > 0 ? pulsed.negativeStepPolicy.samplePositive(nominal: slopeDown, relativeStd: slopeDtod, generator: &generator) : 0
+        if let gammas {
+            // aihwkit: −|γ + γ_dtod ξ| · scale / w_ref with the mean bounds as references.
+            let fold: (Float) -> Float = gammas.allowIncreasingSlope ? { $0 } : { Swift.abs($0) }
+            let (upReference, downReference) = (Swift.abs(pulsed.wMax), Swift.abs(pulsed.wMin))
+            for k in 0..<n {
+                let gammaUp = fold(gammas.up + gammas.upDtod * generator.nextNormal())
+                let gammaDown = fold(gammas.down + gammas.downDtod * generator.nextNormal())
+                up[k] = upReference > 0 ? gammaUp / upReference : 0
+                down[k] = downReference > 0 ? gammaDown / downReference : 0
+            }
+        } else {
+            for k in 0..<n {
+                up[k] = slopeUp > 0 ? pulsed.negativeStepPolicy.samplePositive(nominal: slopeUp, relativeStd: slopeDtod, generator: &generator) : 0
+                down[k] = slopeDown > 0 ? pulsed.negativeStepPolicy.samplePositive(nominal: slopeDown, relativeStd: slopeDtod, generator: &generator) : 0
+            }
         }
         return LinearStepDeviceArray(storage: storage, slopeUp: up, slopeDown: down,
                                      center: [Float](repeating: 0, count: n),
@@ -325,6 +373,9 @@ extension LinearStepDevice {
     /// The names configuration files use for this model (see ``DeviceRegistry``).
     public static var registryEntries: [DeviceRegistryEntry] {
         [
+            DeviceRegistryEntry(name: "linear_step", summary: "aihwkit LinearStepDevice with its 1.1 defaults (gamma 0, gamma_dtod 0.05)",
+                                preset: LinearStepDevice.aihwkitDefault,
+                                read: { $0.pulsed }, write: { device, p in var d = device; d.pulsed = p; return d }),
             DeviceRegistryEntry(name: "gokmen-1200-states", summary: "Gokmen 2021 soft-bounds device with 1,200 states (mu_dw = 1e-3, mu_s = 1.66)", preset: LinearStepDevice.gokmen1200States,
                                 read: { $0.pulsed }, write: { device, p in var d = device; d.pulsed = p; return d }),
             DeviceRegistryEntry(name: "gokmen-15-states", summary: "Gokmen 2021 soft-bounds device with 15 states (mu_dw = 0.08)", preset: LinearStepDevice.gokmen15States,
