@@ -2,10 +2,11 @@ import Foundation
 import NeuromorphCore
 import NeuromorphNN
 import NeuromorphSpec
+import NeuromorphAnalog
 
 /// Checkpoint files: the manifest (`manifest.json`, decoded as `Checkpoint.manifest` does)
 /// and the state files that `restoreState(from:)` reads (dropout generator, optimizer
-/// moments as binary property lists).
+/// moments, analog tiles and PCM inference layers; JSON, `StateCoding`).
 enum FuzzCheckpoint {
     static func manifest(_ bytes: [UInt8]) {
         guard let manifest = try? JSONDecoder().decode(Checkpoint.self, from: Data(bytes)) else { return }
@@ -22,5 +23,10 @@ enum FuzzCheckpoint {
         if (try? adam.restoreState(from: data)) != nil { _ = try? adam.encodedState() }
         var rmsprop = RMSprop()
         if (try? rmsprop.restoreState(from: data)) != nil { _ = try? rmsprop.encodedState() }
+        var generator = SeededGenerator(seed: 2)
+        if var analog = try? AnalogLinear(2, 2, device: ConstantStepDevice(), generator: &generator),
+           (try? analog.restoreState(from: data)) != nil {
+            _ = try? analog.encodedState()
+        }
     }
 }

@@ -55,3 +55,20 @@ import Testing
         #expect(zip(t, expected).allSatisfy { abs($0 - $1) < 1e-6 }, "\(t)")
     }
 }
+
+/// A state file that made Foundation's binary-plist reader trap (fuzz target `state`):
+/// states are JSON now, and every reader throws on it.
+@Suite struct StateRegressionTests {
+    @Test func aMalformedStateFileThrows() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Regression/state-bplist-trap.bin")
+        let data = try Data(contentsOf: url)
+        var dropout = Dropout(rate: 0.5, generator: SeededGenerator(seed: 1))
+        #expect(throws: (any Error).self) { try dropout.restoreState(from: data) }
+        var sgd = SGD(learningRate: 0.1, momentum: 0.9)
+        #expect(throws: (any Error).self) { try sgd.restoreState(from: data) }
+        var adam = Adam()
+        #expect(throws: (any Error).self) { try adam.restoreState(from: data) }
+        var rmsprop = RMSprop()
+        #expect(throws: (any Error).self) { try rmsprop.restoreState(from: data) }
+    }
+}

@@ -343,13 +343,11 @@ extension AnalogInferenceLinear: StatefulLayer {
     }
 
     public func encodedState() throws -> Data {
-        let encoder = PropertyListEncoder()
-        encoder.outputFormat = .binary
-        return try encoder.encode(SavedState(generator: generator, inputRangeIsCalibrated: inputRangeIsCalibrated))
+        try StateCoding.encode(SavedState(generator: generator, inputRangeIsCalibrated: inputRangeIsCalibrated))
     }
 
     public mutating func restoreState(from data: Data) throws {
-        let state = try PropertyListDecoder().decode(SavedState.self, from: data)
+        let state = try StateCoding.decode(SavedState.self, from: data)
         generator = state.generator
         inputRangeIsCalibrated = state.inputRangeIsCalibrated
     }

@@ -208,15 +208,13 @@ extension AnalogLinear: StatefulLayer {
     }
 
     public func encodedState() throws -> Data {
-        let encoder = PropertyListEncoder()
-        encoder.outputFormat = .binary
-        return try encoder.encode(State(tiles: tiles, outputScale: outputScale, bias: bias?.value))
+        try StateCoding.encode(State(tiles: tiles, outputScale: outputScale, bias: bias?.value))
     }
 
     public mutating func restoreState(from data: Data) throws {
         let restored: State
         do {
-            restored = try PropertyListDecoder().decode(State.self, from: data)
+            restored = try StateCoding.decode(State.self, from: data)
         } catch {
             throw DeviceParameterError(device: "AnalogLinear", parameter: "state",
                                        "the saved state is not a \(Cell.summaryName) tile grid: \(error)")

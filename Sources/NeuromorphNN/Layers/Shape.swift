@@ -94,10 +94,10 @@ public struct Dropout: Layer {
 }
 
 extension Dropout: StatefulLayer {
-    public func encodedState() throws -> Data { try JSONEncoder().encode(generator) }
+    public func encodedState() throws -> Data { try StateCoding.encode(generator) }
 
     public mutating func restoreState(from data: Data) throws {
-        generator = try JSONDecoder().decode(SeededGenerator.self, from: data)
+        generator = try StateCoding.decode(SeededGenerator.self, from: data)
     }
 }
 

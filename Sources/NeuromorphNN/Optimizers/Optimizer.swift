@@ -22,13 +22,11 @@ extension Optimizer {
     public mutating func finishStep() {}
 }
 
-/// The binary property-list coding of optimizer states. Per-slot dictionaries are written
+/// The coding of optimizer states (``StateCoding``). Per-slot dictionaries are written
 /// as arrays sorted by slot, so the same state always gives the same bytes.
 enum OptimizerStateCoding {
     static func encode<T: Encodable>(_ value: T) throws -> Data {
-        let encoder = PropertyListEncoder()
-        encoder.outputFormat = .binary
-        return try encoder.encode(value)
+        try StateCoding.encode(value)
     }
 
     /// One slot's state.
@@ -46,7 +44,7 @@ enum OptimizerStateCoding {
     }
 
     static func decode<T: Decodable>(_ type: T.Type, from data: Data, optimizer: String) throws -> T {
-        do { return try PropertyListDecoder().decode(type, from: data) } catch {
+        do { return try StateCoding.decode(type, from: data) } catch {
             throw OptimizerStateError(optimizer: optimizer, "the saved state is not a \(optimizer) state: \(error)")
         }
     }
