@@ -58,6 +58,18 @@ func temporaryFolder() -> URL {
         try Checkpoint.load(into: &same, from: folder)
         #expect(same.namedParameters().map(\.parameter.value) == model.namedParameters().map(\.parameter.value))
         #expect(throws: SpecError.self) { try Checkpoint.manifest(at: folder.appendingPathComponent("missing")) }
+        // A manifest that names a parameter twice is an error, not a trap (issue 10).
+        let url = folder.appendingPathComponent("manifest.json")
+        var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let parameters = try #require(json["parameters"] as? [[String: Any]])
+        json["parameters"] = parameters + [parameters[0]]
+        try JSONSerialization.data(withJSONObject: json).write(to: url)
+        do {
+            try Checkpoint.load(into: &same, from: folder)
+            Issue.record("a duplicated parameter was accepted")
+        } catch let error as SpecError {
+            #expect(error.description.contains("twice"), "\(error)")
+        }
     }
 }
 
