@@ -81,8 +81,12 @@ struct CommandFailure: Error, CustomStringConvertible {
 /// Runs `body` and turns any library error a user can cause (``UserFacingError``: specs,
 /// data files, device parameters, cost and mapping inputs, chip models) into its one-line
 /// message and exit status 1.
-func reportingErrors<T>(_ body: () throws -> T) throws -> T {
-    do { return try body() } catch let error as any UserFacingError {
+func reportingErrors<T>(spec: String? = nil, _ body: () throws -> T) throws -> T {
+    do { return try body() } catch var error as SpecError where spec != nil && error.file == SpecError.unnamedFile {
+        // Found after the spec was read (building the model, checking the data): name its file.
+        error.file = spec ?? error.file
+        throw CommandFailure(description: error.description)
+    } catch let error as any UserFacingError {
         throw CommandFailure(description: error.description)
     }
 }

@@ -54,52 +54,71 @@ struct FaultInjectionTests {
         return nil
     }
 
-    @Test func twentyKillsResumeToBitIdenticalWeights() throws {
-        let dir = try Scratch()
-        let spec = try dir.spec(Self.spec)
-        let reference = URL(fileURLWithPath: dir.path("reference"))
+    /// What the kills of one command did.
+    struct KillCounts {
+        var interrupted = 0
+        var withCheckpoint = 0
+    }
+
+    /// Runs `command spec` once uninterrupted, then `trials` times killed with SIGKILL at a
+    /// seeded moment within the clean run's duration, checks the checkpoint left behind,
+    /// resumes (or restarts) the run and compares `files` with the uninterrupted run's;
+    /// `check` sees each resumed folder.
+    static func killAndResume(_ command: String, spec: String, in dir: Scratch, trials: Int, seed: UInt64, files: [String],
+                              check: (Int, URL) throws -> Void = { _, _ in }) throws -> (KillCounts, TimeInterval) {
+        let reference = URL(fileURLWithPath: dir.path("reference-\(command)"))
         let started = Date()
-        let clean = try neuromorph("train", spec, "--threads", "1", "--output", reference.path)
+        let clean = try neuromorph(command, spec, "--threads", "1", "--output", reference.path)
         let duration = Date().timeIntervalSince(started)
         try #require(clean.status == 0, "\(clean)")
-        var moments = Moments(state: 20_261_203)
-        var interrupted = 0, withCheckpoint = 0
-        for trial in 0..<20 {
-            let output = URL(fileURLWithPath: dir.path("run-\(trial)"))
+        var moments = Moments(state: seed)
+        var counts = KillCounts()
+        for trial in 0..<trials {
+            let output = URL(fileURLWithPath: dir.path("\(command)-\(trial)"))
+            let arguments = [command, spec, "--threads", "1", "--output", output.path]
             let process = Process()
             process.executableURL = try neuromorphExecutable()
-            process.arguments = ["train", spec, "--threads", "1", "--output", output.path]
+            process.arguments = arguments
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
             Thread.sleep(forTimeInterval: moments.next() * duration)
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
-            if process.terminationReason == .uncaughtSignal { interrupted += 1 }
-            let state = Self.completeCheckpoint(in: output)
-            #expect(state != false, "trial \(trial): an incomplete checkpoint was left behind")
-            var arguments = ["train", spec, "--threads", "1", "--output", output.path]
+            if process.terminationReason == .uncaughtSignal { counts.interrupted += 1 }
+            let state = completeCheckpoint(in: output)
+            #expect(state != false, "\(command) trial \(trial): an incomplete checkpoint was left behind")
+            var again = arguments
             if state == true {
-                withCheckpoint += 1
-                arguments += ["--resume", output.appendingPathComponent("checkpoint").path]
+                counts.withCheckpoint += 1
+                again += ["--resume", output.appendingPathComponent("checkpoint").path]
             }
-            let resumed = try neuromorph(arguments)
-            try #require(resumed.status == 0, "trial \(trial): \(resumed)")
-            for file in Self.compared {
-                let a = try Data(contentsOf: reference.appendingPathComponent("checkpoint/\(file)"))
-                let b = try Data(contentsOf: output.appendingPathComponent("checkpoint/\(file)"))
-                #expect(a == b, "trial \(trial): \(file) differs from the uninterrupted run")
+            let resumed = try neuromorph(again)
+            try #require(resumed.status == 0, "\(command) trial \(trial): \(resumed)")
+            for file in files {
+                let a = try Data(contentsOf: reference.appendingPathComponent(file))
+                let b = try Data(contentsOf: output.appendingPathComponent(file))
+                #expect(a == b, "\(command) trial \(trial): \(file) differs from the uninterrupted run")
             }
+            try check(trial, output)
+            try? FileManager.default.removeItem(at: output)
+        }
+        return (counts, duration)
+    }
+
+    @Test func twentyKillsResumeToBitIdenticalWeights() throws {
+        let dir = try Scratch()
+        let (counts, duration) = try Self.killAndResume("train", spec: try dir.spec(Self.spec), in: dir, trials: 20, seed: 20_261_203,
+                                                        files: Self.compared.map { "checkpoint/\($0)" }) { trial, output in
             // Every epoch's metrics are in the resumed folder's metrics.csv, once.
             let metrics = try String(contentsOf: output.appendingPathComponent("metrics.csv"), encoding: .utf8)
             let epochs = metrics.split(separator: "\n").dropFirst().compactMap { $0.split(separator: ",").first.flatMap { Int($0) } }
             #expect(epochs == Array(1...12), "trial \(trial): metrics.csv holds epochs \(epochs)")
-            try? FileManager.default.removeItem(at: output)
         }
-        print("kill -9: \(interrupted)/20 runs interrupted, \(withCheckpoint) resumed from a checkpoint, all bit-identical")
+        print("kill -9: \(counts.interrupted)/20 runs interrupted, \(counts.withCheckpoint) resumed from a checkpoint, all bit-identical")
         // The moments are spread over the run: most kills interrupt it, many after a checkpoint.
-        #expect(interrupted >= 10, "only \(interrupted) of 20 kills interrupted the run (run took \(duration) s)")
-        #expect(withCheckpoint >= 5, "only \(withCheckpoint) of 20 kills found a checkpoint")
+        #expect(counts.interrupted >= 10, "only \(counts.interrupted) of 20 kills interrupted the run (run took \(duration) s)")
+        #expect(counts.withCheckpoint >= 5, "only \(counts.withCheckpoint) of 20 kills found a checkpoint")
     }
 
     /// The same for `neuromorph infer`: HWA training on PCM periphery, then programming and a
@@ -111,39 +130,10 @@ struct FaultInjectionTests {
             .replacingOccurrences(of: "    - {type: dropout, rate: 0.1}\n", with: "")
             .replacingOccurrences(of: "epochs: 12", with: "epochs: 25")
             + "\nhardware:\n  inference: {device: pcm, hwa_noise: 0.02, times: '1s,1h,1d', repeats: 5}\n")
-        let reference = URL(fileURLWithPath: dir.path("reference"))
-        let started = Date()
-        let clean = try neuromorph("infer", spec, "--threads", "1", "--output", reference.path)
-        let duration = Date().timeIntervalSince(started)
-        try #require(clean.status == 0, "\(clean)")
-        var moments = Moments(state: 20_261_204)
-        var interrupted = 0
-        for trial in 0..<10 {
-            let output = URL(fileURLWithPath: dir.path("infer-\(trial)"))
-            let process = Process()
-            process.executableURL = try neuromorphExecutable()
-            process.arguments = ["infer", spec, "--threads", "1", "--output", output.path]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            Thread.sleep(forTimeInterval: moments.next() * duration)
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            if process.terminationReason == .uncaughtSignal { interrupted += 1 }
-            let state = Self.completeCheckpoint(in: output)
-            #expect(state != false, "trial \(trial): an incomplete checkpoint was left behind")
-            var arguments = ["infer", spec, "--threads", "1", "--output", output.path]
-            if state == true { arguments += ["--resume", output.appendingPathComponent("checkpoint").path] }
-            let resumed = try neuromorph(arguments)
-            try #require(resumed.status == 0, "trial \(trial): \(resumed)")
-            for file in ["checkpoint/0.weight.npy", "checkpoint/2.weight.npy", "checkpoint/2.state.bin", "inference.csv"] {
-                let a = try Data(contentsOf: reference.appendingPathComponent(file))
-                let b = try Data(contentsOf: output.appendingPathComponent(file))
-                #expect(a == b, "trial \(trial): \(file) differs from the uninterrupted run")
-            }
-            try? FileManager.default.removeItem(at: output)
-        }
-        print("kill -9 infer: \(interrupted)/10 runs interrupted, all resumed to the same checkpoint and sweep")
-        #expect(interrupted >= 5, "only \(interrupted) of 10 kills interrupted the run (run took \(duration) s)")
+        let (counts, duration) = try Self.killAndResume(
+            "infer", spec: spec, in: dir, trials: 10, seed: 20_261_204,
+            files: ["checkpoint/0.weight.npy", "checkpoint/2.weight.npy", "checkpoint/2.state.bin", "inference.csv"])
+        print("kill -9 infer: \(counts.interrupted)/10 runs interrupted, all resumed to the same checkpoint and sweep")
+        #expect(counts.interrupted >= 5, "only \(counts.interrupted) of 10 kills interrupted the run (run took \(duration) s)")
     }
 }

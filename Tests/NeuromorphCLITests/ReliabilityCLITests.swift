@@ -20,6 +20,20 @@ struct ReliabilityCLITests {
         Self.expectError(try neuromorph("train", spec, "--output", dir.path("run")), mentions: ["model.layers[0]", "heads do not divide dim"])
     }
 
+    @Test("an empty spec file says so")
+    func emptySpec() throws {
+        let dir = try Scratch()
+        let spec = try dir.spec("")
+        Self.expectError(try neuromorph("train", spec, "--output", dir.path("run")), mentions: [spec, "empty"])
+    }
+
+    @Test("an error found while building the model names the spec file")
+    func buildErrorsNameTheFile() throws {
+        let dir = try Scratch()
+        let spec = try dir.spec(Specs.blobs.replacingOccurrences(of: "{type: linear, out: 8}", with: "{type: factorization_machine, factors: 2}"))
+        Self.expectError(try neuromorph("train", spec, "--output", dir.path("run")), mentions: [spec, "model.layers[0]", "categorical"])
+    }
+
     @Test("a non-finite learning rate is rejected when the spec is read")
     func infiniteLearningRate() throws {
         let dir = try Scratch()

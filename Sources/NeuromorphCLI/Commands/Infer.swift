@@ -32,7 +32,7 @@ struct Infer: ParsableCommand {
 
     func run() throws {
         options.run.applyThreads()
-        try reportingErrors {
+        try reportingErrors(spec: options.spec) {
             var experiment = try options.load()
             guard experiment.hardware.inference != nil else {
                 throw CommandFailure(description: "\(options.spec): hardware.inference: missing; `neuromorph infer` needs a PCM inference section (see examples/fashion-mlp-pcm.yaml)")

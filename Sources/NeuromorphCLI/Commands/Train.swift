@@ -15,7 +15,7 @@ struct Train: ParsableCommand {
 
     func run() throws {
         options.run.applyThreads()
-        try reportingErrors {
+        try reportingErrors(spec: options.spec) {
             let experiment = try options.load()
             let output = options.run.outputFolder(for: experiment.name)
             say("neuromorph train \(options.spec) → \(output.path)  (threads \(ComputeThreads.count))")
@@ -42,7 +42,7 @@ struct Evaluate: ParsableCommand {
 
     func run() throws {
         options.run.applyThreads()
-        try reportingErrors {
+        try reportingErrors(spec: options.spec) {
             let experiment = try options.load()
             let (evaluation, data) = try ExperimentRunner.evaluate(experiment, checkpoint: URL(fileURLWithPath: checkpoint))
             say(String(format: "%@ on %@: test %@, loss %.4f (%d samples)", experiment.name, data.source,

@@ -10,7 +10,10 @@ public struct SpecError: Error, CustomStringConvertible, Sendable, Equatable {
     public var path: String
     public var message: String
 
-    public init(file: String = "<spec>", path: String, _ message: String) {
+    /// The file name of an error raised before it is known which file the spec came from.
+    public static let unnamedFile = "<spec>"
+
+    public init(file: String = SpecError.unnamedFile, path: String, _ message: String) {
         self.file = file
         self.path = path
         self.message = message

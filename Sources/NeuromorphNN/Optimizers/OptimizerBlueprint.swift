@@ -140,21 +140,32 @@ public struct RateAndDecay: Decodable, Sendable, Equatable {
     }
 }
 
-/// `{kind: adam, learning_rate, weight_decay: 0}` (``Adam``; β₁ 0.9, β₂ 0.999, ε 1e-8).
-public struct AdamBlueprint: OptimizerBlueprint, Equatable {
-    public static let kind = "adam"
-    public var settings: RateAndDecay
-    public var learningRate: Double { settings.learningRate }
-    public var weightDecay: Double { settings.weightDecay }
+/// An optimizer whose settings are a learning rate and a weight decay (``RateAndDecay``):
+/// decoding, encoding and the accessors come from here; a conformance adds its `kind` and `make`.
+public protocol RateAndDecayBlueprint: OptimizerBlueprint {
+    var settings: RateAndDecay { get }
+    init(settings: RateAndDecay)
+}
 
-    public init(learningRate: Double, weightDecay: Double = 0) {
-        settings = RateAndDecay(learningRate: learningRate, weightDecay: weightDecay)
+extension RateAndDecayBlueprint {
+    public init(learningRate: Double, weightDecay: Double = 0, decayBiases: Bool = false) {
+        self.init(settings: RateAndDecay(learningRate: learningRate, weightDecay: weightDecay, decayBiases: decayBiases))
     }
 
-    public init(from decoder: any Decoder) throws { settings = try RateAndDecay(from: decoder) }
+    public init(from decoder: any Decoder) throws { self.init(settings: try RateAndDecay(from: decoder)) }
     public func encode(to encoder: any Encoder) throws { try settings.encode(kind: Self.kind, to: encoder) }
-
+    public var learningRate: Double { settings.learningRate }
+    public var weightDecay: Double { settings.weightDecay }
     public var isPlainSGD: Bool { false }
+}
+
+/// `{kind: adam, learning_rate, weight_decay: 0, decay_biases: false}` (``Adam``; β₁ 0.9,
+/// β₂ 0.999, ε 1e-8).
+public struct AdamBlueprint: RateAndDecayBlueprint, Equatable {
+    public static let kind = "adam"
+    public var settings: RateAndDecay
+    public init(settings: RateAndDecay) { self.settings = settings }
+
     public func make() -> any Optimizer {
         var adam = Adam(learningRate: Float(learningRate), weightDecay: Float(weightDecay))
         adam.decayBiases = settings.decayBiases
@@ -162,21 +173,13 @@ public struct AdamBlueprint: OptimizerBlueprint, Equatable {
     }
 }
 
-/// `{kind: rmsprop, learning_rate, weight_decay: 0}` (``RMSprop``; ρ 0.99, ε 1e-8).
-public struct RMSpropBlueprint: OptimizerBlueprint, Equatable {
+/// `{kind: rmsprop, learning_rate, weight_decay: 0, decay_biases: false}` (``RMSprop``;
+/// ρ 0.99, ε 1e-8).
+public struct RMSpropBlueprint: RateAndDecayBlueprint, Equatable {
     public static let kind = "rmsprop"
     public var settings: RateAndDecay
-    public var learningRate: Double { settings.learningRate }
-    public var weightDecay: Double { settings.weightDecay }
+    public init(settings: RateAndDecay) { self.settings = settings }
 
-    public init(learningRate: Double, weightDecay: Double = 0) {
-        settings = RateAndDecay(learningRate: learningRate, weightDecay: weightDecay)
-    }
-
-    public init(from decoder: any Decoder) throws { settings = try RateAndDecay(from: decoder) }
-    public func encode(to encoder: any Encoder) throws { try settings.encode(kind: Self.kind, to: encoder) }
-
-    public var isPlainSGD: Bool { false }
     public func make() -> any Optimizer {
         var rmsprop = RMSprop(learningRate: Float(learningRate), weightDecay: Float(weightDecay))
         rmsprop.decayBiases = settings.decayBiases

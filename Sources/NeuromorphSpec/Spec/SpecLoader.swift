@@ -17,6 +17,9 @@ public enum SpecLoader {
 
     /// Parses spec text.
     public static func parse(_ text: String, format: Format, file: String = "<spec>") throws -> ExperimentSpec {
+        if text.allSatisfy(\.isWhitespace) {
+            throw SpecError(file: file, path: "", "the file is empty; expected a mapping with the keys data, model and training (see examples/)")
+        }
         do {
             switch format {
             case .json: return try JSONDecoder().decode(ExperimentSpec.self, from: Data(text.utf8))
