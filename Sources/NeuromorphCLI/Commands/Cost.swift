@@ -38,7 +38,7 @@ struct Estimate: ParsableCommand {
             CIMEstimateSpec.macroPresetNames.forEach { print("  \($0)") }
             return
         }
-        try reportingErrors {
+        try reportingErrors(spec: spec) {
             var workload: Workload?
             let estimateSpec: CIMEstimateSpec
             if let spec {
@@ -106,7 +106,7 @@ struct Map: ParsableCommand {
     }
 
     func run() throws {
-        try reportingErrors {
+        try reportingErrors(spec: model) {
             let shape = try CrossbarShape(parsing: crossbar)
             let network: IMCNetwork
             if FileManager.default.fileExists(atPath: model) {

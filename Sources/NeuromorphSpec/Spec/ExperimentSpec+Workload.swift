@@ -5,7 +5,8 @@ import Yams
 
 extension ExperimentSpec {
     /// The digital model of this spec and its `Workload` for one sample of the data set
-    /// (``DataSpec/sampleShape()``, found without loading the data). Analog hardware is
+    /// (``DataSpec/sampleShape()``, found without loading the data; a ratings data set is read
+    /// for its user and item counts). Analog hardware is
     /// ignored: the workload is the same network on any substrate.
     ///
     /// - Throws: `SpecError` for a model that does not build, `DataError` for an IDX folder
@@ -13,7 +14,9 @@ extension ExperimentSpec {
     ///   describe its work.
     public func workload() throws -> Workload {
         let shape = try data.sampleShape()
-        let (model, _) = try ModelBuilder.build(model, dataShape: shape, seed: training.seed, analog: nil)
+        // Index-encoded categorical inputs (ratings): the field sizes come from the data.
+        let fields = data.dataset == .movielens ? try ExperimentRunner.loadData(data, seed: training.seed).inputFields : nil
+        let (model, _) = try ModelBuilder.build(model, dataShape: shape, seed: training.seed, analog: nil, inputFields: fields)
         return try model.describeWorkload(inputShape: shape, name: name)
     }
 }
