@@ -20,6 +20,7 @@ let libraries: [(name: String, dependencies: [Target.Dependency])] = [
     ("NeuromorphCost", ["NeuromorphCore"]),
     ("NeuromorphMapping", ["NeuromorphCore"]),
     ("NeuromorphChipModels", ["NeuromorphCore"]),
+    ("NeuromorphSpiking", ["NeuromorphCore", "NeuromorphData", "NeuromorphNN", "NeuromorphChipModels"]),
 ]
 
 /// Test targets and the libraries they exercise.
@@ -33,6 +34,7 @@ let tests: [(name: String, dependencies: [Target.Dependency])] = [
     ("NeuromorphCostTests", ["NeuromorphCost"]),
     ("NeuromorphMappingTests", ["NeuromorphMapping", propertyBased]),
     ("NeuromorphChipModelsTests", ["NeuromorphChipModels"]),
+    ("NeuromorphSpikingTests", ["NeuromorphSpiking", propertyBased]),
     // Runs the built `neuromorph` executable (`swift build --build-tests` builds it too).
     ("NeuromorphCLITests", []),
 ]

@@ -7,3 +7,4 @@
 @_exported import NeuromorphCost
 @_exported import NeuromorphMapping
 @_exported import NeuromorphChipModels
+@_exported import NeuromorphSpiking
