@@ -1,0 +1,237 @@
+import Foundation
+import NeuromorphCore
+
+// MARK: - Forward Euler and exponential Euler
+
+extension LIFCondExp {
+    /// Forward Euler from the start-of-step values (Brian2 `method='euler'`):
+    /// ```
+    /// V  ← V + dt·(g_L(E_L−V) + g_ex(E_ex−V) + g_in(E_in−V) + I_e)/C_m   (not refractory)
+    /// g_x ← g_x − dt·g_x/τ_x
+    /// ```
+    func advanceEuler(_ state: inout State, range: Range<Int>, step: Int, dt: Double,
+                      spikes: UnsafeMutablePointer<Int32>) -> Int {
+        let p = parameters
+        let decayEx = Float(1 - dt / p.tau_syn_ex), decayIn = Float(1 - dt / p.tau_syn_in)
+        return sweep(&state, range: range, step: step, dt: dt, spikes: spikes, decayEx: decayEx, decayIn: decayIn) {
+            v, ge, gi, ie, k in
+            v + k.dtOverC * (k.gL * (k.EL - v) + ge * (k.Eex - v) + gi * (k.Ein - v) + ie)
+        }
+    }
+
+    /// Exponential Euler: conductances decay exactly; with conductances frozen over the
+    /// step, V relaxes exactly towards `V∞ = (g_L E_L + g_ex E_ex + g_in E_in + I_e)/G`,
+    /// `G = g_L + g_ex + g_in`, with time constant `C_m/G`.
+    func advanceExponentialEuler(_ state: inout State, range: Range<Int>, step: Int, dt: Double,
+                                 spikes: UnsafeMutablePointer<Int32>) -> Int {
+        let p = parameters
+        let decayEx = Float(Foundation.exp(-dt / p.tau_syn_ex)), decayIn = Float(Foundation.exp(-dt / p.tau_syn_in))
+        return sweep(&state, range: range, step: step, dt: dt, spikes: spikes, decayEx: decayEx, decayIn: decayIn) {
+            v, ge, gi, ie, k in
+            let g = k.gL + ge + gi
+            let vInf = (k.gLEL + ge * k.Eex + gi * k.Ein + ie) / g
+            return vInf + (v - vInf) * FastMath.exp(-k.dtOverC * g)
+        }
+    }
+
+    /// Constants of one sweep, in Float.
+    struct SweepConstants {
+        var gL, EL, gLEL, Eex, Ein, dtOverC, vTh, vReset: Float
+    }
+
+    /// The shared loop: membrane update (`membrane`, skipped while refractory), conductance
+    /// decay, threshold and reset.
+    @inline(__always)
+    private func sweep(_ state: inout State, range: Range<Int>, step: Int, dt: Double,
+                       spikes: UnsafeMutablePointer<Int32>, decayEx: Float, decayIn: Float,
+                       membrane: (Float, Float, Float, Float, SweepConstants) -> Float) -> Int {
+        let p = parameters
+        let k = SweepConstants(gL: Float(p.g_L), EL: Float(p.E_L), gLEL: Float(p.g_L * p.E_L), Eex: Float(p.E_ex),
+                               Ein: Float(p.E_in), dtOverC: Float(dt / p.C_m), vTh: Float(p.V_th), vReset: Float(p.V_reset))
+        let now = Int32(clamping: step)
+        let hold = refractorySteps(dt: dt)
+        let strict = comparison == .greater
+        var fired = 0
+        state.V_m.withUnsafeMutableBufferPointer { v in
+        state.g_ex.withUnsafeMutableBufferPointer { ge in
+        state.g_in.withUnsafeMutableBufferPointer { gi in
+        state.I_e.withUnsafeBufferPointer { ie in
+        state.refractoryEnd.withUnsafeMutableBufferPointer { refractoryEnd in
+            for i in range {
+                let refractory = now <= refractoryEnd[i]
+                let gei = ge[i], gii = gi[i]
+                let updated = membrane(v[i], gei, gii, ie[i], k)
+                ge[i] = gei * decayEx
+                gi[i] = gii * decayIn
+                let vi = refractory ? k.vReset : updated
+                let crossed = strict ? vi > k.vTh : vi >= k.vTh
+                if crossed && !refractory {
+                    v[i] = k.vReset
+                    refractoryEnd[i] = now &+ hold
+                    spikes[fired] = Int32(truncatingIfNeeded: i)
+                    fired += 1
+                } else {
+                    v[i] = vi
+                }
+            }
+        }}}}}
+        return fired
+    }
+}
+
+// MARK: - RKF45 (NEST parity)
+
+extension LIFCondExp {
+    /// NEST's scheme: GSL `gsl_odeiv_evolve_apply` with the `rkf45` stepper and the
+    /// standard control `y_new(1e-3, 0)` (absolute error 1e-3 on V, g_ex, g_in), the step
+    /// size kept per neuron between steps; inside the right-hand side V is capped at V_th
+    /// (held at V_reset while refractory); after the step a refractory neuron is set to
+    /// V_reset, otherwise `V ≥ V_th` fires (`iaf_cond_exp::update`).
+    func advanceRKF45(_ state: inout State, range: Range<Int>, step: Int, dt: Double,
+                      spikes: UnsafeMutablePointer<Int32>) -> Int {
+        let p = parameters
+        let now = Int32(clamping: step)
+        let hold = refractorySteps(dt: dt)
+        var fired = 0
+        for i in range {
+            let refractory = now <= state.refractoryEnd[i]
+            var y = SIMD4<Double>(Double(state.V_m[i]), Double(state.g_ex[i]), Double(state.g_in[i]), 0)
+            var h = state.integrationStep[i] > 0 ? state.integrationStep[i] : dt
+            let rhs = CondExpRightHandSide(p: p, refractory: refractory, current: Double(state.I_e[i]))
+            RKF45.evolve(&y, over: dt, stepSize: &h, rhs: rhs)
+            state.integrationStep[i] = h
+            state.g_ex[i] = Float(y[1])
+            state.g_in[i] = Float(y[2])
+            if refractory {
+                state.V_m[i] = Float(p.V_reset)
+            } else if comparison.crosses(y[0], p.V_th) {
+                state.V_m[i] = Float(p.V_reset)
+                state.refractoryEnd[i] = now &+ hold
+                spikes[fired] = Int32(truncatingIfNeeded: i)
+                fired += 1
+            } else {
+                state.V_m[i] = Float(y[0])
+            }
+        }
+        return fired
+    }
+}
+
+/// `iaf_cond_exp_dynamics` of NEST 3.
+struct CondExpRightHandSide: RKF45.System {
+    let p: LIFCondExp.Parameters
+    let refractory: Bool
+    let current: Double
+
+    @inline(__always)
+    func derivative(_ y: SIMD4<Double>) -> SIMD4<Double> {
+        let v = refractory ? p.V_reset : Swift.min(y[0], p.V_th)
+        let iSynEx = y[1] * (v - p.E_ex)
+        let iSynIn = y[2] * (v - p.E_in)
+        let iLeak = p.g_L * (v - p.E_L)
+        let dv = refractory ? 0 : (-iLeak + current - iSynEx - iSynIn) / p.C_m
+        return SIMD4(dv, -y[1] / p.tau_syn_ex, -y[2] / p.tau_syn_in, 0)
+    }
+}
+
+/// GSL's Runge–Kutta–Fehlberg 4(5) stepper (`rkf45.c`, Fehlberg's coefficients, 5th-order
+/// solution) driven by `gsl_odeiv_evolve_apply` with the standard step control
+/// (`eps_abs = 1e-3`, `eps_rel = 0`, safety 0.9, shrink ≥ 0.2×, grow ≤ 5×, order 5).
+enum RKF45 {
+    protocol System {
+        func derivative(_ y: SIMD4<Double>) -> SIMD4<Double>
+    }
+
+    static let absoluteTolerance = 1e-3
+
+    /// Integrates from 0 to `span`, starting with (and returning the suggested) step `h`.
+    @inline(__always)
+    static func evolve<S: System>(_ y: inout SIMD4<Double>, over span: Double, stepSize h: inout Double, rhs: S) {
+        var t = 0.0
+        var attempts = 0
+        while t < span {
+            let y0 = y
+            var h0 = h
+            var accepted = false
+            while !accepted {
+                attempts += 1
+                let finalStep = h0 > span - t
+                if finalStep { h0 = span - t }
+                let (next, error) = stepWithError(y0, h0, rhs)
+                // Standard control with a_y = 1, a_dydt = 0, eps_rel = 0: D = eps_abs.
+                let ratio = (error.replacing(with: -error, where: error .< 0)).max() / absoluteTolerance
+                let tNext = finalStep ? span : t + h0
+                if ratio > 1.1, attempts < 10_000 {
+                    let factor = Swift.max(0.2, 0.9 / pow5th(ratio))
+                    let shrunk = h0 * factor
+                    if shrunk < h0, t + shrunk != t {
+                        h0 = shrunk
+                        continue
+                    }
+                }
+                y = next
+                t = tNext
+                if ratio < 0.5 {
+                    let grow = Swift.min(5, Swift.max(1, 0.9 / pow6th(ratio)))
+                    h0 *= grow
+                }
+                h = h0
+                accepted = true
+            }
+        }
+    }
+
+    @inline(__always) static func pow5th(_ x: Double) -> Double { Foundation.pow(x, 1.0 / 5.0) }
+    @inline(__always) static func pow6th(_ x: Double) -> Double { Foundation.pow(x, 1.0 / 6.0) }
+
+    // Fehlberg's tableau as GSL's rkf45.c states it.
+    static let b21: Double = 1.0 / 4
+    static let b31: Double = 3.0 / 32, b32: Double = 9.0 / 32
+    static let b41: Double = 1932.0 / 2197, b42: Double = -7200.0 / 2197, b43: Double = 7296.0 / 2197
+    static let b51: Double = 8341.0 / 4104, b52: Double = -32832.0 / 4104, b53: Double = 29440.0 / 4104
+    static let b54: Double = -845.0 / 4104
+    static let b61: Double = -6080.0 / 20520, b62: Double = 41040.0 / 20520, b63: Double = -28352.0 / 20520
+    static let b64: Double = 9295.0 / 20520, b65: Double = -5643.0 / 20520
+    static let c1: Double = 902880.0 / 7618050, c3: Double = 3953664.0 / 7618050, c4: Double = 3855735.0 / 7618050
+    static let c5: Double = -1371249.0 / 7618050, c6: Double = 277020.0 / 7618050
+    static let e1: Double = 1.0 / 360, e3: Double = -128.0 / 4275, e4: Double = -2197.0 / 75240
+    static let e5: Double = 1.0 / 50, e6: Double = 2.0 / 55
+
+    /// One Fehlberg step of size `h`: the 5th-order solution and GSL's error estimate.
+    @inline(__always)
+    static func stepWithError<S: System>(_ y: SIMD4<Double>, _ h: Double, _ f: S) -> (SIMD4<Double>, SIMD4<Double>) {
+        let k1 = f.derivative(y)
+        let k2 = f.derivative(y + h * (b21 * k1))
+        var s3 = b31 * k1
+        s3 += b32 * k2
+        let k3 = f.derivative(y + h * s3)
+        var s4 = b41 * k1
+        s4 += b42 * k2
+        s4 += b43 * k3
+        let k4 = f.derivative(y + h * s4)
+        var s5 = b51 * k1
+        s5 += b52 * k2
+        s5 += b53 * k3
+        s5 += b54 * k4
+        let k5 = f.derivative(y + h * s5)
+        var s6 = b61 * k1
+        s6 += b62 * k2
+        s6 += b63 * k3
+        s6 += b64 * k4
+        s6 += b65 * k5
+        let k6 = f.derivative(y + h * s6)
+        var sum = c1 * k1
+        sum += c3 * k3
+        sum += c4 * k4
+        sum += c5 * k5
+        sum += c6 * k6
+        var err = e1 * k1
+        err += e3 * k3
+        err += e4 * k4
+        err += e5 * k5
+        err += e6 * k6
+        let next = y + h * sum
+        let error = h * err
+        return (next, error)
+    }
+}
