@@ -12,11 +12,10 @@ extension LIFCondExp {
     func advanceEuler(_ state: inout State, range: Range<Int>, step: Int, dt: Double,
                       spikes: UnsafeMutablePointer<Int32>) -> Int {
         let p = parameters
-        let decayEx = Float(1 - dt / p.tau_syn_ex), decayIn = Float(1 - dt / p.tau_syn_in)
-        return sweep(&state, range: range, step: step, dt: dt, spikes: spikes, decayEx: decayEx, decayIn: decayIn) {
-            v, ge, gi, ie, k in
-            v + k.dtOverC * (k.gL * (k.EL - v) + ge * (k.Eex - v) + gi * (k.Ein - v) + ie)
-        }
+        let membrane = EulerMembrane(gL: Float(p.g_L), EL: Float(p.E_L), Eex: Float(p.E_ex), Ein: Float(p.E_in),
+                                     dtOverC: Float(dt / p.C_m))
+        return sweep(&state, range: range, step: step, dt: dt, spikes: spikes, membrane: membrane,
+                     decayEx: Float(1 - dt / p.tau_syn_ex), decayIn: Float(1 - dt / p.tau_syn_in))
     }
 
     /// Exponential Euler: conductances decay exactly; with conductances frozen over the
@@ -25,57 +24,94 @@ extension LIFCondExp {
     func advanceExponentialEuler(_ state: inout State, range: Range<Int>, step: Int, dt: Double,
                                  spikes: UnsafeMutablePointer<Int32>) -> Int {
         let p = parameters
-        let decayEx = Float(Foundation.exp(-dt / p.tau_syn_ex)), decayIn = Float(Foundation.exp(-dt / p.tau_syn_in))
-        return sweep(&state, range: range, step: step, dt: dt, spikes: spikes, decayEx: decayEx, decayIn: decayIn) {
-            v, ge, gi, ie, k in
-            let g = k.gL + ge + gi
-            let vInf = (k.gLEL + ge * k.Eex + gi * k.Ein + ie) / g
-            return vInf + (v - vInf) * FastMath.exp(-k.dtOverC * g)
-        }
+        let membrane = ExponentialEulerMembrane(gL: Float(p.g_L), gLEL: Float(p.g_L * p.E_L), Eex: Float(p.E_ex),
+                                                Ein: Float(p.E_in), minusDtOverC: Float(-dt / p.C_m))
+        return sweep(&state, range: range, step: step, dt: dt, spikes: spikes, membrane: membrane,
+                     decayEx: Float(Foundation.exp(-dt / p.tau_syn_ex)), decayIn: Float(Foundation.exp(-dt / p.tau_syn_in)))
     }
 
-    /// Constants of one sweep, in Float.
-    struct SweepConstants {
-        var gL, EL, gLEL, Eex, Ein, dtOverC, vTh, vReset: Float
-    }
-
-    /// The shared loop: membrane update (`membrane`, skipped while refractory), conductance
-    /// decay, threshold and reset.
-    @inline(__always)
-    private func sweep(_ state: inout State, range: Range<Int>, step: Int, dt: Double,
-                       spikes: UnsafeMutablePointer<Int32>, decayEx: Float, decayIn: Float,
-                       membrane: (Float, Float, Float, Float, SweepConstants) -> Float) -> Int {
-        let p = parameters
-        let k = SweepConstants(gL: Float(p.g_L), EL: Float(p.E_L), gLEL: Float(p.g_L * p.E_L), Eex: Float(p.E_ex),
-                               Ein: Float(p.E_in), dtOverC: Float(dt / p.C_m), vTh: Float(p.V_th), vReset: Float(p.V_reset))
+    /// The shared loop: membrane update (held at V_reset while refractory) and conductance
+    /// decay in one branch-free pass that vectorizes, then threshold and reset.
+    private func sweep<M: MembraneStep>(_ state: inout State, range: Range<Int>, step: Int, dt: Double,
+                                        spikes: UnsafeMutablePointer<Int32>, membrane: M,
+                                        decayEx: Float, decayIn: Float) -> Int {
         let now = Int32(clamping: step)
         let hold = refractorySteps(dt: dt)
         let strict = comparison == .greater
+        let vTh = Float(parameters.V_th), vReset = Float(parameters.V_reset)
         var fired = 0
         state.V_m.withUnsafeMutableBufferPointer { v in
         state.g_ex.withUnsafeMutableBufferPointer { ge in
         state.g_in.withUnsafeMutableBufferPointer { gi in
         state.I_e.withUnsafeBufferPointer { ie in
         state.refractoryEnd.withUnsafeMutableBufferPointer { refractoryEnd in
-            for i in range {
-                let refractory = now <= refractoryEnd[i]
-                let gei = ge[i], gii = gi[i]
-                let updated = membrane(v[i], gei, gii, ie[i], k)
-                ge[i] = gei * decayEx
-                gi[i] = gii * decayIn
-                let vi = refractory ? k.vReset : updated
-                let crossed = strict ? vi > k.vTh : vi >= k.vTh
-                if crossed && !refractory {
-                    v[i] = k.vReset
-                    refractoryEnd[i] = now &+ hold
-                    spikes[fired] = Int32(truncatingIfNeeded: i)
-                    fired += 1
-                } else {
-                    v[i] = vi
+            let start = range.lowerBound, n = range.count
+            integrate(v.baseAddress! + start, ge.baseAddress! + start, gi.baseAddress! + start, ie.baseAddress! + start,
+                      refractoryEnd.baseAddress! + start, n, now: now, vReset: vReset, decayEx: decayEx, decayIn: decayIn,
+                      membrane: membrane)
+            // Threshold and reset (a refractory neuron sits at V_reset < V_th), eight at a
+            // time: `v > V_th` is `v ≥ V_th.nextUp` in floating point.
+            let threshold = strict ? vTh.nextUp : vTh
+            let vector = SIMD8<Float>(repeating: threshold)
+            let raw = UnsafeRawPointer(v.baseAddress!)
+            var i = range.lowerBound
+            func fire(_ k: Int) {
+                v[k] = vReset
+                refractoryEnd[k] = now &+ hold
+                spikes[fired] = Int32(truncatingIfNeeded: k)
+                fired += 1
+            }
+            while i + 8 <= range.upperBound {
+                if any(raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) .>= vector) {
+                    for k in i..<(i + 8) where v[k] >= threshold { fire(k) }
                 }
+                i += 8
+            }
+            while i < range.upperBound {
+                if v[i] >= threshold { fire(i) }
+                i += 1
             }
         }}}}}
         return fired
+    }
+}
+
+/// One membrane update with conductances frozen over the step.
+protocol MembraneStep {
+    func next(_ v: Float, _ ge: Float, _ gi: Float, _ ie: Float) -> Float
+}
+
+struct EulerMembrane: MembraneStep {
+    let gL, EL, Eex, Ein, dtOverC: Float
+    @inline(__always)
+    func next(_ v: Float, _ ge: Float, _ gi: Float, _ ie: Float) -> Float {
+        v + dtOverC * (gL * (EL - v) + ge * (Eex - v) + gi * (Ein - v) + ie)
+    }
+}
+
+struct ExponentialEulerMembrane: MembraneStep {
+    let gL, gLEL, Eex, Ein, minusDtOverC: Float
+    @inline(__always)
+    func next(_ v: Float, _ ge: Float, _ gi: Float, _ ie: Float) -> Float {
+        let g = gL + ge + gi
+        let vInf = (gLEL + ge * Eex + gi * Ein + ie) / g
+        return vInf + (v - vInf) * FastMath.exp(minusDtOverC * g)
+    }
+}
+
+/// The branch-free pass over raw pointers (so the loop vectorizes).
+@inline(__always)
+private func integrate<M: MembraneStep>(_ v: UnsafeMutablePointer<Float>, _ ge: UnsafeMutablePointer<Float>,
+                                        _ gi: UnsafeMutablePointer<Float>, _ ie: UnsafePointer<Float>,
+                                        _ refractoryEnd: UnsafePointer<Int32>, _ n: Int, now: Int32, vReset: Float,
+                                        decayEx: Float, decayIn: Float, membrane: M) {
+    for i in 0..<n {
+        let refractory = now <= refractoryEnd[i]
+        let vi = v[i], gei = ge[i], gii = gi[i]
+        let updated = membrane.next(vi, gei, gii, ie[i])
+        v[i] = refractory ? vReset : updated
+        ge[i] = gei * decayEx
+        gi[i] = gii * decayIn
     }
 }
 
