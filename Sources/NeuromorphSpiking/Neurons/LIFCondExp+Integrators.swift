@@ -129,44 +129,90 @@ extension LIFCondExp {
         let now = Int32(clamping: step)
         let hold = refractorySteps(dt: dt)
         var fired = 0
-        for i in range {
-            let refractory = now <= state.refractoryEnd[i]
-            var y = SIMD4<Double>(Double(state.V_m[i]), Double(state.g_ex[i]), Double(state.g_in[i]), 0)
-            var h = state.integrationStep[i] > 0 ? state.integrationStep[i] : dt
-            let rhs = CondExpRightHandSide(p: p, refractory: refractory, current: Double(state.I_e[i]))
-            RKF45.evolve(&y, over: dt, stepSize: &h, rhs: rhs)
-            state.integrationStep[i] = h
-            state.g_ex[i] = Float(y[1])
-            state.g_in[i] = Float(y[2])
-            if refractory {
-                state.V_m[i] = Float(p.V_reset)
-            } else if comparison.crosses(y[0], p.V_th) {
-                state.V_m[i] = Float(p.V_reset)
-                state.refractoryEnd[i] = now &+ hold
-                spikes[fired] = Int32(truncatingIfNeeded: i)
-                fired += 1
-            } else {
-                state.V_m[i] = Float(y[0])
+        var rhs = CondExpRightHandSide(p: p, refractory: false, current: 0)
+        var lanes = RKF45Lanes.RightHandSide(base: rhs, refractory: .init(repeating: false), current: .init(repeating: 0))
+        let vReset = Float(p.V_reset)
+        state.V_m.withUnsafeMutableBufferPointer { vm in
+        state.g_ex.withUnsafeMutableBufferPointer { gex in
+        state.g_in.withUnsafeMutableBufferPointer { gin in
+        state.I_e.withUnsafeBufferPointer { ie in
+        state.refractoryEnd.withUnsafeMutableBufferPointer { refractoryEnd in
+        state.integrationStep.withUnsafeMutableBufferPointer { stepSize in
+            // After integration: hold, fire or keep (`iaf_cond_exp::update`).
+            func finish(_ i: Int, _ v: Double, _ ge: Double, _ gi: Double, refractory: Bool) {
+                gex[i] = Float(ge)
+                gin[i] = Float(gi)
+                if refractory {
+                    vm[i] = vReset
+                } else if comparison.crosses(v, p.V_th) {
+                    vm[i] = vReset
+                    refractoryEnd[i] = now &+ hold
+                    spikes[fired] = Int32(truncatingIfNeeded: i)
+                    fired += 1
+                } else {
+                    vm[i] = Float(v)
+                }
             }
-        }
+            var i = range.lowerBound
+            while i + 4 <= range.upperBound {
+                var y = RKF45Lanes.Point(v: .zero, ge: .zero, gi: .zero)
+                var h = SIMD4<Double>.zero
+                for lane in 0..<4 {
+                    let k = i + lane
+                    y.v[lane] = Double(vm[k])
+                    y.ge[lane] = Double(gex[k])
+                    y.gi[lane] = Double(gin[k])
+                    h[lane] = stepSize[k] > 0 ? stepSize[k] : dt
+                    lanes.refractory[lane] = now <= refractoryEnd[k]
+                    lanes.current[lane] = Double(ie[k])
+                }
+                RKF45Lanes.evolve(&y, over: dt, stepSize: &h, rhs: lanes)
+                for lane in 0..<4 {
+                    stepSize[i + lane] = h[lane]
+                    finish(i + lane, y.v[lane], y.ge[lane], y.gi[lane], refractory: lanes.refractory[lane])
+                }
+                i += 4
+            }
+            while i < range.upperBound {
+                let refractory = now <= refractoryEnd[i]
+                var y = RKF45.Point(v: Double(vm[i]), ge: Double(gex[i]), gi: Double(gin[i]))
+                var h = stepSize[i] > 0 ? stepSize[i] : dt
+                rhs.refractory = refractory
+                rhs.current = Double(ie[i])
+                RKF45.evolve(&y, over: dt, stepSize: &h, rhs: rhs)
+                stepSize[i] = h
+                finish(i, y.v, y.ge, y.gi, refractory: refractory)
+                i += 1
+            }
+        }}}}}}
         return fired
     }
 }
 
-/// `iaf_cond_exp_dynamics` of NEST 3.
+/// `iaf_cond_exp_dynamics` of NEST 3, with the divisions by C_m and τ precomputed.
 struct CondExpRightHandSide: RKF45.System {
-    let p: LIFCondExp.Parameters
-    let refractory: Bool
-    let current: Double
+    let vReset, vTh, eEx, eIn, gL, eL, inverseC: Double
+    let minusInverseTauEx, minusInverseTauIn: Double
+    var refractory: Bool
+    var current: Double
+
+    init(p: LIFCondExp.Parameters, refractory: Bool, current: Double) {
+        vReset = p.V_reset; vTh = p.V_th; eEx = p.E_ex; eIn = p.E_in; gL = p.g_L; eL = p.E_L
+        inverseC = 1 / p.C_m
+        minusInverseTauEx = -1 / p.tau_syn_ex
+        minusInverseTauIn = -1 / p.tau_syn_in
+        self.refractory = refractory
+        self.current = current
+    }
 
     @inline(__always)
-    func derivative(_ y: SIMD4<Double>) -> SIMD4<Double> {
-        let v = refractory ? p.V_reset : Swift.min(y[0], p.V_th)
-        let iSynEx = y[1] * (v - p.E_ex)
-        let iSynIn = y[2] * (v - p.E_in)
-        let iLeak = p.g_L * (v - p.E_L)
-        let dv = refractory ? 0 : (-iLeak + current - iSynEx - iSynIn) / p.C_m
-        return SIMD4(dv, -y[1] / p.tau_syn_ex, -y[2] / p.tau_syn_in, 0)
+    func derivative(_ y: RKF45.Point) -> RKF45.Point {
+        let v = refractory ? vReset : Swift.min(y.v, vTh)
+        let iSynEx = y.ge * (v - eEx)
+        let iSynIn = y.gi * (v - eIn)
+        let iLeak = gL * (v - eL)
+        let dv = refractory ? 0 : (-iLeak + current - iSynEx - iSynIn) * inverseC
+        return RKF45.Point(v: dv, ge: y.ge * minusInverseTauEx, gi: y.gi * minusInverseTauIn)
     }
 }
 
@@ -175,14 +221,23 @@ struct CondExpRightHandSide: RKF45.System {
 /// (`eps_abs = 1e-3`, `eps_rel = 0`, safety 0.9, shrink ≥ 0.2×, grow ≤ 5×, order 5).
 enum RKF45 {
     protocol System {
-        func derivative(_ y: SIMD4<Double>) -> SIMD4<Double>
+        func derivative(_ y: Point) -> Point
+    }
+
+    /// A state (V, g_ex, g_in) or its derivative, in Double as NEST integrates.
+    struct Point {
+        var v, ge, gi: Double
+
+        @inline(__always) static func + (a: Point, b: Point) -> Point { Point(v: a.v + b.v, ge: a.ge + b.ge, gi: a.gi + b.gi) }
+        @inline(__always) static func * (k: Double, a: Point) -> Point { Point(v: k * a.v, ge: k * a.ge, gi: k * a.gi) }
+        @inline(__always) static func += (a: inout Point, b: Point) { a = a + b }
     }
 
     static let absoluteTolerance = 1e-3
 
     /// Integrates from 0 to `span`, starting with (and returning the suggested) step `h`.
     @inline(__always)
-    static func evolve<S: System>(_ y: inout SIMD4<Double>, over span: Double, stepSize h: inout Double, rhs: S) {
+    static func evolve<S: System>(_ y: inout Point, over span: Double, stepSize h: inout Double, rhs: S) {
         var t = 0.0
         var attempts = 0
         while t < span {
@@ -195,7 +250,7 @@ enum RKF45 {
                 if finalStep { h0 = span - t }
                 let (next, error) = stepWithError(y0, h0, rhs)
                 // Standard control with a_y = 1, a_dydt = 0, eps_rel = 0: D = eps_abs.
-                let ratio = (error.replacing(with: -error, where: error .< 0)).max() / absoluteTolerance
+                let ratio = Swift.max(Swift.abs(error.v), Swift.abs(error.ge), Swift.abs(error.gi)) / absoluteTolerance
                 let tNext = finalStep ? span : t + h0
                 if ratio > 1.1, attempts < 10_000 {
                     let factor = Swift.max(0.2, 0.9 / pow5th(ratio))
@@ -208,7 +263,8 @@ enum RKF45 {
                 y = next
                 t = tNext
                 if ratio < 0.5 {
-                    let grow = Swift.min(5, Swift.max(1, 0.9 / pow6th(ratio)))
+                    // 0.9/ratio^(1/6) ≥ 5 below (0.9/5)^6: skip the pow there.
+                    let grow = ratio < 3.4012224e-5 ? 5 : Swift.min(5, Swift.max(1, 0.9 / pow6th(ratio)))
                     h0 *= grow
                 }
                 h = h0
@@ -235,7 +291,7 @@ enum RKF45 {
 
     /// One Fehlberg step of size `h`: the 5th-order solution and GSL's error estimate.
     @inline(__always)
-    static func stepWithError<S: System>(_ y: SIMD4<Double>, _ h: Double, _ f: S) -> (SIMD4<Double>, SIMD4<Double>) {
+    static func stepWithError<S: System>(_ y: Point, _ h: Double, _ f: S) -> (Point, Point) {
         let k1 = f.derivative(y)
         let k2 = f.derivative(y + h * (b21 * k1))
         var s3 = b31 * k1
