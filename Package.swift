@@ -14,7 +14,7 @@ let libraries: [(name: String, dependencies: [Target.Dependency])] = [
     ("NeuromorphCore", ["COpenBLAS", .product(name: "Numerics", package: "swift-numerics")]),
     ("NeuromorphData", ["NeuromorphCore", "CZlib"]),
     ("NeuromorphNN", ["NeuromorphCore"]),
-    ("NeuromorphSpec", ["NeuromorphCore", "NeuromorphData", "NeuromorphNN", "NeuromorphAnalog",
+    ("NeuromorphSpec", ["NeuromorphCore", "NeuromorphData", "NeuromorphNN", "NeuromorphAnalog", "NeuromorphSpiking",
                         .product(name: "Yams", package: "Yams")]),
     ("NeuromorphAnalog", ["NeuromorphCore", "NeuromorphNN"]),
     ("NeuromorphCost", ["NeuromorphCore"]),
