@@ -125,8 +125,31 @@ struct DigitsFixture: Sendable {
             return Readout.membraneArgmax(r.finalPotentials.last ?? []) ?? 0
         }
         print("event-driven IntegerIF agreement \(a), counters per image: SOPs \(counters.synapticOperations / 120), spikes \(counters.emittedSpikes / 120)")
-        #expect(a >= 0.9)
+        // Measured: 0.983 (the zero clamp loses inhibition that arrives before excitation).
+        #expect(a >= 0.95)
         #expect(counters.arbiterDrops == 0)
+    }
+
+    /// μBrain's readouts on a firing IntegerIF output layer (digest UB §2.5): spike-count
+    /// argmax and first inter-spike interval (shortest wins), against the ANN's class.
+    @Test func eventDrivenSpikingReadouts() throws {
+        let f = try DigitsFixture.shared.get()
+        let snn = try RateConvertedNetwork(f.network, calibration: Array(f.train.prefix(300)))
+        let net = try IntegerConvertedNetwork(snn, bits: 8).eventNetwork(outputFires: true)
+        var byCount = 0, byISI = 0
+        let images = 120
+        for x in f.test.prefix(images) {
+            let input = try IntegerConvertedNetwork.periodicInput(x, spikesAtOne: 100, frameNs: 1_000_000)
+            let r = try net.run(input, arbiter: RoundRobinArbiter())
+            let ann = f.network.predict(x)
+            if Readout.spikeCountArgmax(AERStream.counts(r.outputSpikes, channels: 10)) == ann { byCount += 1 }
+            if Readout.firstISIArgmin(AERStream.split(r.outputSpikes, channels: 10)) == ann { byISI += 1 }
+        }
+        print("event-driven readouts vs ANN: count \(Double(byCount) / Double(images)), first ISI \(Double(byISI) / Double(images))")
+        // Measured (deterministic): count 0.975, first ISI 0.892 on 120 images; the first ISI
+        // uses two spikes only, so it is the noisier readout.
+        #expect(Double(byCount) / Double(images) >= 0.95)
+        #expect(Double(byISI) / Double(images) >= 0.85)
     }
 
     /// BNN export (Chundi, digest CH §3.2): ±1 weights, TH per layer; the event-driven

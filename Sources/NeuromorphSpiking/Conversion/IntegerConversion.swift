@@ -104,15 +104,17 @@ public struct IntegerConvertedNetwork: Sendable, Hashable {
     }
 
     /// The network on the event-driven simulator: hidden layers are ``IntegerIF`` with
-    /// θ = θ_l (scale 1, `v ≥ θ`), the output layer integrates without firing (``SignedIF``
-    /// with `fires: false`, no saturation). Throws ``ConversionError`` if a layer has a bias
-    /// (μBrain's MNIST network has none; a bias needs a periodic bias source).
-    public func eventNetwork(timing: ArbiterTiming = .muBrain) throws -> EventDrivenNetwork {
+    /// θ = θ_l (scale 1, `v ≥ θ`); the output layer integrates without firing (``SignedIF``
+    /// with `fires: false`, no saturation; membrane readout) or, with `outputFires`, is an
+    /// ``IntegerIF`` layer too (spike-count and first-ISI readouts, as μBrain). Throws
+    /// ``ConversionError`` if a layer has a bias (μBrain's MNIST network has none; a bias
+    /// needs a periodic bias source).
+    public func eventNetwork(timing: ArbiterTiming = .muBrain, outputFires: Bool = false) throws -> EventDrivenNetwork {
         var out: [EventLayer] = []
         for (l, layer) in layers.enumerated() {
             if layer.bias != nil { throw ConversionError(location: "layers.\(l)", "has a bias; train without biases for the event-driven network") }
             let rows = (0..<layer.outputs).map { o in Array(layer.weight[(o * layer.inputs)..<((o + 1) * layer.inputs)]) }
-            let neuron: EventNeuron = l == layers.count - 1
+            let neuron: EventNeuron = l == layers.count - 1 && !outputFires
                 ? .signedIF(try SignedIFParameters(threshold: 1, saturation: nil, fires: false))
                 : .integerIF(try IntegerIFParameters(threshold: layer.threshold, scale: 1))
             out.append(try EventLayer(weights: rows, neuron: neuron, timing: timing))
