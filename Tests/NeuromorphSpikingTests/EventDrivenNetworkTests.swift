@@ -143,6 +143,29 @@ extension Trait where Self == EventDrivenThreadsScope {
         #expect(try queued.run(input, arbiter: FixedPriorityArbiter()).finalPotentials[1] == [5])
     }
 
+    /// The comparison is a parameter in the network's hot loop too: v = θ fires under `≥` only.
+    @Test func strictComparisonInTheNetwork() throws {
+        for (comparison, spikes) in [(ThresholdComparison.greaterOrEqual, 1), (.greater, 0)] {
+            let p = try IntegerIFParameters(threshold: 8, comparison: comparison)
+            let net = try EventDrivenNetwork(layers: [EventLayer(weights: [[4]], neuron: .integerIF(p))])
+            let r = try net.run([AEREvent(address: 0, timeNs: 0), AEREvent(address: 0, timeNs: 500)], arbiter: FixedPriorityArbiter())
+            #expect(r.counters.emittedSpikes == spikes, "\(comparison)")
+            #expect(r.finalPotentials == [[spikes == 1 ? 0 : 8]])
+        }
+    }
+
+    /// Weights outside a QFormat are reported with their position.
+    @Test func weightsOutsideAFormatAreNamed() throws {
+        let layer = try EventLayer(weights: [[1, -7], [9, 0]], neuron: .integerIF(.muBrain))
+        do {
+            try layer.checkWeights(fit: .muBrainWeight)
+            Issue.record("9 accepted as a 4-bit weight")
+        } catch let e as SpikingParameterError {
+            #expect(e.field == "weights[1][0]" && e.value == "9")
+        }
+        try layer.checkWeights(fit: .monetaWeight)
+    }
+
     @Test func negativeInputsDeliverNegatedWeights() throws {
         let out = try EventLayer(weights: [[3]], neuron: .signedIF(SignedIFParameters(threshold: 100, fires: false)))
         let net = try EventDrivenNetwork(layers: [out])

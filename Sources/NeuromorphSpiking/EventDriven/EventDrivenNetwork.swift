@@ -51,6 +51,18 @@ public struct EventLayer: Sendable {
         self.init(unchecked: inputs, outputs, weightsBySource, neuron, timing)
     }
 
+    /// Throws ``SpikingParameterError`` naming the first weight (`weights[target][source]`)
+    /// outside `format`'s code range (e.g. ``QFormat/muBrainWeight``: −7…7).
+    public func checkWeights(fit format: QFormat, field: String = "weights") throws {
+        for s in 0..<inputs {
+            for i in 0..<outputs where !format.contains(code: Int64(weightsBySource[s * outputs + i])) {
+                throw SpikingParameterError(type: "EventLayer", field: "\(field)[\(i)][\(s)]",
+                                            value: "\(weightsBySource[s * outputs + i])",
+                                            expected: "an integer in \(format.codeRange.lowerBound)...\(format.codeRange.upperBound) (\(format))")
+            }
+        }
+    }
+
     init(unchecked inputs: Int, _ outputs: Int, _ bySource: [Int32], _ neuron: EventNeuron, _ timing: ArbiterTiming) {
         self.inputs = inputs
         self.outputs = outputs
