@@ -8,8 +8,10 @@ public struct IntegerDenseLayer: Sendable, Hashable {
     public var weight: [Int32]
     /// Per-step bias, same scale as the weights, or `nil`.
     public var bias: [Int32]?
-    /// Threshold θ_l in weight units.
+    /// Threshold θ_l in units of `weightScale · w`.
     public var threshold: Int32
+    /// Global weight scale s (μBrain's ×8 option; 1 otherwise): the neuron adds `s · w`.
+    public var weightScale: Int32 = 1
     /// The scale `q_l = (2^(B−1) − 1) / max|W_l|` that mapped the normalised weights.
     public var scale: Float
 }
@@ -46,6 +48,32 @@ public struct IntegerConvertedNetwork: Sendable, Hashable {
                 weight: layer.weight.map { Int32(format.code(for: Double($0 * q))) },
                 bias: layer.bias.map { $0.map { Int32(($0 * q).rounded(.toNearestOrEven)) } },
                 threshold: Swift.max(1, Int32(q.rounded(.toNearestOrEven))), scale: q)
+        }
+    }
+
+    /// Quantises to a fixed chip threshold instead: every layer uses θ (μBrain: 64) and global
+    /// weight scale s (μBrain: 8), so a normalised weight w maps to `round(w · θ/s)`, saturated
+    /// to the B-bit range (weights above `(2^(B−1)−1)·s/θ` clip).
+    ///
+    /// ```
+    /// q = θ / s,   w_int = clip(round(W_l · q), ±(2^(B−1) − 1)),   neuron: v += s · w_int, fires at θ
+    /// ```
+    public init(_ network: RateConvertedNetwork, bits: Int, threshold: Int32, weightScale: Int32 = 1) throws {
+        guard (2...16).contains(bits) else {
+            throw ConversionError(location: "bits", "\(bits) is outside 2...16")
+        }
+        guard threshold >= 1, weightScale >= 1 else {
+            throw ConversionError(location: "threshold, weightScale", "\(threshold), \(weightScale): both must be >= 1")
+        }
+        let format = try QFormat(bits: bits, signed: true, symmetric: true)
+        let q = Float(threshold) / Float(weightScale)
+        self.bits = bits
+        layers = network.layers.map { layer in
+            IntegerDenseLayer(
+                inputs: layer.inputs, outputs: layer.outputs,
+                weight: layer.weight.map { Int32(format.code(for: Double($0 * q))) },
+                bias: layer.bias.map { $0.map { Int32(($0 * q).rounded(.toNearestOrEven)) } },
+                threshold: threshold, weightScale: weightScale, scale: q)
         }
     }
 
@@ -86,7 +114,7 @@ public struct IntegerConvertedNetwork: Sendable, Hashable {
                     bySource[l].withUnsafeBufferPointer { w in
                         for i in active {
                             let row = w.baseAddress! + Int(i) * n
-                            for o in 0..<n { vl[o] &+= row[o] }
+                            for o in 0..<n { vl[o] &+= layer.weightScale &* row[o] }
                         }
                         if let b = layer.bias { for o in 0..<n { vl[o] &+= b[o] } }
                     }
@@ -116,7 +144,7 @@ public struct IntegerConvertedNetwork: Sendable, Hashable {
             let rows = (0..<layer.outputs).map { o in Array(layer.weight[(o * layer.inputs)..<((o + 1) * layer.inputs)]) }
             let neuron: EventNeuron = l == layers.count - 1 && !outputFires
                 ? .signedIF(try SignedIFParameters(threshold: 1, saturation: nil, fires: false))
-                : .integerIF(try IntegerIFParameters(threshold: layer.threshold, scale: 1))
+                : .integerIF(try IntegerIFParameters(threshold: layer.threshold, scale: layer.weightScale))
             out.append(try EventLayer(weights: rows, neuron: neuron, timing: timing))
         }
         return try EventDrivenNetwork(layers: out)
