@@ -201,5 +201,6 @@ extension Trait where Self == EventDrivenThreadsScope {
         ComputeThreads.set(1)
         #expect(one == two)
         #expect(one[0].grants != one[1].grants)
+        #expect(try net.run(batch: [], arbiter: RandomArbiter(seed: 2)).isEmpty)
     }
 }

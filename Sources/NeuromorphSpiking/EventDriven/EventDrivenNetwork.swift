@@ -188,6 +188,7 @@ public struct EventDrivenNetwork: Sendable {
     public func run<A: Arbiter>(batch: [[AEREvent]], arbiter: A,
                                 options: EventRunOptions = EventRunOptions()) throws -> [EventRunResult] {
         for input in batch { try validate(input) }
+        guard !batch.isEmpty else { return [] }
         var results = [EventRunResult?](repeating: nil, count: batch.count)
         results.withUnsafeMutableBufferPointer { out in
             let base = out.baseAddress!

@@ -155,8 +155,7 @@ public struct QFormat: Sendable, Codable, Hashable, CustomStringConvertible {
     /// - Precondition: ``rounding`` is not `stochastic` (use ``code(for:using:)``).
     public func code(for x: Double) -> Int64 {
         precondition(rounding != .stochastic, "QFormat.code(for:): stochastic rounding needs a seeded generator")
-        var g = SeededGenerator(seed: 0)
-        return code(for: x, using: &g)
+        return finish(x, scaled(x).rounded(rounding == .floor ? .down : .toNearestOrEven))
     }
 
     /// The code of `x` under ``rounding`` and ``overflow``; stochastic rounding draws one
@@ -169,6 +168,11 @@ public struct QFormat: Sendable, Codable, Hashable, CustomStringConvertible {
         case .floor: raw = s.rounded(.down)
         case .stochastic: raw = (s + generator.nextUniformDouble()).rounded(.down)
         }
+        return finish(x, raw)
+    }
+
+    /// Infinities go to the range ends; finite codes through the overflow rule.
+    private func finish(_ x: Double, _ raw: Double) -> Int64 {
         if x == .infinity { return codeRange.upperBound }
         if x == -.infinity { return codeRange.lowerBound }
         return fit(Int64(raw))
