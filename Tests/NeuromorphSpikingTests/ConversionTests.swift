@@ -141,9 +141,11 @@ struct DigitsFixture: Sendable {
         let net = try chip.eventNetwork()
         let clock = f.agreement(limit: 120) { Readout.membraneArgmax(chip.run($0, steps: 100).outputPotential) ?? 0 }
         var correct = 0, seen = 0
+        var counters = EventCounters()
         let event = try f.agreement(limit: 120) { x in
             let r = try net.run(try IntegerConvertedNetwork.periodicInput(x, spikesAtOne: 100, frameNs: 1_000_000),
                                 arbiter: RoundRobinArbiter())
+            counters += r.counters
             let predicted = Readout.membraneArgmax(r.finalPotentials.last ?? []) ?? 0
             if predicted == f.testLabels[seen] { correct += 1 }
             seen += 1
@@ -155,6 +157,11 @@ struct DigitsFixture: Sendable {
         // 98.6 %) and normalised weights above 7/8 clip.
         #expect(clock >= 0.85)
         #expect(event >= 0.85)
+        // Energy per image with μBrain's 26 pJ per spike (inputs and emitted spikes).
+        let energy = try EnergyTable.muBrainAllIn.report(counters, durationSeconds: 0)
+        let spikes = counters.inputSpikes + counters.emittedSpikes
+        print("μBrain mapping per image: \(counters.inputSpikes / seen) input spikes, \(counters.emittedSpikes / seen) emitted, \(counters.synapticOperations / seen) SOPs, \(energy.totalJ / Double(seen) * 1e9) nJ at 26 pJ/spike")
+        #expect(abs(energy.totalJ - Double(spikes) * 26e-12) < 1e-6 * energy.totalJ)
         #expect(throws: ConversionError.self) { try IntegerConvertedNetwork(snn, bits: 4, threshold: 0) }
     }
 
