@@ -49,6 +49,9 @@ import Yams
         ("model: stdp_synapse", "model: stdp_synapse, tau: 3", "spiking.projections[0].synapse"),
         ("duration: 20", "duration: 0", "spiking.duration"),
         ("size: 2, model: spike", "size: -2, model: spike", "spiking.populations[0].size"),
+        ("weight: 400,", "weight: 400, weight_format: {bits: 4, signed: true},", "spiking.projections[0].weight"),
+        ("weight: 400,", "weight: 400, weight_format: {bits: 40},", "spiking.projections[0].weight_format.bits"),
+        ("dt: 0.1", "dt: 0.1\n  energy: loihi", "spiking.energy"),
     ]
 
     @Test(arguments: errors)

@@ -108,6 +108,7 @@ enum BenchWorkloads {
         rows.append(("demo CNN train step (2 conv+pool, FC 128, batch 64)", String(format: "%.2f ms/step", cnnStep.median * 1e3),
                      String(format: "%.1f s/epoch of 60k", cnnStep.median * 60_000 / 64)))
         rows += analog(repeats: repeats, scale: scale, x: x, labels: labels, generator: &generator)
+        rows += spiking(repeats: repeats, scale: scale)
         return rows
     }
 
@@ -171,6 +172,31 @@ enum BenchWorkloads {
                      String(format: "%.1f GMAC/s", macs / backward.median / 1e9)))
         rows.append(("\(side)×\(side) tile pulsed update, batch 64 (lr 0.01)", String(format: "%.3f ms", update.median * 1e3),
                      String(format: "%.2f M device updates/s", macs / update.median / 1e6)))
+        return rows
+    }
+
+    /// The spiking engine: Brette 2007 COBA (W1) in seconds per biological second, Euler and
+    /// RKF45, on the compute threads set; and the event-driven μBrain network's SOP/s.
+    static func spiking(repeats: Int, scale: BenchScale) -> [(String, String, String)] {
+        let duration = scale.iterationScale == 0 ? 20.0 : 1000.0
+        var rows: [(String, String, String)] = []
+        for (integrator, runs) in [(LIFCondExp.Integrator.euler, repeats), (.rkf45, min(repeats, 3))] {
+            var seconds: [Double] = []
+            var spikes = 0
+            for _ in 0..<runs {
+                guard let result = try? Brette2007COBA(integrator: integrator).run(duration: duration) else { continue }
+                seconds.append(result.seconds)
+                spikes = result.spikes
+            }
+            guard !seconds.isEmpty else { continue }
+            let median = seconds.sorted()[seconds.count / 2] / (duration / 1000)
+            rows.append(("COBA W1 4,000 iaf_cond_exp, \(integrator.rawValue)", String(format: "%.3f s/bio-s", median),
+                         String(format: "%d spikes in %.0f ms", spikes, duration)))
+        }
+        if let result = try? EventDrivenBenchmark.muBrain(images: scale.iterationScale == 0 ? 2 : 50, repeats: min(repeats, 3)) {
+            rows.append(("event-driven integer IF, μBrain 256-64-10", String(format: "%.2e SOP/s", result.synapticOperationsPerSecond),
+                         "\(result.images) images"))
+        }
         return rows
     }
 }

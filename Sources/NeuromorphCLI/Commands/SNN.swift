@@ -29,6 +29,8 @@ struct SNN: ParsableCommand {
         var simulationSeconds: Double
         var populations: [Population]
         var counters: EventCounters
+        var energyTable: String?
+        var energyJoules: Double?
     }
 
     func run() throws {
@@ -51,9 +53,15 @@ struct SNN: ParsableCommand {
                 return Summary.Population(name: spec.name, size: spec.size, spikes: n,
                                           rateHz: Double(n) / Double(spec.size) / (spiking.duration / 1000))
             }
-            let summary = Summary(name: file.name, dtMs: spiking.dt, durationMs: spiking.duration, seed: spiking.seed,
+            var summary = Summary(name: file.name, dtMs: spiking.dt, durationMs: spiking.duration, seed: spiking.seed,
                                   buildSeconds: seconds(built - buildStart), simulationSeconds: seconds(done - built),
                                   populations: populations, counters: simulator.counters)
+            var report: EnergyReport?
+            if let table = spiking.energy {
+                report = try table.report(simulator.counters, durationSeconds: spiking.duration / 1000)
+                summary.energyTable = table.name
+                summary.energyJoules = report?.totalJ
+            }
             print("\(file.name): \(spiking.duration) ms at dt \(spiking.dt) ms, seed \(spiking.seed)")
             print("population".padding(toLength: 16, withPad: " ", startingAt: 0) + "size".padding(toLength: 10, withPad: " ", startingAt: 0)
                   + "spikes".padding(toLength: 12, withPad: " ", startingAt: 0) + "rate (Hz)")
@@ -65,6 +73,7 @@ struct SNN: ParsableCommand {
             let c = simulator.counters
             print("synaptic events \(c.synapticOperations), neuron updates \(c.neuronUpdates), plasticity updates \(c.plasticityUpdates)")
             print(String(format: "build %.3f s, simulation %.3f s", summary.buildSeconds, summary.simulationSeconds))
+            if let report { print(report) }
             if let output {
                 let folder = URL(fileURLWithPath: output)
                 try AtomicFile.write(try SpecLoader.json(summary), to: folder.appendingPathComponent("summary.json"))

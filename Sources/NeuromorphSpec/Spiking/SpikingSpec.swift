@@ -45,10 +45,18 @@ public struct SpikingSpec: Decodable, Sendable {
     public var projections: [ProjectionSpec]
     /// Populations whose spikes are recorded (default: all).
     public var record: [String]?
+    /// The per-event energy table the run is costed with (`energy: mubrain`).
+    public var energy: EnergyTable?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case dt, duration, seed, activeSet = "active_set", populations, projections, record
+        case dt, duration, seed, activeSet = "active_set", populations, projections, record, energy
     }
+
+    /// Energy presets by spec name.
+    static let energyTables: [String: EnergyTable] = [
+        "mubrain": .muBrain, "mubrain_all_in": .muBrainAllIn, "chundi": .chundi,
+        "moneta_inference": .monetaInference, "moneta_learning": .monetaLearning,
+    ]
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
@@ -60,6 +68,12 @@ public struct SpikingSpec: Decodable, Sendable {
         populations = try c.decode([PopulationSpec].self, forKey: .populations)
         projections = try c.decodeIfPresent([ProjectionSpec].self, forKey: .projections) ?? []
         record = try c.decodeIfPresent([String].self, forKey: .record)
+        if let name = try c.decodeIfPresent(String.self, forKey: .energy) {
+            guard let table = Self.energyTables[name] else {
+                throw SpecError(path: "spiking.energy", "unknown energy table '\(name)'; expected one of: \(Self.energyTables.keys.sorted().joined(separator: ", "))")
+            }
+            energy = table
+        }
         guard !populations.isEmpty else {
             throw SpecError(path: "spiking.populations", "no populations; expected a list of {name, size, model}")
         }
@@ -143,8 +157,26 @@ public struct ProjectionSpec: Decodable, Sendable {
     /// Delay (ms), a whole number of steps ≥ 1 (default: one step).
     public var delay: Double?
     var synapse: any SynapseBlueprint
+    /// The fixed-point format the weights must fit (`{bits, fraction, signed}`), if any.
+    public var weightFormat: QFormat?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case pre, post, connector, weight, delay, synapse }
+    enum CodingKeys: String, CodingKey, CaseIterable { case pre, post, connector, weight, delay, synapse, weightFormat = "weight_format" }
+
+    struct FormatSpec: Decodable {
+        var format: QFormat
+        enum CodingKeys: String, CodingKey, CaseIterable { case bits, fraction, signed }
+        init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            do {
+                format = try QFormat(bits: try c.decode(Int.self, forKey: .bits),
+                                     fraction: try c.decodeIfPresent(Int.self, forKey: .fraction) ?? 0,
+                                     signed: try c.decodeIfPresent(Bool.self, forKey: .signed) ?? true)
+            } catch let error as SpikingParameterError {
+                throw SpecError(path: SpecError.render(decoder.codingPath) + ".\(error.field)", error.description)
+            }
+        }
+    }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
@@ -155,5 +187,18 @@ public struct ProjectionSpec: Decodable, Sendable {
         weight = try c.decodeChecked(Float.self, forKey: .weight, "a finite weight (nS; negative inhibits)") { $0.isFinite }
         delay = try c.decodeCheckedIfPresent(Double.self, forKey: .delay, "a positive delay in ms") { $0 > 0 }
         synapse = try c.decodeIfPresent(SynapseSpec.self, forKey: .synapse)?.blueprint ?? StaticSynapseBlueprint()
+        weightFormat = try c.decodeIfPresent(FormatSpec.self, forKey: .weightFormat)?.format
+        if let format = weightFormat {
+            var weights = [(path: String, value: Float)]()
+            weights.append((SpecError.render(c.codingPath + [CodingKeys.weight]), weight))
+            if let list = connector.connector as? FromList {
+                for (k, connection) in list.list.enumerated() {
+                    if let w = connection.weight { weights.append((SpecError.render(c.codingPath + [CodingKeys.connector]) + ".connections[\(k)]", w)) }
+                }
+            }
+            for (path, w) in weights where !(format.minimumValue...format.maximumValue).contains(Double(w)) {
+                throw SpecError(path: path, "weight \(w) is outside \(format) (range \(format.minimumValue)…\(format.maximumValue))")
+            }
+        }
     }
 }
