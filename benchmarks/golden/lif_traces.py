@@ -40,6 +40,25 @@ def nest_trace():
     return v, spikes
 
 
+def nest_psc_trace():
+    """iaf_psc_exp (NEST defaults, V_m starting at E_L); weights ×30 in pA."""
+    import nest
+    nest.ResetKernel()
+    nest.SetKernelStatus({"resolution": DT})
+    n = nest.Create("iaf_psc_exp", params={"V_m": -70.0, "I_e": 100.0})
+    for s, w in EVENTS:
+        g = nest.Create("spike_generator", params={"spike_times": [round((s + 1) * DT, 1)]})
+        nest.Connect(g, n, syn_spec={"weight": 30.0 * w, "delay": DT})
+    mm = nest.Create("multimeter", params={"record_from": ["V_m"], "interval": DT})
+    nest.Connect(mm, n)
+    sr = nest.Create("spike_recorder")
+    nest.Connect(n, sr)
+    nest.Simulate(STEPS * DT + DT)
+    ev = mm.get("events")
+    order = np.argsort(ev["times"])
+    return np.array(ev["V_m"])[order][:STEPS], [int(round(t / DT)) - 1 for t in sr.get("events")["times"]]
+
+
 def brian_trace():
     from brian2 import (NeuronGroup, SpikeGeneratorGroup, Synapses, StateMonitor, SpikeMonitor, run, ms, mV, pF, nS, pA,
                         defaultclock, prefs, start_scope)
@@ -76,6 +95,7 @@ def swift_array(name, values):
 def main():
     v_nest, s_nest = nest_trace()
     v_brian, s_brian = brian_trace()
+    v_psc, s_psc = nest_psc_trace()
     out = os.path.join(os.path.dirname(__file__), "..", "..", "Tests", "NeuromorphSpikingTests", "Golden", "LIFGoldenTraces.swift")
     os.makedirs(os.path.dirname(out), exist_ok=True)
     with open(out + ".tmp", "w") as f:
@@ -89,9 +109,12 @@ def main():
         f.write(f"    static let nestSpikeSteps: [Int] = {s_nest}\n")
         f.write(swift_array("brianV", v_brian))
         f.write(f"    static let brianSpikeSteps: [Int] = {s_brian}\n")
+        f.write("    /// iaf_psc_exp, NEST defaults, I_e = 100 pA, weights ×30 (pA).\n")
+        f.write(swift_array("nestPscV", v_psc))
+        f.write(f"    static let nestPscSpikeSteps: [Int] = {s_psc}\n")
         f.write("}\n")
     os.replace(out + ".tmp", out)
-    print("nest spikes", s_nest, "brian spikes", s_brian)
+    print("nest spikes", s_nest, "brian spikes", s_brian, "psc spikes", s_psc)
 
 
 if __name__ == "__main__":

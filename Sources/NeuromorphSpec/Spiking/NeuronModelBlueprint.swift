@@ -15,6 +15,7 @@ protocol NeuronModelBlueprint: Sendable {
 enum NeuronModelRegistry {
     static let blueprints: [String: any NeuronModelBlueprint.Type] = [
         "iaf_cond_exp": LIFCondExpBlueprint.self,
+        "iaf_psc_exp": LIFCurrentExpBlueprint.self,
         "poisson_generator": PoissonBlueprint.self,
         "spike_generator": SpikeGeneratorBlueprint.self,
     ]
@@ -113,5 +114,41 @@ struct SpikeGeneratorBlueprint: NeuronModelBlueprint {
                                     expected: "at most one list per neuron (size \(size))")
         }
         return try network.addPopulation(name, SpikeTimesSource(steps: steps), count: size)
+    }
+}
+
+/// `model: iaf_psc_exp` with `params` (NEST names and defaults), `threshold` and `reset`
+/// (to_value, subtract).
+struct LIFCurrentExpBlueprint: NeuronModelBlueprint {
+    static let keys = ["params", "threshold", "reset"]
+    enum CodingKeys: String, CodingKey { case params, threshold, reset }
+    let model: LIFCurrentExp
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        var parameters = LIFCurrentExp.Parameters()
+        if c.contains(.params) {
+            let fields: [String: WritableKeyPath<LIFCurrentExp.Parameters, Double>] = [
+                "C_m": \.C_m, "tau_m": \.tau_m, "tau_syn_ex": \.tau_syn_ex, "tau_syn_in": \.tau_syn_in, "t_ref": \.t_ref,
+                "E_L": \.E_L, "V_reset": \.V_reset, "V_th": \.V_th, "I_e": \.I_e,
+            ]
+            for (key, value) in try c.decode([String: Double].self, forKey: .params).sorted(by: { $0.key < $1.key }) {
+                guard let field = fields[key] else {
+                    throw SpecError(path: SpecError.render(c.codingPath + [CodingKeys.params]) + ".\(key)",
+                                    "unknown iaf_psc_exp parameter; expected one of: \(fields.keys.sorted().joined(separator: ", "))")
+                }
+                parameters[keyPath: field] = value
+            }
+        }
+        do { try parameters.validate() } catch let error as SpikingModelError {
+            throw SpecError(path: SpecError.render(c.codingPath + [CodingKeys.params]) + ".\(error.field)", error.description)
+        }
+        model = LIFCurrentExp(parameters,
+                              comparison: try c.decodeChoiceIfPresent(ThresholdComparison.self, forKey: .threshold) ?? .greaterOrEqual,
+                              reset: try c.decodeChoiceIfPresent(ResetMode.self, forKey: .reset) ?? .toValue)
+    }
+
+    func add(to network: inout Network, name: String, size: Int, seed: UInt64) throws -> Network.PopulationID {
+        try network.addPopulation(name, model, count: size)
     }
 }
