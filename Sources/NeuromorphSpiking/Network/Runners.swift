@@ -125,7 +125,8 @@ protocol ProjectionRunning: AnyObject {
     /// Applies plasticity for this step's spikes; returns the weight updates made.
     func learn(step: Int, dt: Double) -> Int
     /// Queues this step's presynaptic spikes into the target ring; returns synaptic events.
-    func deliver(step: Int) -> Int
+    /// `trackActivity` wakes the target blocks (active-set mode).
+    func deliver(step: Int, trackActivity: Bool) -> Int
 }
 
 final class ProjectionRunner<Rule: PlasticityRule>: ProjectionRunning {
@@ -178,10 +179,11 @@ final class ProjectionRunner<Rule: PlasticityRule>: ProjectionRunning {
         return updates
     }
 
-    func deliver(step: Int) -> Int {
+    func deliver(step: Int, trackActivity: Bool) -> Int {
         let firedCount = pre.firedCount
         guard firedCount > 0 else { return 0 }
         let slots = ring.slots, n = ring.count
+        let base = step % slots
         var events = 0
         pre.fired.withUnsafeBufferPointer { fired in
         table.rowStart.withUnsafeBufferPointer { rowStart in
@@ -197,14 +199,19 @@ final class ProjectionRunner<Rule: PlasticityRule>: ProjectionRunning {
                 let row = rowStart[i]..<rowStart[i + 1]
                 events += row.count
                 for s in row {
-                    let due = step + Int(delays[s])
+                    let delay = Int(delays[s])
+                    // 1 ≤ delay < slots: one conditional wrap instead of a modulo.
+                    var slot = base + delay
+                    if slot >= slots { slot -= slots }
                     let t = Int(targets[s])
-                    let index = (due % slots) * n + t
+                    let index = slot * n + t
                     let w = weights[s]
                     if w >= 0 { exc[index] += w } else { inh[index] -= w }
-                    let b = t / InputRing.blockSize
-                    active[b] = true
-                    if pending[b] < due { pending[b] = due }
+                    if trackActivity {
+                        let b = t / InputRing.blockSize
+                        active[b] = true
+                        if pending[b] < step + delay { pending[b] = step + delay }
+                    }
                 }
             }
         }}}}}}}}}

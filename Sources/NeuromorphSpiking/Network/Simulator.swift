@@ -106,7 +106,7 @@ public final class Simulator {
             counters.weightWrites += updates
         }
         for projection in projections {
-            let events = projection.deliver(step: now)
+            let events = projection.deliver(step: now, trackActivity: activeSet)
             counters.synapticOperations += events
             counters.weightReads += events
         }

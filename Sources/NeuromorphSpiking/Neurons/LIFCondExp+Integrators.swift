@@ -131,6 +131,8 @@ extension LIFCondExp {
         var fired = 0
         var rhs = CondExpRightHandSide(p: p, refractory: false, current: 0)
         var lanes = RKF45Lanes.RightHandSide(base: rhs, refractory: .init(repeating: false), current: .init(repeating: 0))
+        let stages = (ex: RKF45Lanes.ConductanceStages(h: dt, tau: p.tau_syn_ex),
+                      inh: RKF45Lanes.ConductanceStages(h: dt, tau: p.tau_syn_in))
         let vReset = Float(p.V_reset)
         state.V_m.withUnsafeMutableBufferPointer { vm in
         state.g_ex.withUnsafeMutableBufferPointer { gex in
@@ -166,7 +168,7 @@ extension LIFCondExp {
                     lanes.refractory[lane] = now <= refractoryEnd[k]
                     lanes.current[lane] = Double(ie[k])
                 }
-                RKF45Lanes.evolve(&y, over: dt, stepSize: &h, rhs: lanes)
+                RKF45Lanes.evolve(&y, over: dt, stepSize: &h, rhs: lanes, stages: stages)
                 for lane in 0..<4 {
                     stepSize[i + lane] = h[lane]
                     finish(i + lane, y.v[lane], y.ge[lane], y.gi[lane], refractory: lanes.refractory[lane])

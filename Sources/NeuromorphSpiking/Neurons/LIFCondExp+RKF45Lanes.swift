@@ -69,6 +69,107 @@ enum RKF45Lanes {
         return (y + h * sum, h * err)
     }
 
+    /// A conductance obeys `g' = −g/τ`, so every Fehlberg stage value of g is `g₀` times a
+    /// number that depends only on `h/τ`: the stages computed once for `g₀ = 1` (the same
+    /// tableau, so the result equals GSL's up to rounding order).
+    struct ConductanceStages {
+        /// g at stages 1…6 for g₀ = 1.
+        var stage: (Double, Double, Double, Double, Double, Double)
+        /// The 5th-order solution and the error estimate for g₀ = 1.
+        var next: Double
+        var error: Double
+
+        init(h: Double, tau: Double) {
+            typealias R = RKF45
+            let r = -1 / tau
+            let y1 = 1.0, k1 = r * y1
+            let y2 = 1 + h * (R.b21 * k1), k2 = r * y2
+            let y3 = 1 + h * (R.b31 * k1 + R.b32 * k2), k3 = r * y3
+            let y4 = 1 + h * (R.b41 * k1 + R.b42 * k2 + R.b43 * k3), k4 = r * y4
+            let y5 = 1 + h * (R.b51 * k1 + R.b52 * k2 + R.b53 * k3 + R.b54 * k4), k5 = r * y5
+            let y6 = 1 + h * (R.b61 * k1 + R.b62 * k2 + R.b63 * k3 + R.b64 * k4 + R.b65 * k5), k6 = r * y6
+            stage = (y1, y2, y3, y4, y5, y6)
+            next = 1 + h * (R.c1 * k1 + R.c3 * k3 + R.c4 * k4 + R.c5 * k5 + R.c6 * k6)
+            error = h * (R.e1 * k1 + R.e3 * k3 + R.e4 * k4 + R.e5 * k5 + R.e6 * k6)
+        }
+    }
+
+    /// One Fehlberg step of the full span `h` for all four lanes, with the conductance
+    /// stages from `ex`/`inh`: only V's stages are evaluated.
+    @inline(__always)
+    static func uniformStep(_ y: Point, _ h: Double, _ f: RightHandSide, _ ex: ConductanceStages,
+                            _ inh: ConductanceStages) -> (Point, Point) {
+        typealias R = RKF45
+        let b = f.base
+        @inline(__always) func dv(_ v: Lanes, _ stageEx: Double, _ stageIn: Double) -> Lanes {
+            let capped = v.replacing(with: Lanes(repeating: b.vTh), where: v .> b.vTh)
+            let vv = capped.replacing(with: b.vReset, where: f.refractory)
+            let ge = y.ge * stageEx, gi = y.gi * stageIn
+            return ((-(b.gL * (vv - b.eL)) + f.current - ge * (vv - b.eEx) - gi * (vv - b.eIn)) * b.inverseC)
+                .replacing(with: 0, where: f.refractory)
+        }
+        let k1 = dv(y.v, ex.stage.0, inh.stage.0)
+        let k2 = dv(y.v + h * (R.b21 * k1), ex.stage.1, inh.stage.1)
+        var s3 = R.b31 * k1
+        s3 += R.b32 * k2
+        let k3 = dv(y.v + h * s3, ex.stage.2, inh.stage.2)
+        var s4 = R.b41 * k1
+        s4 += R.b42 * k2
+        s4 += R.b43 * k3
+        let k4 = dv(y.v + h * s4, ex.stage.3, inh.stage.3)
+        var s5 = R.b51 * k1
+        s5 += R.b52 * k2
+        s5 += R.b53 * k3
+        s5 += R.b54 * k4
+        let k5 = dv(y.v + h * s5, ex.stage.4, inh.stage.4)
+        var s6 = R.b61 * k1
+        s6 += R.b62 * k2
+        s6 += R.b63 * k3
+        s6 += R.b64 * k4
+        s6 += R.b65 * k5
+        let k6 = dv(y.v + h * s6, ex.stage.5, inh.stage.5)
+        var sum = R.c1 * k1
+        sum += R.c3 * k3
+        sum += R.c4 * k4
+        sum += R.c5 * k5
+        sum += R.c6 * k6
+        var err = R.e1 * k1
+        err += R.e3 * k3
+        err += R.e4 * k4
+        err += R.e5 * k5
+        err += R.e6 * k6
+        return (Point(v: y.v + h * sum, ge: y.ge * ex.next, gi: y.gi * inh.next),
+                Point(v: h * err, ge: y.ge * ex.error, gi: y.gi * inh.error))
+    }
+
+    /// Integrates each lane from 0 to `span` as ``RKF45/evolve(_:over:stepSize:rhs:)`` does;
+    /// when every lane's step covers the span (the usual case), the first try uses the
+    /// precomputed conductance stages.
+    @inline(__always)
+    static func evolve(_ y: inout Point, over span: Double, stepSize h: inout Lanes, rhs: RightHandSide,
+                       stages: (ex: ConductanceStages, inh: ConductanceStages)) {
+        if all(h .>= Lanes(repeating: span)) {
+            let (next, error) = uniformStep(y, span, rhs, stages.ex, stages.inh)
+            let ev = error.v.replacing(with: -error.v, where: error.v .< 0)
+            let ee = error.ge.replacing(with: -error.ge, where: error.ge .< 0)
+            let ei = error.gi.replacing(with: -error.gi, where: error.gi .< 0)
+            var largest = ev.replacing(with: ee, where: ee .> ev)
+            largest = largest.replacing(with: ei, where: ei .> largest)
+            let ratio = largest * (1 / RKF45.absoluteTolerance)
+            if all(ratio .<= 1.1) {
+                // Accepted in every lane: GSL's growth rule per lane.
+                y = next
+                for lane in 0..<4 {
+                    let r = ratio[lane]
+                    let grow = r < 3.4012224e-5 ? 5 : (r < 0.5 ? Swift.min(5, Swift.max(1, 0.9 / RKF45.pow6th(r))) : 1)
+                    h[lane] = span * grow
+                }
+                return
+            }
+        }
+        evolve(&y, over: span, stepSize: &h, rhs: rhs)
+    }
+
     /// Integrates each lane from 0 to `span` as ``RKF45/evolve(_:over:stepSize:rhs:)`` does.
     @inline(__always)
     static func evolve(_ y: inout Point, over span: Double, stepSize h: inout Lanes, rhs: RightHandSide) {
