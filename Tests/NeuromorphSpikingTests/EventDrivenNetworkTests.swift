@@ -3,20 +3,8 @@ import NeuromorphCore
 import NeuromorphChipModels
 @testable import NeuromorphSpiking
 
-/// Holds `ComputeThreads.exclusive` for suites that change the thread count (same role as
-/// the other test targets' `ExclusiveComputeThreads`, named apart to avoid a clash).
-struct EventDrivenThreadsScope: SuiteTrait, TestScoping {
-    func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
-        try await ComputeThreads.exclusive(1) { try await function() }
-    }
-}
-
-extension Trait where Self == EventDrivenThreadsScope {
-    static var eventDrivenThreads: Self { EventDrivenThreadsScope() }
-}
-
 /// The event-driven simulator and its arbiters (spiking note §1.4; digest UB §2.3, CH §3.3).
-@Suite(.eventDrivenThreads) struct EventDrivenNetworkTests {
+@Suite(.exclusiveComputeThreads) struct EventDrivenNetworkTests {
     func relayLayer(_ inputs: Int, _ outputs: Int, threshold: Int32 = 1, timing: ArbiterTiming = .muBrain,
                     retrigger: RetriggerPolicy = .queue) throws -> EventLayer {
         let w = [[Int32]](repeating: [Int32](repeating: 1, count: inputs), count: outputs)

@@ -88,9 +88,9 @@ import Testing
     /// The same seed gives the same spikes; another seed a different network.
     @Test func runsAreReproducible() throws {
         func spikes(seed: UInt64) throws -> [SpikeRecord] {
-            let (net, e, _) = try Brette2007COBA(seed: seed).network()
+            let (net, e, _) = try Brette2007COBA(seed: seed, excitatory: 800, inhibitory: 200).network()
             let simulator = try Simulator(net, dt: 0.1, seed: seed)
-            simulator.run(duration: 100)
+            simulator.run(duration: 40)
             return simulator.spikes(of: e)
         }
         let a = try spikes(seed: 1), b = try spikes(seed: 1), c = try spikes(seed: 2)
@@ -120,5 +120,23 @@ import Testing
         #expect(full.count > 20)
         #expect(active == full)
         #expect(activeUpdates * 2 < fullUpdates, "\(activeUpdates) vs \(fullUpdates)")
+    }
+}
+
+/// The same seed gives bit-identical spikes for 1 and 2 threads (issue 12, item 4).
+@Suite(.exclusiveComputeThreads) struct SpikingThreadCountTests {
+    @Test(arguments: [LIFCondExp.Integrator.rkf45, .euler])
+    func cobaSpikesDoNotDependOnTheThreadCount(integrator: LIFCondExp.Integrator) throws {
+        func spikes(threads: Int) throws -> [SpikeRecord] {
+            ComputeThreads.set(threads)
+            defer { ComputeThreads.set(1) }
+            let (net, e, i) = try Brette2007COBA(integrator: integrator, seed: 3, excitatory: 800, inhibitory: 200).network()
+            let simulator = try Simulator(net, dt: 0.1, seed: 3)
+            simulator.run(duration: 30)
+            return simulator.spikes(of: e) + simulator.spikes(of: i)
+        }
+        let one = try spikes(threads: 1)
+        #expect(!one.isEmpty)
+        #expect(try spikes(threads: 2) == one)
     }
 }

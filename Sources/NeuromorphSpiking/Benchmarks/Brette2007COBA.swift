@@ -9,9 +9,14 @@ public struct Brette2007COBA: Sendable {
     public var integrator: LIFCondExp.Integrator
     public var dt: Double
     public var seed: UInt64
+    /// Population sizes (3,200 and 800 in the benchmark; smaller for tests).
+    public var excitatory: Int
+    public var inhibitory: Int
 
-    public init(integrator: LIFCondExp.Integrator = .euler, dt: Double = 0.1, seed: UInt64 = 1) {
+    public init(integrator: LIFCondExp.Integrator = .euler, dt: Double = 0.1, seed: UInt64 = 1,
+                excitatory: Int = 3200, inhibitory: Int = 800) {
         self.integrator = integrator; self.dt = dt; self.seed = seed
+        self.excitatory = excitatory; self.inhibitory = inhibitory
     }
 
     /// The neuron model: NEST conventions for `rkf45`, Brian2's for the Euler methods.
@@ -23,15 +28,16 @@ public struct Brette2007COBA: Sendable {
     /// The network (populations `E`, 3,200 neurons, and `I`, 800) as NEST's script connects it.
     public func network() throws -> (network: Network, excitatory: Network.PopulationID, inhibitory: Network.PopulationID) {
         var net = Network()
-        let e = try net.addPopulation("E", model, count: 3200)
-        let i = try net.addPopulation("I", model, count: 800)
+        let e = try net.addPopulation("E", model, count: excitatory)
+        let i = try net.addPopulation("I", model, count: inhibitory)
         for (source, inDegree, weight) in [(e, 64, Float(6)), (i, 16, Float(-67))] {
             for target in [e, i] {
                 try net.connect(source, target, FixedInDegree(inDegree), weight: weight, delaySteps: 1)
             }
         }
         let kick = try net.addPopulation("kick", PoissonSource(rate: 300, start: 1, stop: 51, seed: seed), count: 50)
-        try net.connect(kick, e, FromList((0..<50).map { Connection(pre: $0, post: $0) }), weight: 6, delaySteps: 1)
+        try net.connect(kick, e, FromList((0..<Swift.min(50, excitatory)).map { Connection(pre: $0, post: $0) }),
+                        weight: 6, delaySteps: 1)
         net.recordSpikes(e)
         net.recordSpikes(i)
         return (net, e, i)
@@ -48,6 +54,6 @@ public struct Brette2007COBA: Sendable {
         let elapsed = clock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         let spikes = simulator.spikes(of: e).count + simulator.spikes(of: i).count
-        return (spikes, Double(spikes) / 4000 / (duration / 1000), seconds, simulator.counters)
+        return (spikes, Double(spikes) / Double(excitatory + inhibitory) / (duration / 1000), seconds, simulator.counters)
     }
 }

@@ -128,64 +128,60 @@ extension LIFCondExp {
         let p = parameters
         let now = Int32(clamping: step)
         let hold = refractorySteps(dt: dt)
-        var fired = 0
-        var rhs = CondExpRightHandSide(p: p, refractory: false, current: 0)
-        var lanes = RKF45Lanes.RightHandSide(base: rhs, refractory: .init(repeating: false), current: .init(repeating: 0))
+        let rhs = CondExpRightHandSide(p: p, refractory: false, current: 0)
         let stages = (ex: RKF45Lanes.ConductanceStages(h: dt, tau: p.tau_syn_ex),
                       inh: RKF45Lanes.ConductanceStages(h: dt, tau: p.tau_syn_in))
         let vReset = Float(p.V_reset)
+        let comparison = comparison
+        var fired = 0
         state.V_m.withUnsafeMutableBufferPointer { vm in
         state.g_ex.withUnsafeMutableBufferPointer { gex in
         state.g_in.withUnsafeMutableBufferPointer { gin in
         state.I_e.withUnsafeBufferPointer { ie in
         state.refractoryEnd.withUnsafeMutableBufferPointer { refractoryEnd in
         state.integrationStep.withUnsafeMutableBufferPointer { stepSize in
-            // After integration: hold, fire or keep (`iaf_cond_exp::update`).
-            func finish(_ i: Int, _ v: Double, _ ge: Double, _ gi: Double, refractory: Bool) {
-                gex[i] = Float(ge)
-                gin[i] = Float(gi)
-                if refractory {
-                    vm[i] = vReset
-                } else if comparison.crosses(v, p.V_th) {
-                    vm[i] = vReset
-                    refractoryEnd[i] = now &+ hold
-                    spikes[fired] = Int32(truncatingIfNeeded: i)
-                    fired += 1
-                } else {
-                    vm[i] = Float(v)
+            // Neurons in groups of four lanes (a partial group is padded with copies of its
+            // last neuron and the copies discarded), so every neuron takes the same path
+            // whatever the range or chunk it is advanced in.
+            func kernel(_ sub: Range<Int>, _ out: UnsafeMutablePointer<Int32>) -> Int {
+                var lanes = RKF45Lanes.RightHandSide(base: rhs, refractory: .init(repeating: false), current: .init(repeating: 0))
+                var count = 0
+                var i = sub.lowerBound
+                while i < sub.upperBound {
+                    var y = RKF45Lanes.Point(v: .zero, ge: .zero, gi: .zero)
+                    var h = SIMD4<Double>.zero
+                    for lane in 0..<4 {
+                        let k = Swift.min(i + lane, sub.upperBound - 1)
+                        y.v[lane] = Double(vm[k])
+                        y.ge[lane] = Double(gex[k])
+                        y.gi[lane] = Double(gin[k])
+                        h[lane] = stepSize[k] > 0 ? stepSize[k] : dt
+                        lanes.refractory[lane] = now <= refractoryEnd[k]
+                        lanes.current[lane] = Double(ie[k])
+                    }
+                    RKF45Lanes.evolve(&y, over: dt, stepSize: &h, rhs: lanes, stages: stages)
+                    for lane in 0..<Swift.min(4, sub.upperBound - i) {
+                        // After integration: hold, fire or keep (`iaf_cond_exp::update`).
+                        let k = i + lane
+                        stepSize[k] = h[lane]
+                        gex[k] = Float(y.ge[lane])
+                        gin[k] = Float(y.gi[lane])
+                        if lanes.refractory[lane] {
+                            vm[k] = vReset
+                        } else if comparison.crosses(y.v[lane], p.V_th) {
+                            vm[k] = vReset
+                            refractoryEnd[k] = now &+ hold
+                            out[count] = Int32(truncatingIfNeeded: k)
+                            count += 1
+                        } else {
+                            vm[k] = Float(y.v[lane])
+                        }
+                    }
+                    i += 4
                 }
+                return count
             }
-            var i = range.lowerBound
-            while i + 4 <= range.upperBound {
-                var y = RKF45Lanes.Point(v: .zero, ge: .zero, gi: .zero)
-                var h = SIMD4<Double>.zero
-                for lane in 0..<4 {
-                    let k = i + lane
-                    y.v[lane] = Double(vm[k])
-                    y.ge[lane] = Double(gex[k])
-                    y.gi[lane] = Double(gin[k])
-                    h[lane] = stepSize[k] > 0 ? stepSize[k] : dt
-                    lanes.refractory[lane] = now <= refractoryEnd[k]
-                    lanes.current[lane] = Double(ie[k])
-                }
-                RKF45Lanes.evolve(&y, over: dt, stepSize: &h, rhs: lanes, stages: stages)
-                for lane in 0..<4 {
-                    stepSize[i + lane] = h[lane]
-                    finish(i + lane, y.v[lane], y.ge[lane], y.gi[lane], refractory: lanes.refractory[lane])
-                }
-                i += 4
-            }
-            while i < range.upperBound {
-                let refractory = now <= refractoryEnd[i]
-                var y = RKF45.Point(v: Double(vm[i]), ge: Double(gex[i]), gi: Double(gin[i]))
-                var h = stepSize[i] > 0 ? stepSize[i] : dt
-                rhs.refractory = refractory
-                rhs.current = Double(ie[i])
-                RKF45.evolve(&y, over: dt, stepSize: &h, rhs: rhs)
-                stepSize[i] = h
-                finish(i, y.v, y.ge, y.gi, refractory: refractory)
-                i += 1
-            }
+            fired = ParallelRanges.run(range, chunk: 512, spikes: spikes, kernel)
         }}}}}}
         return fired
     }
