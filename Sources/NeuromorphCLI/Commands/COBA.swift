@@ -22,18 +22,23 @@ struct COBA: ParsableCommand {
     @Option(help: "Seed of the connections and the Poisson kick.")
     var seed: UInt64 = 1
 
+    @Option(help: "Compute threads (results do not depend on it).")
+    var threads = 1
+
     func validate() throws {
+        if threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
         if repeats < 1 { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
         if !(duration.isFinite && duration > 0) { throw ValidationError("--duration must be a positive number of ms, got \(duration)") }
     }
 
     func run() throws {
+        ComputeThreads.set(threads)
         var times: [Double] = []
         for r in 0..<repeats {
             let result = try Brette2007COBA(integrator: integrator, seed: seed).run(duration: duration)
             times.append(result.seconds)
             let perBio = result.seconds / (duration / 1000)
-            print(String(format: "coba %@ run %d: sim %.3f s (%.3f s per biological second) spikes %d rate %.2f Hz events/s %.3e neuron-steps/s %.3e",
+            print(String(format: "coba %@ threads \(threads) run %d: sim %.3f s (%.3f s per biological second) spikes %d rate %.2f Hz events/s %.3e neuron-steps/s %.3e",
                          integrator.rawValue, r + 1, result.seconds, perBio, result.spikes, result.rate,
                          Double(result.counters.synapticOperations) / result.seconds,
                          Double(result.counters.neuronUpdates) / result.seconds))

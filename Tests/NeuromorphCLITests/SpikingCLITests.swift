@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+
+/// `neuromorph snn` and `neuromorph coba` (issue 12, item 10).
+@Suite("neuromorph snn and coba")
+struct SpikingCLITests {
+    static let tiny = """
+    name: tiny
+    spiking:
+      duration: 30
+      energy: chundi
+      populations:
+        - {name: kick, size: 4, model: poisson_generator, params: {rate: 500}}
+        - {name: cells, size: 4, model: iaf_cond_exp, preset: pynn, integrator: exponential_euler}
+      projections:
+        - {pre: kick, post: cells, connector: {rule: one_to_one}, weight: 300, delay: 0.5}
+    """
+
+    @Test("snn: a tiny network runs, prints its table and energy, and writes its results")
+    func snnRuns() throws {
+        let dir = try Scratch()
+        let run = try neuromorph("snn", dir.spec(Self.tiny), "--output", dir.path("out"))
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stdout.contains("cells"), "\(run)")
+        #expect(run.stdout.contains("energy (Chundi"), "\(run)")
+        let summary = try String(contentsOfFile: dir.path("out/summary.json"), encoding: .utf8)
+        #expect(summary.contains("\"synapticOperations\""))
+        #expect(FileManager.default.fileExists(atPath: dir.path("out/spikes.csv")))
+    }
+
+    @Test("snn: an unknown population and a delay that is not a whole step name the key path", arguments: [
+        ("pre: kick", "pre: kik", "spiking.projections[0].pre"),
+        ("delay: 0.5", "delay: 0.05", "spiking.projections[0].delay"),
+    ])
+    func snnRejectsBadNetworks(_ original: String, _ replacement: String, _ path: String) throws {
+        let dir = try Scratch()
+        let file = try dir.spec(Self.tiny.replacingOccurrences(of: original, with: replacement))
+        let run = try neuromorph("snn", file)
+        #expect(run.status == 1, "\(run)")
+        #expect(run.stderr.contains(path), "\(run)")
+        #expect(run.stderr.contains(file), "\(run)")
+    }
+
+    @Test("coba: a short run prints spikes and a median; --threads 0 is a usage error")
+    func cobaRuns() throws {
+        let run = try neuromorph("coba", "--duration", "5", "--integrator", "exponential_euler")
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stdout.contains("median"), "\(run)")
+        let bad = try neuromorph("coba", "--threads", "0")
+        #expect(bad.status == 64, "\(bad)")
+    }
+}
