@@ -180,6 +180,10 @@ enum BenchWorkloads {
     static func spiking(repeats: Int, scale: BenchScale) -> [(String, String, String)] {
         let duration = scale.iterationScale == 0 ? 20.0 : 1000.0
         var rows: [(String, String, String)] = []
+        // The note's rows are single-threaded; restore the thread count afterwards.
+        let threads = ComputeThreads.count
+        ComputeThreads.set(1)
+        defer { ComputeThreads.set(threads) }
         for (integrator, runs) in [(LIFCondExp.Integrator.euler, repeats), (.rkf45, min(repeats, 3))] {
             var seconds: [Double] = []
             var spikes = 0
@@ -190,11 +194,11 @@ enum BenchWorkloads {
             }
             guard !seconds.isEmpty else { continue }
             let median = seconds.sorted()[seconds.count / 2] / (duration / 1000)
-            rows.append(("COBA W1 4,000 iaf_cond_exp, \(integrator.rawValue)", String(format: "%.3f s/bio-s", median),
+            rows.append(("COBA W1 4,000 iaf_cond_exp, \(integrator.rawValue), 1 thread", String(format: "%.3f s/bio-s", median),
                          String(format: "%d spikes in %.0f ms", spikes, duration)))
         }
         if let result = try? EventDrivenBenchmark.muBrain(images: scale.iterationScale == 0 ? 2 : 50, repeats: min(repeats, 3)) {
-            rows.append(("event-driven integer IF, μBrain 256-64-10", String(format: "%.2e SOP/s", result.synapticOperationsPerSecond),
+            rows.append(("event-driven integer IF, μBrain 256-64-10, 1 thread", String(format: "%.2e SOP/s", result.synapticOperationsPerSecond),
                          "\(result.images) images"))
         }
         return rows
