@@ -21,6 +21,7 @@ let libraries: [(name: String, dependencies: [Target.Dependency])] = [
     ("NeuromorphMapping", ["NeuromorphCore"]),
     ("NeuromorphChipModels", ["NeuromorphCore"]),
     ("NeuromorphSpiking", ["NeuromorphCore", "NeuromorphData", "NeuromorphNN", "NeuromorphChipModels"]),
+    ("NeuromorphBayesian", ["NeuromorphCore"]),
 ]
 
 /// Test targets and the libraries they exercise.
@@ -35,6 +36,7 @@ let tests: [(name: String, dependencies: [Target.Dependency])] = [
     ("NeuromorphMappingTests", ["NeuromorphMapping", propertyBased]),
     ("NeuromorphChipModelsTests", ["NeuromorphChipModels"]),
     ("NeuromorphSpikingTests", ["NeuromorphSpiking", propertyBased]),
+    ("NeuromorphBayesianTests", ["NeuromorphBayesian"]),
     // Runs the built `neuromorph` executable (`swift build --build-tests` builds it too).
     ("NeuromorphCLITests", []),
 ]

@@ -8,3 +8,4 @@
 @_exported import NeuromorphMapping
 @_exported import NeuromorphChipModels
 @_exported import NeuromorphSpiking
+@_exported import NeuromorphBayesian

@@ -50,3 +50,16 @@ struct SpikingCLITests {
         #expect(bad.status == 64, "\(bad)")
     }
 }
+
+@Suite("neuromorph bayes")
+struct BayesCLITests {
+    @Test("bayes prints every primitive beside its closed form; --bits 1 is a usage error")
+    func bayesRuns() throws {
+        let run = try neuromorph("bayes", "--bits", "2000", "--sweeps", "2000")
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stdout.contains("C-element"), "\(run)")
+        #expect(run.stdout.contains("fixed-point Gibbs 16 bits"), "\(run)")
+        let bad = try neuromorph("bayes", "--bits", "1")
+        #expect(bad.status == 64, "\(bad)")
+    }
+}
