@@ -40,6 +40,12 @@ struct Plan: ParsableCommand {
     @Option(help: "Step in ms (float weights).")
     var dt = 0.1
 
+    @Option(help: "Initial weight of the plastic synapses in nS (nest_wave.py uses 400; default 4000 makes every hop two steps).")
+    var initialWeight: Float = 4000
+
+    @Option(help: "Active-set quiescence tolerance in nS/mV (default: initial weight / 40; must be below the initial weight).")
+    var quiescenceTolerance: Float?
+
     @Option(help: "Seed of the box map and the simulator.")
     var seed: UInt64 = 1
 
@@ -64,6 +70,12 @@ struct Plan: ParsableCommand {
         }
         if !(0...64).contains(boxes) { throw ValidationError("--boxes must be 0…64, got \(boxes)") }
         if !(dt.isFinite && dt > 0 && dt <= 10) { throw ValidationError("--dt must be a step in ms in (0, 10], got \(dt)") }
+        if !(initialWeight.isFinite && initialWeight > 0) {
+            throw ValidationError("--initial-weight must be a positive weight in nS, got \(initialWeight)")
+        }
+        if let quiescenceTolerance, !(quiescenceTolerance >= 0 && quiescenceTolerance < initialWeight) {
+            throw ValidationError("--quiescence-tolerance must be ≥ 0 and below --initial-weight (\(initialWeight)), got \(quiescenceTolerance)")
+        }
         if threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
         if repeats < 1 { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
         if let svg, svg.isEmpty { throw ValidationError("--svg must be a file path, got an empty string") }
@@ -84,10 +96,12 @@ struct Plan: ParsableCommand {
         planner.dt = dt
         planner.seed = seed
         planner.activeSet = !noActiveSet
+        planner.initialWeight = initialWeight
+        planner.quiescenceTolerance = quiescenceTolerance
         let shortest = BreadthFirstSearch.shortestPath(cells)
         print("plan: \(dimensions)-D n=\(grid) map \(obstacles): \(cells.cellCount) neurons, \(cells.synapseCount) synapses, "
               + "\(cells.freeCount) free cells; \(integrator.rawValue), \(timing.rawValue) STDP, \(weights.rawValue) weights, "
-              + "dt \(planner.effectiveDt) ms, T \(planner.effectiveDuration) ms, active set \(planner.activeSet)")
+              + "w0 \(initialWeight) nS, dt \(planner.effectiveDt) ms, T \(planner.effectiveDuration) ms, active set \(planner.activeSet)")
         var results: [WavefrontPlanner.Result] = []
         for r in 0..<repeats {
             let result = try planner.run()

@@ -9,8 +9,8 @@ import NeuromorphCore
 ///    longer than the simulation (`t_ref ≥ T`) so every cell fires once (spiking note §2.2
 ///    errata: PyNN's 0.1 ms lets the wave re-excite itself).
 /// 2. **Create synapses**: free↔free neighbours `stdp_synapse` (additive: `μ± = 0`,
-///    `λ = 10⁻⁴`, `α = 1`, `τ± = 10 ms`, `W_max = 4·10⁶ nS`, `w₀ = 400 nS`), pairs involving
-///    an obstacle `static_synapse` with `−400 nS`; delay one step.
+///    `λ = 10⁻⁴`, `α = 1`, `τ± = 10 ms`, `W_max = 4·10⁶ nS`, `w₀` = ``initialWeight``), pairs
+///    involving an obstacle `static_synapse` with `−w₀`; delay one step.
 /// 3. **Simulate** `T = 9n ms` with the active-set clock after a DC current of 10⁵ pA into
 ///    the wave's source for 1 ms (the paper's "1,000 mV" DC source; `nest_wave.py` starts
 ///    the wave at the **target**, so the field leads from the start to it).
@@ -55,11 +55,29 @@ public struct WavefrontPlanner: Sendable {
     /// Simulated time (ms); `nil`: `9n` ms as `nest_wave.py` (`T = 3.0·3·n`).
     public var duration: Double?
     /// Initial weight of the plastic synapses and magnitude of the inhibitory ones (nS).
-    public var initialWeight: Float = 400
+    ///
+    /// The paper does not give it (ST 1.2 "not in text"). `nest_wave.py` uses 400 nS: one
+    /// input then needs ≈ 0.6 ms to reach threshold but three converging inputs far less,
+    /// so the wave runs faster along diagonals and first-spike times rank BFS distance only
+    /// to Spearman 0.93–0.98 (a cell can even fire before its upstream neighbour). The
+    /// default, 4,000 nS (w_max/10⁶), fires a cell in the step after its input arrives, so
+    /// every hop takes exactly two steps (delay + integration) and the wave is a true BFS
+    /// (Spearman 1). Use 400 for the network `nest_wave.py` times.
+    public var initialWeight: Float = 4000
     /// Momentum of the paper-style path: weight of the previous move.
     public var momentum: Float = 0.5
     /// Advance only the active front (spiking note §1.4).
     public var activeSet = true
+    /// Quiescence tolerance of the active set (nS and mV); `nil`: `w₀/40`.
+    ///
+    /// After its spike a place cell is refractory for the rest of the run (`t_ref ≥ T`), so
+    /// its decaying conductance can no longer change a spike or a weight; with the
+    /// simulator's default 10⁻⁴ it would stay active for `τ_syn·ln(g/10⁻⁴) ≈ 90 ms`. Any
+    /// tolerance below `w₀` is exact for spikes and weights: a free cell that receives a
+    /// spike holds `g ≥ w₀·e^{−t/τ_syn}` until it fires, unreached cells sit exactly at rest,
+    /// and obstacle cells receive only inhibition and cannot fire. `w₀/40` keeps each cell
+    /// active for ≈ 20–30 ms. The `activeSetMatchesFullSweep` test checks the equality.
+    public var quiescenceTolerance: Float?
     /// Seed of the simulator (the network itself draws nothing).
     public var seed: UInt64 = 1
 
@@ -186,6 +204,12 @@ public struct WavefrontPlanner: Sendable {
             try network.connect(cells, cells, FromList(inhibitory), weight: -w0, delaySteps: 1, name: "obstacles")
         }
         let simulator = try Simulator(network, dt: dt, seed: seed, activeSet: activeSet)
+        let tolerance = quiescenceTolerance ?? w0 / 40
+        guard tolerance.isFinite, tolerance >= 0, tolerance < w0 else {
+            throw SpikingModelError(model: "wavefront planner", field: "quiescenceTolerance", value: "\(tolerance)",
+                                    expected: "≥ 0 and below the initial weight \(w0) nS (larger would freeze cells before they fire)")
+        }
+        simulator.quiescenceTolerance = tolerance
         phases.createSynapses = seconds(clock.now - start)
 
         // 3. Simulate: DC into the target for 1 ms, then the rest.
