@@ -61,6 +61,9 @@ struct Plan: ParsableCommand {
     @Option(help: "Write an SVG of the paths to this file.")
     var svg: String?
 
+    @Option(help: "Write each fired cell's first spike time as CSV (cell,first_spike_ms; NEST's time stamp, (step+1)·dt) to this file.")
+    var spikeTimes: String?
+
     func validate() throws {
         if grid < 2 { throw ValidationError("--grid must be a whole number ≥ 2 (cells per side), got \(grid)") }
         if dimensions == 3 && grid > 400 { throw ValidationError("--grid must be at most 400 in 3-D, got \(grid)") }
@@ -78,6 +81,7 @@ struct Plan: ParsableCommand {
         }
         if threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
         if repeats < 1 { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
+        if let spikeTimes, spikeTimes.isEmpty { throw ValidationError("--spike-times must be a file path, got an empty string") }
         if let svg, svg.isEmpty { throw ValidationError("--svg must be a file path, got an empty string") }
     }
 
@@ -136,6 +140,15 @@ struct Plan: ParsableCommand {
         if let svg {
             let url = URL(fileURLWithPath: svg)
             try AtomicFile.write(WavefrontPlot.svg(result, shortest: shortest), to: url)
+            print("wrote \(url.path)")
+        }
+        if let spikeTimes {
+            var csv = "cell,first_spike_ms\n"
+            for (cell, step) in result.firstSpikeStep.enumerated() where step >= 0 {
+                csv += "\(cell),\(Double(step + 1) * planner.effectiveDt)\n"
+            }
+            let url = URL(fileURLWithPath: spikeTimes)
+            try AtomicFile.write(csv, to: url)
             print("wrote \(url.path)")
         }
     }
