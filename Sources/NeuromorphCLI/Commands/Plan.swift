@@ -46,6 +46,9 @@ struct Plan: ParsableCommand {
     @Option(help: "Active-set quiescence tolerance in nS/mV (default: initial weight / 40; must be below the initial weight).")
     var quiescenceTolerance: Float?
 
+    @Option(help: "Steps before the DC current starts (2 reproduces nest_wave.py's dc_generator timing).")
+    var dcOnsetSteps = 0
+
     @Option(help: "Seed of the box map and the simulator.")
     var seed: UInt64 = 1
 
@@ -79,6 +82,7 @@ struct Plan: ParsableCommand {
         if let quiescenceTolerance, !(quiescenceTolerance >= 0 && quiescenceTolerance < initialWeight) {
             throw ValidationError("--quiescence-tolerance must be ≥ 0 and below --initial-weight (\(initialWeight)), got \(quiescenceTolerance)")
         }
+        if dcOnsetSteps < 0 { throw ValidationError("--dc-onset-steps must be 0 or more, got \(dcOnsetSteps)") }
         if threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
         if repeats < 1 { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
         if let spikeTimes, spikeTimes.isEmpty { throw ValidationError("--spike-times must be a file path, got an empty string") }
@@ -101,6 +105,7 @@ struct Plan: ParsableCommand {
         planner.seed = seed
         planner.activeSet = !noActiveSet
         planner.initialWeight = initialWeight
+        planner.dcOnsetSteps = dcOnsetSteps
         planner.quiescenceTolerance = quiescenceTolerance
         let shortest = BreadthFirstSearch.shortestPath(cells)
         print("plan: \(dimensions)-D n=\(grid) map \(obstacles): \(cells.cellCount) neurons, \(cells.synapseCount) synapses, "

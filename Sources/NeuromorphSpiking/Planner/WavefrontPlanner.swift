@@ -78,6 +78,10 @@ public struct WavefrontPlanner: Sendable {
     /// and obstacle cells receive only inhibition and cannot fire. `w₀/40` keeps each cell
     /// active for ≈ 20–30 ms. The `activeSetMatchesFullSweep` test checks the equality.
     public var quiescenceTolerance: Float?
+    /// Steps before the DC current starts. 0 drives the source from the first step; 2
+    /// reproduces `nest_wave.py`, whose `dc_generator` connection has a one-step delay and
+    /// whose `iaf_cond_exp` applies an arriving current from the following step.
+    public var dcOnsetSteps = 0
     /// Seed of the simulator (the network itself draws nothing).
     public var seed: UInt64 = 1
 
@@ -214,11 +218,13 @@ public struct WavefrontPlanner: Sendable {
 
         // 3. Simulate: DC into the target for 1 ms, then the rest.
         start = clock.now
-        let dcSteps = Swift.min(stepsTotal, Swift.max(1, Int((1.0 / dt).rounded())))
+        let onset = Swift.min(stepsTotal, Swift.max(0, dcOnsetSteps))
+        let dcSteps = Swift.min(stepsTotal - onset, Swift.max(1, Int((1.0 / dt).rounded())))
+        simulator.run(steps: onset)
         simulator.setCurrent(cells, neuron: grid.target, current: 1.0e5)
         simulator.run(steps: dcSteps)
         simulator.setCurrent(cells, neuron: grid.target, current: 0)
-        simulator.run(steps: stepsTotal - dcSteps)
+        simulator.run(steps: stepsTotal - onset - dcSteps)
         phases.simulate = seconds(clock.now - start)
 
         // 4. Read weights.
