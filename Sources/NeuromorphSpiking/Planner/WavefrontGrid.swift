@@ -26,12 +26,16 @@ public struct WavefrontGrid: Sendable, Equatable {
         /// `count` axis-aligned boxes drawn from `seed` (edges `n/6…n/3`), never covering
         /// the start or the target, redrawn until the target is reachable from the start.
         case boxes(count: Int, seed: UInt64)
+        /// An explicit occupancy map in cell order (`true` = obstacle); start and target
+        /// must be free.
+        case cells(occupied: [Bool])
 
         public var description: String {
             switch self {
             case .empty: "empty"
             case .wall: "wall"
             case let .boxes(count, seed): "boxes(\(count), seed \(seed))"
+            case let .cells(occupied): "custom (\(occupied.lazy.filter { $0 }.count) obstacles)"
             }
         }
     }
@@ -72,6 +76,16 @@ public struct WavefrontGrid: Sendable, Equatable {
             } else {
                 for y in 0..<n { occupied[x * n + y] = !(g0..<g1).contains(y) }
             }
+        case let .cells(given):
+            guard given.count == count else {
+                throw SpikingModelError(model: "wavefront grid", field: "map", value: "\(given.count) cells",
+                                        expected: "one occupancy flag per cell (\(count))")
+            }
+            guard !given[0], !given[count - 1] else {
+                throw SpikingModelError(model: "wavefront grid", field: "map", value: "start or target occupied",
+                                        expected: "a free start (first cell) and target (last cell)")
+            }
+            occupied = given
         case let .boxes(boxCount, seed):
             guard (0...64).contains(boxCount) else {
                 throw SpikingModelError(model: "wavefront grid", field: "boxes", value: "\(boxCount)", expected: "0…64 boxes")
