@@ -115,6 +115,9 @@ final class PopulationRunner<Model: NeuronModel>: PopulationRunning {
     }
 
     func deactivateQuietBlocks(step: Int, tolerance: Float) {
+        // One copy of the state (its array references) per call: passing the stored
+        // property itself retained and released every array once per neuron checked.
+        let state = self.state
         for b in 0..<ring.blockCount where ring.blockActive[b] && ring.blockPendingUntil[b] <= step {
             var quiet = true
             for i in ring.blockRange(b) where !model.isQuiescent(state, i, step: step, tolerance: tolerance) {
