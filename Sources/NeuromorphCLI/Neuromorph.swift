@@ -8,7 +8,8 @@ struct NeuromorphCommand: ParsableCommand {
         commandName: "neuromorph",
         abstract: "Simulate, train and cost neural networks on AI hardware.",
         version: ExperimentRunner.version,
-        subcommands: [Train.self, Evaluate.self, Infer.self, Demo.self, Bench.self, Presets.self, Estimate.self, Map.self, Chip.self, COBA.self, SNN.self, Bayes.self],
+        subcommands: [Train.self, Evaluate.self, Infer.self, Demo.self, Bench.self, Presets.self, Estimate.self, Map.self, Chip.self,
+                      COBA.self, SNN.self, Plan.self, Bayes.self],
         defaultSubcommand: nil)
 }
 
