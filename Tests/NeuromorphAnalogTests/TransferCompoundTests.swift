@@ -282,6 +282,7 @@ extension AnalogLinear: AnalogLinearShape {
         chopped.inChopProbability = 1.5
         #expect(throws: DeviceParameterError.self) { try chopped.validate() }
         var buffered = BufferedTransferCompoundParameters()
+        buffered.momentum = 0
         buffered.hystereticReset = 1.2
         do { try buffered.validate(); Issue.record("hysteretic_reset 1.2 accepted") } catch let error as DeviceParameterError {
             #expect(error.parameter == "hysteretic_reset")

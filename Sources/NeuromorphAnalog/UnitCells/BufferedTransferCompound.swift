@@ -134,7 +134,8 @@ public struct BufferedTransferCompoundParameters: Sendable, Codable, Equatable {
     public var forgetBuffer: Bool = true
     /// `r` [`hysteretic_reset`, none, not in aihwkit]: after a write `H ← sign(ω)·r·θ`
     /// (Gokmen's "modified TTv2" with `r = 0.6`; `r = 0` is the paper's plain reset). Replaces
-    /// `forget_buffer` and `momentum`; in units of the threshold, `0 ≤ r < 1`.
+    /// `forget_buffer` and `momentum` (which must stay at `true` and 0); in units of the
+    /// threshold, `0 ≤ r < 1`.
     public var hystereticReset: Float?
 
     public init(transfer: TransferCompoundParameters = Self.defaultTransfer) {
@@ -169,6 +170,10 @@ public struct BufferedTransferCompoundParameters: Sendable, Codable, Equatable {
             throw DeviceParameterError(device: name, parameter: "momentum", "must be in [0, 1], got \(momentum)")
         }
         if let r = hystereticReset {
+            guard momentum == 0 && forgetBuffer else {
+                throw DeviceParameterError(device: name, parameter: "hysteretic_reset",
+                                           "replaces aihwkit's reset rule: use momentum 0 and forget_buffer true with it")
+            }
             guard r.isFinite, r >= 0, r < 1 else {
                 throw DeviceParameterError(device: name, parameter: "hysteretic_reset",
                                            "must be in [0, 1) threshold units (Gokmen: 0.6), got \(r)")
@@ -196,16 +201,23 @@ public struct BufferedTransferCompoundParameters: Sendable, Codable, Equatable {
         momentum = try c.decodeIfPresent(Float.self, forKey: .momentum) ?? momentum
         forgetBuffer = try c.decodeIfPresent(Bool.self, forKey: .forgetBuffer) ?? forgetBuffer
         hystereticReset = try c.decodeIfPresent(Float.self, forKey: .hystereticReset)
+        if hystereticReset != nil && !c.contains(.momentum) && !c.contains(.forgetBuffer) {
+            momentum = 0            // the canonical companions of the hysteretic reset (not used by it)
+            forgetBuffer = true
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
-        try transfer.encode(to: encoder)
+        try transfer.encode(to: encoder, excluding: ["read_threshold"])
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(thresScale, forKey: .thresScale)
         try c.encode(step, forKey: .step)
-        try c.encode(momentum, forKey: .momentum)
-        try c.encode(forgetBuffer, forKey: .forgetBuffer)
-        try c.encodeIfPresent(hystereticReset, forKey: .hystereticReset)
+        if let hystereticReset {
+            try c.encode(hystereticReset, forKey: .hystereticReset)     // replaces momentum and forget_buffer
+        } else {
+            try c.encode(momentum, forKey: .momentum)
+            try c.encode(forgetBuffer, forKey: .forgetBuffer)
+        }
     }
 }
 

@@ -323,7 +323,7 @@ public struct ChoppedTransferCompoundParameters: Sendable, Codable, Equatable {
     }
 
     public func encode(to encoder: any Encoder) throws {
-        try transfer.encode(to: encoder)
+        try transfer.encode(to: encoder, excluding: ["read_threshold", "n_reads_per_transfer"])
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(inChopProbability, forKey: .inChopProbability)
         try c.encode(inChopRandom, forKey: .inChopRandom)

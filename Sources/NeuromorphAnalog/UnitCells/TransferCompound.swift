@@ -139,6 +139,28 @@ public struct TransferCompoundParameters: Sendable, Codable, Equatable {
         case transferUpdate = "transfer_update", readThreshold = "read_threshold"
     }
 
+    public func encode(to encoder: any Encoder) throws { try encode(to: encoder, excluding: []) }
+
+    /// Encodes every key but `excluded` (the compounds that do not use some of them).
+    func encode(to encoder: any Encoder, excluding excluded: Set<String>) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        for key in CodingKeys.allCases where !excluded.contains(key.rawValue) {
+            switch key {
+            case .gamma: try c.encode(gamma, forKey: key)
+            case .transferEvery: try c.encode(transferEvery, forKey: key)
+            case .unitsInMiniBatch: try c.encode(unitsInMiniBatch, forKey: key)
+            case .nReadsPerTransfer: try c.encode(nReadsPerTransfer, forKey: key)
+            case .transferColumns: try c.encode(transferColumns, forKey: key)
+            case .fastLR: try c.encode(fastLR, forKey: key)
+            case .transferLR: try c.encode(transferLR, forKey: key)
+            case .scaleTransferLR: try c.encode(scaleTransferLR, forKey: key)
+            case .transferForward: try c.encode(transferForward, forKey: key)
+            case .transferUpdate: try c.encode(transferUpdate, forKey: key)
+            case .readThreshold: try c.encode(readThreshold, forKey: key)
+            }
+        }
+    }
+
     /// The spec keys (aihwkit names).
     public static var keys: [String] { CodingKeys.allCases.map(\.rawValue) }
 
