@@ -36,6 +36,8 @@ import Testing
                 default: "MixedPrecisionCompound"
                 }
             }()), "\(layer.summary)")
+            let conv = try analog.conv(2, 3, kernel: 3, stride: 1, padding: 0, bias: true, generator: &g)
+            #expect(conv.summary.contains("AnalogConv2d"), "\(kind)")
         }
         // Parameters arrive under aihwkit's names; the short form gives the defaults.
         let parsed = try #require(try SpecLoader.parse(base + "    unit_cell: " + Self.cells[1].yaml, format: .yaml).hardware.analog)

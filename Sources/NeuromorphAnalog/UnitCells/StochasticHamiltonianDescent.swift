@@ -69,6 +69,22 @@ public struct StochasticHamiltonianDescent<Fast: PulsedDeviceArray, Slow: Pulsed
         return total
     }
 
+    /// One point of the (A, C) trajectory with its energy, for plotting the spiral (Onen
+    /// Fig. 2E/F) and checking that the energy decays.
+    public struct Snapshot: Sendable, Codable, Equatable {
+        /// `A = A_main − A_ref` (row-major).
+        public var a: [Float]
+        /// `C = C_main − A_ref` (row-major).
+        public var c: [Float]
+        /// `Σ (C − C0)² + A²`.
+        public var energy: Double
+    }
+
+    /// The current point of the trajectory relative to `optimum`.
+    public func snapshot(optimum: Tensor) -> Snapshot {
+        Snapshot(a: fastWeights.scalars, c: weights.scalars, energy: hamiltonian(optimum: optimum))
+    }
+
     mutating func refresh() { weights = slow.weights - reference.weights }
 
     public mutating func forward(_ x: Tensor) -> Tensor {
