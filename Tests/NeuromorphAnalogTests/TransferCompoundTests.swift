@@ -289,3 +289,24 @@ extension AnalogLinear: AnalogLinearShape {
         } catch { Issue.record("\(error)") }
     }
 }
+
+/// The Gokmen 2021 array settings the TTv2 experiments use (digest §1.3, note §2.1).
+@Suite struct GokmenSettingsTests {
+    // G1 [C] (digest §1.3): n_states = 2/(μ_s μ_dw) = 20,080 / 1,204.8 / 15.06 / 8.03 for
+    // μ_dw = 0.6e-4 / 1e-3 / 0.08 / 0.15 (exact up to Float rounding).
+    @Test(arguments: [(Float(0.6e-4), Float(20_080.3)), (1e-3, 1_204.82), (0.08, 15.060), (0.15, 8.0321)])
+    func g1StateCounts(muDw: Float, states: Float) {
+        let n = LinearStepDevice.gokmen(muDw: muDw).nominalStateCount
+        #expect(abs(n - states) / states < 1e-4, "μ_dw \(muDw): \(n)")
+    }
+
+    // G2 (digest §1.3), a consistency check of the paper's own numbers: σ_MV = 0.06 is 10 % of
+    // the nominal weight maximum 1/μ_s = 0.6024, and the output bound 20 × 0.6024 = 12.05.
+    @Test func g2NoiseAndBoundAreRelativeToTheWeightMaximum() {
+        let (lower, upper) = LinearStepDevice.gokmen1200States.nominalSoftBounds
+        #expect(abs(upper - 0.6024) < 1e-4 && abs(lower + 0.6024) < 1e-4)
+        #expect(abs(0.1 * upper - 0.06) < 0.0005 && abs(20 * upper - 12.05) < 0.005)   // 12.048, printed as 12.05
+        #expect(IOParameters.forwardDefault.outputNoise == 0.06)
+    }
+}
+
