@@ -99,7 +99,6 @@ public struct ChoppedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
                 }
             }
         }
-        currentFastRate = sampleRates.last ?? currentFastRate
         for chunk in TransferSchedule.chunks(count: arrays.updateCount, batch: batch, period: period) {
             let xs = x.gatherRows(chunk.samples), ds = d.gatherRows(chunk.samples)
             let columnSigns = columnChopper, rowSigns = rowChopper
@@ -113,6 +112,7 @@ public struct ChoppedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
                 for i in 0..<rows { choppedD.scalars[b * rows + i] *= rowSigns[i] * scale }
             }
             arrays.updateFast(x: chopped, d: choppedD, samples: 0..<xs.rows, learningRate: reference)
+            currentFastRate = sampleRates[chunk.samples.upperBound - 1]     // aihwkit's count LR of the last sample
             if chunk.transferAfter { transferSlice(learningRate: transferRate) }
         }
         arrays.refresh()
