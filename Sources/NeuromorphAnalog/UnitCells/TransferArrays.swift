@@ -52,9 +52,6 @@ public struct TransferArrays<Fast: PulsedDeviceArray, Slow: PulsedDeviceArray>: 
     /// Elements per slice.
     public var sliceLength: Int { transferColumns ? rows : columns }
 
-    /// `γ·A` alone (zero when `γ = 0`).
-    public var fastContribution: Tensor { gamma == 0 ? Tensor.zeros([rows, columns]) : fast.weights * gamma }
-
     mutating func refresh() {
         weights = gamma == 0 ? slow.weights : slow.weights + fast.weights * gamma
     }

@@ -18,7 +18,7 @@ import NeuromorphCore
 /// ```
 extension UnitCellSpec {
     /// A kind named by its string alone: its documented defaults.
-    static func defaults(_ kind: Kind, path: [any CodingKey]) throws -> UnitCellSpec {
+    static func defaults(_ kind: Kind) -> UnitCellSpec {
         switch kind {
         case .singleDevice: .singleDevice
         case .referencePair: .referencePair(reference: nil, referenceWeight: 0)
@@ -63,7 +63,7 @@ extension UnitCellSpec {
             try checked(p.validate)
             return .mixedPrecision(p)
         case .singleDevice, .referencePair:
-            return try defaults(kind, path: decoder.codingPath)
+            return defaults(kind)
         }
     }
 

@@ -260,7 +260,7 @@ public enum UnitCellSpec: Codable, Sendable, Equatable {
                 throw SpecError(path: SpecError.render(decoder.codingPath),
                                 "'\(raw)' is not allowed; expected one of: \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            self = try Self.defaults(kind, path: decoder.codingPath)
+            self = Self.defaults(kind)
             return
         }
         let c = try decoder.container(keyedBy: CodingKeys.self)
