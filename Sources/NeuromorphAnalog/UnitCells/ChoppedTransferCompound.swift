@@ -210,6 +210,7 @@ public struct ChoppedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
             ("out_chopper", Tensor(outChopper)),
             ("m_x", Tensor([xMaxAverage])),
             ("m_d", Tensor([dMaxAverage])),
+            ("count_lr", Tensor([currentFastRate])),
             ("counters.transfer_counter", Tensor([Float(sweeps)])),
         ]
     }
