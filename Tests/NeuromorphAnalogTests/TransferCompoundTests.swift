@@ -136,6 +136,34 @@ extension AnalogLinear: AnalogLinearShape {
         #expect(abs(cell.arrays.slow.weights.scalars[2] - 0.15) < 1e-6 && abs(cell.arrays.slow.weights.scalars[0] - 0.1) < 1e-6)
     }
 
+    // aihwkit `transfer_columns: false`: rows are read with backward passes and written to the
+    // same row of C (TT v1), and the TTv2 buffer is indexed by that row.
+    @Test func rowTransfersReadAndWriteRows() throws {
+        var p = TransferCompoundParameters()
+        p.transferColumns = false
+        p.transferUpdate = Support.floatUpdate
+        p.transferForward = .perfect
+        var cell = try Support.makeCell(TransferCompoundConfiguration(device: IdealPulsedDevice(), parameters: p), outputs: 2, inputs: 3)
+        cell.program(Tensor.zeros([2, 3]))
+        cell.arrays.fast.setWeights(Tensor(shape: [2, 3], scalars: [0.1, 0.2, 0.3, -0.4, 0.5, 0.6]))
+        cell.transfer(learningRate: 0.5)
+        cell.transfer(learningRate: 0.5)
+        #expect(Support.maxDifference(cell.arrays.slow.weights, Tensor(shape: [2, 3], scalars: [0.05, 0.1, 0.15, -0.2, 0.25, 0.3])) < 1e-6)
+        #expect(cell.arrays.sliceIndex == 0 && cell.arrays.sliceCount == 2)
+
+        var b = BufferedTransferCompoundParameters.gokmen()
+        b.transfer.transferColumns = false
+        b.transfer.transferForward = .perfect
+        var buffered = try Support.makeCell(BufferedTransferCompoundConfiguration(fast: IdealPulsedDevice(), slow: IdealPulsedDevice(dwMin: 0.01),
+                                                                                  parameters: b), outputs: 2, inputs: 3)
+        buffered.program(Tensor.zeros([2, 3]))
+        buffered.arrays.fast.setWeights(Tensor(shape: [2, 3], scalars: [0.1, 0.2, 0.3, -0.4, 0.5, 0.6]))
+        buffered.transferSlice(learningRate: 0.04)       // row 0: H = 0.004, 0.008, 0.012 → one pulse at (0, 2)
+        #expect(abs(buffered.buffer[0] - 0.004) < 1e-6 && abs(buffered.buffer[1] - 0.008) < 1e-6 && buffered.buffer[2] == 0)
+        #expect(buffered.buffer[3...].allSatisfy { $0 == 0 })
+        #expect(Support.maxDifference(buffered.arrays.slow.weights, Tensor(shape: [2, 3], scalars: [0, 0, 0.01, 0, 0, 0])) < 1e-6)
+    }
+
     // aihwkit: with units_in_mbatch false and transfer_every 2, a batch of 5 samples after 1
     // earlier sample makes transfers after samples 2, 4 and 6 (3 reads).
     @Test func transfersFollowTheRankOneCount() throws {
