@@ -82,6 +82,10 @@ public struct AnalogHardwareSpec: Codable, Sendable, Equatable {
             throw SpecError(path: SpecError.render(c.codingPath + [CodingKeys.unitCell]) + ".reference.pulsed",
                             "device '\((reference.device ?? device).rawValue)' has no aihwkit PulsedDevice parameters to override; remove 'pulsed'")
         }
+        if let slow = unitCell.slowDevice, !slow.pulsed.isEmpty, !(slow.device ?? device).hasPulsedParameters {
+            throw SpecError(path: SpecError.render(c.codingPath + [CodingKeys.unitCell]) + ".slow.pulsed",
+                            "device '\((slow.device ?? device).rawValue)' has no aihwkit PulsedDevice parameters to override; remove 'pulsed'")
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -167,7 +171,8 @@ public struct AnalogDeviceChoice: RawRepresentable, Codable, Sendable, Hashable,
 // MARK: - Unit cells
 
 /// The `unit_cell` key of `hardware.analog`: what each cross-point is made of (aihwkit's
-/// `UnitCellRPUConfig` choices).
+/// `UnitCellRPUConfig` choices) and, for the training algorithms, their parameters under
+/// aihwkit's names (see docs/analog-training.md).
 ///
 /// ```yaml
 /// unit_cell: single_device            # default: one device, W = G
@@ -178,28 +183,75 @@ public struct AnalogDeviceChoice: RawRepresentable, Codable, Sendable, Hashable,
 ///   reference:                        # optional: the reference's own device
 ///     device: constant_step           #   (default: the section's device and pulsed)
 ///     pulsed: {dw_min_dtod: 0.1}      #   overrides on the reference's device
+/// unit_cell:                          # Tiki-Taka v1 (aihwkit TransferCompound)
+///   kind: transfer_compound           # or buffered_transfer_compound (TTv2),
+///   gamma: 0.0                        #    chopped_transfer_compound (c-TTv2), shd,
+///   transfer_every: 1                 #    mixed_precision
+///   slow: {device: soft_bounds}       # optional: C's device (default: the section's)
 /// ```
 public enum UnitCellSpec: Codable, Sendable, Equatable {
     /// One device per cross-point (`SingleDevice`).
     case singleDevice
     /// A trained device and a fixed reference (`ReferencePair`, aihwkit `ReferenceUnitCell`).
     case referencePair(reference: ReferenceDeviceSpec?, referenceWeight: Double)
+    /// Tiki-Taka v1 (`TransferCompound`); `slow`: C's device.
+    case transferCompound(TransferCompoundParameters, slow: ReferenceDeviceSpec?)
+    /// TTv2 (`BufferedTransferCompound`).
+    case bufferedTransferCompound(BufferedTransferCompoundParameters, slow: ReferenceDeviceSpec?)
+    /// Chopped TTv2 (`ChoppedTransferCompound`).
+    case choppedTransferCompound(ChoppedTransferCompoundParameters, slow: ReferenceDeviceSpec?)
+    /// Stochastic Hamiltonian Descent (`StochasticHamiltonianDescent`); `slow`: C_main's device.
+    case shd(StochasticHamiltonianDescentParameters, slow: ReferenceDeviceSpec?)
+    /// Mixed precision (`MixedPrecisionCompound`).
+    case mixedPrecision(MixedPrecisionCompoundParameters)
 
     /// The kinds a spec can name.
     public enum Kind: String, Codable, Sendable, CaseIterable {
         case singleDevice = "single_device"
         case referencePair = "reference_pair"
+        case transferCompound = "transfer_compound"
+        case bufferedTransferCompound = "buffered_transfer_compound"
+        case choppedTransferCompound = "chopped_transfer_compound"
+        case shd
+        case mixedPrecision = "mixed_precision"
     }
 
     public var kind: Kind {
         switch self {
         case .singleDevice: .singleDevice
         case .referencePair: .referencePair
+        case .transferCompound: .transferCompound
+        case .bufferedTransferCompound: .bufferedTransferCompound
+        case .choppedTransferCompound: .choppedTransferCompound
+        case .shd: .shd
+        case .mixedPrecision: .mixedPrecision
+        }
+    }
+
+    /// The second (slow) array's device spec of the transfer kinds, if given.
+    public var slowDevice: ReferenceDeviceSpec? {
+        switch self {
+        case .transferCompound(_, let slow), .bufferedTransferCompound(_, let slow), .choppedTransferCompound(_, let slow),
+             .shd(_, let slow): slow
+        default: nil
         }
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case kind, reference, referenceWeight = "reference_weight"
+        case kind, reference, referenceWeight = "reference_weight", slow
+    }
+
+    /// The keys a mapping of `kind` may hold.
+    static func allowedKeys(_ kind: Kind) -> [String] {
+        switch kind {
+        case .singleDevice: ["kind"]
+        case .referencePair: ["kind", "reference", "reference_weight"]
+        case .transferCompound: ["kind", "slow"] + TransferCompoundParameters.keys
+        case .bufferedTransferCompound: ["kind", "slow"] + BufferedTransferCompoundParameters.keys
+        case .choppedTransferCompound: ["kind", "slow"] + ChoppedTransferCompoundParameters.keys
+        case .shd: ["kind", "slow"] + StochasticHamiltonianDescentParameters.keys
+        case .mixedPrecision: ["kind"] + MixedPrecisionCompoundParameters.keys
+        }
     }
 
     public init(from decoder: any Decoder) throws {
@@ -208,17 +260,26 @@ public enum UnitCellSpec: Codable, Sendable, Equatable {
                 throw SpecError(path: SpecError.render(decoder.codingPath),
                                 "'\(raw)' is not allowed; expected one of: \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            self = kind == .singleDevice ? .singleDevice : .referencePair(reference: nil, referenceWeight: 0)
+            self = Self.defaults(kind)
             return
         }
-        try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        switch try c.decodeChoice(Kind.self, forKey: .kind) {
-        case .singleDevice:
-            for key in [CodingKeys.reference, .referenceWeight] where c.contains(key) {
+        let kind = try c.decodeChoice(Kind.self, forKey: .kind)
+        // Keys of another kind name the kind they belong to.
+        let all = try decoder.container(keyedBy: AnyKey.self)
+        let allowed = Self.allowedKeys(kind)
+        for key in all.allKeys where !allowed.contains(key.stringValue) {
+            let owners = Kind.allCases.filter { Self.allowedKeys($0).contains(key.stringValue) }
+            if !owners.isEmpty {
                 throw SpecError(path: SpecError.render(c.codingPath + [key]),
-                                "'\(key.rawValue)' applies only to kind: reference_pair")
+                                "'\(key.stringValue)' applies only to kind: \(owners.map(\.rawValue).joined(separator: ", ")); "
+                                + "allowed keys for \(kind.rawValue): " + allowed.joined(separator: ", "))
             }
+            throw SpecError(path: SpecError.render(c.codingPath + [key]),
+                            "unknown key '\(key.stringValue)'; allowed keys: \(allowed.joined(separator: ", "))")
+        }
+        switch kind {
+        case .singleDevice:
             self = .singleDevice
         case .referencePair:
             let reference = try c.decodeIfPresent(ReferenceDeviceSpec.self, forKey: .reference)
@@ -226,6 +287,8 @@ public enum UnitCellSpec: Codable, Sendable, Equatable {
                 $0.isFinite
             } ?? 0
             self = .referencePair(reference: reference, referenceWeight: weight)
+        default:
+            self = try Self.decodeTraining(kind, from: decoder)
         }
     }
 
@@ -239,6 +302,8 @@ public enum UnitCellSpec: Codable, Sendable, Equatable {
             try c.encode(Kind.referencePair.rawValue, forKey: .kind)
             try c.encodeIfPresent(reference, forKey: .reference)
             if weight != 0 { try c.encode(weight, forKey: .referenceWeight) }
+        default:
+            try encodeTraining(to: encoder)
         }
     }
 }
@@ -376,6 +441,8 @@ extension AnalogHardwareSpec {
                 return Self.single(main)
             case .referencePair(_, let weight):
                 return Self.pair(main, try referenceDeviceConfiguration, referenceWeight: Float(weight))
+            default:
+                return try trainingCellConfiguration(main)
             }
         }
     }

@@ -1,0 +1,375 @@
+import NeuromorphCore
+
+/// Chopped TTv2 (c-TTv2; Rasch et al. 2023, not in the digest; note `analog-training.md`
+/// §1.3; aihwkit 1.1 `ChoppedTransferCompound`, `rpu_chopped_transfer_device.cpp`): TTv2 whose
+/// gradient is written onto `A` with random sign changes (choppers) that the transfer undoes,
+/// so that a bias or slow drift of `A` averages out.
+///
+/// ```
+/// per sample b (slice index along the transfer direction: c_in over slices, c_out along them):
+///    m_x ← (1−τ)m_x + τ max|x_b|, m_d likewise   (auto_scale; τ = (1−auto_momentum)/B; first value taken as is)
+///    η_A = auto_scale ? fast_lr·desired_bl·dw_min_A/(m_x m_d) : (fast_lr > 0 ? fast_lr : η_sgd)
+///    A ← A − η_A (c_out⊙d_b)ᵀ(c_in⊙x_b);  k += 1         (columns; rows swap the choppers)
+/// if k % n == 0 (one slice t per transfer):
+///    v  = A e_t                                    (transfer_forward IO, bound management off)
+///    bg = buffer_granularity·dw_min_A·(auto_granularity > 0 ? auto_granularity/(n_in·transfer_every) : 1)
+///    λ  = correct_gradient_magnitudes ? η_C/(η_A·bg·dw_min_C/dw_min_A) : η_C/bg
+///    ω  = (no_buffer ? 0 : H[:,t]) + c_in[t]·c_out ⊙ v·λ       (H in threshold units)
+///    |ω_i| ≥ 1: m_i = clamp(trunc ω_i, ±desired_bl); C[i,t] += step·dw_min_C·m_i (pulsed);
+///               ω_i ← forget_buffer ? momentum·ω_i : ω_i − (1−momentum)·m_i
+///    H[:,t] ← ω
+///    c_in[t] flips with probability in_chop_prob (in_chop_random), or every
+///            max(ceil(1/in_chop_prob), 2) sweeps (regular)
+///    after the last slice: each c_out[i] flips with probability out_chop_prob; sweeps += 1
+/// η_C = (scale_transfer_lr ? transfer_lr·η_sgd : transfer_lr) · (γ > 0 ? γ : 1)
+/// ```
+///
+/// aihwkit errata resolved (note §2.3): `thres_scale` is not part of the threshold (the code
+/// ignores it, the docstring claims it); `buffer_granularity` is scaled by `dw_min_A` (the
+/// header says it is not). `no_buffer` still writes whole pulses `trunc(ω)` where `|ω| ≥ 1` (as
+/// the code does), so it is Tiki-Taka v1 with quantized transfers, not exactly v1.
+/// Differences from aihwkit: choppers start at +1 (aihwkit starts its input choppers
+/// flipped; statistically the same); `transfer_every < 0` (aihwkit's automatic period from
+/// the device's number of states) is rejected; aihwkit's `d_sparsity` statistic is not kept.
+/// 1.1 semantics: `fast_lr` is absolute and a `γ > 0` contribution of `A` is not de-chopped.
+public struct ChoppedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDeviceArray>: UnitCell {
+    public internal(set) var arrays: TransferArrays<Fast, Slow>
+    public let parameters: ChoppedTransferCompoundParameters
+    /// `H` (`[rows, columns]`, threshold units).
+    public internal(set) var buffer: [Float]
+    /// `c_in`: one sign per slice (±1).
+    public internal(set) var inChopper: [Float]
+    /// `c_out`: one sign per element of a slice (±1).
+    public internal(set) var outChopper: [Float]
+    /// `m_x`, `m_d`: the running maxima of `|x|` and `|d|` (auto_scale); 0 before the first sample.
+    public internal(set) var xMaxAverage: Float = 0
+    public internal(set) var dMaxAverage: Float = 0
+    /// `η_A` of the last sample (aihwkit `tmp_count_lr`), used by `correct_gradient_magnitudes`.
+    public internal(set) var currentFastRate: Float = 0
+    /// Completed sweeps over all slices (aihwkit `transfer_counter_`).
+    public internal(set) var sweeps: Int = 0
+    /// Stream `chopper` of the cell: the random chopper flips.
+    var chopperGenerator: SeededGenerator
+
+    public init(arrays: TransferArrays<Fast, Slow>, parameters: ChoppedTransferCompoundParameters, generator: SeededGenerator) {
+        self.arrays = arrays
+        self.parameters = parameters
+        buffer = [Float](repeating: 0, count: arrays.rows * arrays.columns)
+        inChopper = [Float](repeating: 1, count: arrays.sliceCount)
+        outChopper = [Float](repeating: 1, count: arrays.sliceLength)
+        chopperGenerator = generator
+    }
+
+    public var rows: Int { arrays.rows }
+    public var columns: Int { arrays.columns }
+    public var weights: Tensor { arrays.weights }
+    public static var summaryName: String { "ChoppedTransferCompound(\(Fast.self), \(Slow.self))" }
+
+    public mutating func forward(_ x: Tensor) -> Tensor { arrays.forward(x) }
+    public mutating func backward(_ d: Tensor) -> Tensor { arrays.backward(d) }
+
+    /// The choppers of the x (column) side and the d (row) side.
+    var columnChopper: [Float] { arrays.transferColumns ? inChopper : outChopper }
+    var rowChopper: [Float] { arrays.transferColumns ? outChopper : inChopper }
+
+    public mutating func update(x: Tensor, d: Tensor, rates: LearningRates) {
+        let base = parameters.transfer
+        let rates = base.rates(sgd: rates.sgd)
+        let batch = x.rows
+        let period = TransferSchedule.period(transferEvery: base.transferEvery, unitsInMiniBatch: base.unitsInMiniBatch,
+                                             batch: batch)
+        let transferRate = rates.effectiveTransfer * (base.gamma > 0 ? base.gamma : 1)
+        // Per-sample fast rates (auto_scale), applied as one call with d rows scaled by
+        // η_b/η_ref: the same expected update, and the same pulse probabilities under update
+        // management (both sides' gains depend on η·max|x|·max|d| only).
+        var sampleRates = [Float](repeating: rates.effectiveFast, count: batch)
+        if parameters.autoScale {
+            let dwA = arrays.fast.nominalStep, bl = Float(arrays.fast.update.desiredBL)
+            let tau = (1 - parameters.autoMomentum) / Float(batch)
+            for b in 0..<batch {
+                var xMax: Float = 0, dMax: Float = 0
+                for j in 0..<columns { xMax = Swift.max(xMax, Swift.abs(x.scalars[b * columns + j])) }
+                for i in 0..<rows { dMax = Swift.max(dMax, Swift.abs(d.scalars[b * rows + i])) }
+                xMaxAverage = Self.runningMax(xMaxAverage, xMax, tau: tau)
+                dMaxAverage = Self.runningMax(dMaxAverage, dMax, tau: tau)
+                if base.fastLR > 0 {
+                    var rate = base.fastLR * bl * dwA
+                    if xMaxAverage > 0 && dMaxAverage > 0 { rate /= xMaxAverage * dMaxAverage }
+                    sampleRates[b] = rate
+                }
+            }
+        }
+        for chunk in TransferSchedule.chunks(count: arrays.updateCount, batch: batch, period: period) {
+            let xs = x.gatherRows(chunk.samples), ds = d.gatherRows(chunk.samples)
+            let columnSigns = columnChopper, rowSigns = rowChopper
+            var chopped = xs, choppedD = ds
+            for b in 0..<xs.rows {
+                for j in 0..<columns { chopped.scalars[b * columns + j] *= columnSigns[j] }
+            }
+            let reference = sampleRates[chunk.samples.lowerBound]
+            for (b, sample) in chunk.samples.enumerated() {
+                let scale = reference > 0 ? sampleRates[sample] / reference : 0
+                for i in 0..<rows { choppedD.scalars[b * rows + i] *= rowSigns[i] * scale }
+            }
+            arrays.updateFast(x: chopped, d: choppedD, samples: 0..<xs.rows, learningRate: reference)
+            currentFastRate = sampleRates[chunk.samples.upperBound - 1]     // aihwkit's count LR of the last sample
+            if chunk.transferAfter { transferSlice(learningRate: transferRate) }
+        }
+        arrays.refresh()
+    }
+
+    /// aihwkit `updateAutoScale`: the first positive value is taken as is, then an EMA.
+    static func runningMax(_ m: Float, _ value: Float, tau: Float) -> Float {
+        if m <= 0 { return value }
+        if value <= 0 { return m }
+        return (1 - tau) * m + tau * value
+    }
+
+    /// The buffer granularity `bg` and the read-to-buffer scale `λ` (aihwkit
+    /// `getBufferGranularity`, `getTransferLRScale`).
+    func bufferScale(transferRate: Float) -> Float {
+        let dwA = arrays.fast.nominalStep, dwC = arrays.slow.nominalStep
+        var bg = (parameters.bufferGranularity > 0 ? parameters.bufferGranularity : 1) * dwA
+        if parameters.autoGranularity > 0 {
+            bg *= parameters.autoGranularity / (Float(arrays.sliceCount) * Swift.abs(parameters.transfer.transferEvery))
+        }
+        if parameters.correctGradientMagnitudes {
+            bg *= dwC / dwA
+            return currentFastRate > 0 ? Swift.abs(transferRate) / currentFastRate / bg : 0
+        }
+        return Swift.abs(transferRate) / bg
+    }
+
+    @inline(__always)
+    func bufferIndex(slice t: Int, element i: Int) -> Int {
+        arrays.transferColumns ? i * columns + t : t * columns + i
+    }
+
+    mutating func transferSlice(learningRate: Float) {
+        let t = arrays.sliceIndex
+        let v = arrays.readFastSlice(t, io: parameters.transfer.transferForward)
+        let scale = bufferScale(transferRate: learningRate)
+        let maxSteps = Float(parameters.transfer.transferUpdate.desiredBL)
+        let keep = parameters.momentum, subtract = 1 - Swift.min(Swift.max(parameters.momentum, 0), 1)
+        let sign = inChopper[t]
+        var steps = [Float](repeating: 0, count: v.count)
+        var crossings = 0
+        for i in v.indices {
+            let index = bufferIndex(slice: t, element: i)
+            var omega = parameters.noBuffer ? 0 : buffer[index]
+            omega += v[i] * scale * sign * outChopper[i]
+            if Swift.abs(omega) >= 1 {
+                let n = Swift.max(Swift.min(omega.rounded(.towardZero), maxSteps), -maxSteps)
+                omega = parameters.forgetBuffer ? omega * keep : omega - subtract * n
+                steps[i] = n
+                crossings += 1
+            }
+            buffer[index] = omega
+        }
+        arrays.statistics.thresholdCrossings += crossings
+        if crossings > 0 {
+            arrays.writeSlowSlice(t, values: steps, learningRate: parameters.step * arrays.slow.nominalStep)
+        }
+        // Choppers.
+        let p = parameters.inChopProbability
+        if p > 0 {
+            let flip: Bool
+            if parameters.inChopRandom {
+                flip = chopperGenerator.nextUniform() < p
+            } else {
+                let period = Swift.max(Int((1 / p).rounded(.up)), 2)
+                flip = (sweeps % period) + 1 == period
+            }
+            if flip { inChopper[t] = -inChopper[t]; arrays.statistics.chopperFlips += 1 }
+        }
+        if t == arrays.sliceCount - 1 {
+            if parameters.outChopProbability > 0 {
+                for i in outChopper.indices where chopperGenerator.nextUniform() < parameters.outChopProbability {
+                    outChopper[i] = -outChopper[i]
+                    arrays.statistics.chopperFlips += 1
+                }
+            }
+            sweeps += 1
+        }
+        arrays.advanceSlice()
+    }
+
+    public mutating func finishBatch() { arrays.finishBatch() }
+
+    /// `A ← 0`, `C ← target`, counters and buffer cleared (choppers and running maxima kept,
+    /// as in aihwkit).
+    public mutating func program(_ target: Tensor) {
+        arrays.program(target)
+        for i in buffer.indices { buffer[i] = 0 }
+    }
+
+    public var internalState: [(name: String, tensor: Tensor)] {
+        arrays.exportedTensors + [
+            ("buffer", Tensor(shape: [rows, columns], scalars: buffer)),
+            ("in_chopper", Tensor(inChopper)),
+            ("out_chopper", Tensor(outChopper)),
+            ("m_x", Tensor([xMaxAverage])),
+            ("m_d", Tensor([dMaxAverage])),
+            ("count_lr", Tensor([currentFastRate])),
+            ("counters.transfer_counter", Tensor([Float(sweeps)])),
+        ]
+    }
+}
+
+/// The parameters of chopped TTv2: aihwkit 1.1 `ChoppedTransferCompound` (Python defaults).
+/// Exactly one slice is read per transfer (`n_reads_per_transfer` 1, as aihwkit requires).
+public struct ChoppedTransferCompoundParameters: Sendable, Codable, Equatable {
+    /// The Tiki-Taka parameters; defaults here: `units_in_mbatch` false, `transfer_update`
+    /// `desired_bl` 1 without management (aihwkit's chopped defaults).
+    public var transfer: TransferCompoundParameters
+    /// [`in_chop_prob`, 0.1]: probability (or frequency, when regular) of an input-chopper
+    /// flip after each read of its slice.
+    public var inChopProbability: Float = 0.1
+    /// [`in_chop_random`, true]: random flips (else regular, every `max(ceil(1/p), 2)` sweeps).
+    public var inChopRandom: Bool = true
+    /// [`out_chop_prob`, 0]: per-element flip probability of the output choppers after each
+    /// full sweep.
+    public var outChopProbability: Float = 0
+    /// [`buffer_granularity`, 1]: the threshold in units of `dw_min_A`.
+    public var bufferGranularity: Float = 1
+    /// [`auto_granularity`, 0]: if > 0, scales the threshold by `auto_granularity/(n_in·transfer_every)`.
+    public var autoGranularity: Float = 0
+    /// [`auto_scale`, false]: sets `η_A` from running maxima of `|x|` and `|d|`.
+    public var autoScale: Bool = false
+    /// [`auto_momentum`, 0.99]: momentum of those running maxima.
+    public var autoMomentum: Float = 0.99
+    /// [`correct_gradient_magnitudes`, false]: divides the transfer rate by `η_A` and scales the
+    /// threshold by `dw_min_C/dw_min_A`.
+    public var correctGradientMagnitudes: Bool = false
+    /// [`no_buffer`, false]: the buffer is not carried over between reads.
+    public var noBuffer: Bool = false
+    /// [`step`, 1]: pulses per unit of `H` written.
+    public var step: Float = 1
+    /// [`momentum`, 0]: fraction of `H` kept after a write.
+    public var momentum: Float = 0
+    /// [`forget_buffer`, true]: `H ← momentum·ω` after a write (else `ω − (1−momentum)m`).
+    public var forgetBuffer: Bool = true
+
+    public init(transfer: TransferCompoundParameters = Self.defaultTransfer) {
+        self.transfer = transfer
+    }
+
+    public static var defaultTransfer: TransferCompoundParameters {
+        var p = TransferCompoundParameters()
+        p.unitsInMiniBatch = false
+        p.transferUpdate = .singlePulse
+        return p
+    }
+
+    public func validate() throws {
+        let name = "ChoppedTransferCompound"
+        try transfer.validate()
+        guard transfer.nReadsPerTransfer == 1 else {
+            throw DeviceParameterError(device: name, parameter: "n_reads_per_transfer", "must be 1 (aihwkit's restriction), got \(transfer.nReadsPerTransfer)")
+        }
+        for (key, value) in [("in_chop_prob", inChopProbability), ("out_chop_prob", outChopProbability)] {
+            guard value.isFinite, (0...1).contains(value) else {
+                throw DeviceParameterError(device: name, parameter: key, "must be a probability in [0, 1], got \(value)")
+            }
+        }
+        guard autoMomentum.isFinite, (0..<1).contains(autoMomentum) else {
+            throw DeviceParameterError(device: name, parameter: "auto_momentum", "must be in [0, 1), got \(autoMomentum)")
+        }
+        guard bufferGranularity.isFinite, bufferGranularity >= 0 else {
+            throw DeviceParameterError(device: name, parameter: "buffer_granularity", "must be ≥ 0 (0: 1), got \(bufferGranularity)")
+        }
+        guard autoGranularity.isFinite, autoGranularity >= 0 else {
+            throw DeviceParameterError(device: name, parameter: "auto_granularity", "must be ≥ 0 (0: off), got \(autoGranularity)")
+        }
+        guard step.isFinite, step > 0 else { throw DeviceParameterError(device: name, parameter: "step", "must be > 0, got \(step)") }
+        guard momentum.isFinite, (0...1).contains(momentum) else {
+            throw DeviceParameterError(device: name, parameter: "momentum", "must be in [0, 1], got \(momentum)")
+        }
+        if correctGradientMagnitudes && autoGranularity > 0 {
+            // aihwkit: "auto_granularity has no effect in this case" — in its code it does
+            // still scale the threshold; the combination is ambiguous, so it is refused.
+            throw DeviceParameterError(device: name, parameter: "auto_granularity",
+                                       "cannot be combined with correct_gradient_magnitudes (aihwkit documents it as ignored, its code applies it)")
+        }
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case inChopProbability = "in_chop_prob", inChopRandom = "in_chop_random", outChopProbability = "out_chop_prob"
+        case bufferGranularity = "buffer_granularity", autoGranularity = "auto_granularity", autoScale = "auto_scale"
+        case autoMomentum = "auto_momentum", correctGradientMagnitudes = "correct_gradient_magnitudes"
+        case noBuffer = "no_buffer", step, momentum, forgetBuffer = "forget_buffer"
+    }
+
+    /// The spec keys: Tiki-Taka's (without `n_reads_per_transfer`, `read_threshold`) and these.
+    public static var keys: [String] {
+        TransferCompoundParameters.keys.filter { $0 != "n_reads_per_transfer" && $0 != "read_threshold" } + CodingKeys.allCases.map(\.rawValue)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        self.init()
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        transfer = try TransferCompoundParameters(from: decoder, defaults: Self.defaultTransfer)
+        inChopProbability = try c.decodeIfPresent(Float.self, forKey: .inChopProbability) ?? inChopProbability
+        inChopRandom = try c.decodeIfPresent(Bool.self, forKey: .inChopRandom) ?? inChopRandom
+        outChopProbability = try c.decodeIfPresent(Float.self, forKey: .outChopProbability) ?? outChopProbability
+        bufferGranularity = try c.decodeIfPresent(Float.self, forKey: .bufferGranularity) ?? bufferGranularity
+        autoGranularity = try c.decodeIfPresent(Float.self, forKey: .autoGranularity) ?? autoGranularity
+        autoScale = try c.decodeIfPresent(Bool.self, forKey: .autoScale) ?? autoScale
+        autoMomentum = try c.decodeIfPresent(Float.self, forKey: .autoMomentum) ?? autoMomentum
+        correctGradientMagnitudes = try c.decodeIfPresent(Bool.self, forKey: .correctGradientMagnitudes) ?? correctGradientMagnitudes
+        noBuffer = try c.decodeIfPresent(Bool.self, forKey: .noBuffer) ?? noBuffer
+        step = try c.decodeIfPresent(Float.self, forKey: .step) ?? step
+        momentum = try c.decodeIfPresent(Float.self, forKey: .momentum) ?? momentum
+        forgetBuffer = try c.decodeIfPresent(Bool.self, forKey: .forgetBuffer) ?? forgetBuffer
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try transfer.encode(to: encoder, excluding: ["read_threshold", "n_reads_per_transfer"])
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(inChopProbability, forKey: .inChopProbability)
+        try c.encode(inChopRandom, forKey: .inChopRandom)
+        try c.encode(outChopProbability, forKey: .outChopProbability)
+        try c.encode(bufferGranularity, forKey: .bufferGranularity)
+        try c.encode(autoGranularity, forKey: .autoGranularity)
+        try c.encode(autoScale, forKey: .autoScale)
+        try c.encode(autoMomentum, forKey: .autoMomentum)
+        try c.encode(correctGradientMagnitudes, forKey: .correctGradientMagnitudes)
+        try c.encode(noBuffer, forKey: .noBuffer)
+        try c.encode(step, forKey: .step)
+        try c.encode(momentum, forKey: .momentum)
+        try c.encode(forgetBuffer, forKey: .forgetBuffer)
+    }
+}
+
+/// Builds ``ChoppedTransferCompound`` cells (`A` from `fast`, `C` from `slow`, chopper flips
+/// from stream `chopper`).
+public struct ChoppedTransferCompoundConfiguration<FastDevice: PulsedDeviceConfiguration, SlowDevice: PulsedDeviceConfiguration>:
+    UnitCellConfiguration {
+    public var fast: FastDevice
+    public var slow: SlowDevice
+    public var parameters: ChoppedTransferCompoundParameters
+
+    public init(fast: FastDevice, slow: SlowDevice,
+                parameters: ChoppedTransferCompoundParameters = ChoppedTransferCompoundParameters()) {
+        self.fast = fast
+        self.slow = slow
+        self.parameters = parameters
+    }
+
+    public func makeCell(outputs: Int, inputs: Int, forwardIO: IOParameters, backwardIO: IOParameters,
+                         update: PulsedUpdateParameters,
+                         generator: inout SeededGenerator) throws -> ChoppedTransferCompound<FastDevice.DeviceArray, SlowDevice.DeviceArray> {
+        try parameters.validate()
+        let p = parameters.transfer
+        let arrays = try makeTransferArrays(fast: fast, slow: slow, outputs: outputs, inputs: inputs, forwardIO: forwardIO,
+                                            backwardIO: backwardIO, update: update, transferUpdate: p.transferUpdate,
+                                            gamma: p.gamma, transferColumns: p.transferColumns, generator: &generator)
+        return ChoppedTransferCompound(arrays: arrays, parameters: parameters, generator: generator.split(key: "chopper"))
+    }
+}
+
+extension ChoppedTransferCompoundConfiguration where SlowDevice == FastDevice {
+    public init(device: FastDevice, parameters: ChoppedTransferCompoundParameters = ChoppedTransferCompoundParameters()) {
+        self.init(fast: device, slow: device, parameters: parameters)
+    }
+}
