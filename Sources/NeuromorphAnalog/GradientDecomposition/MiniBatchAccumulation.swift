@@ -127,8 +127,7 @@ public struct MiniBatchAccumulationConfiguration<Device: PulsedDeviceConfigurati
         self.maxPulses = maxPulses
     }
 
-    func validate() throws {
-        let name = "MiniBatchAccumulation"
+    func validate(name: String = "MiniBatchAccumulation") throws {
         guard batchSize >= 1 else {
             throw DeviceParameterError(device: name, parameter: "batch_size", "must be an integer ≥ 1, got \(batchSize)")
         }
