@@ -11,7 +11,12 @@ import Testing
 /// ```
 /// NEUROMORPH_EXPERIMENTS=e5 swift test --filter GradientDecompositionExperimentTests
 /// NEUROMORPH_EXPERIMENTS=e6 swift test --filter GradientDecompositionExperimentTests
+/// NEUROMORPH_EXPERIMENTS=e7 swift test --filter GradientDecompositionExperimentTests
 /// ```
+///
+/// E7 here is the note's E7(b) with MBGD + stochastic rounding in place of TTv2 (TTv2 is
+/// another cell's work): analog SWA over the last epochs against the final iterate, and SNR
+/// pruning against random pruning.
 ///
 /// Setup (docs/gradient-decomposition.md): Fashion-MNIST from
 /// `/usr/share/datasets/fashion-mnist` (MNIST is not on the machine), the central 20×20 crop
@@ -120,6 +125,71 @@ struct GradientDecompositionExperimentTests {
                                                                 transfer: transfer, batchSize: batch),
                                    batch: batch, learningRate: lr, epochs: epochs, seed: 1)
             print("E6,NMF,\(transfer.rawValue),\(rank),\(batch),\(lr),\(epochs),\(nmf.accuracy),\(String(format: "%.1f", nmf.seconds))")
+        }
+    }
+
+    /// Digital test accuracy (%) of the MLP with weights `w1` `[100, 400]`, `w2` `[10, 100]`.
+    static func accuracy(_ w1: Tensor, _ w2: Tensor) -> Double {
+        guard let data else { return 0 }
+        let hidden = Tensor.matmul(data.test, .none, w1, .transposed).map { 1 / (1 + exp(-$0)) }
+        let predicted = Tensor.matmul(hidden, .none, w2, .transposed).argmaxRows()
+        return 100 * Double(zip(predicted, data.testLabels).filter { $0 == $1 }.count) / 2000
+    }
+
+    /// E7 (MBGD variant): SWA over the last `E7_WINDOW` epochs with about 20K products per
+    /// layer, the iterates' mean, and SNR pruning vs random pruning of the mean weights.
+    @Test func e7AveragingAndPruning() throws {
+        guard Self.selection.contains("e7"), let data = Self.data else { return }
+        let environment = ProcessInfo.processInfo.environment
+        let epochs = Int(environment["E7_EPOCHS"] ?? "") ?? 15, window = Int(environment["E7_WINDOW"] ?? "") ?? 5
+        let batch = Int(environment["E7_BATCH"] ?? "") ?? 128, lr = Float(environment["E7_RATE"] ?? "") ?? 1
+        typealias Cell = MiniBatchAccumulation<NeuroSimDeviceArray>
+        let cell = MiniBatchAccumulationConfiguration(device: NeuroSimDevice.zhaoAgSi, batchSize: batch)
+        var g = SeededGenerator(seed: 1)
+        var model = Sequential([
+            try AnalogLinear(400, 100, bias: false, cell: cell, forwardIO: .perfect, backwardIO: .perfect, generator: &g),
+            Activation(.sigmoid),
+            try AnalogLinear(100, 10, bias: false, cell: cell, forwardIO: .perfect, backwardIO: .perfect, generator: &g),
+            LogSoftmax()])
+        var sgd = SGD(learningRate: lr)
+        var shuffle = SeededGenerator(seed: 1, key: "training/shuffle")
+        let stepsPerEpoch = 8000 / batch
+        let perRecord = max(1, 20_000 / (window * stepsPerEpoch))
+        var swa = [AnalogSWA(inputs: 400, outputs: 100, productsPerRecord: perRecord, generator: SeededGenerator(seed: 2)),
+                   AnalogSWA(inputs: 100, outputs: 10, productsPerRecord: perRecord, generator: SeededGenerator(seed: 3))]
+        var iterates = [IterateStatistics(shape: [100, 400]), IterateStatistics(shape: [10, 100])]
+        for epoch in 0..<epochs {
+            let order = shuffle.permutation(8000)
+            for step in 0..<stepsPerEpoch {
+                let indices = Array(order[(step * batch)..<((step + 1) * batch)])
+                Trainer.step(&model, optimizer: &sgd, loss: NLLLoss(), inputs: data.train.gatherRows(indices),
+                             labels: indices.map { data.trainLabels[$0] })
+                guard epoch >= epochs - window else { continue }
+                for (k, index) in [0, 2].enumerated() {
+                    var layer = model.layers[index] as! AnalogLinear<Cell>
+                    swa[k].record { layer.forward($0, mode: .inference) }
+                    iterates[k].add(layer.weights)
+                }
+            }
+        }
+        let final = [(model.layers[0] as! AnalogLinear<Cell>).weights, (model.layers[2] as! AnalogLinear<Cell>).weights]
+        let averaged = try swa.map { try $0.averagedWeights() }
+        print("E7,quantity,value")
+        print("E7,final_iterate_accuracy,\(Self.accuracy(final[0], final[1]))")
+        print("E7,swa_extracted_accuracy,\(Self.accuracy(averaged[0], averaged[1])),products_per_layer,\(swa[0].averager.count)")
+        print("E7,iterate_mean_accuracy,\(Self.accuracy(iterates[0].meanWeights, iterates[1].meanWeights)),iterates,\(iterates[0].count)")
+        for threshold in [1.0, 2.0, 3.0] {
+            let pruned = iterates.map { $0.prunedBySignalToNoise(threshold: threshold) }
+            let removed = Double(pruned[0].weights.count) * pruned[0].removedFraction + Double(pruned[1].weights.count) * pruned[1].removedFraction
+            var randomAccuracies: [Double] = []
+            for seed in 0..<5 {
+                var r = SeededGenerator(seed: 50 + UInt64(seed))
+                randomAccuracies.append(Self.accuracy(iterates[0].prunedAtRandom(fraction: pruned[0].removedFraction, generator: &r),
+                                                      iterates[1].prunedAtRandom(fraction: pruned[1].removedFraction, generator: &r)))
+            }
+            let mean = randomAccuracies.reduce(0, +) / 5
+            let std = (randomAccuracies.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / 4).squareRoot()
+            print("E7,snr_prune_\(Int(threshold)),removed_percent,\(String(format: "%.1f", 100 * removed / 41000)),snr_accuracy,\(Self.accuracy(pruned[0].weights, pruned[1].weights)),random_accuracy_mean,\(String(format: "%.2f", mean)),random_std,\(String(format: "%.2f", std))")
         }
     }
 }
