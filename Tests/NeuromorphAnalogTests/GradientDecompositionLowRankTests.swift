@@ -236,7 +236,7 @@ import Testing
 
     /// Zhao's "identical within rounding error" (§2.3): with a floating-point device write
     /// (pulse type `float`), rank-seq as pulsed outer products gives rank-sum's exact ΔW to
-    /// float tolerance; with a 250-level quantised device, rank-seq with round-to-nearest
+    /// float tolerance; with a quantised ideal device (dw_min 0.004), rank-seq with round-to-nearest
     /// differs from rank-sum (each term is rounded on its own).
     @Test func rankSeqEqualsRankSumOnlyWithoutQuantisation() throws {
         let method = StreamingBatchPCAConfiguration(rank: 3, blockSize: 16)
