@@ -27,6 +27,8 @@ extension UnitCellSpec {
         case .choppedTransferCompound: .choppedTransferCompound(ChoppedTransferCompoundParameters(), slow: nil)
         case .shd: .shd(StochasticHamiltonianDescentParameters(), slow: nil)
         case .mixedPrecision: .mixedPrecision(MixedPrecisionCompoundParameters())
+        case .miniBatch: .miniBatch(MiniBatchCellSpec())
+        case .lowRank: .lowRank(LowRankCellSpec())
         }
     }
 
@@ -62,6 +64,10 @@ extension UnitCellSpec {
             let p = try MixedPrecisionCompoundParameters(from: decoder)
             try checked(p.validate)
             return .mixedPrecision(p)
+        case .miniBatch:
+            return .miniBatch(try MiniBatchCellSpec(from: decoder))
+        case .lowRank:
+            return .lowRank(try LowRankCellSpec(from: decoder))
         case .singleDevice, .referencePair:
             return defaults(kind)
         }
@@ -78,6 +84,8 @@ extension UnitCellSpec {
         case .choppedTransferCompound(let p, _): try p.encode(to: encoder)
         case .shd(let p, _): try p.encode(to: encoder)
         case .mixedPrecision(let p): try p.encode(to: encoder)
+        case .miniBatch(let p): try p.encode(to: encoder)
+        case .lowRank(let p): try p.encode(to: encoder)
         case .singleDevice, .referencePair: break
         }
     }
@@ -131,7 +139,7 @@ extension UnitCellSpec {
         case .bufferedTransferCompound(let p, _): return BufferedTransferCompoundConfiguration(fast: fast, slow: slow, parameters: p)
         case .choppedTransferCompound(let p, _): return ChoppedTransferCompoundConfiguration(fast: fast, slow: slow, parameters: p)
         case .shd(let p, _): return StochasticHamiltonianDescentConfiguration(fast: fast, slow: slow, parameters: p)
-        case .singleDevice, .referencePair, .mixedPrecision:
+        case .singleDevice, .referencePair, .mixedPrecision, .miniBatch, .lowRank:
             throw SpecError(path: "hardware.analog.unit_cell", "kind \(kind.rawValue) is not a two-array training cell")
         }
     }

@@ -204,6 +204,10 @@ public enum UnitCellSpec: Codable, Sendable, Equatable {
     case shd(StochasticHamiltonianDescentParameters, slow: ReferenceDeviceSpec?)
     /// Mixed precision (`MixedPrecisionCompound`).
     case mixedPrecision(MixedPrecisionCompoundParameters)
+    /// Zhao's mini-batch accumulation with rounded pulse counts (`MiniBatchAccumulation`).
+    case miniBatch(MiniBatchCellSpec)
+    /// Zhao's low-rank gradient decomposition (`LowRankGradientCell`, SBPCA or NMF).
+    case lowRank(LowRankCellSpec)
 
     /// The kinds a spec can name.
     public enum Kind: String, Codable, Sendable, CaseIterable {
@@ -214,6 +218,8 @@ public enum UnitCellSpec: Codable, Sendable, Equatable {
         case choppedTransferCompound = "chopped_transfer_compound"
         case shd
         case mixedPrecision = "mixed_precision"
+        case miniBatch = "mini_batch"
+        case lowRank = "low_rank"
     }
 
     public var kind: Kind {
@@ -225,6 +231,8 @@ public enum UnitCellSpec: Codable, Sendable, Equatable {
         case .choppedTransferCompound: .choppedTransferCompound
         case .shd: .shd
         case .mixedPrecision: .mixedPrecision
+        case .miniBatch: .miniBatch
+        case .lowRank: .lowRank
         }
     }
 
@@ -251,6 +259,8 @@ public enum UnitCellSpec: Codable, Sendable, Equatable {
         case .choppedTransferCompound: ["kind", "slow"] + ChoppedTransferCompoundParameters.keys
         case .shd: ["kind", "slow"] + StochasticHamiltonianDescentParameters.keys
         case .mixedPrecision: ["kind"] + MixedPrecisionCompoundParameters.keys
+        case .miniBatch: ["kind"] + MiniBatchCellSpec.keys
+        case .lowRank: ["kind"] + LowRankCellSpec.keys
         }
     }
 
@@ -441,6 +451,8 @@ extension AnalogHardwareSpec {
                 return Self.single(main)
             case .referencePair(_, let weight):
                 return Self.pair(main, try referenceDeviceConfiguration, referenceWeight: Float(weight))
+            case .miniBatch, .lowRank:
+                return try gradientCellConfiguration(main)
             default:
                 return try trainingCellConfiguration(main)
             }
