@@ -147,28 +147,55 @@ extension LIFCondExp {
                 var lanes = RKF45Lanes.RightHandSide(base: rhs, refractory: .init(repeating: false), current: .init(repeating: 0))
                 var count = 0
                 var i = sub.lowerBound
+                let vThreshold = SIMD4<Double>(repeating: p.V_th)
+                let vm32 = UnsafeMutableRawPointer(vm.baseAddress!), gex32 = UnsafeMutableRawPointer(gex.baseAddress!)
+                let gin32 = UnsafeMutableRawPointer(gin.baseAddress!), ie32 = UnsafeRawPointer(ie.baseAddress!)
+                let ref32 = UnsafeRawPointer(refractoryEnd.baseAddress!), step64 = UnsafeMutableRawPointer(stepSize.baseAddress!)
                 while i < sub.upperBound {
                     var y = RKF45Lanes.Point(v: .zero, ge: .zero, gi: .zero)
                     var h = SIMD4<Double>.zero
-                    for lane in 0..<4 {
-                        let k = Swift.min(i + lane, sub.upperBound - 1)
-                        y.v[lane] = Double(vm[k])
-                        y.ge[lane] = Double(gex[k])
-                        y.gi[lane] = Double(gin[k])
-                        h[lane] = stepSize[k] > 0 ? stepSize[k] : dt
-                        lanes.refractory[lane] = now <= refractoryEnd[k]
-                        lanes.current[lane] = Double(ie[k])
+                    let full = i + 4 <= sub.upperBound
+                    if full {
+                        // Four neurons at once: Float32 state widened to Double lanes.
+                        y.v = SIMD4<Double>(vm32.loadUnaligned(fromByteOffset: i * 4, as: SIMD4<Float>.self))
+                        y.ge = SIMD4<Double>(gex32.loadUnaligned(fromByteOffset: i * 4, as: SIMD4<Float>.self))
+                        y.gi = SIMD4<Double>(gin32.loadUnaligned(fromByteOffset: i * 4, as: SIMD4<Float>.self))
+                        let stored = step64.loadUnaligned(fromByteOffset: i * 8, as: SIMD4<Double>.self)
+                        h = stored.replacing(with: dt, where: stored .<= 0)
+                        let ends = ref32.loadUnaligned(fromByteOffset: i * 4, as: SIMD4<Int32>.self)
+                        lanes.refractory = SIMD4<Int64>(truncatingIfNeeded: ends) .>= SIMD4<Int64>(repeating: Int64(now))
+                        lanes.current = SIMD4<Double>(ie32.loadUnaligned(fromByteOffset: i * 4, as: SIMD4<Float>.self))
+                    } else {
+                        for lane in 0..<4 {
+                            let k = Swift.min(i + lane, sub.upperBound - 1)
+                            y.v[lane] = Double(vm[k])
+                            y.ge[lane] = Double(gex[k])
+                            y.gi[lane] = Double(gin[k])
+                            h[lane] = stepSize[k] > 0 ? stepSize[k] : dt
+                            lanes.refractory[lane] = now <= refractoryEnd[k]
+                            lanes.current[lane] = Double(ie[k])
+                        }
                     }
                     RKF45Lanes.evolve(&y, over: dt, stepSize: &h, rhs: lanes, stages: stages)
+                    // After integration: hold, fire or keep (`iaf_cond_exp::update`).
+                    let crossed = comparison == .greater ? y.v .> vThreshold : y.v .>= vThreshold
+                    if full && !any(crossed .& .!lanes.refractory) {
+                        step64.storeBytes(of: h, toByteOffset: i * 8, as: SIMD4<Double>.self)
+                        gex32.storeBytes(of: SIMD4<Float>(y.ge), toByteOffset: i * 4, as: SIMD4<Float>.self)
+                        gin32.storeBytes(of: SIMD4<Float>(y.gi), toByteOffset: i * 4, as: SIMD4<Float>.self)
+                        let v = SIMD4<Float>(y.v.replacing(with: p.V_reset, where: lanes.refractory))
+                        vm32.storeBytes(of: v, toByteOffset: i * 4, as: SIMD4<Float>.self)
+                        i += 4
+                        continue
+                    }
                     for lane in 0..<Swift.min(4, sub.upperBound - i) {
-                        // After integration: hold, fire or keep (`iaf_cond_exp::update`).
                         let k = i + lane
                         stepSize[k] = h[lane]
                         gex[k] = Float(y.ge[lane])
                         gin[k] = Float(y.gi[lane])
                         if lanes.refractory[lane] {
                             vm[k] = vReset
-                        } else if comparison.crosses(y.v[lane], p.V_th) {
+                        } else if crossed[lane] {
                             vm[k] = vReset
                             refractoryEnd[k] = now &+ hold
                             out[count] = Int32(truncatingIfNeeded: k)

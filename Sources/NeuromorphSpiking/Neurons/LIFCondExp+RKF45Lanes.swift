@@ -156,6 +156,12 @@ enum RKF45Lanes {
             var largest = ev.replacing(with: ee, where: ee .> ev)
             largest = largest.replacing(with: ei, where: ei .> largest)
             let ratio = largest * (1 / RKF45.absoluteTolerance)
+            if all(ratio .< 3.4012224e-5) {
+                // Accepted in every lane with the full 5× growth (0.9/ratio^{1/6} ≥ 5).
+                y = next
+                h = Lanes(repeating: span * 5)
+                return
+            }
             if all(ratio .<= 1.1) {
                 // Accepted in every lane: GSL's growth rule per lane.
                 y = next
