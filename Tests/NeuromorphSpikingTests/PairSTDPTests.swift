@@ -33,25 +33,25 @@ import Testing
         #expect(abs(Double(w) - expected) < 1e-4, "lag \(lag): \(w) vs \(expected)")
     }
 
-    /// NEST's lazy timing: causal potentiation appears only at the next presynaptic spike,
-    /// which also depresses by the post trace decayed until then.
+    /// NEST's lazy timing (`stdp_synapse::send`, dendritic delay d = 1 step here): causal
+    /// potentiation appears only at the next presynaptic spike, from post spikes in
+    /// (t_last − d, t − d] with `e^{−(t_post + d − t_last)/τ+}`; depression reads the post
+    /// trace at t − d (spikes strictly before).
     @Test(arguments: lags)
     func additiveNESTLazyWindow(lag: Int) throws {
         let rule = PairSTDP(tau_plus: 20, tau_minus: 15, lambda: 0.01, alpha: 1.2, mu_plus: 0, mu_minus: 0, Wmax: 100,
                             timing: .nestLazy)
-        let trailing = 2000
-        #expect(try Self.finalWeight(rule, w0: 50, lag: lag) == (lag > 0 ? 50 : Float(50 - 100 * 1.2 * 0.01 * exp(Double(lag) * Self.dt / 15))),
+        let dt = Self.dt, d = 1, trailing = 2000
+        func depression(_ steps: Int) -> Double { 100 * 1.2 * 0.01 * exp(-Double(steps) * dt / 15) }
+        // First pre at 400, post at 400 + lag: depressed only if the post spike is before 400 − d.
+        let first = lag < -d ? depression(-lag - d) : 0
+        #expect(abs(Double(try Self.finalWeight(rule, w0: 50, lag: lag)) - (50 - first)) < 1e-4,
                 "without a second pre spike nothing is potentiated")
         let w = try Self.finalWeight(rule, w0: 50, lag: lag, trailing: trailing)
-        let dtMs = Double(lag) * Self.dt
-        var expected = 50.0
-        let postToSecondPre = Double(trailing + (lag > 0 ? 0 : -lag)) * Self.dt
-        if lag > 0 {
-            expected += 100 * 0.01 * exp(-dtMs / 20)
-        } else {
-            expected -= 100 * 1.2 * 0.01 * exp(dtMs / 15)
-        }
-        expected -= 100 * 1.2 * 0.01 * exp(-postToSecondPre / 15)
+        let secondPre = max(400, 400 + lag) + trailing
+        var expected = 50 - first
+        if lag > 0 { expected += 100 * 0.01 * exp(-Double(lag + d) * dt / 20) }
+        expected -= depression(secondPre - d - (400 + lag))
         #expect(abs(Double(w) - expected) < 1e-4, "lag \(lag): \(w) vs \(expected)")
     }
 

@@ -171,13 +171,16 @@ final class ProjectionRunner<Rule: PlasticityRule>: ProjectionRunning {
         guard isPlastic else { return 0 }
         var updates = 0
         let rowStart = table.rowStart
+        let delays = table.delays
         table.targets.withUnsafeBufferPointer { targets in
+        delays.withUnsafeBufferPointer { delays in
             table.weights.withUnsafeMutableBufferPointer { weights in
                 for k in 0..<pre.firedCount {
                     let i = Int(pre.fired[k])
                     updates += rule.presynapticSpike(&ruleState, pre: i, step: step, dt: dt,
                                                      synapses: rowStart[i]..<rowStart[i + 1],
-                                                     targets: targets.baseAddress!, weights: weights.baseAddress!)
+                                                     targets: targets.baseAddress!, delays: delays.baseAddress!,
+                                                     weights: weights.baseAddress!)
                 }
                 incoming.synapse.withUnsafeBufferPointer { synapse in
                     incoming.source.withUnsafeBufferPointer { source in
@@ -192,7 +195,7 @@ final class ProjectionRunner<Rule: PlasticityRule>: ProjectionRunning {
                     }
                 }
             }
-        }
+        }}
         return updates
     }
 

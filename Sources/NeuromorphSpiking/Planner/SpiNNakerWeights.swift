@@ -74,8 +74,10 @@ public struct QuantizedPairSTDP: PlasticityRule, Equatable {
     }
 
     public func presynapticSpike(_ state: inout State, pre: Int, step: Int, dt: Double, synapses: Range<Int>,
-                                 targets: UnsafePointer<Int32>, weights w: UnsafeMutablePointer<Float>) -> Int {
-        let updates = rule.presynapticSpike(&state, pre: pre, step: step, dt: dt, synapses: synapses, targets: targets, weights: w)
+                                 targets: UnsafePointer<Int32>, delays: UnsafePointer<Int32>,
+                                 weights w: UnsafeMutablePointer<Float>) -> Int {
+        let updates = rule.presynapticSpike(&state, pre: pre, step: step, dt: dt, synapses: synapses, targets: targets,
+                                            delays: delays, weights: w)
         for s in synapses { w[s] = weights.quantize(w[s]) }
         return updates
     }

@@ -20,6 +20,11 @@ import Foundation
 /// GeNN); ``Timing/nestLazy`` defers potentiation to the next presynaptic spike, computed
 /// from the postsynaptic spike history (NEST). In a single wave that never applies causal
 /// potentiation: only backward synapses are depressed (spiking note §1.3 [M]).
+///
+/// `nestLazy` follows `stdp_synapse::send` with the synapse's delay d as the dendritic delay:
+/// at a pre spike at t, post spikes in `(t_last − d, t − d]` potentiate with
+/// `K⁺·e^{(t_last − (t_post + d))/τ+}`, then the post trace at `t − d` (spikes strictly
+/// before) depresses. `immediate` pairs somatic spike times.
 public struct PairSTDP: PlasticityRule, Equatable, Codable {
     /// When potentiation is applied.
     public enum Timing: String, Sendable, Codable, CaseIterable {
@@ -60,8 +65,15 @@ public struct PairSTDP: PlasticityRule, Equatable, Codable {
         /// Postsynaptic trace just after its last update, and that update's step.
         public var postTrace: [Double]
         public var postLast: [Int]
-        /// Every postsynaptic spike step (lazy timing only).
-        public var postHistory: [[Int]]
+        /// Every postsynaptic spike (lazy timing only): its step and the post trace just
+        /// after it, so the trace at any later time is one lookup.
+        public var postHistory: [[PostSpike]]
+    }
+
+    /// One archived postsynaptic spike (NEST's `ArchivingNode` history entry).
+    public struct PostSpike: Sendable, Equatable, Codable {
+        public var step: Int
+        public var trace: Double
     }
 
     public func makeState(pre: Int, post: Int, synapses: Int) -> State {
@@ -109,24 +121,38 @@ public struct PairSTDP: PlasticityRule, Equatable, Codable {
     // MARK: - Events
 
     public func presynapticSpike(_ state: inout State, pre: Int, step: Int, dt: Double, synapses: Range<Int>,
-                                 targets: UnsafePointer<Int32>, weights: UnsafeMutablePointer<Float>) -> Int {
+                                 targets: UnsafePointer<Int32>, delays: UnsafePointer<Int32>,
+                                 weights: UnsafeMutablePointer<Float>) -> Int {
         let lastPre = state.preLast[pre]
         let preTraceAfterLast = state.preTrace[pre]
         for s in synapses {
             let post = Int(targets[s])
             var w = weights[s]
             if timing == .nestLazy {
-                // Potentiation owed for post spikes in (lastPre, step), from the pre trace then.
-                for postStep in state.postHistory[post] where postStep > lastPre && postStep < step {
-                    let x = decayed(preTraceAfterLast, from: lastPre, to: postStep, dt: dt, tau: tau_plus)
+                let d = Int(delays[s])
+                let history = state.postHistory[post]
+                // Potentiation owed for post spikes in (t_last − d, t − d].
+                var k = history.count
+                while k > 0, history[k - 1].step > lastPre - d { k -= 1 }
+                while k < history.count, history[k].step <= step - d {
+                    let x = decayed(preTraceAfterLast, from: lastPre, to: history[k].step + d, dt: dt, tau: tau_plus)
                     w = facilitate(w, x)
+                    k += 1
                 }
-            }
-            // Depression from the post trace just before this spike (post spikes at earlier steps).
-            let postStepLast = state.postLast[post]
-            if postStepLast < step {
-                let y = decayed(state.postTrace[post], from: postStepLast, to: step, dt: dt, tau: tau_minus)
-                if y > 0 { w = depress(w, y) }
+                // Depression by the post trace at t − d (spikes strictly before).
+                var last = history.count - 1
+                while last >= 0, history[last].step >= step - d { last -= 1 }
+                if last >= 0 {
+                    let y = decayed(history[last].trace, from: history[last].step, to: step - d, dt: dt, tau: tau_minus)
+                    if y > 0 { w = depress(w, y) }
+                }
+            } else {
+                // Depression from the post trace just before this spike (post spikes at earlier steps).
+                let postStepLast = state.postLast[post]
+                if postStepLast < step {
+                    let y = decayed(state.postTrace[post], from: postStepLast, to: step, dt: dt, tau: tau_minus)
+                    if y > 0 { w = depress(w, y) }
+                }
             }
             weights[s] = w
         }
@@ -149,12 +175,11 @@ public struct PairSTDP: PlasticityRule, Equatable, Codable {
                 weights[s] = facilitate(weights[s], x)
                 updates += 1
             }
-        } else {
-            state.postHistory[post].append(step)
         }
         let decayedPost = decayed(state.postTrace[post], from: state.postLast[post], to: step, dt: dt, tau: tau_minus)
         state.postTrace[post] = pairing == .nearest ? 1 : decayedPost + 1
         state.postLast[post] = step
+        if timing == .nestLazy { state.postHistory[post].append(PostSpike(step: step, trace: state.postTrace[post])) }
         return updates
     }
 }
