@@ -165,19 +165,28 @@ enum RKF45Lanes {
             if all(ratio .<= 1.1) {
                 // Accepted in every lane: GSL's growth rule per lane.
                 y = next
-                for lane in 0..<4 {
-                    let r = ratio[lane]
-                    let grow = r < 3.4012224e-5 ? 5 : (r < 0.5 ? Swift.min(5, Swift.max(1, 0.9 / RKF45.pow6th(r))) : 1)
-                    h[lane] = span * grow
-                }
+                h = grownSteps(ratio, span: span)
                 return
             }
         }
         evolve(&y, over: span, stepSize: &h, rhs: rhs)
     }
 
-    /// Integrates each lane from 0 to `span` as ``RKF45/evolve(_:over:stepSize:rhs:)`` does.
-    @inline(__always)
+    /// GSL's step growth after an accepted step of `span` in every lane (the uncommon case).
+    @inline(never)
+    static func grownSteps(_ ratio: Lanes, span: Double) -> Lanes {
+        var h = Lanes.zero
+        for lane in 0..<4 {
+            let r = ratio[lane]
+            let grow = r < 3.4012224e-5 ? 5 : (r < 0.5 ? Swift.min(5, Swift.max(1, 0.9 / RKF45.pow6th(r))) : 1)
+            h[lane] = span * grow
+        }
+        return h
+    }
+
+    /// Integrates each lane from 0 to `span` as ``RKF45/evolve(_:over:stepSize:rhs:)`` does
+    /// (the general path: a rejected step or a step shorter than the span in some lane).
+    @inline(never)
     static func evolve(_ y: inout Point, over span: Double, stepSize h: inout Lanes, rhs: RightHandSide) {
         var t = Lanes(repeating: 0)
         let spanLanes = Lanes(repeating: span)
