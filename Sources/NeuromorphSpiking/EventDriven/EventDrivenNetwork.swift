@@ -183,7 +183,7 @@ public struct EventDrivenNetwork: Sendable {
         return runValidated(input, arbiter: arbiter, sample: sample, options: options)
     }
 
-    /// Runs many samples, in parallel over ``ComputeThreads``; sample `k` uses arbiters
+    /// Runs many samples, in parallel over `ComputeThreads`; sample `k` uses arbiters
     /// `arbiter.derived(layer:sample: k)`, so results do not depend on the thread count.
     public func run<A: Arbiter>(batch: [[AEREvent]], arbiter: A,
                                 options: EventRunOptions = EventRunOptions()) throws -> [EventRunResult] {
