@@ -58,6 +58,20 @@ import NeuromorphData
             .allSatisfy { abs($0 - 0.25) < 1e-6 })
     }
 
+    /// θ follows the weight range for the bit sweep ([ours], so every B has the 4-bit chip's
+    /// rate gain): θ_B = round(64·(2^(B−1)−1)/7).
+    @Test func thresholdFollowsTheWeightRange() {
+        var c = MuBrainConfiguration()
+        var thresholds: [Int32] = []
+        for bits in [2, 3, 4, 5, 8] {
+            c.bits = bits
+            thresholds.append(c.effectiveThreshold)
+        }
+        #expect(thresholds == [9, 27, 64, 137, 1161])
+        c.thresholdFollowsBits = false
+        #expect(c.effectiveThreshold == 64)
+    }
+
     @Test func badSettingsThrow() throws {
         var c = MuBrainConfiguration()
         c.bits = 1

@@ -14,8 +14,11 @@ public struct ChundiConfiguration: Sendable, Codable, Hashable {
     public var thresholds: [Int32] = [32, 16, 14]
     /// Activation bits: a hidden count saturates at 2^bits − 1 in the BNN (8).
     public var activationBits: Int = 8
-    /// Input spikes per frame at pixel value 1 (255: 8-bit inputs).
-    public var inputLevels: Int = 255
+    /// Input spikes per frame at pixel value 1 [ours]: 63 (6-bit input counts, the chip's
+    /// "at most 63 spikes per frame", CH §3.2). 8-bit inputs (255) send ≈ 8,700 spikes per
+    /// MNIST image into an input core that serves 2,833 per frame: two thirds are dropped
+    /// (measured, docs/spiking-systems.md).
+    public var inputLevels: Int = 63
     /// Frame length (0.5 s for MNIST).
     public var frameSeconds: Double = 0.5
     /// Arbiter: N_cyc cycles at f_clk,a per grant (3 at 17 kHz).

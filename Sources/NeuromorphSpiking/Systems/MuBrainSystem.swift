@@ -26,8 +26,19 @@ public struct MuBrainConfiguration: Sendable, Codable, Hashable {
     public var hidden: Int = 64
     /// Weight bits B: weights in `−(2^(B−1)−1) … 2^(B−1)−1` (μBrain: 4 → −7…7).
     public var bits: Int = 4
-    /// IntegerIF threshold θ (64).
+    /// IntegerIF threshold θ at 4-bit weights (64).
     public var threshold: Int32 = 64
+    /// Scale θ with the weight range for B ≠ 4 [ours], `θ_B = round(θ·(2^(B−1)−1)/7)` (9, 27,
+    /// 64, 137, 1161 for B = 2, 3, 4, 5, 8), so every B has the 4-bit chip's rate gain and a
+    /// bit sweep measures weight precision alone. With `false`, θ stays 64 and B changes the
+    /// gain too (B = 8: weights up to 127 > θ; B = 2: too few spikes to decide).
+    public var thresholdFollowsBits: Bool = true
+
+    /// The threshold used at `bits`.
+    public var effectiveThreshold: Int32 {
+        guard thresholdFollowsBits, bits != 4 else { return threshold }
+        return Swift.max(2, Int32((Double(threshold) * Double((1 << (bits - 1)) - 1) / 7).rounded()))
+    }
     /// Input coding and rates.
     public var coding: MuBrainInputCoding = .poisson
     public var encoder: PoissonEncoder = .muBrainGrayscale
@@ -141,7 +152,7 @@ public struct MuBrainSystem: Sendable {
         var layers: [EventLayer] = []
         for (l, layer) in ann.layers.enumerated() {
             let rows = (0..<layer.outputs).map { o in Array(weights[l][(o * layer.inputs)..<((o + 1) * layer.inputs)]) }
-            layers.append(try EventLayer(weights: rows, neuron: .integerIF(try IntegerIFParameters(threshold: configuration.threshold, scale: scales[l])),
+            layers.append(try EventLayer(weights: rows, neuron: .integerIF(try IntegerIFParameters(threshold: configuration.effectiveThreshold, scale: scales[l])),
                                          timing: .muBrain))
         }
         network = try EventDrivenNetwork(layers: layers)
@@ -318,7 +329,7 @@ public struct MuBrainReport: Sendable, Hashable {
         func pct(_ x: Double) -> String { String(format: "%.1f %%", 100 * x) }
         var rows: [(String, String, String)] = [
             ("data, images, seed", "\(data), \(images), \(seed)", ""),
-            ("weights", "\(configuration.bits)-bit, θ = \(configuration.threshold), scales \(weightScales.map(String.init).joined(separator: ", "))", "4-bit, θ = 64, ×1/×8"),
+            ("weights", "\(configuration.bits)-bit, θ = \(configuration.effectiveThreshold), scales \(weightScales.map(String.init).joined(separator: ", "))", "4-bit, θ = 64, ×1/×8"),
             ("input", "\(configuration.coding.rawValue), budget \(configuration.spikeBudget), \(configuration.arbiter.rawValue) arbiter", "Poisson [100, 655] kHz, 6,400 stimuli"),
             ("ANN accuracy (float)", pct(annAccuracy), pct(Self.paperANNAccuracy)),
             ("ANN accuracy (quantised)", pct(quantisedAccuracy), ""),
