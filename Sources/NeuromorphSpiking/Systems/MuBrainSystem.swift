@@ -250,7 +250,7 @@ public struct MuBrainSystem: Sendable {
                          trainingSeconds: Double = 0) throws -> MuBrainReport {
         let n = Swift.min(images, test.count)
         guard n >= 1 else { throw ConversionError(location: "images", "no test images") }
-        for k in 0..<n { _ = try encode(test.rows[k], sample: k, seed: seed) }   // validates the encoder inputs
+        _ = try encode(test.rows[0], sample: 0, seed: seed)   // surfaces a bad setting as an error before the parallel run
         let start = ContinuousClock.now
         var results = [MuBrainClassification?](repeating: nil, count: n)
         results.withUnsafeMutableBufferPointer { out in
