@@ -25,6 +25,13 @@ public enum MonetaExperiment {
         case untrained
     }
 
+    /// The rule the experiment trains with by default (see ``Configuration/stdp``).
+    public static let defaultSTDP: MonetaSTDP = {
+        let k: UInt32 = 1 << 16
+        return (try? MonetaSTDP(potentiationThresholds: [k / 16, k / 32, k / 64, k / 128], depressionThreshold: k / 8,
+                                lfsrWidth: 16, historyWindow: 2)) ?? MonetaSTDP.fallback
+    }()
+
     public struct Configuration: Sendable, Codable, Hashable {
         public var trainImages = 300
         public var testImages = 200
@@ -41,6 +48,10 @@ public enum MonetaExperiment {
         public var initialWeightMaximum: Int32 = 48
         public var filters1 = 16
         public var filters2 = 32
+        /// The STDP rule of both layers (16-bit LFSR; P1…P4 = 2^16/16 … /128, PD = 2^16/8,
+        /// T_threshold = 2 steps: depression of silent inputs must outweigh potentiation or
+        /// every filter saturates at +127 and becomes the same).
+        public var stdp = MonetaExperiment.defaultSTDP
         public var readoutEpochs = 30
         public var readoutLearningRate: Float = 0.05
         public init() {}
@@ -62,6 +73,8 @@ public enum MonetaExperiment {
         public var inferenceEnergyPerImageJ: Double
         /// Weight changes made by STDP per layer.
         public var changedWeights: [Int]
+        /// The weight codes of both layers after training.
+        public var weights: [[Int32]]
         public var seconds: Double
     }
 
@@ -87,7 +100,7 @@ public enum MonetaExperiment {
             g1, range: 0...c.initialWeightMaximum, seed: c.seed, key: key / "init" / "conv1"))
         var l2 = try MonetaConvLayer(geometry: g2, neuron: neuron, weights: MonetaConvLayer.randomWeights(
             g2, range: 0...c.initialWeightMaximum, seed: c.seed, key: key / "init" / "conv2"))
-        let rule = try MonetaSTDP()
+        let rule = c.stdp
         var lfsr = try LFSR(width: 16, seed: UInt32(truncatingIfNeeded: c.seed &* 2_654_435_761 &+ 1))
 
         func encode(_ set: LabeledDataset, _ i: Int, _ role: String) -> MonetaSpikeTensor {
@@ -144,7 +157,7 @@ public enum MonetaExperiment {
                       outputSpikeRates: outRates, inputSpikeRates: inRates, synapticOperationsPerImage: sopsPerImage,
                       learningOpsPerSecond: try MonetaChip.paper.learningOpsPerSecond(outputSpikeRate: Swift.min(outRates[1], 1)),
                       inferenceEnergyPerImageJ: sopsPerImage * table.synapticOperationJ,
-                      changedWeights: changed, seconds: Date().timeIntervalSince(start))
+                      changedWeights: changed, weights: [l1.weights, l2.weights], seconds: Date().timeIntervalSince(start))
     }
 }
 

@@ -34,6 +34,14 @@ public struct MonetaSTDP: Sendable, Codable, Hashable {
     /// The 8-bit weight format (saturating).
     public var weightFormat: QFormat
 
+    /// The default rule, built without validation (its constants are valid by construction).
+    static let fallback = MonetaSTDP(unchecked: [32_768, 16_384, 8_192, 4_096], 2_048, 16, 5, 1, .monetaWeight)
+
+    init(unchecked p: [UInt32], _ d: UInt32, _ k: Int, _ window: Int, _ step: Int, _ format: QFormat) {
+        potentiationThresholds = p; depressionThreshold = d; lfsrWidth = k; historyWindow = window; stepLSB = step
+        weightFormat = format
+    }
+
     /// Clock cycles per weight update (digest §3.2: 17).
     public static let cyclesPerUpdate = 17
 
