@@ -73,6 +73,9 @@ public enum MonetaExperiment {
         public var inferenceEnergyPerImageJ: Double
         /// Weight changes made by STDP per layer.
         public var changedWeights: [Int]
+        /// Filters of each layer that fired at least once on the test images (a layer whose
+        /// filters have all saturated alike has one winner: cross-depth ties go to z = 0).
+        public var activeFilters: [Int]
         /// The weight codes of both layers after training.
         public var weights: [[Int32]]
         public var seconds: Double
@@ -128,6 +131,7 @@ public enum MonetaExperiment {
 
         // Features: spike counts of conv2 (inference in IFM order).
         var spikes = [0, 0], inputs = [0, 0], sops = 0
+        var fired1 = [Bool](repeating: false, count: g1.filters), fired2 = [Bool](repeating: false, count: g2.filters)
         func features(_ set: LabeledDataset, _ role: String, count measure: Bool) throws -> [[Float]] {
             try (0..<set.count).map { i in
                 let x = encode(set, i, role)
@@ -137,6 +141,8 @@ public enum MonetaExperiment {
                     inputs[0] += x.total; inputs[1] += h.spikes.total
                     spikes[0] += h.spikes.total; spikes[1] += o.spikes.total
                     sops += h.counters.synapticOperations + o.counters.synapticOperations
+                    for (k, s) in h.spikes.counts.enumerated() where s > 0 { fired1[k % g1.filters] = true }
+                    for (k, s) in o.spikes.counts.enumerated() where s > 0 { fired2[k % g2.filters] = true }
                 }
                 return o.spikes.counts.map { Float($0) / Float(c.steps) }
             }
@@ -157,7 +163,8 @@ public enum MonetaExperiment {
                       outputSpikeRates: outRates, inputSpikeRates: inRates, synapticOperationsPerImage: sopsPerImage,
                       learningOpsPerSecond: try MonetaChip.paper.learningOpsPerSecond(outputSpikeRate: Swift.min(outRates[1], 1)),
                       inferenceEnergyPerImageJ: sopsPerImage * table.synapticOperationJ,
-                      changedWeights: changed, weights: [l1.weights, l2.weights], seconds: Date().timeIntervalSince(start))
+                      changedWeights: changed,
+                      activeFilters: [fired1.filter { $0 }.count, fired2.filter { $0 }.count], weights: [l1.weights, l2.weights], seconds: Date().timeIntervalSince(start))
     }
 }
 
