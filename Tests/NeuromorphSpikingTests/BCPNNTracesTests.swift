@@ -105,3 +105,29 @@ import Testing
         #expect(BCPNNParameters.wang2021 == (try? BCPNNParameters()))
     }
 }
+
+/// The vectorised projection (the HCU structures of Fig. 1B, digest §2.2, §2.9) equals the
+/// scalar reference cell by cell.
+@Suite struct BCPNNProjectionTests {
+    @Test func projectionEqualsScalarCells() throws {
+        var projection = try BCPNNProjection(pre: 3, post: 4)
+        var cells = [BCPNNTraces](repeating: BCPNNTraces(), count: 12)
+        var g = SeededGenerator(seed: 8, key: StreamKey("test", "bcpnn", "projection"))
+        for _ in 0..<2000 {
+            let pre = (0..<3).map { _ in g.nextUniformDouble() < 0.1 }
+            let post = (0..<4).map { _ in g.nextUniformDouble() < 0.2 }
+            projection.step(preSpikes: pre, postSpikes: post)
+            for i in 0..<3 { for j in 0..<4 { cells[i * 4 + j].step(pre: pre[i], post: post[j]) } }
+        }
+        let w = projection.weights, beta = projection.biases
+        for i in 0..<3 {
+            for j in 0..<4 {
+                let v = cells[i * 4 + j].values
+                #expect(projection.p_ij[i * 4 + j] == v.p_ij && w[i * 4 + j] == v.w && beta[j] == v.beta)
+            }
+        }
+        #expect(w.contains { $0 != 0 })
+        #expect(throws: SpikingParameterError.self) { try BCPNNProjection(pre: 0, post: 1) }
+        #expect(throws: SpikingParameterError.self) { try BCPNNProjection(pre: 1, post: 1, parameters: try BCPNNParameters(ke: 0.1)) }
+    }
+}
