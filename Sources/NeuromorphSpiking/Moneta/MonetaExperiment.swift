@@ -28,7 +28,7 @@ public enum MonetaExperiment {
     /// The rule the experiment trains with by default (see ``Configuration/stdp``).
     public static let defaultSTDP: MonetaSTDP = {
         let k: UInt32 = 1 << 16
-        return (try? MonetaSTDP(potentiationThresholds: [k / 16, k / 32, k / 64, k / 128], depressionThreshold: k / 8,
+        return (try? MonetaSTDP(potentiationThresholds: [k / 16, k / 32, k / 64, k / 128], depressionThreshold: k / 16,
                                 lfsrWidth: 16, historyWindow: 2)) ?? MonetaSTDP.fallback
     }()
 
@@ -48,9 +48,9 @@ public enum MonetaExperiment {
         public var initialWeightMaximum: Int32 = 48
         public var filters1 = 16
         public var filters2 = 32
-        /// The STDP rule of both layers (16-bit LFSR; P1…P4 = 2^16/16 … /128, PD = 2^16/8,
-        /// T_threshold = 2 steps: depression of silent inputs must outweigh potentiation or
-        /// every filter saturates at +127 and becomes the same).
+        /// The STDP rule of both layers (16-bit LFSR; P1…P4 = 2^16/16 … /128, PD = 2^16/16,
+        /// T_threshold = 2 steps). Weaker depression (PD = 2^16/32) lets every filter saturate
+        /// at +127 alike; stronger (2^16/8) silences layer 2 in spike-cycle order.
         public var stdp = MonetaExperiment.defaultSTDP
         public var readoutEpochs = 30
         public var readoutLearningRate: Float = 0.05
