@@ -94,7 +94,8 @@ public struct BCPNNSynapse: PlasticityRule, Hashable, Codable {
     // MARK: - Events
 
     public func presynapticSpike(_ state: inout State, pre i: Int, step t: Int, dt: Double, synapses: Range<Int>,
-                                 targets: UnsafePointer<Int32>, weights: UnsafeMutablePointer<Float>) -> Int {
+                                 targets: UnsafePointer<Int32>, delays: UnsafePointer<Int32>,
+                                 weights: UnsafeMutablePointer<Float>) -> Int {
         let now = preAt(state, i, t)
         for s in synapses {
             let j = Int(targets[s])
