@@ -63,3 +63,33 @@ struct BayesCLITests {
         #expect(bad.status == 64, "\(bad)")
     }
 }
+
+@Suite("neuromorph snn --preset")
+struct SpikingPresetCLITests {
+    @Test("bcpnn-traces prints Table 2 metrics and writes the trace plots")
+    func bcpnnTraces() throws {
+        let dir = try Scratch()
+        let run = try neuromorph("snn", "--preset", "bcpnn-traces", "--output", dir.path("out"))
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stdout.contains("correlated-bursts"), "\(run)")
+        let svg = try String(contentsOfFile: dir.path("out/bcpnn-dense.svg"), encoding: .utf8)
+        #expect(svg.contains("<polyline"))
+    }
+
+    @Test("ubrain-digits runs the μBrain system on the shipped digits")
+    func ubrainDigits() throws {
+        let run = try neuromorph("snn", "--preset", "ubrain-digits", "--images", "10")
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stdout.contains("SNN accuracy, first ISI"), "\(run)")
+    }
+
+    @Test("a missing data folder, and neither spec nor preset, are usage errors naming what is wrong")
+    func presetErrors() throws {
+        let missing = try neuromorph("snn", "--preset", "ubrain-mnist16", "--data", "/nonexistent/mnist")
+        #expect(missing.status != 0, "\(missing)")
+        #expect(missing.stderr.contains("/nonexistent/mnist"), "\(missing)")
+        let neither = try neuromorph("snn")
+        #expect(neither.status == 64, "\(neither)")
+        #expect(neither.stderr.contains("--preset"), "\(neither)")
+    }
+}

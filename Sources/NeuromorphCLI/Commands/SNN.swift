@@ -7,10 +7,27 @@ import Neuromorph
 struct SNN: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Simulate the spiking network of a spec (its `spiking` section) and report spikes, rates and events.",
-        discussion: "See examples/snn-coba.yaml. With --output, writes summary.json and spikes.csv (population, neuron, step) there.")
+        discussion: """
+        See examples/snn-coba.yaml. With --output, writes summary.json and spikes.csv (population, neuron, step) there.
+        --preset runs one of the papers' systems instead of a spec: \(SpikingSystemPreset.allCases.map(\.rawValue).joined(separator: ", ")).
+        """)
 
     @Argument(help: "A YAML or JSON spec with a `spiking` section.")
-    var spec: String
+    var spec: String?
+
+    @Option(help: "Run a paper system instead of a spec: \(SpikingSystemPreset.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var preset: SpikingSystemPreset?
+
+    @Option(help: "IDX data folder for the MNIST presets.")
+    var data = "../shared/data/mnist-5k"
+
+    @Option(help: "Test images for the presets (default: all).")
+    var images: Int?
+
+    func validate() throws {
+        if (spec == nil) == (preset == nil) { throw ValidationError("give a spec file or --preset NAME (one of them)") }
+        if let images, images < 1 { throw ValidationError("--images must be at least 1, got \(images)") }
+    }
 
     @Option(help: "Folder for summary.json and spikes.csv.")
     var output: String?
@@ -34,6 +51,11 @@ struct SNN: ParsableCommand {
     }
 
     func run() throws {
+        if let preset {
+            try reportingErrors { try preset.run(data: data, images: images, seed: seed ?? 1, output: output) }
+            return
+        }
+        guard let spec else { return }
         try reportingErrors(spec: spec) {
             let file = try SpecLoader.decode(SpikingSpecFile.self, from: URL(fileURLWithPath: spec))
             var spiking = file.spiking
