@@ -130,7 +130,7 @@ public enum AihwkitDevicePresets {
                                          linear(aihwkit, summary, ecramMO)]
             case "idealized": entries += [constant(name, summary + ": ConstantStep, 10,000 states", idealized),
                                           constant(aihwkit, summary, idealized)]
-            default: entries += [constant(name, summary + ": ConstantStep, Gokmen & Vlasov 2016, 1,200 states", gokmenVlasov),
+            default: entries += [constant(name, summary + ": ConstantStep, Gokmen & Vlasov 2016 on ±1 (1,250 states)", gokmenVlasov),
                                  constant(aihwkit, summary, gokmenVlasov)]
             }
         }

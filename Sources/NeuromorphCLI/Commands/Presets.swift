@@ -16,7 +16,7 @@ struct Presets: ParsableCommand {
         if analog {
             if let name {
                 guard let preset = AnalogPresets.named(name) else {
-                    _ = try AnalogPresets.hardware(named: name, path: "preset")
+                    _ = try AnalogPresets.hardware(named: name, path: "hardware.analog.preset")
                     return
                 }
                 print("\(preset.name): \(preset.summary)")
