@@ -55,6 +55,19 @@ import NeuromorphCore
         #expect(abs((gv.pulsed.wMax - gv.pulsed.wMin) / gv.pulsed.dwMin - 1_250) < 0.01)
     }
 
+    // aihwkit LinearStepDevice with mean_bound_reference = True: slope_up = |γ_up + γ_up_dtod ξ| / w_max
+    // and slope_down = |γ_down + γ_down_dtod ξ| / |w_min| with the mean bounds. For EcRamPresetDevice
+    // the sampled means over 2,500 devices are 0.1153/1.1724 = 0.09834 and 0.5085/0.8276 = 0.6144;
+    // standard error 0.05/w/50 ≈ 0.001, so the tolerance 0.004 is 4 standard errors.
+    @Test func ecramSlopesFollowAihwkitsGammaScaling() throws {
+        var g = SeededGenerator(seed: 11)
+        let array = try AihwkitDevicePresets.ecram.makeArray(rows: 50, columns: 50, generator: &g)
+        let up = try #require(array.sampledParameters["slope_up"]), down = try #require(array.sampledParameters["slope_down"])
+        let meanUp = up.reduce(0, +) / Float(up.count), meanDown = down.reduce(0, +) / Float(down.count)
+        #expect(abs(meanUp - 0.1153 / 1.1724) < 0.004, "\(meanUp)")
+        #expect(abs(meanDown - 0.5085 / 0.8276) < 0.004, "\(meanDown)")
+    }
+
     // Both names of every preset resolve to the same configuration, each builds a device
     // array, and `pulsed:` overrides replace the preset's parameters.
     @Test func registeredUnderBothNamesAndBuild() throws {
