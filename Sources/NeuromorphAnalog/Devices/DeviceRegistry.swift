@@ -57,6 +57,7 @@ public enum DeviceRegistry {
         LinearStepDevice.registryEntries,
         NeuroSimDevice.registryEntries,
         AsymmetricSoftBoundsDevice.registryEntries,
+        AihwkitDevicePresets.registryEntries,
     ].flatMap { $0 }
 
     /// Every registered name, in registration order.

@@ -18,6 +18,13 @@ import NeuromorphNN
 ///     layers: all                      # or a list of layer indices, e.g. [0, 2]
 ///     max_tile_size: 512
 /// ```
+/// or an aihwkit preset by its class name, with keys next to it replacing the preset's:
+/// ```yaml
+/// hardware:
+///   analog:
+///     preset: TTv2CapacitorPreset      # see AnalogPresets, `neuromorph presets --analog`
+///     update: {desired_bl: 15}         # replaces the preset's whole `update`
+/// ```
 public struct AnalogHardwareSpec: Codable, Sendable, Equatable {
     public var device: AnalogDeviceChoice
     public var pulsed: PulsedParameterOverrides
@@ -32,6 +39,9 @@ public struct AnalogHardwareSpec: Codable, Sendable, Equatable {
     /// Weight remapping (aihwkit `weight_scaling_omega`): the largest initial |w| of each
     /// layer is programmed at ω and a digital output scale compensates; `nil`: off.
     public var weightScalingOmega: Double?
+    /// The aihwkit preset (`AnalogPresets`, e.g. `TTv2CapacitorPreset`) that filled the keys
+    /// this section does not give; `nil`: none.
+    public var preset: String? = nil
 
     public init(device: AnalogDeviceChoice, pulsed: PulsedParameterOverrides = PulsedParameterOverrides(),
                 unitCell: UnitCellSpec = .singleDevice,
@@ -50,17 +60,26 @@ public struct AnalogHardwareSpec: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case device, pulsed, unitCell = "unit_cell", forward, backward, update, layers, maxTileSize = "max_tile_size"
         case weightScalingOmega = "weight_scaling_omega"
+        case preset
     }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        device = try c.decodeChoice(AnalogDeviceChoice.self, forKey: .device)
+        // `preset`: an aihwkit preset fills device, unit_cell, forward, backward and update;
+        // each of those keys given here replaces the preset's value as a whole.
+        preset = try c.decodeIfPresent(String.self, forKey: .preset)
+        let base = try preset.map { try AnalogPresets.hardware(named: $0, path: SpecError.render(c.codingPath + [CodingKeys.preset])) }
+        if let base, !c.contains(.device) {
+            device = base.device
+        } else {
+            device = try c.decodeChoice(AnalogDeviceChoice.self, forKey: .device)
+        }
         pulsed = try c.decodeIfPresent(PulsedParameterOverrides.self, forKey: .pulsed) ?? PulsedParameterOverrides()
-        unitCell = try c.decodeIfPresent(UnitCellSpec.self, forKey: .unitCell) ?? .singleDevice
-        forward = try c.decodeIfPresent(IOParameters.self, forKey: .forward) ?? .forwardDefault
-        backward = try c.decodeIfPresent(IOParameters.self, forKey: .backward) ?? .backwardDefault
-        update = try c.decodeIfPresent(PulsedUpdateParameters.self, forKey: .update) ?? PulsedUpdateParameters()
+        unitCell = try c.decodeIfPresent(UnitCellSpec.self, forKey: .unitCell) ?? base?.unitCell ?? .singleDevice
+        forward = try c.decodeIfPresent(IOParameters.self, forKey: .forward) ?? base?.forward ?? .forwardDefault
+        backward = try c.decodeIfPresent(IOParameters.self, forKey: .backward) ?? base?.backward ?? .backwardDefault
+        update = try c.decodeIfPresent(PulsedUpdateParameters.self, forKey: .update) ?? base?.update ?? PulsedUpdateParameters()
         if c.contains(.layers), (try? c.decode(String.self, forKey: .layers)) == "all" {
             layers = nil
         } else {
@@ -90,9 +109,10 @@ public struct AnalogHardwareSpec: Codable, Sendable, Equatable {
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(preset, forKey: .preset)
         try c.encode(device, forKey: .device)
         try c.encode(pulsed, forKey: .pulsed)
-        if unitCell != .singleDevice { try c.encode(unitCell, forKey: .unitCell) }
+        if unitCell != .singleDevice || preset != nil { try c.encode(unitCell, forKey: .unitCell) }
         try c.encode(forward, forKey: .forward)
         try c.encode(backward, forKey: .backward)
         try c.encode(update, forKey: .update)

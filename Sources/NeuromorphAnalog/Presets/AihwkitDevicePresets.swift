@@ -1,0 +1,183 @@
+import NeuromorphCore
+
+/// aihwkit's device presets (`aihwkit/simulator/presets/devices.py`, aihwkit 1.1 / main):
+/// device models fitted to published devices, under registered names with aihwkit's values.
+///
+/// | name            | aihwkit class              | model (ours)                     |
+/// |-----------------|----------------------------|----------------------------------|
+/// | `capacitor`     | `CapacitorPresetDevice`    | ``LinearStepDevice`` (``LinearStepDevice/gammas``) |
+/// | `ecram`         | `EcRamPresetDevice`        | ``LinearStepDevice`` (gammas)    |
+/// | `ecram_mo`      | `EcRamMOPresetDevice`      | ``LinearStepDevice`` (gammas)    |
+/// | `idealized`     | `IdealizedPresetDevice`    | ``ConstantStepDevice``           |
+/// | `gokmen_vlasov` | `GokmenVlasovPresetDevice` | ``ConstantStepDevice``           |
+///
+/// Each is registered under the snake-case name and under aihwkit's class name
+/// (`device: CapacitorPresetDevice`). The mapping is exact: every parameter the aihwkit class
+/// sets has the same value here and every parameter it leaves at the `PulsedDevice` default
+/// is our default (which are aihwkit's). `mult_noise: False` maps to
+/// ``CycleNoiseModel/additive``, `mean_bound_reference: True` is how ``LinearStepDevice/gammas``
+/// scales the slopes (by the mean bounds), `lifetime`/`lifetime_dtod` are
+/// ``PulsedDeviceParameters/lifetime`` (one decay call per mini-batch, as aihwkit).
+///
+/// Not registered, because a parameter has no exact counterpart here (never approximated):
+/// - `ReRamESPresetDevice` (``ExpStepDevice``) and `ReRamSBPresetDevice`
+///   (`SoftBoundsReferenceDevice`) set `write_noise_std` (75 and 56 × `dw_min`), the
+///   read-visible write noise our device arrays do not model; the TT presets additionally
+///   use `subtract_symmetry_point=True` on ReRamSB.
+/// - `PCMPresetDevice` and the `ReRamArray*` presets (uni-directional PCM with refresh,
+///   `dw_min_std_add`/`_slope`, corrupt devices, symmetry-point subtraction).
+public enum AihwkitDevicePresets {
+    /// aihwkit `CapacitorPresetDevice` (fit to Li et al., VLSI 2018, with leakage).
+    public static var capacitor: LinearStepDevice {
+        var p = PulsedDeviceParameters()
+        p.dwMin = 0.005; p.upDown = 0
+        p.wMax = 1.0; p.wMin = -1.0
+        p.noise = .additive                         // mult_noise = False
+        p.dwMinDtod = 0.1; p.upDownDtod = 0.06
+        p.wMaxDtod = 0.07; p.wMinDtod = 0.07
+        p.dwMinStd = 0.3                            // write_noise_std = 0.0
+        p.lifetime = 1.0e6; p.lifetimeDtod = 0.3    // leakage, in mini-batches
+        var g = LinearStepDevice.Gammas()
+        g.up = 0.05; g.down = 0.05; g.upDtod = 0.01; g.downDtod = 0.01
+        return LinearStepDevice(pulsed: p, gammas: g)
+    }
+
+    /// aihwkit `EcRamPresetDevice` (Li-based ECRAM, fit to Tang et al., IEDM 2018; range
+    /// shifted so the symmetry point is at 0).
+    public static var ecram: LinearStepDevice {
+        var p = PulsedDeviceParameters()
+        p.dwMin = 0.002; p.upDown = 0
+        p.wMax = 1.1724; p.wMin = -0.8276
+        p.noise = .multiplicative                   // mult_noise = True
+        p.dwMinDtod = 0.1; p.upDownDtod = 0.01
+        p.wMaxDtod = 0.05; p.wMinDtod = 0.05
+        p.dwMinStd = 0.3
+        var g = LinearStepDevice.Gammas()
+        g.up = 0.1153; g.down = 0.5085; g.upDtod = 0.05; g.downDtod = 0.05
+        return LinearStepDevice(pulsed: p, gammas: g)
+    }
+
+    /// aihwkit `EcRamMOPresetDevice` (metal-oxide ECRAM, Kim et al., IEDM 2019).
+    public static var ecramMO: LinearStepDevice {
+        var p = PulsedDeviceParameters()
+        p.dwMin = 2.8214e-4; p.upDown = 0
+        p.wMax = 1.1714; p.wMin = -0.8286
+        p.noise = .multiplicative
+        p.dwMinDtod = 0.1; p.upDownDtod = 0.01
+        p.wMaxDtod = 0.05; p.wMinDtod = 0.05
+        p.dwMinStd = 2.0
+        var g = LinearStepDevice.Gammas()
+        g.up = 0.4152; g.down = 0.7342; g.upDtod = 0.05; g.downDtod = 0.05
+        return LinearStepDevice(pulsed: p, gammas: g)
+    }
+
+    /// aihwkit `IdealizedPresetDevice`: Gokmen & Vlasov 2016's specification with zero
+    /// device-to-device asymmetry and 10,000 states (`dw_min = 2e-4` on ±1).
+    public static var idealized: ConstantStepDevice {
+        var p = PulsedDeviceParameters()
+        p.dwMin = 0.0002; p.dwMinDtod = 0.3; p.dwMinStd = 0.3
+        p.upDown = 0; p.upDownDtod = 0
+        p.wMax = 1.0; p.wMin = -1.0
+        p.wMaxDtod = 0.3; p.wMinDtod = 0.3
+        return ConstantStepDevice(pulsed: p)
+    }
+
+    /// aihwkit `GokmenVlasovPresetDevice`: Gokmen & Vlasov 2016 scaled to ±1 (1,200 states,
+    /// `dw_min = 1.6e-3`).
+    public static var gokmenVlasov: ConstantStepDevice {
+        var p = PulsedDeviceParameters()
+        p.dwMin = 0.0016; p.dwMinDtod = 0.3; p.dwMinStd = 0.3
+        p.upDown = 0; p.upDownDtod = 0.01
+        p.wMax = 1.0; p.wMin = -1.0
+        p.wMaxDtod = 0.3; p.wMinDtod = 0.3
+        return ConstantStepDevice(pulsed: p)
+    }
+
+    /// The registered names: `(snake-case name, aihwkit class name)`.
+    public static let names: [(name: String, aihwkit: String)] = [
+        ("capacitor", "CapacitorPresetDevice"), ("ecram", "EcRamPresetDevice"), ("ecram_mo", "EcRamMOPresetDevice"),
+        ("idealized", "IdealizedPresetDevice"), ("gokmen_vlasov", "GokmenVlasovPresetDevice"),
+    ]
+
+    /// aihwkit device presets that are not registered, with the reason (see the type's doc).
+    public static let unavailable: [(aihwkit: String, reason: String)] = [
+        ("ReRamESPresetDevice", "write_noise_std = 75 (read-visible write noise) is not modelled"),
+        ("ReRamSBPresetDevice", "write_noise_std = 56 and SoftBoundsReferenceDevice's subtract_symmetry_point are not modelled"),
+        ("PCMPresetDevice", "uni-directional PCM pair with refresh (OneSidedUnitCell) and dw_min_std_add/slope are not modelled"),
+        ("ReRamArrayOMPresetDevice", "SoftBoundsReferenceDevice with symmetry-point subtraction and log-normal dw_min_dtod not modelled"),
+        ("ReRamArrayHfO2PresetDevice", "SoftBoundsReferenceDevice with symmetry-point subtraction and log-normal dw_min_dtod not modelled"),
+    ]
+
+    /// Registry entries: each preset under both of its names; `pulsed:` overrides apply.
+    public static var registryEntries: [DeviceRegistryEntry] {
+        func linear(_ name: String, _ summary: String, _ device: LinearStepDevice) -> DeviceRegistryEntry {
+            DeviceRegistryEntry(name: name, summary: summary, preset: device, read: { $0.pulsed },
+                                write: { d, p in var d = d; d.pulsed = p; return d })
+        }
+        func constant(_ name: String, _ summary: String, _ device: ConstantStepDevice) -> DeviceRegistryEntry {
+            DeviceRegistryEntry(name: name, summary: summary, preset: device, read: { $0.pulsed },
+                                write: { d, p in var d = d; d.pulsed = p; return d })
+        }
+        var entries: [DeviceRegistryEntry] = []
+        for (name, aihwkit) in names {
+            let summary = "aihwkit \(aihwkit) (presets/devices.py)"
+            switch name {
+            case "capacitor": entries += [linear(name, summary + ": LinearStep, Li 2018 capacitor with leakage", capacitor),
+                                          linear(aihwkit, summary, capacitor)]
+            case "ecram": entries += [linear(name, summary + ": LinearStep, Li-ECRAM (Tang 2018)", ecram),
+                                      linear(aihwkit, summary, ecram)]
+            case "ecram_mo": entries += [linear(name, summary + ": LinearStep, metal-oxide ECRAM (Kim 2019)", ecramMO),
+                                         linear(aihwkit, summary, ecramMO)]
+            case "idealized": entries += [constant(name, summary + ": ConstantStep, 10,000 states", idealized),
+                                          constant(aihwkit, summary, idealized)]
+            default: entries += [constant(name, summary + ": ConstantStep, Gokmen & Vlasov 2016 on ±1 (1,250 states)", gokmenVlasov),
+                                 constant(aihwkit, summary, gokmenVlasov)]
+            }
+        }
+        return entries
+    }
+}
+
+// MARK: - Periphery and update presets
+
+extension IOParameters {
+    /// aihwkit `PresetIOParameters` (`presets/utils.py`): 7-bit DAC without stochastic
+    /// rounding (`inp_res = 1/126`), 9-bit ADC (`out_res = 1/510`), `out_bound = 20`,
+    /// `out_noise = 0.1`, no weight noise, iterative bound management and abs-max noise
+    /// management. Other fields are aihwkit's `IOParameters` defaults.
+    public static var aihwkitPreset: IOParameters {
+        var io = IOParameters()
+        io.boundManagement = .iterative
+        io.noiseManagement = .absMax
+        io.inputResolution = 1.0 / Float((1 << 7) - 2)
+        io.inputStochasticRounding = false
+        io.outputBound = 20
+        io.outputNoise = 0.1
+        io.outputResolution = 1.0 / Float((1 << 9) - 2)
+        io.weightNoise = 0
+        return io
+    }
+
+    /// The transfer read of aihwkit's TT-family presets: `PresetIOParameters(noise_management=NONE,
+    /// bound_management=NONE)`.
+    public static var aihwkitPresetTransfer: IOParameters {
+        var io = aihwkitPreset
+        io.noiseManagement = .none
+        io.boundManagement = .none
+        return io
+    }
+}
+
+extension PulsedUpdateParameters {
+    /// aihwkit `PresetUpdateParameters` (`presets/utils.py`): stochastic (compressed) pulse
+    /// trains of at most `desiredBL` (default 31) pulses with bit-length and update
+    /// management on.
+    public static func aihwkitPreset(desiredBL: Int = 31) -> PulsedUpdateParameters {
+        var p = PulsedUpdateParameters()
+        p.pulseType = .stochastic
+        p.desiredBL = desiredBL
+        p.bitLengthManagement = true
+        p.updateManagement = true
+        return p
+    }
+}

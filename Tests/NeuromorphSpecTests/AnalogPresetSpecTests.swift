@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+@testable import NeuromorphAnalog
+@testable import NeuromorphCore
+@testable import NeuromorphNN
+@testable import NeuromorphSpec
+
+/// `hardware.analog.preset`: aihwkit's algorithm presets (`src/aihwkit/simulator/presets/configs.py`,
+/// IBM/aihwkit main) by name (docs/analog-training.md, "aihwkit presets").
+@Suite(.exclusiveComputeThreads, .serialized) struct AnalogPresetSpecTests {
+    static func yaml(_ analog: String) -> String { minimalYAML + "\nhardware:\n  analog:\n" + analog }
+
+    static func cellName(_ kind: UnitCellSpec.Kind) -> String {
+        switch kind {
+        case .singleDevice: "SingleDevice"
+        case .transferCompound: "TransferCompound"
+        case .choppedTransferCompound: "ChoppedTransferCompound"
+        case .mixedPrecision: "MixedPrecisionCompound"
+        default: "?"
+        }
+    }
+
+    // Every preset parses by name, round-trips, uses PresetIOParameters forward and backward,
+    // and builds a layer with aihwkit's cell: <Device>Preset → single device,
+    // TikiTaka* → TransferCompound, TTv2*/ChoppedTTv2* → ChoppedTransferCompound (aihwkit
+    // builds both from ChoppedTransferCompound), MixedPrecision* → MixedPrecisionCompound.
+    @Test func everyPresetBuildsItsCell() throws {
+        #expect(AnalogPresets.all.count == 16)   // 5 single + 4 TikiTaka + TTv2 + ChoppedTTv2 + 5 MixedPrecision
+        for preset in AnalogPresets.all {
+            let spec = try SpecLoader.parse(Self.yaml("    preset: \(preset.name)\n"), format: .yaml)
+            let analog = try #require(spec.hardware.analog)
+            #expect(analog.preset == preset.name)
+            #expect(analog.forward == .aihwkitPreset && analog.backward == .aihwkitPreset, "\(preset.name)")
+            #expect(try SpecLoader.parse(try SpecLoader.yaml(spec), format: .yaml) == spec, "\(preset.name) round trip")
+            let expected: UnitCellSpec.Kind =
+                preset.name.hasPrefix("TikiTaka") ? .transferCompound
+                : preset.name.hasPrefix("TTv2") || preset.name.hasPrefix("ChoppedTTv2") ? .choppedTransferCompound
+                : preset.name.hasPrefix("MixedPrecision") ? .mixedPrecision : .singleDevice
+            #expect(analog.unitCell.kind == expected, "\(preset.name)")
+            var g = SeededGenerator(seed: 1)
+            let layer = try analog.linear(4, 3, bias: true, generator: &g)
+            #expect(layer.summary.contains(Self.cellName(expected)), "\(preset.name): \(layer.summary)")
+        }
+    }
+
+    // configs.py values: TikiTakaCapacitorPreset, TTv2CapacitorPreset, ChoppedTTv2CapacitorPreset,
+    // MixedPrecisionGokmenVlasovPreset (consistency checks).
+    @Test func presetValuesAreAihwkits() throws {
+        let tt = try #require(AnalogPresets.named("TikiTakaCapacitorPreset")).hardware
+        #expect(tt.device.rawValue == "capacitor" && tt.update == .aihwkitPreset())
+        guard case .transferCompound(let t, nil) = tt.unitCell else { Issue.record("\(tt.unitCell)"); return }
+        #expect(t.unitsInMiniBatch && t.transferEvery == 1 && t.gamma == 0 && t.fastLR == 1)
+        #expect(t.transferForward == .aihwkitPresetTransfer && t.transferUpdate == .aihwkitPreset())
+
+        let v2 = try #require(AnalogPresets.named("TTv2CapacitorPreset")).hardware
+        #expect(v2.update.desiredBL == 31)
+        guard case .choppedTransferCompound(let c, nil) = v2.unitCell else { Issue.record("\(v2.unitCell)"); return }
+        #expect(c.inChopProbability == 0 && c.transfer.fastLR == 0.1 && c.autoScale && c.autoGranularity == 1000)
+        #expect(!c.transfer.unitsInMiniBatch && c.transfer.transferForward == .aihwkitPresetTransfer)
+        #expect(c.transfer.transferUpdate.desiredBL == 1 && !c.transfer.transferUpdate.bitLengthManagement
+                && !c.transfer.transferUpdate.updateManagement)
+
+        let chopped = try #require(AnalogPresets.named("ChoppedTTv2CapacitorPreset")).hardware
+        guard case .choppedTransferCompound(let cc, nil) = chopped.unitCell else { Issue.record("\(chopped.unitCell)"); return }
+        #expect(cc.inChopProbability == 0.01 && cc.transfer.fastLR == 0.1 && cc.autoGranularity == 1000)
+
+        let mp = try #require(AnalogPresets.named("MixedPrecisionGokmenVlasovPreset")).hardware
+        #expect(mp.device.rawValue == "gokmen_vlasov" && mp.unitCell == .mixedPrecision(MixedPrecisionCompoundParameters()))
+    }
+
+    // Keys next to `preset` replace the preset's value of that key as a whole.
+    @Test func explicitKeysOverrideThePreset() throws {
+        let spec = try SpecLoader.parse(Self.yaml("""
+                    preset: TikiTakaEcRamPreset
+                    device: constant_step
+                    update: {desired_bl: 15}
+                    max_tile_size: 64
+
+            """), format: .yaml)
+        let analog = try #require(spec.hardware.analog)
+        #expect(analog.device == .constantStep && analog.update.desiredBL == 15 && analog.update.updateManagement)
+        #expect(analog.unitCell.kind == .transferCompound && analog.forward == .aihwkitPreset && analog.maxTileSize == 64)
+        #expect(try SpecLoader.parse(try SpecLoader.yaml(spec), format: .yaml) == spec)
+        // A preset's device takes `pulsed:` overrides like a named device.
+        let pulsed = try #require(try SpecLoader.parse(Self.yaml("    preset: IdealizedPreset\n    pulsed: {dw_min: 0.001}\n"),
+                                                       format: .yaml).hardware.analog)
+        #expect(try pulsed.device.configuration(pulsed.pulsed).nominalStep == 0.001)
+    }
+
+    @Test func unknownOrUnavailablePresetsErrorWithTheList() {
+        expectSpecError(Self.yaml("    preset: TTv2CapcitorPreset\n"), path: "hardware.analog.preset",
+                        mentions: ["not an aihwkit preset", "TTv2CapacitorPreset", "MixedPrecisionIdealizedPreset"])
+        expectSpecError(Self.yaml("    preset: TTv2ReRamSBPreset\n"), path: "hardware.analog.preset",
+                        mentions: ["not available", "write_noise_std", "TikiTakaCapacitorPreset"])
+        expectSpecError(Self.yaml("    preset: TTv2EcRamPreset\n"), path: "hardware.analog.preset", mentions: ["desired_bl = 100"])
+        expectSpecError(Self.yaml("    preset: AGADCapacitorPreset\n"), path: "hardware.analog.preset", mentions: ["DynamicTransferCompound"])
+    }
+
+    @Test func listingHasOneLinePerPreset() {
+        let lines = AnalogPresets.listing
+        for preset in AnalogPresets.all { #expect(lines.contains { $0.hasPrefix("  \(preset.name)  ") }, "\(preset.name)") }
+        for (name, aihwkit) in AihwkitDevicePresets.names { #expect(lines.contains { $0.hasPrefix("  \(name) = \(aihwkit)") }) }
+        #expect(lines.contains { $0.hasPrefix("  TTv2ReRamSBPreset  ") })
+    }
+
+    // Brief: "a small spec trains with one preset" — the blobs spec (8-3 MLP, 3 epochs) with
+    // aihwkit's TikiTakaIdealizedPreset learns well above chance (1/3).
+    @Test func aSmallSpecTrainsWithAPreset() throws {
+        ComputeThreads.set(1)
+        var spec = try SpecLoader.parse(Self.yaml("    preset: TikiTakaIdealizedPreset\n"), format: .yaml)
+        spec.training.epochs = 3
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let results = try ExperimentRunner.run(spec, output: folder, log: { _ in })
+        let accuracy = results.finalTest.accuracy ?? 0
+        #expect(accuracy > 0.75, "accuracy \(accuracy)")
+        print("TikiTakaIdealizedPreset blobs accuracy", accuracy)
+    }
+}
