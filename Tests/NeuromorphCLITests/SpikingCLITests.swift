@@ -93,3 +93,16 @@ struct SpikingPresetCLITests {
         #expect(neither.stderr.contains("--preset"), "\(neither)")
     }
 }
+
+@Suite("neuromorph presets --analog")
+struct AnalogPresetsCLITests {
+    @Test("lists the aihwkit device and algorithm presets; one prints as JSON")
+    func listsAnalogPresets() throws {
+        let list = try neuromorph("presets", "--analog")
+        #expect(list.status == 0, "\(list)")
+        #expect(list.stdout.contains("TikiTakaIdealizedPreset"), "\(list)")
+        let one = try neuromorph("presets", "--analog", "MixedPrecisionEcRamPreset")
+        #expect(one.status == 0, "\(one)")
+        #expect(one.stdout.contains("mixed_precision"), "\(one)")
+    }
+}
