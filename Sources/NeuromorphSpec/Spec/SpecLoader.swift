@@ -65,7 +65,7 @@ public enum SpecLoader {
         return try encoder.encode(value)
     }
 
-    static func describe(_ error: DecodingError, file: String) -> SpecError {
+    public static func describe(_ error: DecodingError, file: String) -> SpecError {
         // Yams wraps errors thrown inside `init(from:)` as `dataCorrupted` with the
         // original error underneath: unwrap them.
         if case .dataCorrupted(let context) = error, let underlying = context.underlyingError {

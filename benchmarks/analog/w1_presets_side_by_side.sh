@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# aihwkit's W1 MLP training step with aihwkit algorithm presets: Neuromorph vs aihwkit 1.1,
+# interleaved pairs on one thread. Usage: w1_presets_side_by_side.sh [PAIRS] [VENV]
+set -euo pipefail
+pairs=${1:-5}
+venv=${2:-$HOME/.cache/aihwkit-venv}
+here=$(cd "$(dirname "$0")/../.." && pwd)
+nm="$here/.build/release/neuromorph"
+[ -x "$nm" ] || (cd "$here" && swift build -c release --product neuromorph)
+[ -x "$venv/bin/python" ] || "$here/benchmarks/peers/setup-aihwkit.sh" "$venv"
+export OMP_NUM_THREADS=1
+for preset in TikiTakaEcRamPreset MixedPrecisionEcRamPreset TTv2CapacitorPreset; do
+  for i in $(seq 1 "$pairs"); do
+    "$nm" w1 --preset "$preset" --steps 10
+    "$venv/bin/python" "$here/benchmarks/peers/aihwkit_presets.py" "$preset" 10 2>/dev/null | tail -1
+  done
+done
