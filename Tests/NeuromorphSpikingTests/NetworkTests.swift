@@ -139,4 +139,26 @@ import Testing
         #expect(!one.isEmpty)
         #expect(try spikes(threads: 2) == one)
     }
+
+    /// A population large enough for RKF45's chunks to run on both threads.
+    @Test func largeRKF45PopulationsAreTheSameOnTwoThreads() throws {
+        func run(threads: Int) throws -> ([SpikeRecord], [Float]) {
+            ComputeThreads.set(threads)
+            defer { ComputeThreads.set(1) }
+            var net = Network()
+            let cells = try net.addPopulation("cells", LIFCondExp(.brette2007, integrator: .rkf45), count: 20_000)
+            let kick = try net.addPopulation("kick", PoissonSource(rate: 2000, seed: 5), count: 20_000)
+            try net.connect(kick, cells, OneToOne(), weight: 30)
+            net.recordSpikes(cells)
+            net.probe(cells, "V_m", neurons: [0, 9_999, 19_999])
+            let simulator = try Simulator(net, dt: 0.1, seed: 5)
+            simulator.run(steps: 40)
+            return (simulator.spikes(of: cells), simulator.probe(0).flatMap { $0 })
+        }
+        let one = try run(threads: 1)
+        #expect(!one.0.isEmpty)
+        let two = try run(threads: 2)
+        #expect(two.0 == one.0)
+        #expect(two.1 == one.1)
+    }
 }

@@ -208,7 +208,7 @@ extension LIFCondExp {
                 }
                 return count
             }
-            fired = ParallelRanges.run(range, chunk: 512, spikes: spikes, kernel)
+            fired = ParallelRanges.run(range, chunk: 2048, minimum: 16_384, spikes: spikes, kernel)
         }}}}}}
         return fired
     }
