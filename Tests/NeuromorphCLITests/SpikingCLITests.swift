@@ -106,3 +106,16 @@ struct AnalogPresetsCLITests {
         #expect(one.stdout.contains("mixed_precision"), "\(one)")
     }
 }
+
+@Suite("neuromorph w1")
+struct W1CLITests {
+    @Test("w1 times aihwkit's MLP step with a preset; an unknown preset lists the known ones")
+    func w1Runs() throws {
+        let run = try neuromorph("w1", "--preset", "IdealizedPreset", "--steps", "1")
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stdout.contains("ms/step"), "\(run)")
+        let bad = try neuromorph("w1", "--preset", "NoSuchPreset")
+        #expect(bad.status == 1, "\(bad)")
+        #expect(bad.stderr.contains("--preset") && bad.stderr.contains("TikiTakaEcRamPreset"), "\(bad)")
+    }
+}

@@ -32,6 +32,9 @@ struct W1: ParsableCommand {
                 analog = try JSONDecoder().decode(AnalogHardwareSpec.self, from: Data(text.utf8))
             } catch let error as DecodingError {
                 throw SpecLoader.describe(error, file: "--preset")
+            } catch var error as SpecError {
+                error.file = "--preset"
+                throw error
             }
             var g = SeededGenerator(seed: 1)
             var model = Sequential([try analog.linear(784, 256, bias: true, generator: &g), Activation(.sigmoid),
