@@ -119,3 +119,16 @@ struct W1CLITests {
         #expect(bad.stderr.contains("--preset") && bad.stderr.contains("TikiTakaEcRamPreset"), "\(bad)")
     }
 }
+
+@Suite("neuromorph snn --preset ubrain-bits")
+struct MuBrainBitsCLITests {
+    @Test("the bit sweep prints five rows and writes its plot")
+    func bitSweep() throws {
+        let dir = try Scratch()
+        let run = try neuromorph("snn", "--preset", "ubrain-bits", "--data", "digits", "--images", "10", "--output", dir.path("out"))
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stdout.contains("   8  "), "\(run)")
+        let svg = try String(contentsOfFile: dir.path("out/ubrain-bits.svg"), encoding: .utf8)
+        #expect(svg.components(separatedBy: "<polyline").count == 4)
+    }
+}

@@ -7,6 +7,7 @@ import Neuromorph
 enum SpikingSystemPreset: String, CaseIterable, ExpressibleByArgument {
     case ubrainMNIST16 = "ubrain-mnist16"
     case ubrainDigits = "ubrain-digits"
+    case ubrainBits = "ubrain-bits"
     case chundiMNIST = "chundi-mnist"
     case monetaMNIST = "moneta-mnist"
     case bcpnnTraces = "bcpnn-traces"
@@ -28,6 +29,32 @@ enum SpikingSystemPreset: String, CaseIterable, ExpressibleByArgument {
             }
             print(report)
             try Self.write(report, to: output, name: "\(rawValue).txt")
+        case .ubrainBits:
+            // μBrain accuracy against weight bits (Fig. 6: "< 4-bit weights: accuracy decreases
+            // significantly"); `--data digits` uses the shipped 8×8 digits.
+            let sets = data == "digits" ? try SystemImages.shippedDigits() : try SystemImages.loadIDX(try Self.folder(data), side: 16)
+            var text = "μBrain accuracy against weight bits (\(data == "digits" ? "8×8 digits" : "16×16 " + data), seed \(seed))\n"
+            text += "bits  ANN quantised  SNN first ISI  SNN count\n"
+            var quantised: [Double] = [], firstISI: [Double] = [], count: [Double] = []
+            let bits = [2, 3, 4, 5, 8]
+            for b in bits {
+                var configuration = MuBrainConfiguration()
+                configuration.bits = b
+                let r = try MuBrainSystem.experiment(train: sets.train, test: sets.test, configuration: configuration,
+                                                     images: images ?? .max, seed: seed)
+                quantised.append(r.quantisedAccuracy)
+                firstISI.append(r.snnAccuracyFirstISI)
+                count.append(r.snnAccuracyCount)
+                text += String(format: "%4d  %12.1f %%  %12.1f %%  %8.1f %%\n", b, 100 * r.quantisedAccuracy,
+                               100 * r.snnAccuracyFirstISI, 100 * r.snnAccuracyCount)
+            }
+            print(text, terminator: "")
+            try Self.write(text, to: output, name: "\(rawValue).txt")
+            if let output {
+                let plot = SVGLinePlot(title: "μBrain accuracy vs weight bits (2, 3, 4, 5, 8)", xLabel: "weight bits", yLabel: "accuracy",
+                                       series: [("ANN quantised", quantised), ("SNN first ISI", firstISI), ("SNN count", count)])
+                try AtomicFile.write(plot.svg, to: URL(fileURLWithPath: output).appendingPathComponent("ubrain-bits.svg"))
+            }
         case .monetaMNIST:
             var configuration = MonetaExperiment.Configuration()
             configuration.seed = seed
