@@ -71,6 +71,6 @@ import Yams
         let text = Self.valid.replacingOccurrences(of: "weight: 400", with: "weight: -400")
         let file = try Self.decode(text)
         let (network, _, _) = try file.spiking.network()
-        #expect(throws: SpikingModelError.self) { _ = try Simulator(network, dt: 0.1, seed: 1) }
+        #expect(throws: SpikingParameterError.self) { _ = try Simulator(network, dt: 0.1, seed: 1) }
     }
 }

@@ -39,8 +39,8 @@ import Testing
     }
 
     @Test func rejectsNonZeroInitialWeightsAndETrace() throws {
-        #expect(throws: SpikingModelError.self) { try BCPNNSynapse().validate(initialWeights: [0.5]) }
-        #expect(throws: SpikingModelError.self) {
+        #expect(throws: SpikingParameterError.self) { try BCPNNSynapse().validate(initialWeights: [0.5]) }
+        #expect(throws: SpikingParameterError.self) {
             try BCPNNSynapse(parameters: BCPNNParameters(ke: 0.1)).validate(initialWeights: [0])
         }
     }

@@ -27,16 +27,16 @@ import Testing
 
     @Test func badConnectionsNameTheirField() {
         var generator = SeededGenerator(seed: 1)
-        #expect(throws: SpikingModelError.self) { try OneToOne().connections(preCount: 3, postCount: 4, generator: &generator) }
-        #expect(throws: SpikingModelError.self) { try FixedProbability(1.5).connections(preCount: 3, postCount: 4, generator: &generator) }
-        #expect(throws: SpikingModelError.self) {
+        #expect(throws: SpikingParameterError.self) { try OneToOne().connections(preCount: 3, postCount: 4, generator: &generator) }
+        #expect(throws: SpikingParameterError.self) { try FixedProbability(1.5).connections(preCount: 3, postCount: 4, generator: &generator) }
+        #expect(throws: SpikingParameterError.self) {
             try FromList([Connection(pre: 0, post: 9)]).connections(preCount: 3, postCount: 4, generator: &generator)
         }
         var net = Network()
         let a = try! net.addPopulation("a", SpikeTimesSource(steps: [[1]]), count: 1)
-        #expect(throws: SpikingModelError.self) { try net.connect(a, a, OneToOne(), weight: 1, delaySteps: 0) }
-        #expect(throws: SpikingModelError.self) { try net.addPopulation("a", SpikeTimesSource(steps: []), count: 1) }
-        #expect(throws: SpikingModelError.self) { try net.addPopulation("b", SpikeTimesSource(steps: []), count: 0) }
+        #expect(throws: SpikingParameterError.self) { try net.connect(a, a, OneToOne(), weight: 1, delaySteps: 0) }
+        #expect(throws: SpikingParameterError.self) { try net.addPopulation("a", SpikeTimesSource(steps: []), count: 1) }
+        #expect(throws: SpikingParameterError.self) { try net.addPopulation("b", SpikeTimesSource(steps: []), count: 0) }
         do {
             _ = try net.connect(a, a, OneToOne(), weight: -1, delaySteps: 0)
         } catch {

@@ -89,6 +89,6 @@ import Testing
         let a = try! net.addPopulation("a", SpikeTimesSource(steps: [[1]]), count: 1)
         let b = try! net.addPopulation("b", SpikeTimesSource(steps: [[2]]), count: 1)
         _ = try! net.connect(a, b, OneToOne(), weight: -5, plasticity: PairSTDP())
-        #expect(throws: SpikingModelError.self) { _ = try Simulator(net, dt: 0.1, seed: 0) }
+        #expect(throws: SpikingParameterError.self) { _ = try Simulator(net, dt: 0.1, seed: 0) }
     }
 }

@@ -52,11 +52,11 @@ import NeuromorphCore
     }
 
     @Test func badGridsThrowNamingTheField() {
-        #expect(throws: SpikingModelError.self) { try WavefrontGrid(n: 1) }
-        #expect(throws: SpikingModelError.self) { try WavefrontGrid(n: 10, dimensions: 4) }
+        #expect(throws: SpikingParameterError.self) { try WavefrontGrid(n: 1) }
+        #expect(throws: SpikingParameterError.self) { try WavefrontGrid(n: 10, dimensions: 4) }
         do {
             _ = try WavefrontGrid(n: 10, dimensions: 4)
-        } catch let error as SpikingModelError {
+        } catch let error as SpikingParameterError {
             #expect(error.field == "dimensions")
         } catch {
             Issue.record("unexpected \(error)")
@@ -151,7 +151,7 @@ func serpentine(_ n: Int = 20) -> [Bool] {
             #expect(r.greedyPath?.count == Int(distance) + 1)
             #expect(r.paperPath.reachedTarget && r.paperPath.length == Int(distance) + 1 && r.paperPath.escapes == 0)
         }
-        #expect(throws: SpikingModelError.self) { try WavefrontGrid(n: 20, dimensions: 2, map: .cells(occupied: [true])) }
+        #expect(throws: SpikingParameterError.self) { try WavefrontGrid(n: 20, dimensions: 2, map: .cells(occupied: [true])) }
     }
 
     /// ST [I] "wave order: first-spike time vs BFS distance": Spearman ≥ 0.99 (note §2.2),
@@ -346,8 +346,8 @@ func serpentine(_ n: Int = 20) -> [Bool] {
     }
 
     @Test func badInputThrows() {
-        #expect(throws: SpikingModelError.self) { try EnergyIntegrator.energyPerRun([1, 2], runs: 0) }
-        #expect(throws: SpikingModelError.self) { try EnergyIntegrator.energyPerRun([1, .nan], runs: 1) }
+        #expect(throws: SpikingParameterError.self) { try EnergyIntegrator.energyPerRun([1, 2], runs: 0) }
+        #expect(throws: SpikingParameterError.self) { try EnergyIntegrator.energyPerRun([1, .nan], runs: 1) }
         #expect(EnergyIntegrator.trapezoid([5]) == 0)
     }
 }

@@ -52,7 +52,7 @@ struct LIFCondExpBlueprint: NeuronModelBlueprint {
                 parameters[keyPath: field] = value
             }
         }
-        do { try parameters.validate() } catch let error as SpikingModelError {
+        do { try parameters.validate() } catch let error as SpikingParameterError {
             throw SpecError(path: SpecError.render(c.codingPath + [CodingKeys.params]) + ".\(error.field)", error.description)
         }
         let integrator = try c.decodeChoiceIfPresent(LIFCondExp.Integrator.self, forKey: .integrator) ?? .rkf45
@@ -110,7 +110,7 @@ struct SpikeGeneratorBlueprint: NeuronModelBlueprint {
 
     func add(to network: inout Network, name: String, size: Int, seed: UInt64) throws -> Network.PopulationID {
         guard steps.count <= size else {
-            throw SpikingModelError(model: "spike_generator '\(name)'", field: "spike_steps", value: "\(steps.count) lists",
+            throw SpikingParameterError(type: "spike_generator '\(name)'", field: "spike_steps", value: "\(steps.count) lists",
                                     expected: "at most one list per neuron (size \(size))")
         }
         return try network.addPopulation(name, SpikeTimesSource(steps: steps), count: size)
@@ -140,7 +140,7 @@ struct LIFCurrentExpBlueprint: NeuronModelBlueprint {
                 parameters[keyPath: field] = value
             }
         }
-        do { try parameters.validate() } catch let error as SpikingModelError {
+        do { try parameters.validate() } catch let error as SpikingParameterError {
             throw SpecError(path: SpecError.render(c.codingPath + [CodingKeys.params]) + ".\(error.field)", error.description)
         }
         model = LIFCurrentExp(parameters,

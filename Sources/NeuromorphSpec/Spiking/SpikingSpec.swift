@@ -105,7 +105,7 @@ public struct SpikingSpec: Decodable, Sendable {
         for (k, p) in populations.enumerated() {
             do {
                 ids.append(try p.blueprint.add(to: &net, name: p.name, size: p.size, seed: seed &+ UInt64(k)))
-            } catch let error as SpikingModelError {
+            } catch let error as SpikingParameterError {
                 throw SpecError(path: "spiking.populations[\(k)]", error.description)
             }
         }
@@ -116,7 +116,7 @@ public struct SpikingSpec: Decodable, Sendable {
             do {
                 projectionIDs.append(try p.synapse.connect(&net, pre, post, p.connector.connector, weight: p.weight,
                                                            delaySteps: Int(((p.delay ?? dt) / dt).rounded())))
-            } catch let error as SpikingModelError {
+            } catch let error as SpikingParameterError {
                 throw SpecError(path: "spiking.projections[\(k)]", error.description)
             }
         }

@@ -40,11 +40,11 @@ public struct BCPNNSynapse: PlasticityRule, Hashable, Codable {
 
     public func validate(initialWeights: [Float]) throws {
         if parameters.ke != nil {
-            throw SpikingModelError(model: "bcpnn_synapse", field: "parameters.ke", value: "\(parameters.ke ?? 0)",
+            throw SpikingParameterError(type: "bcpnn_synapse", field: "parameters.ke", value: "\(parameters.ke ?? 0)",
                                     expected: "nil (the synapse rule implements Eq. 10 without the E trace)")
         }
         if let bad = initialWeights.first(where: { $0 != 0 }) {
-            throw SpikingModelError(model: "bcpnn_synapse", field: "weight", value: "\(bad)",
+            throw SpikingParameterError(type: "bcpnn_synapse", field: "weight", value: "\(bad)",
                                     expected: "0 (w_ij of empty traces; weights are read out from the traces)")
         }
     }

@@ -7,7 +7,7 @@ public protocol Connector: Sendable {
     /// A short description (`fixed_indegree(64)`).
     var description: String { get }
     /// The connections from `preCount` to `postCount` neurons; invalid settings throw
-    /// ``SpikingModelError``.
+    /// ``SpikingParameterError``.
     func connections(preCount: Int, postCount: Int, generator: inout SeededGenerator) throws -> [Connection]
 }
 
@@ -54,7 +54,7 @@ public struct OneToOne: Connector {
 
     public func connections(preCount: Int, postCount: Int, generator: inout SeededGenerator) throws -> [Connection] {
         guard preCount == postCount else {
-            throw SpikingModelError(model: "one_to_one", field: "size", value: "\(preCount) → \(postCount)",
+            throw SpikingParameterError(type: "one_to_one", field: "size", value: "\(preCount) → \(postCount)",
                                     expected: "populations of the same size")
         }
         return (0..<preCount).map { Connection(pre: $0, post: $0) }
@@ -77,7 +77,7 @@ public struct FixedInDegree: Connector {
     public func connections(preCount: Int, postCount: Int, generator: inout SeededGenerator) throws -> [Connection] {
         let excludesSelf = samePopulation && !allowAutapses
         guard inDegree >= 0, preCount > (excludesSelf ? 1 : 0) || inDegree == 0 else {
-            throw SpikingModelError(model: "fixed_indegree", field: "indegree", value: "\(inDegree)",
+            throw SpikingParameterError(type: "fixed_indegree", field: "indegree", value: "\(inDegree)",
                                     expected: "≥ 0, with a non-empty presynaptic population")
         }
         var result: [Connection] = []
@@ -110,7 +110,7 @@ public struct FixedProbability: Connector {
 
     public func connections(preCount: Int, postCount: Int, generator: inout SeededGenerator) throws -> [Connection] {
         guard probability.isFinite, (0...1).contains(probability) else {
-            throw SpikingModelError(model: "fixed_probability", field: "p", value: "\(probability)", expected: "a probability in [0, 1]")
+            throw SpikingParameterError(type: "fixed_probability", field: "p", value: "\(probability)", expected: "a probability in [0, 1]")
         }
         var result: [Connection] = []
         for i in 0..<preCount {
@@ -133,7 +133,7 @@ public struct FromList: Connector {
     public func connections(preCount: Int, postCount: Int, generator: inout SeededGenerator) throws -> [Connection] {
         for (k, c) in list.enumerated() {
             guard (0..<preCount).contains(c.pre), (0..<postCount).contains(c.post) else {
-                throw SpikingModelError(model: "from_list", field: "connections[\(k)]", value: "(\(c.pre), \(c.post))",
+                throw SpikingParameterError(type: "from_list", field: "connections[\(k)]", value: "(\(c.pre), \(c.post))",
                                         expected: "pre in 0..<\(preCount) and post in 0..<\(postCount)")
             }
         }

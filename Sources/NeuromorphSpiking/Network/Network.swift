@@ -61,10 +61,10 @@ public struct Network: Sendable {
     @discardableResult
     public mutating func addPopulation<Model: NeuronModel>(_ name: String, _ model: Model, count: Int) throws -> PopulationID {
         guard count > 0 else {
-            throw SpikingModelError(model: "population '\(name)'", field: "size", value: "\(count)", expected: "a positive number of neurons")
+            throw SpikingParameterError(type: "population '\(name)'", field: "size", value: "\(count)", expected: "a positive number of neurons")
         }
         guard population(named: name) == nil else {
-            throw SpikingModelError(model: "population '\(name)'", field: "name", value: name, expected: "a name not used by another population")
+            throw SpikingParameterError(type: "population '\(name)'", field: "name", value: name, expected: "a name not used by another population")
         }
         populations.append(PopulationEntry(name: name, count: count, modelDescription: "\(Model.self)") { ring in
             PopulationRunner(model: model, count: count, ring: ring)
@@ -80,14 +80,14 @@ public struct Network: Sendable {
                                                        name: String? = nil) throws -> ProjectionID {
         let label = name ?? "\(populations[pre.index].name)→\(populations[post.index].name)"
         guard populations.indices.contains(pre.index), populations.indices.contains(post.index) else {
-            throw SpikingModelError(model: "projection '\(label)'", field: "pre/post", value: "\(pre.index)/\(post.index)",
+            throw SpikingParameterError(type: "projection '\(label)'", field: "pre/post", value: "\(pre.index)/\(post.index)",
                                     expected: "populations of this network")
         }
         guard weight.isFinite else {
-            throw SpikingModelError(model: "projection '\(label)'", field: "weight", value: "\(weight)", expected: "a finite number")
+            throw SpikingParameterError(type: "projection '\(label)'", field: "weight", value: "\(weight)", expected: "a finite number")
         }
         guard delaySteps >= 1, delaySteps <= 1 << 15 else {
-            throw SpikingModelError(model: "projection '\(label)'", field: "delay", value: "\(delaySteps) steps",
+            throw SpikingParameterError(type: "projection '\(label)'", field: "delay", value: "\(delaySteps) steps",
                                     expected: "1…32768 steps (a delay of at least one time step)")
         }
         projections.append(ProjectionEntry(name: label, pre: pre, post: post, connector: connector, weight: weight,

@@ -35,7 +35,7 @@ public final class Simulator {
     /// Builds the network: draws every connection, validates rules against their weights.
     public init(_ network: Network, dt: Double, seed: UInt64, activeSet: Bool = false) throws {
         guard dt.isFinite, dt > 0 else {
-            throw SpikingModelError(model: "simulator", field: "dt", value: "\(dt)", expected: "a positive step in ms")
+            throw SpikingParameterError(type: "simulator", field: "dt", value: "\(dt)", expected: "a positive step in ms")
         }
         self.network = network
         self.dt = dt
@@ -45,11 +45,17 @@ public final class Simulator {
         var maxDelay = [Int](repeating: 1, count: network.populations.count)
         for (k, p) in network.projections.enumerated() {
             var generator = root.split(stream: UInt64(k))
-            let connections = try p.connector.connections(preCount: network.populations[p.pre.index].count,
-                                                          postCount: network.populations[p.post.index].count,
-                                                          generator: &generator)
-            let table = try SynapseTable(preCount: network.populations[p.pre.index].count, connections: connections,
+            let table: SynapseTable
+            do {
+                let connections = try p.connector.connections(preCount: network.populations[p.pre.index].count,
+                                                              postCount: network.populations[p.post.index].count,
+                                                              generator: &generator)
+                table = try SynapseTable(preCount: network.populations[p.pre.index].count, connections: connections,
                                          defaultWeight: p.weight, defaultDelay: p.delaySteps)
+            } catch let error as SpikingParameterError {
+                throw SpikingParameterError(type: "projection '\(p.name)': \(error.type)", field: error.field,
+                                            value: error.value, expected: error.expected)
+            }
             maxDelay[p.post.index] = Swift.max(maxDelay[p.post.index], Int(table.delays.max() ?? 1))
             tables.append(table)
         }
@@ -59,20 +65,20 @@ public final class Simulator {
         self.projections = try network.projections.enumerated().map { k, p in
             do {
                 return try p.make(tables[k], populations[p.pre.index], populations[p.post.index], rings[p.post.index])
-            } catch let error as SpikingModelError {
-                throw SpikingModelError(model: "projection '\(p.name)': \(error.model)", field: error.field,
+            } catch let error as SpikingParameterError {
+                throw SpikingParameterError(type: "projection '\(p.name)': \(error.type)", field: error.field,
                                         value: error.value, expected: error.expected)
             }
         }
         for probe in network.probes {
             let population = populations[probe.population.index]
             guard population.recordables.contains(probe.recordable) else {
-                throw SpikingModelError(model: "probe on '\(network.populations[probe.population.index].name)'",
+                throw SpikingParameterError(type: "probe on '\(network.populations[probe.population.index].name)'",
                                         field: "recordable", value: probe.recordable,
                                         expected: "one of \(population.recordables)")
             }
             if let bad = probe.neurons.first(where: { !(0..<population.count).contains($0) }) {
-                throw SpikingModelError(model: "probe on '\(network.populations[probe.population.index].name)'",
+                throw SpikingParameterError(type: "probe on '\(network.populations[probe.population.index].name)'",
                                         field: "neurons", value: "\(bad)", expected: "indices in 0..<\(population.count)")
             }
         }

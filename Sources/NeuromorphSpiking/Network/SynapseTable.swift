@@ -28,10 +28,10 @@ public struct SynapseTable: Sendable, Equatable {
             let w = c.weight ?? defaultWeight
             let d = c.delaySteps ?? defaultDelay
             guard w.isFinite else {
-                throw SpikingModelError(model: "synapse \(c.pre)→\(c.post)", field: "weight", value: "\(w)", expected: "a finite number")
+                throw SpikingParameterError(type: "synapse \(c.pre)→\(c.post)", field: "weight", value: "\(w)", expected: "a finite number")
             }
             guard d >= 1, d <= 1 << 15 else {
-                throw SpikingModelError(model: "synapse \(c.pre)→\(c.post)", field: "delay", value: "\(d) steps",
+                throw SpikingParameterError(type: "synapse \(c.pre)→\(c.post)", field: "delay", value: "\(d) steps",
                                         expected: "1…32768 steps")
             }
             weights[s] = w

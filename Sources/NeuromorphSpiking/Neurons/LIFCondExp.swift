@@ -58,11 +58,11 @@ public struct LIFCondExp: NeuronModel, Equatable, Codable {
         public static let brette2007 = Parameters(C_m: 200, g_L: 10, E_L: -60, V_th: -50, V_reset: -60, t_ref: 5,
                                                   E_ex: 0, E_in: -80, tau_syn_ex: 5, tau_syn_in: 10)
 
-        /// Throws ``SpikingModelError`` naming the first invalid field.
+        /// Throws ``SpikingParameterError`` naming the first invalid field.
         public func validate() throws {
             func positive(_ value: Double, _ name: String) throws {
                 guard value.isFinite, value > 0 else {
-                    throw SpikingModelError(model: "iaf_cond_exp", field: name, value: "\(value)",
+                    throw SpikingParameterError(type: "iaf_cond_exp", field: name, value: "\(value)",
                                             expected: "a positive finite number")
                 }
             }
@@ -70,13 +70,13 @@ public struct LIFCondExp: NeuronModel, Equatable, Codable {
             try positive(tau_syn_ex, "tau_syn_ex"); try positive(tau_syn_in, "tau_syn_in")
             for (value, name) in [(E_L, "E_L"), (V_th, "V_th"), (V_reset, "V_reset"), (E_ex, "E_ex"), (E_in, "E_in"), (I_e, "I_e")]
             where !value.isFinite {
-                throw SpikingModelError(model: "iaf_cond_exp", field: name, value: "\(value)", expected: "a finite number")
+                throw SpikingParameterError(type: "iaf_cond_exp", field: name, value: "\(value)", expected: "a finite number")
             }
             guard t_ref.isFinite, t_ref >= 0 else {
-                throw SpikingModelError(model: "iaf_cond_exp", field: "t_ref", value: "\(t_ref)", expected: "≥ 0 ms")
+                throw SpikingParameterError(type: "iaf_cond_exp", field: "t_ref", value: "\(t_ref)", expected: "≥ 0 ms")
             }
             guard V_reset < V_th else {
-                throw SpikingModelError(model: "iaf_cond_exp", field: "V_reset", value: "\(V_reset)",
+                throw SpikingParameterError(type: "iaf_cond_exp", field: "V_reset", value: "\(V_reset)",
                                         expected: "below V_th (\(V_th))")
             }
         }
@@ -197,19 +197,3 @@ public struct LIFCondExp: NeuronModel, Equatable, Codable {
         }
     }
 }
-
-/// An invalid neuron, synapse or network parameter.
-public struct SpikingModelError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var model: String
-    public var field: String
-    public var value: String
-    public var expected: String
-
-    public init(model: String, field: String, value: String, expected: String) {
-        self.model = model; self.field = field; self.value = value; self.expected = expected
-    }
-
-    public var description: String { "\(model).\(field) = \(value): expected \(expected)" }
-}
-
-extension SpikingModelError: UserFacingError {}

@@ -32,13 +32,13 @@ public struct LIFCurrentExp: NeuronModel, Equatable, Codable {
         public func validate() throws {
             for (name, value) in [("C_m", C_m), ("tau_m", tau_m), ("tau_syn_ex", tau_syn_ex), ("tau_syn_in", tau_syn_in)]
             where !(value.isFinite && value > 0) {
-                throw SpikingModelError(model: "iaf_psc_exp", field: name, value: "\(value)", expected: "a positive finite number")
+                throw SpikingParameterError(type: "iaf_psc_exp", field: name, value: "\(value)", expected: "a positive finite number")
             }
             guard t_ref.isFinite, t_ref >= 0 else {
-                throw SpikingModelError(model: "iaf_psc_exp", field: "t_ref", value: "\(t_ref)", expected: "≥ 0 ms")
+                throw SpikingParameterError(type: "iaf_psc_exp", field: "t_ref", value: "\(t_ref)", expected: "≥ 0 ms")
             }
             guard V_reset < V_th else {
-                throw SpikingModelError(model: "iaf_psc_exp", field: "V_reset", value: "\(V_reset)", expected: "below V_th (\(V_th))")
+                throw SpikingParameterError(type: "iaf_psc_exp", field: "V_reset", value: "\(V_reset)", expected: "below V_th (\(V_th))")
             }
         }
     }

@@ -54,13 +54,13 @@ public enum EnergyIntegrator {
     /// Average energy per run (J): the trapezoid integral divided by `runs`.
     public static func energyPerRun(_ samples: [Double], interval: Double = 60, runs: Int) throws -> Double {
         guard runs >= 1 else {
-            throw SpikingModelError(model: "energy integrator", field: "runs", value: "\(runs)", expected: "at least 1 run")
+            throw SpikingParameterError(type: "energy integrator", field: "runs", value: "\(runs)", expected: "at least 1 run")
         }
         guard interval.isFinite, interval > 0 else {
-            throw SpikingModelError(model: "energy integrator", field: "interval", value: "\(interval)", expected: "a positive sampling interval in s")
+            throw SpikingParameterError(type: "energy integrator", field: "interval", value: "\(interval)", expected: "a positive sampling interval in s")
         }
         if let bad = samples.first(where: { !$0.isFinite }) {
-            throw SpikingModelError(model: "energy integrator", field: "samples", value: "\(bad)", expected: "finite power samples in W")
+            throw SpikingParameterError(type: "energy integrator", field: "samples", value: "\(bad)", expected: "finite power samples in W")
         }
         return trapezoid(samples, interval: interval) / Double(runs)
     }

@@ -68,7 +68,7 @@ public struct QuantizedPairSTDP: PlasticityRule, Equatable {
     public func validate(initialWeights: [Float]) throws {
         try rule.validate(initialWeights: initialWeights)
         if let bad = initialWeights.first(where: { weights.quantize($0) != $0 }) {
-            throw SpikingModelError(model: "stdp_synapse (SpiNNaker weights)", field: "weight", value: "\(bad)",
+            throw SpikingParameterError(type: "stdp_synapse (SpiNNaker weights)", field: "weight", value: "\(bad)",
                                     expected: "a multiple of the 16-bit LSB \(weights.lsb) nS")
         }
     }

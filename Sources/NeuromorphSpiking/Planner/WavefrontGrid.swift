@@ -49,14 +49,14 @@ public struct WavefrontGrid: Sendable, Equatable {
     /// `occupied[cell]`: whether the cell is an obstacle.
     public let occupied: [Bool]
 
-    /// Builds the grid and its obstacles; throws ``SpikingModelError`` for `n < 2`, a
+    /// Builds the grid and its obstacles; throws ``SpikingParameterError`` for `n < 2`, a
     /// dimension other than 2 or 3, or a box count that cannot keep the target reachable.
     public init(n: Int, dimensions: Int = 3, map: Map = .empty) throws {
         guard dimensions == 2 || dimensions == 3 else {
-            throw SpikingModelError(model: "wavefront grid", field: "dimensions", value: "\(dimensions)", expected: "2 or 3")
+            throw SpikingParameterError(type: "wavefront grid", field: "dimensions", value: "\(dimensions)", expected: "2 or 3")
         }
         guard n >= 2, n <= (dimensions == 3 ? 400 : 8000) else {
-            throw SpikingModelError(model: "wavefront grid", field: "n", value: "\(n)",
+            throw SpikingParameterError(type: "wavefront grid", field: "n", value: "\(n)",
                                     expected: dimensions == 3 ? "2…400 cells per side" : "2…8000 cells per side")
         }
         self.n = n
@@ -78,24 +78,24 @@ public struct WavefrontGrid: Sendable, Equatable {
             }
         case let .cells(given):
             guard given.count == count else {
-                throw SpikingModelError(model: "wavefront grid", field: "map", value: "\(given.count) cells",
+                throw SpikingParameterError(type: "wavefront grid", field: "map", value: "\(given.count) cells",
                                         expected: "one occupancy flag per cell (\(count))")
             }
             guard !given[0], !given[count - 1] else {
-                throw SpikingModelError(model: "wavefront grid", field: "map", value: "start or target occupied",
+                throw SpikingParameterError(type: "wavefront grid", field: "map", value: "start or target occupied",
                                         expected: "a free start (first cell) and target (last cell)")
             }
             occupied = given
         case let .boxes(boxCount, seed):
             guard (0...64).contains(boxCount) else {
-                throw SpikingModelError(model: "wavefront grid", field: "boxes", value: "\(boxCount)", expected: "0…64 boxes")
+                throw SpikingParameterError(type: "wavefront grid", field: "boxes", value: "\(boxCount)", expected: "0…64 boxes")
             }
             var generator = SeededGenerator(seed: seed, key: "spiking/wavefront/boxes")
             var attempt = 0
             repeat {
                 attempt += 1
                 guard attempt <= 1000 else {
-                    throw SpikingModelError(model: "wavefront grid", field: "boxes", value: "\(boxCount)",
+                    throw SpikingParameterError(type: "wavefront grid", field: "boxes", value: "\(boxCount)",
                                             expected: "few enough boxes that the target stays reachable from the start")
                 }
                 occupied = [Bool](repeating: false, count: count)

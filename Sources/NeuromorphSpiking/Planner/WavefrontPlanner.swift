@@ -165,12 +165,12 @@ public struct WavefrontPlanner: Sendable {
         let quantizer = SpiNNakerWeights()
         let w0 = weightMode == .spinnaker ? quantizer.quantize(initialWeight) : initialWeight
         guard w0.isFinite, w0 > 0, Double(w0) <= stdp.Wmax else {
-            throw SpikingModelError(model: "wavefront planner", field: "initialWeight", value: "\(initialWeight)",
+            throw SpikingParameterError(type: "wavefront planner", field: "initialWeight", value: "\(initialWeight)",
                                     expected: "a positive weight up to W_max = \(stdp.Wmax) nS")
         }
         let stepsTotal = Int((effectiveDuration / dt).rounded())
         guard stepsTotal >= 1 else {
-            throw SpikingModelError(model: "wavefront planner", field: "duration", value: "\(effectiveDuration)",
+            throw SpikingParameterError(type: "wavefront planner", field: "duration", value: "\(effectiveDuration)",
                                     expected: "at least one step of \(dt) ms")
         }
 
@@ -210,7 +210,7 @@ public struct WavefrontPlanner: Sendable {
         let simulator = try Simulator(network, dt: dt, seed: seed, activeSet: activeSet)
         let tolerance = quiescenceTolerance ?? w0 / 40
         guard tolerance.isFinite, tolerance >= 0, tolerance < w0 else {
-            throw SpikingModelError(model: "wavefront planner", field: "quiescenceTolerance", value: "\(tolerance)",
+            throw SpikingParameterError(type: "wavefront planner", field: "quiescenceTolerance", value: "\(tolerance)",
                                     expected: "≥ 0 and below the initial weight \(w0) nS (larger would freeze cells before they fire)")
         }
         simulator.quiescenceTolerance = tolerance

@@ -85,14 +85,14 @@ public struct PairSTDP: PlasticityRule, Equatable, Codable {
     public func validate(initialWeights: [Float]) throws {
         for (name, value) in [("tau_plus", tau_plus), ("tau_minus", tau_minus), ("Wmax", Wmax)]
         where !(value.isFinite && value > 0) {
-            throw SpikingModelError(model: "stdp_synapse", field: name, value: "\(value)", expected: "a positive finite number")
+            throw SpikingParameterError(type: "stdp_synapse", field: name, value: "\(value)", expected: "a positive finite number")
         }
         for (name, value) in [("lambda", lambda), ("alpha", alpha), ("mu_plus", mu_plus), ("mu_minus", mu_minus)]
         where !(value.isFinite && value >= 0) {
-            throw SpikingModelError(model: "stdp_synapse", field: name, value: "\(value)", expected: "a finite number ≥ 0")
+            throw SpikingParameterError(type: "stdp_synapse", field: name, value: "\(value)", expected: "a finite number ≥ 0")
         }
         if let bad = initialWeights.first(where: { $0 < 0 || Double($0) > Wmax }) {
-            throw SpikingModelError(model: "stdp_synapse", field: "weight", value: "\(bad)",
+            throw SpikingParameterError(type: "stdp_synapse", field: "weight", value: "\(bad)",
                                     expected: "in [0, Wmax = \(Wmax)] (STDP synapses are excitatory; w_min is 0)")
         }
     }

@@ -14,7 +14,7 @@ public protocol PlasticityRule: Sendable {
     func makeState(pre: Int, post: Int, synapses: Int) -> State
 
     /// Checks the rule against the projection's initial weights; throws
-    /// ``SpikingModelError`` naming the field.
+    /// ``SpikingParameterError`` naming the field.
     func validate(initialWeights: [Float]) throws
 
     /// Presynaptic neuron `pre` fired at `step`. `synapses` are its synapse indices,

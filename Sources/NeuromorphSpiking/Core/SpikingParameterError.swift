@@ -1,6 +1,6 @@
 import NeuromorphCore
 
-/// A parameter of a fixed-point format, neuron model, event network, encoder, energy table or
+/// A parameter of a neuron model, synapse, connector, network, fixed-point format, event network, encoder, energy table or
 /// conversion that is outside the range its equations accept.
 ///
 /// The message names the type, the field, the rejected value and the expected form, e.g.
