@@ -15,6 +15,7 @@ let libraries: [(name: String, dependencies: [Target.Dependency])] = [
     ("NeuromorphData", ["NeuromorphCore", "CZlib"]),
     ("NeuromorphNN", ["NeuromorphCore"]),
     ("NeuromorphSpec", ["NeuromorphCore", "NeuromorphData", "NeuromorphNN", "NeuromorphAnalog", "NeuromorphSpiking",
+                        "NeuromorphLearning",
                         .product(name: "Yams", package: "Yams")]),
     ("NeuromorphAnalog", ["NeuromorphCore", "NeuromorphNN"]),
     ("NeuromorphCost", ["NeuromorphCore"]),
@@ -22,6 +23,7 @@ let libraries: [(name: String, dependencies: [Target.Dependency])] = [
     ("NeuromorphChipModels", ["NeuromorphCore"]),
     ("NeuromorphSpiking", ["NeuromorphCore", "NeuromorphData", "NeuromorphNN", "NeuromorphChipModels"]),
     ("NeuromorphBayesian", ["NeuromorphCore"]),
+    ("NeuromorphLearning", ["NeuromorphCore", "NeuromorphData", "NeuromorphNN", "NeuromorphAnalog"]),
 ]
 
 /// Test targets and the libraries they exercise.
@@ -37,6 +39,7 @@ let tests: [(name: String, dependencies: [Target.Dependency])] = [
     ("NeuromorphChipModelsTests", ["NeuromorphChipModels"]),
     ("NeuromorphSpikingTests", ["NeuromorphSpiking", propertyBased]),
     ("NeuromorphBayesianTests", ["NeuromorphBayesian"]),
+    ("NeuromorphLearningTests", ["NeuromorphLearning", "NeuromorphData"]),
     // Runs the built `neuromorph` executable (`swift build --build-tests` builds it too).
     ("NeuromorphCLITests", []),
 ]

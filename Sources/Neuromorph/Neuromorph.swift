@@ -9,3 +9,4 @@
 @_exported import NeuromorphChipModels
 @_exported import NeuromorphSpiking
 @_exported import NeuromorphBayesian
+@_exported import NeuromorphLearning
