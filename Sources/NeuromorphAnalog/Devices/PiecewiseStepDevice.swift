@@ -49,8 +49,8 @@ public struct PiecewiseStepDevice: PulsedDeviceConfiguration {
         let name = "PiecewiseStepDevice"
         try pulsed.validate(device: name)
         for (parameter, table) in [("piecewise_up", piecewiseUp), ("piecewise_down", piecewiseDown)] {
-            guard table.count >= 2 else {
-                throw DeviceParameterError(device: name, parameter: parameter, "needs at least 2 nodes, got \(table.count)")
+            guard table.count >= 1 else {
+                throw DeviceParameterError(device: name, parameter: parameter, "needs at least 1 node (1 node: a constant step, aihwkit's default [1]), got 0")
             }
             if let bad = table.first(where: { !($0.isFinite && $0 >= 0) }) {
                 throw DeviceParameterError(device: name, parameter: parameter, "values must be finite and ≥ 0, got \(bad)")
@@ -105,7 +105,7 @@ public struct PiecewiseStepDeviceArray: SymmetryPointDeviceArray, DecayingDevice
     @inlinable @inline(__always)
     func factor(_ w: Float, lo: Float, hi: Float, up: Bool) -> Float {
         let sections = tableUp.count - 1
-        guard hi > lo else { return up ? tableUp[0] : tableDown[0] }
+        guard sections > 0, hi > lo else { return up ? tableUp[0] : tableDown[0] }
         let t = Swift.max((w - lo) / (hi - lo) * Float(sections), 0)
         let i = Swift.min(Int(t), sections - 1)
         let f = Swift.min(t - Float(i), 1)

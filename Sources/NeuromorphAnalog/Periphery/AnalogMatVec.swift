@@ -40,7 +40,7 @@ public enum AnalogMatVec {
         // 4. Bound management, then ADC and digital rescaling.
         var bmFactors = [Float](repeating: 1, count: batch)
         if io.boundManagement == .iterative {
-            for b in 0..<batch where scales[b] > 0 && saturates(y, row: b, bound: io.outputBound) {
+            for b in 0..<batch where scales[b] > 0 && saturates(y, row: b, io: io) {
                 var factor: Float = 1
                 var row = Tensor.zeros([outputs])
                 repeat {
@@ -53,7 +53,7 @@ public enum AnalogMatVec {
                     addNoise(&rowMatrix, inputs: xb, io: io, generator: &generator)
                     row = rowMatrix.reshaped([outputs])
                 } while factor < io.maxBoundManagementFactor && !io.boundManagementResolutionReached(factor)
-                    && saturates(row.reshaped([1, outputs]), row: 0, bound: io.outputBound)
+                    && saturates(row.reshaped([1, outputs]), row: 0, io: io)
                 y.scalars.withUnsafeMutableBufferPointer { dst in
                     for i in 0..<outputs { dst[b * outputs + i] = row.scalars[i] }
                 }
@@ -124,10 +124,13 @@ public enum AnalogMatVec {
                     } else if step > 0 {
                         // Clamp to the grid's range first, so the magic-number rounding is
                         // always valid and the loop has no branch (it vectorizes).
-                        let scale = inverse / step, levels = bound / step, magic: Float = 12_582_912
+                        // aihwkit's operation order: (x·(1/α)/factor) / res, so ties
+                        // (the abs-max element at bound-management factor 2 lands on
+                        // 31.5 codes) round as they do there.
+                        let levels = bound / step, magic: Float = 12_582_912
                         let q = p.baseAddress! + base
                         for j in columns {
-                            let v = Swift.min(Swift.max(q[j] * scale, -levels), levels)
+                            let v = Swift.min(Swift.max((q[j] * inverse) / step, -levels), levels)
                             q[j] = Swift.min(Swift.max(((v + magic) - magic) * step, -bound), bound)
                         }
                     } else {
@@ -174,9 +177,18 @@ public enum AnalogMatVec {
         }
     }
 
-    static func saturates(_ y: Tensor, row b: Int, bound: Float) -> Bool {
-        let width = y.columns
-        for i in 0..<width where Swift.abs(y.scalars[b * width + i]) >= bound { return true }
+    /// Whether row `b` saturates the ADC, tested as aihwkit does on the converted value: the
+    /// code `round(y / res)·res` exceeds the bound. The top code `(bound/res)·res` lands
+    /// slightly above the bound in float32, so outputs within half a step of the bound count
+    /// as saturated too. Without an output grid, `|y| > bound`.
+    static func saturates(_ y: Tensor, row b: Int, io: IOParameters) -> Bool {
+        let width = y.columns, bound = io.outputBound
+        let step = io.outputResolution > 0 ? io.outputResolution * 2 * bound : 0
+        for i in 0..<width {
+            let v = y.scalars[b * width + i]
+            let code = step > 0 ? roundToNearestEven(v / step) * step : v
+            if Swift.abs(code) > bound { return true }
+        }
         return false
     }
 
@@ -193,10 +205,10 @@ public enum AnalogMatVec {
                         let scale = scaleOf[b] * factorOf[b] * outputScale
                         let base = b * width
                         if step > 0 {
-                            let inverseStep = 1 / step, levels = bound / step, magic: Float = 12_582_912
+                            let levels = bound / step, magic: Float = 12_582_912
                             let q = p.baseAddress! + base
                             for i in columns {
-                                let v = Swift.min(Swift.max(q[i] * inverseStep, -levels), levels)
+                                let v = Swift.min(Swift.max(q[i] / step, -levels), levels)
                                 q[i] = Swift.min(Swift.max(((v + magic) - magic) * step, -bound), bound) * scale
                             }
                         } else {
