@@ -43,7 +43,7 @@ import RealModule
 /// device": half the programming and read noise, full drift.
 public struct PCMNoiseModel: InferenceNoiseModel, Sendable, Codable, Equatable, CustomStringConvertible {
     /// Which conductance the read-noise coefficient `Q_s` is evaluated at.
-    public enum QsReference: String, Sendable, Codable, Equatable {
+    public enum QsReference: String, Sendable, Codable, Equatable, CaseIterable {
         /// The target `g_T` (the paper's equation).
         case target
         /// The programmed `|g_prog|` (aihwkit `PCMLikeNoiseModel`).

@@ -18,6 +18,7 @@ import NeuromorphCore
 ///     times: "1s,1h,1d,1w,1mo"
 ///     repeats: 25
 ///     drift_compensation: both   # both | on | off
+///     qs_reference: target       # target (the paper's Q_s(g_T)) | programmed (aihwkit's Q_s(|g_prog|))
 /// ```
 public struct InferenceHardwareSpec: Codable, Sendable, Equatable {
     public enum Device: String, Codable, Sendable, CaseIterable {
@@ -48,10 +49,14 @@ public struct InferenceHardwareSpec: Codable, Sendable, Equatable {
     public var times: String
     public var repeats: Int
     public var driftCompensation: Compensation
+    /// Where the read-noise coefficient Q_s is evaluated: at the target conductance as the paper
+    /// writes it (default), or at the programmed one as aihwkit's `PCMLikeNoiseModel` does
+    /// (read-noise std 0.093 vs 0.063 µS at g/g_max = 0.01 after a month; issue 19).
+    public var qsReference: PCMNoiseModel.QsReference
 
     public init(device: Device = .pcm, gamma: Double? = nil, hwaNoise: Double? = nil, dacBits: Int = 8, adcBits: Int = 10,
                 adcRange: Double = 10, outputNoiseLSB: Double = 0.5, times: String = "1s,1h,1d,1w,1mo", repeats: Int = 25,
-                driftCompensation: Compensation = .both) {
+                driftCompensation: Compensation = .both, qsReference: PCMNoiseModel.QsReference = .target) {
         self.device = device
         self.gamma = gamma
         self.hwaNoise = hwaNoise
@@ -62,12 +67,14 @@ public struct InferenceHardwareSpec: Codable, Sendable, Equatable {
         self.times = times
         self.repeats = repeats
         self.driftCompensation = driftCompensation
+        self.qsReference = qsReference
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case device, gamma, times, repeats
         case hwaNoise = "hwa_noise", dacBits = "dac_bits", adcBits = "adc_bits", adcRange = "adc_range"
         case outputNoiseLSB = "output_noise_lsb", driftCompensation = "drift_compensation"
+        case qsReference = "qs_reference"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -86,12 +93,15 @@ public struct InferenceHardwareSpec: Codable, Sendable, Equatable {
         }
         repeats = try c.decodeCheckedIfPresent(Int.self, forKey: .repeats, "a positive count") { $0 > 0 } ?? 25
         driftCompensation = try c.decodeChoiceIfPresent(Compensation.self, forKey: .driftCompensation) ?? .both
+        qsReference = try c.decodeChoiceIfPresent(PCMNoiseModel.QsReference.self, forKey: .qsReference) ?? .target
     }
 
     /// The PCM noise model (γ from `device`, overridden by `gamma`).
     public var noiseModel: PCMNoiseModel {
-        if let gamma { return PCMNoiseModel(gamma: Float(gamma)) }
-        return device == .pcm ? PCMNoiseModel.paper : PCMNoiseModel.reducedNoise
+        var model = device == .pcm ? PCMNoiseModel.paper : PCMNoiseModel.reducedNoise
+        if let gamma { model = PCMNoiseModel(gamma: Float(gamma)) }
+        model.qsReference = qsReference
+        return model
     }
 
     /// The DAC/ADC/noise periphery.
