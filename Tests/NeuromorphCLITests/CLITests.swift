@@ -249,11 +249,13 @@ struct CommandFailure: Error, CustomStringConvertible {
 
 func neuromorph(_ arguments: String...) throws -> CommandRun { try neuromorph(arguments) }
 
-/// Runs `neuromorph arguments` in the repository root and collects its exit status and output.
-func neuromorph(_ arguments: [String]) throws -> CommandRun {
+/// Runs `neuromorph arguments` in the repository root and collects its exit status and output;
+/// `environment` replaces the inherited environment when given.
+func neuromorph(_ arguments: [String], environment: [String: String]? = nil) throws -> CommandRun {
     let process = Process()
     process.executableURL = try neuromorphExecutable()
     process.arguments = arguments
+    if let environment { process.environment = environment }
     process.currentDirectoryURL = CLITests.root
     // Output goes to files, so a chatty command never blocks on a full pipe.
     let scratch = try Scratch()
