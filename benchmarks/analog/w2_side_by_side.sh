@@ -27,8 +27,10 @@ neuromorph_run() {  # config spec seed epochs
   tail -n +2 "$dir/metrics.csv" | awk -F, -v c="$1" -v s="$3" '{printf "neuromorph,%s,%s,%d,%.2f\n", c, s, $1, $10 * 100}' >> "$CSV"
 }
 aihwkit_run() {  # config aihwkit-config seed epochs batch lr
-  SEED=$3 BATCH=$5 LR=$6 OMP_NUM_THREADS=1 "$VENV/bin/python" benchmarks/peers/aihwkit_fashion.py "$4" "$2" \
-    | awk -v c="$1" -v s="$3" '/epoch/ {sub(":", "", $3); printf "aihwkit,%s,%s,%d,%s\n", c, s, $3, $7}' >> "$CSV"
+  local log="$OUT/aihwkit-$1-$3.log"
+  SEED=$3 BATCH=$5 LR=$6 OMP_NUM_THREADS=1 "$VENV/bin/python" benchmarks/peers/aihwkit_fashion.py "$4" "$2" > "$log"
+  # "constant_step  epoch 1: test acc  78.12 %   30.1 s/epoch"
+  awk -v c="$1" -v s="$3" '/epoch/ {sub(":", "", $3); printf "aihwkit,%s,%s,%d,%s\n", c, s, $3, $6}' "$log" >> "$CSV"
 }
 
 for seed in $SEEDS; do
