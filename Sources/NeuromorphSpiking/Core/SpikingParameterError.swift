@@ -1,26 +1,8 @@
 import NeuromorphCore
 
 /// A parameter of a neuron model, synapse, connector, network, fixed-point format, event network, encoder, energy table or
-/// conversion that is outside the range its equations accept.
+/// conversion that is outside the range its equations accept: the spiking engine's one error type.
 ///
 /// The message names the type, the field, the rejected value and the expected form, e.g.
 /// `QFormat.bits = 40 is invalid: expected an integer in 1...32`.
-public struct SpikingParameterError: UserFacingError, Sendable, Equatable {
-    /// The type or function that rejected the value.
-    public let type: String
-    /// The field or argument holding the bad value.
-    public let field: String
-    /// The rejected value, as text.
-    public let value: String
-    /// The accepted form.
-    public let expected: String
-
-    public init(type: String, field: String, value: String, expected: String) {
-        self.type = type
-        self.field = field
-        self.value = value
-        self.expected = expected
-    }
-
-    public var description: String { "\(type).\(field) = \(value) is invalid: expected \(expected)" }
-}
+public typealias SpikingParameterError = ParameterValueError
