@@ -245,3 +245,24 @@ struct Collect: ParsableCommand {
         }
     }
 }
+
+/// `neuromorph report DIR`: (re)writes the self-contained HTML report of a results folder.
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Write report.html (inline SVG plots) for a results folder of train or infer.")
+
+    @Argument(help: "The results folder (holds results.json).")
+    var folder: String
+
+    @Option(help: "Where to write the HTML (default: FOLDER/report.html).")
+    var output: String?
+
+    func run() throws {
+        try reportingErrors {
+            let dir = URL(fileURLWithPath: folder)
+            let report = try RunReport(folder: dir)
+            let target = output.map(URL.init(fileURLWithPath:)) ?? dir.appendingPathComponent("report.html")
+            try AtomicFile.write(report.html(), to: target)
+            say("wrote \(target.path)")
+        }
+    }
+}

@@ -55,7 +55,7 @@ public struct RunResults: Codable, Sendable {
 }
 
 /// Runs an experiment spec: loads data, builds and trains the model, and writes the results
-/// folder (`spec.yaml`, `metrics.csv`, `results.json`, `checkpoint/`).
+/// folder (`spec.yaml`, `metrics.csv`, `results.json`, `report.html`, `checkpoint/`).
 public enum ExperimentRunner {
     public static let version = "0.1.0"
 
@@ -297,6 +297,8 @@ public enum ExperimentRunner {
             versions: ["neuromorph": version, "openblas": ComputeThreads.blasConfiguration], inference: sweepResult)
         if let output {
             try AtomicFile.write(try SpecLoader.json(results), to: output.appendingPathComponent("results.json"))
+            let report = RunReport(results: results, specText: try? SpecLoader.yaml(spec))
+            try AtomicFile.write(report.html(), to: output.appendingPathComponent("report.html"))
         }
         return results
     }
