@@ -24,6 +24,8 @@ let libraries: [(name: String, dependencies: [Target.Dependency])] = [
     ("NeuromorphSpiking", ["NeuromorphCore", "NeuromorphData", "NeuromorphNN", "NeuromorphChipModels"]),
     ("NeuromorphBayesian", ["NeuromorphCore"]),
     ("NeuromorphLearning", ["NeuromorphCore", "NeuromorphData", "NeuromorphNN", "NeuromorphAnalog"]),
+    ("NeuromorphReproduce", ["NeuromorphCore", "NeuromorphAnalog", "NeuromorphCost", "NeuromorphMapping",
+                             "NeuromorphChipModels", "NeuromorphSpiking", "NeuromorphBayesian"]),
 ]
 
 /// Test targets and the libraries they exercise.
@@ -40,6 +42,7 @@ let tests: [(name: String, dependencies: [Target.Dependency])] = [
     ("NeuromorphSpikingTests", ["NeuromorphSpiking", propertyBased]),
     ("NeuromorphBayesianTests", ["NeuromorphBayesian"]),
     ("NeuromorphLearningTests", ["NeuromorphLearning", "NeuromorphData"]),
+    ("NeuromorphReproduceTests", ["NeuromorphReproduce"]),
     // Runs the built `neuromorph` executable (`swift build --build-tests` builds it too).
     ("NeuromorphCLITests", []),
 ]
