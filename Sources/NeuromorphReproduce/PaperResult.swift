@@ -35,6 +35,7 @@ public enum Tolerance: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .absolute(0): return "exact"
         case .absolute(let bound): return "±\(ReproduceFormat.number(bound))"
+        case .relative(let bound) where bound < 1e-6: return "±\(ReproduceFormat.number(bound)) rel"
         case .relative(let bound): return "±\(ReproduceFormat.number(bound * 100))%"
         }
     }
