@@ -25,7 +25,7 @@ let libraries: [(name: String, dependencies: [Target.Dependency])] = [
     ("NeuromorphBayesian", ["NeuromorphCore"]),
     ("NeuromorphLearning", ["NeuromorphCore", "NeuromorphData", "NeuromorphNN", "NeuromorphAnalog"]),
     ("NeuromorphReproduce", ["NeuromorphCore", "NeuromorphAnalog", "NeuromorphCost", "NeuromorphMapping",
-                             "NeuromorphChipModels", "NeuromorphSpiking", "NeuromorphBayesian"]),
+                             "NeuromorphChipModels", "NeuromorphSpiking", "NeuromorphBayesian", "NeuromorphNN"]),
 ]
 
 /// Test targets and the libraries they exercise.
