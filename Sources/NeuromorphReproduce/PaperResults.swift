@@ -6,7 +6,7 @@ public enum PaperResults {
     public static let groups: [any PaperResultGroup.Type] = [
         MuBrainResults.self, NeuroSimResults.self, SteffenPlannerResults.self, SpoonPCMResults.self,
         AlwaysOnSNNResults.self, DazziMappingResults.self, OptoelectronicResults.self,
-        BayesianReviewResults.self, WangBCPNNResults.self, MonetaResults.self, OnenSHDResults.self,
+        BayesianReviewResults.self, WangBCPNNResults.self, MonetaResults.self, OnenSHDResults.self, GokmenTTv2Results.self,
     ]
 
     /// Every registered paper, in registry order.
