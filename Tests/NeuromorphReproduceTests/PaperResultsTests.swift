@@ -54,7 +54,7 @@ struct PaperResultsTests {
         #expect(outcome.error == nil, "\(id): \(outcome.error ?? "")")
         #expect(outcome.verdict == .pass,
                 "\(id): paper \(result.paperValue) \(result.unit), Neuromorph \(outcome.value ?? .nan), tolerance \(result.tolerance)")
-        #expect(outcome.seconds < 5, "\(id) took \(outcome.seconds) s: mark it quick: false")
+        #expect(outcome.seconds < 20, "\(id) took \(outcome.seconds) s: mark it quick: false")
     }
 
     @Test("a failing computed result fails the run; a failing consistency check does not")
