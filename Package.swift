@@ -23,9 +23,9 @@ let libraries: [(name: String, dependencies: [Target.Dependency])] = [
     ("NeuromorphChipModels", ["NeuromorphCore"]),
     ("NeuromorphSpiking", ["NeuromorphCore", "NeuromorphData", "NeuromorphNN", "NeuromorphChipModels"]),
     ("NeuromorphBayesian", ["NeuromorphCore"]),
-    ("NeuromorphLearning", ["NeuromorphCore", "NeuromorphData", "NeuromorphNN", "NeuromorphAnalog"]),
     ("NeuromorphReproduce", ["NeuromorphCore", "NeuromorphAnalog", "NeuromorphCost", "NeuromorphMapping",
                              "NeuromorphChipModels", "NeuromorphSpiking", "NeuromorphBayesian", "NeuromorphNN"]),
+    ("NeuromorphLearning", ["NeuromorphCore", "NeuromorphData", "NeuromorphNN", "NeuromorphAnalog"]),
 ]
 
 /// Test targets and the libraries they exercise.
@@ -41,8 +41,8 @@ let tests: [(name: String, dependencies: [Target.Dependency])] = [
     ("NeuromorphChipModelsTests", ["NeuromorphChipModels"]),
     ("NeuromorphSpikingTests", ["NeuromorphSpiking", propertyBased]),
     ("NeuromorphBayesianTests", ["NeuromorphBayesian"]),
-    ("NeuromorphLearningTests", ["NeuromorphLearning", "NeuromorphData"]),
     ("NeuromorphReproduceTests", ["NeuromorphReproduce"]),
+    ("NeuromorphLearningTests", ["NeuromorphLearning", "NeuromorphData"]),
     // Runs the built `neuromorph` executable (`swift build --build-tests` builds it too).
     ("NeuromorphCLITests", []),
 ]
