@@ -23,6 +23,8 @@ let libraries: [(name: String, dependencies: [Target.Dependency])] = [
     ("NeuromorphChipModels", ["NeuromorphCore"]),
     ("NeuromorphSpiking", ["NeuromorphCore", "NeuromorphData", "NeuromorphNN", "NeuromorphChipModels"]),
     ("NeuromorphBayesian", ["NeuromorphCore"]),
+    ("NeuromorphReproduce", ["NeuromorphCore", "NeuromorphAnalog", "NeuromorphCost", "NeuromorphMapping",
+                             "NeuromorphChipModels", "NeuromorphSpiking", "NeuromorphBayesian", "NeuromorphNN"]),
     ("NeuromorphLearning", ["NeuromorphCore", "NeuromorphData", "NeuromorphNN", "NeuromorphAnalog"]),
 ]
 
@@ -39,6 +41,7 @@ let tests: [(name: String, dependencies: [Target.Dependency])] = [
     ("NeuromorphChipModelsTests", ["NeuromorphChipModels"]),
     ("NeuromorphSpikingTests", ["NeuromorphSpiking", propertyBased]),
     ("NeuromorphBayesianTests", ["NeuromorphBayesian"]),
+    ("NeuromorphReproduceTests", ["NeuromorphReproduce"]),
     ("NeuromorphLearningTests", ["NeuromorphLearning", "NeuromorphData"]),
     // Runs the built `neuromorph` executable (`swift build --build-tests` builds it too).
     ("NeuromorphCLITests", []),

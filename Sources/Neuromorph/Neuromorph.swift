@@ -9,4 +9,5 @@
 @_exported import NeuromorphChipModels
 @_exported import NeuromorphSpiking
 @_exported import NeuromorphBayesian
+@_exported import NeuromorphReproduce
 @_exported import NeuromorphLearning
