@@ -23,6 +23,9 @@ struct Reproduce: ParsableCommand {
     @Option(help: "Also write the results as CSV to this file (written atomically).")
     var csv: String?
 
+    @Option(help: "Also write an HTML report (paper-vs-Neuromorph tables) to this file (default for a full run: results/reproduce.html).")
+    var html: String?
+
     func run() throws {
         let results = try reportingErrors { try PaperResults.select(paper, quick: quick) }
         if list {
@@ -47,6 +50,13 @@ struct Reproduce: ParsableCommand {
         if let csv {
             try AtomicFile.write(run.csv(), to: URL(fileURLWithPath: csv))
             say("wrote \(csv)")
+        }
+        // The full run (all papers, not --quick) writes its HTML report by default.
+        if let target = html ?? (paper == "all" && !quick ? "results/reproduce.html" : nil) {
+            let url = URL(fileURLWithPath: target)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try AtomicFile.write(run.html(), to: url)
+            say("wrote \(target)")
         }
         if !run.succeeded {
             let failed = run.outcomes.filter(\.failsRun).map(\.result.id)
