@@ -10,3 +10,4 @@
 @_exported import NeuromorphSpiking
 @_exported import NeuromorphBayesian
 @_exported import NeuromorphLearning
+@_exported import NeuromorphONNX
