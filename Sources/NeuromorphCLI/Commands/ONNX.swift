@@ -10,7 +10,8 @@ struct ImportONNX: ParsableCommand {
         discussion: """
             Writes SPEC (default: the model's name with .yaml) and the checkpoint folder next to it \
             (SPEC without its extension + .checkpoint). Evaluate with `neuromorph eval SPEC --checkpoint FOLDER`, \
-            cost with `neuromorph estimate SPEC`, fine-tune with `neuromorph train SPEC --initial-weights FOLDER --epochs N`. \
+            cost with `neuromorph estimate SPEC`, sweep PCM inference with `--like SPEC_WITH_INFERENCE` then \
+            `neuromorph infer SPEC --resume FOLDER`, fine-tune with `neuromorph train SPEC --initial-weights FOLDER --epochs N`. \
             Operators, BatchNormalization folding and conventions: docs/onnx.md.
             """)
 
@@ -29,6 +30,9 @@ struct ImportONNX: ParsableCommand {
     @Option(help: "The data folder or file (needed for idx and movielens).")
     var dataPath: String?
 
+    @Option(help: "Take data, training (epochs 0) and hardware from this spec, e.g. examples/fashion-mlp-pcm.yaml for `neuromorph infer`.")
+    var like: String?
+
     func validate() throws {
         guard DataSpec.Dataset(rawValue: dataset) != nil else {
             throw ValidationError("--dataset: '\(dataset)' is not one of \(DataSpec.Dataset.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -43,7 +47,8 @@ struct ImportONNX: ParsableCommand {
             let checkpointURL = URL(fileURLWithPath: checkpoint ?? specURL.deletingPathExtension().path + ".checkpoint")
             let imported = try ONNXImporter.importModel(at: modelURL)
             let data = DataSpec(dataset: DataSpec.Dataset(rawValue: dataset) ?? .fashionMNIST, path: dataPath)
-            let spec = try imported.write(spec: specURL, checkpoint: checkpointURL, name: name, data: data)
+            let template = try like.map { try SpecLoader.load(URL(fileURLWithPath: $0)) }
+            let spec = try imported.write(spec: specURL, checkpoint: checkpointURL, name: name, data: data, template: template)
             say("imported \(model) (opset \(imported.opset)): \(spec.model.layers.count) layers, input \(imported.inputShape)")
             for note in imported.notes { say("  note: \(note)") }
             if imported.outputSoftmax {
