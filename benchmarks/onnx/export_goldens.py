@@ -71,6 +71,20 @@ def export_torch(name, model, input_shape, opset, seed, keep_batchnorm=False):
           f"{os.path.getsize(path)} bytes")
 
 
+class ViewNet(nn.Module):
+    """`x.view(x.size(0), -1)`: exported with a dynamic batch as Shape → Gather → Unsqueeze →
+    Concat → Reshape."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 3, 3, stride=2)
+        self.fc = nn.Linear(3 * 3 * 3, 4)
+
+    def forward(self, x):
+        x = torch.tanh(self.conv(x))
+        return self.fc(x.view(x.size(0), -1))
+
+
 class Flat(nn.Module):
     """`x.reshape(-1, features)`: exported as Reshape with a constant shape."""
 
@@ -150,6 +164,8 @@ def main():
                                          nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, 12), nn.BatchNorm1d(12),
                                          nn.Hardsigmoid(), nn.Linear(12, 3)), (2, 8, 8), opset=18, seed=3,
                  keep_batchnorm=True)
+    torch.manual_seed(4)
+    export_torch("view", ViewNet(), (1, 7, 7), opset=17, seed=4)
     hand_built_activations()
 
 

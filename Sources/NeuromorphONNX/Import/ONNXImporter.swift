@@ -18,7 +18,7 @@ import SwiftProtobuf
 /// | `BatchNormalization` after `Conv`/`Gemm`/`MatMul` | folded: `s = γ/√(σ² + ε)`, `W' = s·W` (per output), `b' = s·(b − μ) + β` |
 /// | `MaxPool`, `AveragePool` (square, no padding, floor mode) | `pool` |
 /// | `GlobalAveragePool` (square input) | `pool` `avg` with the window the input's size |
-/// | `Flatten` (`axis = 1`), `Reshape` to `[N, −1]` | `flatten` |
+/// | `Flatten` (`axis = 1`), `Reshape` to `[N, −1]` (a constant shape, or `Shape`/`Gather`/`Unsqueeze`/`Concat` of the input's shape) | `flatten` |
 /// | `Relu`, `Sigmoid`, `Tanh` | `activation` |
 /// | `HardSigmoid` α = 0.2, β = 0.5 (ONNX default) / α = 1/6, β = 0.5 (PyTorch) | `hard_sigmoid` / `hard_sigmoid_torch` |
 /// | `LeakyRelu` α = 0.01 | `leaky_relu` |
@@ -35,7 +35,7 @@ public struct ONNXImporter {
     public static let supportedOperators = [
         "Gemm", "MatMul", "Add", "Conv", "BatchNormalization", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten",
         "Reshape", "Relu", "Sigmoid", "Tanh", "HardSigmoid", "LeakyRelu", "Softmax", "LogSoftmax", "Dropout", "Identity",
-        "Constant",
+        "Constant", "Shape", "Gather", "Unsqueeze", "Concat", "Cast",
     ]
 
     /// The file name used in error messages.
@@ -179,6 +179,7 @@ struct GraphWalk {
             constants[node.output[0]] = alias
             return
         }
+        if try foldShapeArithmetic(node, index) { return }
         guard ONNXImporter.supportedOperators.contains(node.opType) else {
             throw error(node, index, "is not supported; Neuromorph imports " + ONNXImporter.supportedOperators.joined(separator: ", "))
         }
@@ -201,6 +202,59 @@ struct GraphWalk {
         let foldsIntoWeights = try apply(node, index, dataInput: data.offset)
         current = output
         currentIsWeightOutput = foldsIntoWeights
+    }
+
+    /// Stands for the batch size in shapes computed from `Shape` (the batch axis is dynamic).
+    static let batchSymbol: Int64 = -(1 << 40)
+
+    /// The shape computation PyTorch writes for `x.view(x.size(0), -1)`: `Shape` of the
+    /// current tensor, then `Gather`, `Unsqueeze`, `Concat`, `Cast` on constants, evaluated
+    /// here to a constant (the batch size as ``batchSymbol``) that a `Reshape` then reads.
+    /// Returns whether `node` was such an operator.
+    mutating func foldShapeArithmetic(_ node: Onnx_NodeProto, _ index: Int) throws -> Bool {
+        let shapeOps = ["Shape", "Gather", "Unsqueeze", "Concat", "Cast"]
+        guard shapeOps.contains(node.opType), let output = node.output.first else { return false }
+        func ints(_ i: Int) throws -> [Int64]? {
+            guard node.input.count > i, let t = constants[node.input[i]], t.dataType == ONNXDataType.int64 else { return nil }
+            return try t.int64Values { error(node, index, $0) }
+        }
+        var result: [Int64]
+        var scalar = false
+        switch node.opType {
+        case "Shape":
+            guard node.input.first == current else { return false }
+            guard node.attribute("start") == nil && node.attribute("end") == nil else {
+                throw error(node, index, "has start/end; Neuromorph evaluates Shape of the whole tensor only")
+            }
+            result = [Self.batchSymbol] + shape.map(Int64.init)
+        case "Gather":
+            guard let data = try ints(0), let indices = try ints(1), node.int("axis", default: 0) == 0 else { return false }
+            result = try indices.map { i in
+                let j = i < 0 ? Int(i) + data.count : Int(i)
+                guard data.indices.contains(j) else { throw error(node, index, "gathers index \(i) of a \(data.count)-element shape") }
+                return data[j]
+            }
+            scalar = constants[node.input[1]]?.dims.isEmpty ?? false
+        case "Unsqueeze":
+            guard let data = try ints(0), constants[node.input[0]]?.dims.isEmpty ?? false else { return false }
+            result = data   // a scalar becomes a 1-element vector
+        case "Concat":
+            guard node.int("axis", default: 0) == 0 else { return false }
+            var parts: [Int64] = []
+            for i in node.input.indices {
+                guard let part = try ints(i) else { return false }
+                parts += part
+            }
+            result = parts
+        default:   // Cast of an INT64 constant to INT64
+            guard let data = try ints(0), node.int("to", default: 0) == Int(ONNXDataType.int64) else { return false }
+            result = data
+            scalar = constants[node.input[0]]?.dims.isEmpty ?? false
+        }
+        var tensor = Onnx_TensorProto(name: output, int64: result)
+        if scalar { tensor.dims = [] }
+        constants[output] = tensor
+        return true
     }
 
     mutating func defineConstant(_ node: Onnx_NodeProto, _ index: Int) throws {
@@ -287,6 +341,9 @@ struct GraphWalk {
             }
             notes.append("Dropout '\(node.name)' is the identity at inference and was dropped")
         case "Identity": break
+        case "Shape", "Gather", "Unsqueeze", "Concat", "Cast":
+            throw error(node, index, "computes on a tensor of the network; Neuromorph evaluates these operators only on the "
+                        + "input's shape and constants (as in x.view(x.size(0), -1))")
         default:
             throw error(node, index, "is not supported; Neuromorph imports " + ONNXImporter.supportedOperators.joined(separator: ", "))
         }
@@ -511,14 +568,15 @@ struct GraphWalk {
         let features = shape.reduce(1, *)
         let allowZero = node.int("allowzero", default: 0) != 0
         // [N, −1], [0, −1] (0 copies N), [−1, features] or [n, features]: each sample flattened.
-        let flattens = target.count == 2
-            && ((target[1] == -1 && (target[0] > 0 || (target[0] == 0 && !allowZero)))
-                || (target[1] == features && (target[0] == -1 || target[0] > 0 || (target[0] == 0 && !allowZero))))
+        // [N, −1] with N from Shape (``batchSymbol``), [0, −1] (0 copies N), [−1, features] or [n, features]:
+        // each sample flattened.
+        let batch = target.first.map { $0 == Int(Self.batchSymbol) || $0 > 0 || ($0 == 0 && !allowZero) } ?? false
+        let flattens = target.count == 2 && ((target[1] == -1 && batch) || (target[1] == features && (target[0] == -1 || batch)))
         guard flattens else {
             throw error(node, index, "reshapes [N, \(shape.map(String.init).joined(separator: ", "))] to \(target); "
                         + "Neuromorph imports Reshape that flattens each sample ([N, -1], [0, -1] or [-1, \(features)])")
         }
-        if target[0] > 0 { notes.append("Reshape '\(node.name)' has a fixed batch size \(target[0]); imported as a flatten of each sample") }
+        if target[0] > 0 && target[1] == -1 { notes.append("Reshape '\(node.name)' has a fixed batch size \(target[0]); imported as a flatten of each sample") }
         flatten()
     }
 
