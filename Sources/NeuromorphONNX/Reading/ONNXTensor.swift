@@ -29,8 +29,14 @@ enum ONNXDataType {
 extension Onnx_TensorProto {
     /// The dimensions, checked to be non-negative.
     func checkedShape(_ fail: (String) -> ONNXImportError) throws -> [Int] {
-        guard dims.allSatisfy({ $0 >= 0 && $0 < Int64(Int32.max) }) else {
-            throw fail("initializer '\(name)' has invalid dims \(dims)")
+        // Each size non-negative and the element count below 2³¹ (no overflow on damaged files).
+        var count: Int64 = 1
+        for d in dims {
+            let (product, overflow) = count.multipliedReportingOverflow(by: d)
+            guard d >= 0, !overflow, product < Int64(Int32.max) else {
+                throw fail("initializer '\(name)' has invalid dims \(dims); the file is damaged")
+            }
+            count = product
         }
         return dims.map(Int.init)
     }
