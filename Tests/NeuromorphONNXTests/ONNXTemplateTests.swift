@@ -27,7 +27,7 @@ struct ONNXTemplateTests {
           inference: {device: pcm, times: 1s, repeats: 1}
         """
 
-    @Test("an inference template: resume runs 0 epochs and keeps the imported weights")
+    @Test("an inference template: resume runs 0 epochs and keeps the imported weights; more epochs fine-tune")
     func inferenceTemplate() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("onnx-template-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -51,6 +51,14 @@ struct ONNXTemplateTests {
         let results = try ExperimentRunner.run(try SpecLoader.load(specURL), output: folder.appendingPathComponent("run"),
                                                resume: checkpoint, sweep: true, log: { _ in })
         #expect(results.finalTest.accuracy != nil)
+        #expect(results.epochs.isEmpty)   // 0 epochs: nothing trained
+        #expect(results.inference != nil)
+        // Fine-tuning: more epochs in the spec, and `--resume` continues from the imported weights.
+        var fineTune = try SpecLoader.load(specURL)
+        fineTune.training.epochs = 1
+        let tuned = try ExperimentRunner.run(fineTune, output: folder.appendingPathComponent("tune"), resume: checkpoint,
+                                             sweep: true, log: { _ in })
+        #expect(tuned.epochs.count == 1)
         // The resumed model's analog layer holds the imported weights exactly.
         var (model, _) = try ModelBuilder.build(spec.model, dataShape: [2], seed: 0)
         model = AnalogInference.convert(model, periphery: spec.hardware.inference!.periphery,
