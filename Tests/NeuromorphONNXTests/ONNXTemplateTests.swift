@@ -85,3 +85,23 @@ struct ONNXTemplateTests {
         #expect(!FileManager.default.fileExists(atPath: specURL.path))
     }
 }
+
+@Suite("ONNX export of analog layers")
+struct ONNXAnalogExportTests {
+    @Test("an analog model exports its effective weights read from the devices")
+    func analogEffectiveWeights() throws {
+        let yaml = ONNXTemplateTests.template.replacingOccurrences(
+            of: "inference: {device: pcm, times: 1s, repeats: 1}", with: "analog: {device: constant_step}")
+        let spec = try SpecLoader.parse(yaml, format: .yaml)
+        let (model, _) = try ModelBuilder.build(spec.model, dataShape: [2], seed: 3, analog: spec.hardware.analog)
+        let data = try ONNXExporter.serialized(model, spec: spec.model, dataShape: [2])
+        let imported = try ONNXImporter().importModel(data)
+        guard let programmed = model.layers[0] as? any ProgrammedLayer,
+              case let .linear(weight, _) = imported.steps[0] else {
+            Issue.record("layer 0 is not a programmed analog layer, or did not import as linear")
+            return
+        }
+        let effective = try #require(programmed.programmedWeights.first { $0.name == "weight" }?.value)
+        #expect(weight == effective)
+    }
+}
