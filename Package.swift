@@ -26,6 +26,8 @@ let libraries: [(name: String, dependencies: [Target.Dependency])] = [
     ("NeuromorphReproduce", ["NeuromorphCore", "NeuromorphAnalog", "NeuromorphCost", "NeuromorphMapping",
                              "NeuromorphChipModels", "NeuromorphSpiking", "NeuromorphBayesian", "NeuromorphNN"]),
     ("NeuromorphLearning", ["NeuromorphCore", "NeuromorphData", "NeuromorphNN", "NeuromorphAnalog"]),
+    ("NeuromorphONNX", ["NeuromorphCore", "NeuromorphNN", "NeuromorphSpec",
+                        .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
 ]
 
 /// Test targets and the libraries they exercise.
@@ -43,6 +45,7 @@ let tests: [(name: String, dependencies: [Target.Dependency])] = [
     ("NeuromorphBayesianTests", ["NeuromorphBayesian"]),
     ("NeuromorphReproduceTests", ["NeuromorphReproduce"]),
     ("NeuromorphLearningTests", ["NeuromorphLearning", "NeuromorphData"]),
+    ("NeuromorphONNXTests", ["NeuromorphONNX"]),
     // Runs the built `neuromorph` executable (`swift build --build-tests` builds it too).
     ("NeuromorphCLITests", []),
 ]
@@ -57,6 +60,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // ONNX import/export: Swift code generated once from onnx.proto (scripts/generate-onnx-proto.sh).
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         // Property tests (Swift Testing generators with shrinking).
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
         // `swift package generate-documentation --target NAME` (DocC catalogs in Sources/*/Documentation.docc).

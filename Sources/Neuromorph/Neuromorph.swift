@@ -11,3 +11,4 @@
 @_exported import NeuromorphBayesian
 @_exported import NeuromorphReproduce
 @_exported import NeuromorphLearning
+@_exported import NeuromorphONNX

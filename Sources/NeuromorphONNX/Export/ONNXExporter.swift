@@ -1,0 +1,194 @@
+import Foundation
+import NeuromorphCore
+import NeuromorphNN
+import NeuromorphSpec
+import SwiftProtobuf
+
+/// Writes a Neuromorph `Sequential` model (built from a spec's `model:` section) as an ONNX
+/// model in the importer's operator set, opset 17:
+///
+/// | Neuromorph | ONNX |
+/// |---|---|
+/// | `linear` | `Gemm` (`transB = 1`, `W` `[out, in]`) |
+/// | `conv2d` | `Conv` (`W` reshaped to `[out, in, k, k]`) |
+/// | `pool` | `MaxPool` / `AveragePool` |
+/// | `flatten` | `Flatten` (`axis = 1`) |
+/// | `activation` | `Relu`, `Sigmoid`, `Tanh`, `HardSigmoid` (α = 0.2 or 1/6), `LeakyRelu` (α = 0.01) |
+/// | `log_softmax` | `LogSoftmax` (`axis = 1`) |
+/// | `dropout` | nothing (inference) |
+///
+/// Weights come from the built layers: digital parameters, or for analog layers their
+/// effective weights read from the devices (``ProgrammedLayer/programmedWeights``). The
+/// graph input is `input` `[N, …input shape]`, the output `output`; the batch axis is
+/// dynamic (`N`).
+public enum ONNXExporter {
+    public static let opset: Int64 = 17
+    /// IR version 8 goes with opset 17 (ONNX's versioning table).
+    public static let irVersion: Int64 = 8
+
+    /// The ONNX model of `model`, built from `spec` for per-sample input `dataShape`.
+    public static func export(_ model: Sequential, spec: ModelSpec, dataShape: [Int], name: String = "neuromorph") throws -> Onnx_ModelProto {
+        let offset = model.layers.count - spec.layers.count
+        guard offset >= 0 else { throw ONNXExportError(layer: "model", "the model has fewer layers than its spec") }
+        var graph = Onnx_GraphProto()
+        graph.name = name
+        var shape = spec.inputShape ?? dataShape
+        var current = "input"
+        graph.input = [valueInfo("input", shape)]
+        for (i, layerSpec) in spec.layers.enumerated() {
+            let layer = model.layers[offset + i]
+            let path = "model.layers[\(i)]"
+            let context = LayerBuildContext(path: path, index: i, seed: 0)
+            let next = try layerSpec.blueprint.outputShape(for: shape, context: context)
+            let output = "x\(i + 1)"
+            var node = Onnx_NodeProto()
+            node.name = "layer\(i)"
+            node.input = [current]
+            node.output = [output]
+            switch layerSpec.blueprint {
+            case is LinearBlueprint:
+                let (weight, bias) = try weights(of: layer, path)
+                node.opType = "Gemm"
+                node.attribute = [attribute("transB", int: 1)]
+                graph.initializer.append(Onnx_TensorProto(name: "\(i).weight", float: weight))
+                node.input.append("\(i).weight")
+                if let bias {
+                    graph.initializer.append(Onnx_TensorProto(name: "\(i).bias", float: bias))
+                    node.input.append("\(i).bias")
+                }
+            case let conv as Conv2dBlueprint:
+                let (weight, bias) = try weights(of: layer, path)
+                let k = conv.kernel, s = conv.stride ?? 1, p = conv.padding ?? 0
+                node.opType = "Conv"
+                node.attribute = [attribute("kernel_shape", ints: [k, k]), attribute("strides", ints: [s, s]),
+                                  attribute("pads", ints: [p, p, p, p])]
+                graph.initializer.append(Onnx_TensorProto(name: "\(i).weight", float: weight,
+                                                          shape: [conv.out, shape[0], k, k]))
+                node.input.append("\(i).weight")
+                if let bias {
+                    graph.initializer.append(Onnx_TensorProto(name: "\(i).bias", float: bias))
+                    node.input.append("\(i).bias")
+                }
+            case let pool as PoolBlueprint:
+                let window = pool.window
+                node.opType = (pool.kind ?? .max) == .max ? "MaxPool" : "AveragePool"
+                node.attribute = [attribute("kernel_shape", ints: [window, window]),
+                                  attribute("strides", ints: [pool.stride ?? window, pool.stride ?? window])]
+            case is FlattenBlueprint:
+                node.opType = "Flatten"
+                node.attribute = [attribute("axis", int: 1)]
+            case let activation as ActivationBlueprint:
+                switch activation.function {
+                case .relu: node.opType = "Relu"
+                case .sigmoid: node.opType = "Sigmoid"
+                case .tanh: node.opType = "Tanh"
+                case .hardSigmoid:
+                    node.opType = "HardSigmoid"
+                    node.attribute = [attribute("alpha", float: 0.2), attribute("beta", float: 0.5)]
+                case .hardSigmoidTorch:
+                    node.opType = "HardSigmoid"
+                    node.attribute = [attribute("alpha", float: 1.0 / 6), attribute("beta", float: 0.5)]
+                case .leakyReLU:
+                    node.opType = "LeakyRelu"
+                    node.attribute = [attribute("alpha", float: 0.01)]
+                case .sign, .step:
+                    throw ONNXExportError(layer: path, "activation '\(activation.function.rawValue)' has no ONNX operator in the exported set "
+                                          + "(Relu, Sigmoid, Tanh, HardSigmoid, LeakyRelu)")
+                }
+            case is LogSoftmaxBlueprint:
+                node.opType = "LogSoftmax"
+                node.attribute = [attribute("axis", int: 1)]
+            case is DropoutBlueprint:
+                shape = next
+                continue   // the identity at inference
+            default:
+                throw ONNXExportError(layer: path, "a '\(layerSpec.type)' layer has no ONNX export yet; exportable: linear, conv2d, "
+                                      + "pool, flatten, activation, log_softmax, dropout")
+            }
+            graph.node.append(node)
+            current = output
+            shape = next
+        }
+        // The graph output is named `output`: rename the last tensor.
+        if let last = graph.node.indices.last {
+            graph.node[last].output = ["output"]
+        } else {
+            var identity = Onnx_NodeProto()
+            identity.opType = "Identity"
+            identity.input = [current]
+            identity.output = ["output"]
+            graph.node = [identity]
+        }
+        graph.output = [valueInfo("output", shape)]
+        var proto = Onnx_ModelProto()
+        proto.irVersion = irVersion
+        proto.producerName = "neuromorph"
+        proto.producerVersion = ExperimentRunner.version
+        var opsetId = Onnx_OperatorSetIdProto()
+        opsetId.domain = ""
+        opsetId.version = opset
+        proto.opsetImport = [opsetId]
+        proto.graph = graph
+        return proto
+    }
+
+    /// Serialized bytes of ``export(_:spec:dataShape:name:)``.
+    public static func serialized(_ model: Sequential, spec: ModelSpec, dataShape: [Int], name: String = "neuromorph") throws -> Data {
+        try export(model, spec: spec, dataShape: dataShape, name: name).serializedData()
+    }
+
+    /// The weight and bias of a weight layer: digital parameters, or the effective weights an
+    /// analog layer reads from its devices (its digital bias, if any, from its parameters).
+    static func weights(of layer: any Layer, _ path: String) throws -> (Tensor, Tensor?) {
+        var values: [String: Tensor] = [:]
+        var copy = layer
+        copy.forEachParameter { values[$0.name] = $0.value }
+        if let programmed = layer as? any ProgrammedLayer {
+            for (name, value) in programmed.programmedWeights { values[name] = value }
+        }
+        guard let weight = values["weight"] else {
+            throw ONNXExportError(layer: path, "\(layer.summary) has no weight Neuromorph can read for export")
+        }
+        return (weight, values["bias"])
+    }
+
+    static func valueInfo(_ name: String, _ sample: [Int]) -> Onnx_ValueInfoProto {
+        var info = Onnx_ValueInfoProto()
+        info.name = name
+        var tensor = Onnx_TypeProto.Tensor()
+        tensor.elemType = ONNXDataType.float
+        var batch = Onnx_TensorShapeProto.Dimension()
+        batch.dimParam = "N"
+        tensor.shape.dim = [batch] + sample.map {
+            var d = Onnx_TensorShapeProto.Dimension()
+            d.dimValue = Int64($0)
+            return d
+        }
+        info.type.tensorType = tensor
+        return info
+    }
+
+    static func attribute(_ name: String, int: Int) -> Onnx_AttributeProto {
+        var a = Onnx_AttributeProto()
+        a.name = name
+        a.type = .int
+        a.i = Int64(int)
+        return a
+    }
+
+    static func attribute(_ name: String, ints: [Int]) -> Onnx_AttributeProto {
+        var a = Onnx_AttributeProto()
+        a.name = name
+        a.type = .ints
+        a.ints = ints.map(Int64.init)
+        return a
+    }
+
+    static func attribute(_ name: String, float: Float) -> Onnx_AttributeProto {
+        var a = Onnx_AttributeProto()
+        a.name = name
+        a.type = .float
+        a.f = float
+        return a
+    }
+}

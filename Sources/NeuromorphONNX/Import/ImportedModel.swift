@@ -1,0 +1,107 @@
+import Foundation
+import NeuromorphCore
+import NeuromorphNN
+import NeuromorphSpec
+
+/// A network read from ONNX as Neuromorph layers: the per-sample input shape, the layer
+/// blueprints of a `model:` section, their weights by layer index and parameter name
+/// (`weight`, `bias`, in Neuromorph's layouts) and whether the ONNX graph ends in a
+/// `Softmax` (which Neuromorph applies after the layers: it has no softmax layer; argmax,
+/// accuracy and the cross-entropy loss of the logits are unaffected).
+public struct ImportedModel: Sendable {
+    public enum Step: Sendable, Equatable {
+        /// `y = x Wᵀ + b`, `W` `[out, in]`.
+        case linear(weight: Tensor, bias: Tensor?)
+        /// `W` `[out, in·k·k]` in (channel, ky, kx) order, as ``Conv2d``.
+        case conv(weight: Tensor, bias: Tensor?, kernel: Int, stride: Int, padding: Int)
+        case pool(PoolingKind, window: Int, stride: Int)
+        case flatten
+        case activation(ActivationKind)
+        case logSoftmax
+
+        /// The layer blueprint of this step.
+        var blueprint: LayerSpec {
+            switch self {
+            case let .linear(weight, bias): LayerSpec(LinearBlueprint(out: weight.shape[0], bias: bias == nil ? false : nil))
+            case let .conv(weight, bias, kernel, stride, padding):
+                LayerSpec(Conv2dBlueprint(out: weight.shape[0], kernel: kernel, stride: stride == 1 ? nil : stride,
+                                          padding: padding == 0 ? nil : padding, bias: bias == nil ? false : nil))
+            case let .pool(kind, window, stride): LayerSpec(PoolBlueprint(kind: kind, window: window, stride: stride == window ? nil : stride))
+            case .flatten: .flatten
+            case let .activation(kind): .activation(kind)
+            case .logSoftmax: .logSoftmax
+            }
+        }
+
+        /// The parameters by name, as the built layer names them.
+        var parameters: [String: Tensor] {
+            switch self {
+            case let .linear(weight, bias), let .conv(weight, bias, _, _, _):
+                var p = ["weight": weight]
+                if let bias { p["bias"] = bias }
+                return p
+            default: return [:]
+            }
+        }
+    }
+
+    /// Shape of one input sample (the graph input's dimensions after the batch).
+    public var inputShape: [Int]
+    public var steps: [Step]
+    /// Whether the graph's last operator is `Softmax` (applied by ``predict(_:)`` after the layers).
+    public var outputSoftmax: Bool
+    /// What the import changed, for the user (folded BatchNormalization, dropped identities).
+    public var notes: [String]
+    /// The `ai.onnx` opset the file declares.
+    public var opset: Int
+
+    /// The `model:` section of an experiment spec.
+    public var modelSpec: ModelSpec { ModelSpec(inputShape: inputShape, layers: steps.map(\.blueprint)) }
+
+    /// Builds the digital model (through ``ModelBuilder``, as `neuromorph train` would) and
+    /// assigns the imported weights. `dataShape` is the per-sample shape of the data the model
+    /// will see (Fashion-MNIST's flat `[784]` for a `[1, 28, 28]` CNN): a different shape with
+    /// the same element count inserts a reshape in front, as in a run.
+    public func build(dataShape: [Int]? = nil) throws -> Sequential {
+        var (model, _) = try ModelBuilder.build(modelSpec, dataShape: dataShape ?? inputShape, seed: 0)
+        let offset = model.layers.count - steps.count
+        for (i, step) in steps.enumerated() {
+            let values = step.parameters
+            var failure: String?
+            model.layers[offset + i].forEachParameter { parameter in
+                guard let value = values[parameter.name], value.shape == parameter.value.shape else {
+                    failure = "layer \(i) \(parameter.name): the imported weights do not fit the built \(parameter.value.shape)"
+                    return
+                }
+                parameter.value = value
+            }
+            if let failure { throw ONNXImportError(failure) }
+        }
+        return model
+    }
+
+    /// Runs the imported network on a batch `[N, …]` (any shape with `N` samples of the
+    /// input's element count), applying the trailing softmax if the graph has one.
+    public func predict(_ input: Tensor) throws -> Tensor {
+        var model = try build()
+        return try Self.run(&model, on: input, sampleShape: inputShape, softmax: outputSoftmax)
+    }
+
+    /// The forward pass of a built model on a batch, reshaped to `[N] + sampleShape`.
+    public static func run(_ model: inout Sequential, on input: Tensor, sampleShape: [Int], softmax: Bool) throws -> Tensor {
+        let perSample = sampleShape.reduce(1, *)
+        guard input.rank >= 1, input.shape[0] > 0, input.count == input.shape[0] * perSample else {
+            throw ONNXImportError(file: "input", "shape \(input.shape) does not hold samples of \(sampleShape) "
+                                  + "(\(perSample) values each) after the batch dimension")
+        }
+        var output = model.forward(input.reshaped([input.shape[0]] + sampleShape), mode: .inference)
+        if softmax { output = output.softmaxRows() }
+        return output
+    }
+
+    /// The weights by checkpoint name (`<index>.weight`), for a model built with `dataShape`.
+    public func namedWeights(dataShape: [Int]? = nil) throws -> [(name: String, value: Tensor)] {
+        let model = try build(dataShape: dataShape)
+        return model.namedParameters().map { ($0.name, $0.parameter.value) }
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import NeuromorphCore
+import NeuromorphSpec
+import Testing
+@testable import NeuromorphONNX
+
+/// Small models built in Swift for the error paths.
+enum ONNXTestModels {
+    static func wrap(_ graph: Onnx_GraphProto, opset: Int64 = 17) -> Onnx_ModelProto {
+        var model = Onnx_ModelProto()
+        model.irVersion = 8
+        var id = Onnx_OperatorSetIdProto()
+        id.version = opset
+        model.opsetImport = [id]
+        model.graph = graph
+        return model
+    }
+
+    /// x [N, 4] → Gemm(w [3, 4] transB) → `op` → y.
+    static func gemmThen(_ op: String, weightShape: [Int] = [3, 4], weightValues: Int? = nil) -> Onnx_ModelProto {
+        var graph = Onnx_GraphProto()
+        graph.input = [ONNXExporter.valueInfo("x", [4])]
+        graph.output = [ONNXExporter.valueInfo("y", [3])]
+        let count = weightValues ?? weightShape.reduce(1, *)
+        graph.initializer = [Onnx_TensorProto(name: "w", float: Tensor((0..<count).map { Float($0) / 10 }), shape: weightShape)]
+        var gemm = Onnx_NodeProto()
+        gemm.opType = "Gemm"; gemm.name = "fc1"; gemm.input = ["x", "w"]; gemm.output = ["h"]
+        gemm.attribute = [ONNXExporter.attribute("transB", int: 1)]
+        var act = Onnx_NodeProto()
+        act.opType = op; act.name = "act1"; act.input = ["h"]; act.output = ["y"]
+        graph.node = [gemm, act]
+        return wrap(graph)
+    }
+}
+
+@Suite("ONNX import errors")
+struct ONNXErrorTests {
+    func importError(_ body: () throws -> Void) -> ONNXImportError? {
+        do { try body() } catch let error as ONNXImportError { return error } catch { Issue.record("unexpected \(error)") }
+        return nil
+    }
+
+    @Test("a truncated protobuf is reported as truncated or not ONNX, naming the file")
+    func truncated() throws {
+        let data = try Data(contentsOf: Golden.url("cnn", "onnx"))
+        let error = importError { _ = try ONNXImporter(file: "cnn.onnx").importModel(data.prefix(data.count / 2)) }
+        #expect(error?.file == "cnn.onnx")
+        #expect(error?.description.contains("truncated") ?? false, "\(String(describing: error))")
+    }
+
+    @Test("an empty file and random bytes are rejected")
+    func notONNX() {
+        #expect(importError { _ = try ONNXImporter(file: "e.onnx").importModel(Data()) }?.description.contains("empty") ?? false)
+        let noise = Data((0..<64).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) })
+        #expect(importError { _ = try ONNXImporter(file: "n.onnx").importModel(noise) } != nil)
+    }
+
+    @Test("an unknown operator names the node, its op_type and the supported operators")
+    func unknownOperator() {
+        let error = importError { _ = try ONNXImporter(file: "m.onnx").importModel(ONNXTestModels.gemmThen("Cos")) }
+        #expect(error?.node == "act1")
+        #expect(error?.opType == "Cos")
+        #expect(error?.description == "m.onnx: node 'act1' (Cos): is not supported; Neuromorph imports "
+                + ONNXImporter.supportedOperators.joined(separator: ", "))
+    }
+
+    @Test("an initializer whose shape does not fit the input names the node and the expected shape")
+    func wrongInitializerShape() {
+        let error = importError { _ = try ONNXImporter(file: "m.onnx").importModel(ONNXTestModels.gemmThen("Relu", weightShape: [3, 5])) }
+        #expect(error?.node == "fc1" && error?.opType == "Gemm")
+        #expect(error?.description.contains("has shape [3, 5]") ?? false, "\(String(describing: error))")
+        #expect(error?.description.contains("[out, 4]") ?? false, "\(String(describing: error))")
+    }
+
+    @Test("an initializer whose data does not fill its dims is reported as damaged")
+    func initializerDataMismatch() {
+        let error = importError { _ = try ONNXImporter(file: "m.onnx").importModel(ONNXTestModels.gemmThen("Relu", weightValues: 7)) }
+        #expect(error?.description.contains("(12 values) but its data holds 7 values") ?? false, "\(String(describing: error))")
+    }
+
+    @Test("an opset outside 13–18 is rejected with the range")
+    func opsetRange() {
+        var model = ONNXTestModels.gemmThen("Relu")
+        model.opsetImport[0].version = 11
+        let error = importError { _ = try ONNXImporter(file: "m.onnx").importModel(model) }
+        #expect(error?.description.contains("opset 11 is not supported") ?? false)
+    }
+
+    @Test("a LeakyRelu slope other than 0.01 and a residual Add are rejected by name")
+    func unsupportedVariants() {
+        var leaky = ONNXTestModels.gemmThen("LeakyRelu")
+        leaky.graph.node[1].attribute = [ONNXExporter.attribute("alpha", float: 0.2)]
+        #expect(importError { _ = try ONNXImporter().importModel(leaky) }?.description.contains("slope 0.01") ?? false)
+
+        var residual = ONNXTestModels.gemmThen("Relu")
+        residual.graph.node[1].name = "act1"
+        var add = Onnx_NodeProto()
+        add.opType = "Add"; add.name = "skip"; add.input = ["y", "h"]; add.output = ["z"]
+        residual.graph.node.append(add)
+        residual.graph.output[0].name = "z"
+        let error = importError { _ = try ONNXImporter().importModel(residual) }
+        #expect(error?.node == "skip")
+        #expect(error?.description.contains("residual") ?? false, "\(String(describing: error))")
+    }
+
+    @Test("a dynamic sample axis is an unresolvable shape")
+    func dynamicShape() {
+        var model = ONNXTestModels.gemmThen("Relu")
+        model.graph.input[0].type.tensorType.shape.dim[1].dimParam = "F"
+        let error = importError { _ = try ONNXImporter().importModel(model) }
+        #expect(error?.description.contains("dynamic size 'F' on axis 1") ?? false, "\(String(describing: error))")
+    }
+
+    @Test("import writes nothing when the model is invalid for the data set")
+    func nothingPartialWritten() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("onnx-nothing-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = try Golden.model("convbn")   // [2, 8, 8] samples: not Fashion-MNIST's 784
+        let spec = folder.appendingPathComponent("m.yaml"), checkpoint = folder.appendingPathComponent("m.checkpoint")
+        #expect(throws: ONNXImportError.self) {
+            try model.write(spec: spec, checkpoint: checkpoint, name: "m", data: DataSpec(dataset: .fashionMNIST))
+        }
+        #expect(!FileManager.default.fileExists(atPath: spec.path))
+        #expect(!FileManager.default.fileExists(atPath: checkpoint.path))
+    }
+
+    @Test("import writes a spec that loads and a checkpoint that evaluates to the same outputs")
+    func writesSpecAndCheckpoint() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("onnx-write-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = try Golden.model("cnn")
+        let specURL = folder.appendingPathComponent("cnn.yaml"), checkpoint = folder.appendingPathComponent("cnn.checkpoint")
+        _ = try model.write(spec: specURL, checkpoint: checkpoint, name: "cnn", data: DataSpec(dataset: .fashionMNIST))
+        let spec = try SpecLoader.load(specURL)
+        #expect(spec.model == model.modelSpec)
+        #expect(spec.training.loss == .nll)   // ends in LogSoftmax
+        var (net, _) = try ModelBuilder.build(spec.model, dataShape: [784], seed: 5)
+        try Checkpoint.load(into: &net, from: checkpoint)
+        let (x, reference) = try Golden.arrays("cnn")
+        let y = try ImportedModel.run(&net, on: x, sampleShape: [784], softmax: false)
+        #expect(Golden.relativeDifference(y, reference) <= ONNXGoldenTests.tolerance)
+    }
+}

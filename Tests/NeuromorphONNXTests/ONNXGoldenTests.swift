@@ -1,0 +1,127 @@
+import Foundation
+import NeuromorphCore
+import NeuromorphNN
+import NeuromorphSpec
+import Testing
+@testable import NeuromorphONNX
+
+/// The golden models of `benchmarks/onnx/export_goldens.py` (PyTorch 2.10 `torch.onnx.export`,
+/// outputs checked against ONNX Runtime 1.32 there): each imports, runs, and matches the
+/// reference outputs within 1e-4 of the output scale (issue 18, "Golden tests").
+enum Golden {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+
+    static func url(_ name: String, _ suffix: String) -> URL { folder.appendingPathComponent("\(name).\(suffix)") }
+
+    static func model(_ name: String) throws -> ImportedModel { try ONNXImporter.importModel(at: url(name, "onnx")) }
+
+    static func arrays(_ name: String) throws -> (input: Tensor, output: Tensor) {
+        (try NumpyArray.read(url(name, "input.npy")), try NumpyArray.read(url(name, "output.npy")))
+    }
+
+    /// max |ours − reference| / max(1, max |reference|).
+    static func relativeDifference(_ a: Tensor, _ b: Tensor) -> Float {
+        let scale = max(1, b.scalars.map(abs).max() ?? 0)
+        return zip(a.scalars, b.scalars).map { abs($0 - $1) }.max().map { $0 / scale } ?? .infinity
+    }
+}
+
+@Suite("ONNX golden models")
+struct ONNXGoldenTests {
+    /// The tolerance of the issue: max abs difference ≤ 1e-4 relative to the output scale.
+    static let tolerance: Float = 1e-4
+
+    @Test("each golden model imports and matches PyTorch's outputs", arguments: ["mlp", "cnn", "convbn", "view", "activations"])
+    func matchesReference(name: String) throws {
+        let model = try Golden.model(name)
+        let (x, reference) = try Golden.arrays(name)
+        let y = try model.predict(x)
+        #expect(y.shape == reference.shape)
+        let difference = Golden.relativeDifference(y, reference)
+        #expect(difference <= Self.tolerance, "\(name): relative max difference \(difference)")
+    }
+
+    @Test("the demo MLP imports as linear 256 → relu → linear 128 → relu → linear 10")
+    func mlpLayers() throws {
+        let model = try Golden.model("mlp")
+        #expect(model.inputShape == [784])
+        #expect(model.modelSpec.layers.map(\.type) == ["linear", "activation", "linear", "activation", "linear"])
+        #expect(model.opset == 17)
+        #expect(!model.outputSoftmax)
+    }
+
+    @Test("conv + BatchNormalization: the three BatchNormalization nodes fold into the preceding layers")
+    func batchNormFolds() throws {
+        let model = try Golden.model("convbn")
+        #expect(model.modelSpec.layers.map(\.type)
+                == ["conv2d", "activation", "conv2d", "activation", "pool", "flatten", "linear", "activation", "linear"])
+        #expect(model.notes.filter { $0.contains("BatchNormalization") }.count == 3)
+        // The first conv has no bias in PyTorch (bias=False); folding gives it one.
+        guard case let .conv(_, bias, kernel, stride, padding) = model.steps[0] else {
+            Issue.record("layer 0 is not a convolution")
+            return
+        }
+        #expect(bias != nil && kernel == 3 && stride == 1 && padding == 1)
+        guard case let .conv(_, _, _, stride2, _) = model.steps[2] else { return }
+        #expect(stride2 == 2)
+    }
+
+    @Test("the hand-built model: MatMul + Add, HardSigmoid α 0.2, Dropout/Identity dropped, final Softmax")
+    func activationsModel() throws {
+        let model = try Golden.model("activations")
+        #expect(model.modelSpec.layers.map(\.type) == ["flatten", "linear", "activation", "linear", "activation", "linear"])
+        #expect(model.steps[2] == .activation(.hardSigmoid))
+        #expect(model.steps[4] == .activation(.leakyReLU))
+        #expect(model.outputSoftmax)
+        #expect(model.opset == 13)
+    }
+
+    @Test("BatchNormalization folding is exact in closed form on one channel")
+    func foldingFormula() throws {
+        // Conv 1→1, 1×1 kernel, w = 2, b = 1; BN γ = 3, β = 0.5, μ = 4, σ² = 0.25, ε = 0:
+        // y = 3·(2x + 1 − 4)/0.5 + 0.5 = 12x − 17.5, so W' = 12, b' = −17.5.
+        var graph = Onnx_GraphProto()
+        graph.input = [ONNXExporter.valueInfo("x", [1, 2, 2])]
+        graph.output = [ONNXExporter.valueInfo("y", [1, 2, 2])]
+        graph.initializer = [
+            Onnx_TensorProto(name: "w", float: Tensor([2]), shape: [1, 1, 1, 1]), Onnx_TensorProto(name: "b", float: Tensor([1])),
+            Onnx_TensorProto(name: "g", float: Tensor([3])), Onnx_TensorProto(name: "beta", float: Tensor([0.5])),
+            Onnx_TensorProto(name: "m", float: Tensor([4])), Onnx_TensorProto(name: "v", float: Tensor([0.25])),
+        ]
+        var conv = Onnx_NodeProto()
+        conv.opType = "Conv"; conv.name = "conv"; conv.input = ["x", "w", "b"]; conv.output = ["c"]
+        var bn = Onnx_NodeProto()
+        bn.opType = "BatchNormalization"; bn.name = "bn"; bn.input = ["c", "g", "beta", "m", "v"]; bn.output = ["y"]
+        bn.attribute = [ONNXExporter.attribute("epsilon", float: 0)]
+        graph.node = [conv, bn]
+        let model = try ONNXImporter().importModel(ONNXTestModels.wrap(graph, opset: 15))
+        #expect(model.steps == [.conv(weight: Tensor(shape: [1, 1], scalars: [12]), bias: Tensor([-17.5]), kernel: 1, stride: 1, padding: 0)])
+    }
+}
+
+@Suite("ONNX export")
+struct ONNXExportTests {
+    @Test("export → reimport round-trips bit-identical weights", arguments: ["mlp", "cnn", "convbn", "view"])
+    func roundTrip(name: String) throws {
+        let imported = try Golden.model(name)
+        let model = try imported.build()
+        let data = try ONNXExporter.serialized(model, spec: imported.modelSpec, dataShape: imported.inputShape)
+        let again = try ONNXImporter().importModel(data)
+        #expect(again.steps == imported.steps, "\(name): steps or weights differ after export → import")
+        #expect(again.inputShape == imported.inputShape)
+        let (x, reference) = try Golden.arrays(name)
+        let y = try again.predict(x)
+        #expect(Golden.relativeDifference(y, reference) <= ONNXGoldenTests.tolerance)
+    }
+
+    @Test("a sign activation has no ONNX operator: the error names the layer")
+    func signIsNotExportable() throws {
+        let spec = ModelSpec(inputShape: [4], layers: [.linear(2), .activation(.sign)])
+        let (model, _) = try ModelBuilder.build(spec, dataShape: [4], seed: 0)
+        #expect {
+            try ONNXExporter.export(model, spec: spec, dataShape: [4])
+        } throws: { error in
+            (error as? ONNXExportError)?.description.contains("model.layers[1]") ?? false
+        }
+    }
+}

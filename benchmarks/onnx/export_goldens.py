@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""Exports the ONNX golden models of Tests/NeuromorphONNXTests/Golden (issue 18).
+
+Run once in the PyTorch virtual environment (torch 2.10, onnx, onnxruntime):
+
+    /work/aihwkit-venv/bin/pip install onnx onnxruntime
+    /work/aihwkit-venv/bin/python benchmarks/onnx/export_goldens.py
+
+For every model it writes `<name>.onnx`, `<name>.input.npy` (a fixed input batch drawn
+from a seeded NumPy stream) and `<name>.output.npy` (PyTorch's output on it, checked
+against ONNX Runtime here). The Swift tests (ONNXGoldenTests) import each model and compare
+Neuromorph's outputs with these. Models are small so each file stays well under 1 MB.
+"""
+import os
+import sys
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+import torch
+from onnx import TensorProto, helper, numpy_helper
+from torch import nn
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "..", "..", "Tests", "NeuromorphONNXTests", "Golden")
+BATCH = 4
+
+
+def randomize_batchnorm(model, rng):
+    """Non-trivial running statistics and affine parameters, so folding is really tested."""
+    for m in model.modules():
+        if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
+            n = m.num_features
+            m.running_mean.copy_(torch.from_numpy(rng.normal(0, 0.5, n).astype(np.float32)))
+            m.running_var.copy_(torch.from_numpy(rng.uniform(0.5, 2.0, n).astype(np.float32)))
+            m.weight.data.copy_(torch.from_numpy(rng.uniform(0.5, 1.5, n).astype(np.float32)))
+            m.bias.data.copy_(torch.from_numpy(rng.normal(0, 0.2, n).astype(np.float32)))
+
+
+def check_with_onnxruntime(path, x, y):
+    session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+    got = session.run(None, {session.get_inputs()[0].name: x})[0]
+    diff = float(np.max(np.abs(got - y)))
+    assert diff < 1e-4, f"{path}: ONNX Runtime differs from PyTorch by {diff}"
+    return diff
+
+
+def save(name, x, y):
+    np.save(os.path.join(OUT, f"{name}.input.npy"), x.astype(np.float32))
+    np.save(os.path.join(OUT, f"{name}.output.npy"), y.astype(np.float32))
+
+
+def export_torch(name, model, input_shape, opset, seed, keep_batchnorm=False):
+    """PyTorch's initialization (built after `torch.manual_seed(seed)` by the caller)."""
+    rng = np.random.default_rng(seed)
+    randomize_batchnorm(model, rng)
+    model.eval()
+    x = rng.normal(0, 1, (BATCH, *input_shape)).astype(np.float32)
+    with torch.no_grad():
+        y = model(torch.from_numpy(x)).numpy()
+    path = os.path.join(OUT, f"{name}.onnx")
+    torch.onnx.export(model, (torch.from_numpy(x),), path, input_names=["input"], output_names=["output"],
+                      dynamic_axes={"input": {0: "N"}, "output": {0: "N"}}, opset_version=opset,
+                      do_constant_folding=True, dynamo=False,
+                      # PRESERVE keeps BatchNormalization nodes (EVAL folds them in the exporter).
+                      training=torch.onnx.TrainingMode.PRESERVE if keep_batchnorm else torch.onnx.TrainingMode.EVAL)
+    save(name, x, y)
+    diff = check_with_onnxruntime(path, x, y)
+    ops = [n.op_type for n in onnx.load(path).graph.node]
+    print(f"{name}: opset {opset}, ops {ops}, ONNX Runtime vs PyTorch max |diff| {diff:.2e}, "
+          f"{os.path.getsize(path)} bytes")
+
+
+class ViewNet(nn.Module):
+    """`x.view(x.size(0), -1)`: exported with a dynamic batch as Shape → Gather → Unsqueeze →
+    Concat → Reshape."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 3, 3, stride=2)
+        self.fc = nn.Linear(3 * 3 * 3, 4)
+
+    def forward(self, x):
+        x = torch.tanh(self.conv(x))
+        return self.fc(x.view(x.size(0), -1))
+
+
+class Flat(nn.Module):
+    """`x.reshape(-1, features)`: exported as Reshape with a constant shape."""
+
+    def __init__(self, features):
+        super().__init__()
+        self.features = features
+
+    def forward(self, x):
+        return x.reshape(-1, self.features)
+
+
+def hand_built_activations():
+    """A model PyTorch's exporter does not produce: MatMul + Add, HardSigmoid with ONNX's
+    default alpha 0.2, Identity, Dropout (inference), LeakyRelu, Reshape [0, -1], Softmax;
+    outputs from ONNX Runtime. Opset 13."""
+    rng = np.random.default_rng(7)
+    w1 = rng.normal(0, 0.4, (12, 16)).astype(np.float32)   # MatMul B is [in, out]
+    b1 = rng.normal(0, 0.1, 16).astype(np.float32)
+    w2 = rng.normal(0, 0.4, (16, 8)).astype(np.float32)
+    b2 = rng.normal(0, 0.1, 8).astype(np.float32)
+    w3 = rng.normal(0, 0.4, (5, 8)).astype(np.float32)     # Gemm transB = 1: [out, in]
+    b3 = rng.normal(0, 0.1, 5).astype(np.float32)
+    nodes = [
+        helper.make_node("Reshape", ["input", "flat_shape"], ["x0"], name="flatten_input"),
+        helper.make_node("MatMul", ["x0", "w1"], ["m1"], name="matmul1"),
+        helper.make_node("Add", ["m1", "b1"], ["a1"], name="add1"),
+        helper.make_node("HardSigmoid", ["a1"], ["h1"], name="hard_sigmoid"),
+        helper.make_node("Identity", ["h1"], ["i1"], name="identity"),
+        helper.make_node("Dropout", ["i1"], ["d1"], name="dropout"),
+        helper.make_node("MatMul", ["d1", "w2"], ["m2"], name="matmul2"),
+        helper.make_node("Add", ["b2", "m2"], ["a2"], name="add2"),   # bias first: Add is commutative
+        helper.make_node("LeakyRelu", ["a2"], ["l2"], name="leaky", alpha=0.01),
+        helper.make_node("Gemm", ["l2", "w3", "b3"], ["g3"], name="gemm3", transB=1),
+        helper.make_node("Softmax", ["g3"], ["output"], name="softmax", axis=-1),
+    ]
+    initializers = [
+        numpy_helper.from_array(np.array([0, -1], dtype=np.int64), "flat_shape"),
+        numpy_helper.from_array(w1, "w1"), numpy_helper.from_array(b1, "b1"),
+        numpy_helper.from_array(w2, "w2"), numpy_helper.from_array(b2, "b2"),
+        numpy_helper.from_array(w3, "w3"), numpy_helper.from_array(b3, "b3"),
+    ]
+    graph = helper.make_graph(
+        nodes, "activations",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", 3, 4])],
+        [helper.make_tensor_value_info("output", TensorProto.FLOAT, ["N", 5])],
+        initializers)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="export_goldens.py")
+    onnx.checker.check_model(model)
+    path = os.path.join(OUT, "activations.onnx")
+    onnx.save(model, path)
+    x = rng.normal(0, 2, (BATCH, 3, 4)).astype(np.float32)
+    session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+    y = session.run(None, {"input": x})[0]
+    save("activations", x, y)
+    print(f"activations: opset 13, ops {[n.op_type for n in nodes]}, outputs from ONNX Runtime, "
+          f"{os.path.getsize(path)} bytes")
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    torch.set_num_threads(1)
+    # The demo MLP (examples/fashion-mlp.yaml): 784-256-128-10, ReLU.
+    torch.manual_seed(1)
+    export_torch("mlp", nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(),
+                                      nn.Linear(128, 10)), (784,), opset=17, seed=1)
+    # A small CNN with the layer kinds of examples/fashion-cnn.yaml (narrower so the file is small).
+    torch.manual_seed(2)
+    export_torch("cnn", nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                                      nn.Conv2d(4, 8, 3, padding=1), nn.ReLU(), nn.AvgPool2d(2),
+                                      Flat(8 * 7 * 7), nn.Linear(8 * 7 * 7, 32), nn.Sigmoid(),
+                                      nn.Linear(32, 10), nn.LogSoftmax(dim=1)), (1, 28, 28), opset=13, seed=2)
+    # Conv + BatchNorm blocks (folded on import), strided conv, global average pooling,
+    # BatchNorm1d after a linear layer, Hardsigmoid (PyTorch's alpha 1/6), Tanh.
+    torch.manual_seed(3)
+    export_torch("convbn", nn.Sequential(nn.Conv2d(2, 6, 3, padding=1, bias=False), nn.BatchNorm2d(6), nn.ReLU(),
+                                         nn.Conv2d(6, 8, 3, stride=2, padding=1), nn.BatchNorm2d(8), nn.Tanh(),
+                                         nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, 12), nn.BatchNorm1d(12),
+                                         nn.Hardsigmoid(), nn.Linear(12, 3)), (2, 8, 8), opset=18, seed=3,
+                 keep_batchnorm=True)
+    torch.manual_seed(4)
+    export_torch("view", ViewNet(), (1, 7, 7), opset=17, seed=4)
+    hand_built_activations()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
