@@ -189,8 +189,8 @@ struct FM: ParsableCommand {
     @Option(help: "Epochs.")
     var epochs = 20
 
-    @Option(help: "How a clipped prediction enters the gradient: zero or libfm.")
-    var clippedGradient: ClippedPredictionGradient = .zero
+    @Option(help: "How a clipped prediction enters the gradient: libfm (libFM's fm_learn_sgd: clipped error × unclipped derivative) or zero (never leaves the clipped region from w₀ = 0).")
+    var clippedGradient: ClippedPredictionGradient = .libFM
 
     @Option(help: "First seed.")
     var seed: UInt64 = 0

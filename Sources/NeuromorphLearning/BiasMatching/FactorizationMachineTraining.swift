@@ -15,7 +15,9 @@ public struct FactorizationMachineRunConfiguration: Sendable, Codable, Equatable
     public var l2: Float = 0.04
     /// libFM `init_stdev`.
     public var initStd: Float = 0.1
-    public var clippedGradient: ClippedPredictionGradient = .zero
+    /// libFM's own rule by default: from libFM's initialization (`w₀ = 0`) every first
+    /// prediction is clipped, so the zero-gradient reading never leaves the clipped region.
+    public var clippedGradient: ClippedPredictionGradient = .libFM
     /// Held-out fractions of the ratings (seeded split): validation selects the epoch, test reports.
     public var validationFraction = 0.1
     public var testFraction = 0.1

@@ -134,10 +134,12 @@ public struct FactorizationMachine: Layer {
 /// How a prediction outside the training rating range contributes to the gradient.
 public enum ClippedPredictionGradient: String, Sendable, Codable, CaseIterable {
     /// The gradient of the clipped prediction: `∂clip(ŷ)/∂ŷ = 0` outside the range, so a
-    /// clipped rating contributes nothing (spec §1.2's reading).
+    /// clipped rating contributes nothing (spec §1.2's reading). From libFM's initialization
+    /// (`w₀ = w = 0`, small `V`) every prediction starts below the range, so training with
+    /// this rule never moves.
     case zero
-    /// libFM's `fm_learn_sgd.h`: the error of the clipped prediction times the unclipped
-    /// derivative, `(clip(ŷ) − r)·∂ŷ/∂θ`.
+    /// libFM's `fm_learn_sgd_element.h` (the default): the error of the clipped prediction
+    /// times the unclipped derivative, `(clip(ŷ) − r)·∂ŷ/∂θ`.
     case libFM = "libfm"
 }
 
@@ -156,7 +158,7 @@ public struct LibFMConventions: Sendable, Codable, Equatable {
     public var l2: Float
     public var clippedGradient: ClippedPredictionGradient
 
-    public init(ratingRange: ClosedRange<Float>, l2: Float, clippedGradient: ClippedPredictionGradient = .zero) {
+    public init(ratingRange: ClosedRange<Float>, l2: Float, clippedGradient: ClippedPredictionGradient = .libFM) {
         self.ratingRange = ratingRange
         self.l2 = l2
         self.clippedGradient = clippedGradient
