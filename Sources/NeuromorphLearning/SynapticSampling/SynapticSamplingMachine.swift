@@ -213,6 +213,10 @@ public enum SynapticSamplingExperiment {
                                                                            showProgress: false),
                                       onEpoch: onEpoch)
         network.setEvaluation(c.kind == .s2m ? .sampledSynapses : .sampledNeurons)
+        // The scaled copy starts from the same random streams, so for S2M the comparison
+        // uses identical synapse masks.
+        var scaled = network
+        scaled.scaleWeights(by: c.weightScale)
         let plain = network.errorRate(test, samples: c.samples)
         var neuronSampled: Double?
         if c.kind == .s2m {
@@ -220,8 +224,6 @@ public enum SynapticSamplingExperiment {
             limit.setEvaluation(.sampledNeurons)
             neuronSampled = limit.errorRate(test, samples: c.samples).mean
         }
-        var scaled = network
-        scaled.scaleWeights(by: c.weightScale)
         let scaledError = scaled.errorRate(test, samples: c.samples)
         return Result(kind: c.kind.rawValue, seed: c.seed, epochs: c.epochs, trainLoss: history.map { Double($0.trainLoss) },
                       testError: plain.mean, testErrorVote: plain.vote, scaledTestError: scaledError.mean,
