@@ -129,6 +129,152 @@ public struct FactorizationMachine: Layer {
     }
 }
 
+// MARK: - libFM's SGD conventions (Muller et al. 2020 §4.3; learning-rules spec §1.2)
+
+/// How a prediction outside the training rating range contributes to the gradient.
+public enum ClippedPredictionGradient: String, Sendable, Codable, CaseIterable {
+    /// The gradient of the clipped prediction: `∂clip(ŷ)/∂ŷ = 0` outside the range, so a
+    /// clipped rating contributes nothing (spec §1.2's reading). From libFM's initialization
+    /// (`w₀ = w = 0`, small `V`) every prediction starts below the range, so training with
+    /// this rule never moves.
+    case zero
+    /// libFM's `fm_learn_sgd_element.h` (the default): the error of the clipped prediction
+    /// times the unclipped derivative, `(clip(ŷ) − r)·∂ŷ/∂θ`.
+    case libFM = "libfm"
+}
+
+/// The regression conventions Muller et al. copied from libFM (spec §1.2):
+/// - predictions are clipped to the training rating range `[r_min, r_max]`;
+/// - L2 applies only to the rows that the batch activates (its users and items), once per
+///   row per batch: `g_i += λ θ_i`;
+/// - the per-rating gradients are summed over the batch, and only the global bias's is
+///   divided by the batch size `B`.
+///
+/// With `e = clip(ŷ) − r` (libFM's `mult`, no factor 2) the step minimizes, for the
+/// non-bias parameters, `L = Σ_batch ½ e² + ½ λ Σ_{active rows} (w_i² + ‖v_i‖²)`.
+public struct LibFMConventions: Sendable, Codable, Equatable {
+    public var ratingRange: ClosedRange<Float>
+    /// `λ` (libFM's `-regular`; the paper's grid 0.02 … 0.08).
+    public var l2: Float
+    public var clippedGradient: ClippedPredictionGradient
+
+    public init(ratingRange: ClosedRange<Float>, l2: Float, clippedGradient: ClippedPredictionGradient = .libFM) {
+        self.ratingRange = ratingRange
+        self.l2 = l2
+        self.clippedGradient = clippedGradient
+    }
+}
+
+/// A batch gradient of a ``FactorizationMachine`` that touches only the batch's rows.
+public struct FactorizationMachineSparseGradient: Sendable, Equatable {
+    /// `Σ e / B` (libFM's bias-gradient scaling).
+    public var globalBias: Float
+    /// The active global feature indices, ascending.
+    public var rows: [Int]
+    /// `∂/∂w_i` per active row (data term + `λ w_i`).
+    public var weights: [Float]
+    /// `∂/∂V[i, ·]` per active row, `rows.count × k` (data term + `λ V[i, ·]`).
+    public var factors: [Float]
+    /// `Σ ½ e²` over the batch (clipped predictions).
+    public var halfSquaredError: Double
+}
+
+extension FactorizationMachine {
+    /// `ŷ` for one row of global feature indices, O(F·k) (Rendle 2010, Eq. 5), with the
+    /// factor sums `S_d = Σ_f V[i_f, d]` written to `sums`.
+    @inline(__always)
+    func predictRow(_ features: UnsafeBufferPointer<Int32>, w: UnsafeBufferPointer<Float>, v: UnsafeBufferPointer<Float>,
+                    sums: UnsafeMutableBufferPointer<Float>) -> Float {
+        let k = factors
+        var linear = globalBias.value.scalars[0], squares: Float = 0
+        for d in 0..<k { sums[d] = 0 }
+        for i32 in features {
+            let i = Int(i32)
+            linear += w[i]
+            for d in 0..<k {
+                let value = v[i * k + d]
+                sums[d] += value
+                squares += value * value
+            }
+        }
+        var pairwise: Float = 0
+        for d in 0..<k { pairwise += sums[d] * sums[d] }
+        return linear + 0.5 * (pairwise - squares)
+    }
+
+    /// Predictions clipped to `range`, `[N, 1]`.
+    public func predictClipped(_ input: Tensor, range: ClosedRange<Float>) -> Tensor {
+        var copy = self
+        return copy.forward(input, mode: .inference).clamped(to: range)
+    }
+
+    /// The libFM batch gradient of `input` (`[B, F]` indices) against `targets` (B ratings).
+    public func libFMGradient(_ input: Tensor, targets: [Float], conventions: LibFMConventions) -> FactorizationMachineSparseGradient {
+        let features = featureIndices(input)
+        let (rows, f, k) = (input.rows, fields.count, factors)
+        precondition(targets.count == rows, "FactorizationMachine.libFMGradient: \(targets.count) targets for \(rows) rows")
+        var slot: [Int: Int] = [:]
+        var active: [Int] = []
+        for i in features where slot[Int(i)] == nil {
+            slot[Int(i)] = 0
+            active.append(Int(i))
+        }
+        active.sort()
+        for (s, i) in active.enumerated() { slot[i] = s }
+        var gw = [Float](repeating: 0, count: active.count)
+        var gv = [Float](repeating: 0, count: active.count * k)
+        var errorSum: Float = 0
+        var halfSquared = 0.0
+        var sums = [Float](repeating: 0, count: k)
+        let (lo, hi) = (conventions.ratingRange.lowerBound, conventions.ratingRange.upperBound)
+        weights.value.scalars.withUnsafeBufferPointer { w in
+            factorTable.value.scalars.withUnsafeBufferPointer { v in
+                features.withUnsafeBufferPointer { all in
+                    sums.withUnsafeMutableBufferPointer { s in
+                        for r in 0..<rows {
+                            let row = UnsafeBufferPointer(rebasing: all[(r * f)..<((r + 1) * f)])
+                            let y = predictRow(row, w: w, v: v, sums: s)
+                            let clipped = Swift.min(Swift.max(y, lo), hi)
+                            let e = clipped - targets[r]
+                            halfSquared += 0.5 * Double(e) * Double(e)
+                            let g = (conventions.clippedGradient == .zero && clipped != y) ? 0 : e
+                            guard g != 0 else { continue }
+                            errorSum += g
+                            for i32 in row {
+                                let i = Int(i32), a = slot[i]!
+                                gw[a] += g
+                                for d in 0..<k { gv[a * k + d] += g * (s[d] - v[i * k + d]) }
+                            }
+                        }
+                    }
+                }
+                // L2 once per active row.
+                let lambda = conventions.l2
+                for (a, i) in active.enumerated() {
+                    gw[a] += lambda * w[i]
+                    for d in 0..<k { gv[a * k + d] += lambda * v[i * k + d] }
+                }
+            }
+        }
+        return FactorizationMachineSparseGradient(globalBias: errorSum / Float(Swift.max(rows, 1)), rows: active, weights: gw,
+                                                  factors: gv, halfSquaredError: halfSquared)
+    }
+
+    /// Plain SGD on the touched rows only: `θ ← θ − η g` (O(B·F·k) per batch).
+    public mutating func applySGD(_ gradient: FactorizationMachineSparseGradient, learningRate: Float) {
+        let k = factors
+        globalBias.value.scalars[0] -= learningRate * gradient.globalBias
+        weights.value.scalars.withUnsafeMutableBufferPointer { w in
+            factorTable.value.scalars.withUnsafeMutableBufferPointer { v in
+                for (a, i) in gradient.rows.enumerated() {
+                    w[i] -= learningRate * gradient.weights[a]
+                    for d in 0..<k { v[i * k + d] -= learningRate * gradient.factors[a * k + d] }
+                }
+            }
+        }
+    }
+}
+
 /// `{type: factorization_machine, factors: 8, fields: [943, 1682]}`: a factorization
 /// machine over index-encoded categorical fields, the first layer of a model on a data set
 /// that has them (a ratings data set: a user and an item field); `fields` defaults to the
