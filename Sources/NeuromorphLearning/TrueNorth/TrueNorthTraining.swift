@@ -1,0 +1,226 @@
+import Foundation
+import NeuromorphCore
+import NeuromorphData
+import NeuromorphNN
+
+/// The hyperparameters of the TrueNorth training schedule (Appuswamy et al. 2016 §4;
+/// learning-rules note §1.4):
+///
+/// 1. `floatEpochs` of real kernels with ReLU (the "ReLU float network" baseline);
+/// 2. layer by layer: project the layer's kernels to the nearest symmetric trinary kernels,
+///    freeze them, train the rest `projectionEpochsPerLayer` epochs;
+/// 3. all activations become the bounded noisy ReLU clip(x + η, 0, 1); the noise width
+///    grows linearly to `maxNoiseWidth` over `noiseEpochs` epochs;
+/// 4. layer by layer: the activation becomes the threshold unit, then
+///    `thresholdEpochsPerLayer` epochs of training.
+///
+/// Deviation [I]: Adam (NeuromorphNN's) instead of the paper's SGD with momentum, no dropout
+/// and no batch norm (the per-feature bias β plays the threshold's role), to keep the
+/// scaled run short on 2 cores; the learning rate halves after step 1.
+public struct TrueNorthTrainingConfiguration: Sendable, Equatable, Codable {
+    public var network: TrueNorthNetworkConfiguration
+    public var floatEpochs: Int
+    public var projectionEpochsPerLayer: Int
+    public var noiseEpochs: Int
+    public var maxNoiseWidth: Float
+    public var thresholdEpochsPerLayer: Int
+    public var batchSize: Int
+    public var learningRate: Float
+    public var seed: UInt64
+    /// Test images run through the integer core simulation (all of them when nil).
+    public var coreCheckImages: Int?
+
+    public init(network: TrueNorthNetworkConfiguration = .fashionSmall, floatEpochs: Int = 6, projectionEpochsPerLayer: Int = 1,
+                noiseEpochs: Int = 3, maxNoiseWidth: Float = 1, thresholdEpochsPerLayer: Int = 1, batchSize: Int = 64,
+                learningRate: Float = 2e-3, seed: UInt64 = 1, coreCheckImages: Int? = nil) {
+        self.network = network
+        self.floatEpochs = floatEpochs
+        self.projectionEpochsPerLayer = projectionEpochsPerLayer
+        self.noiseEpochs = noiseEpochs
+        self.maxNoiseWidth = maxNoiseWidth
+        self.thresholdEpochsPerLayer = thresholdEpochsPerLayer
+        self.batchSize = batchSize
+        self.learningRate = learningRate
+        self.seed = seed
+        self.coreCheckImages = coreCheckImages
+    }
+
+    /// - Throws: `LearningRuleParameterError` naming the first field out of range.
+    public func validate() throws {
+        func fail(_ field: String, _ value: String, _ expected: String) -> LearningRuleParameterError {
+            LearningRuleParameterError(type: "TrueNorthTrainingConfiguration", field: field, value: value, expected: expected)
+        }
+        for (field, value) in [("floatEpochs", floatEpochs), ("projectionEpochsPerLayer", projectionEpochsPerLayer),
+                               ("noiseEpochs", noiseEpochs), ("thresholdEpochsPerLayer", thresholdEpochsPerLayer)] where value < 0 {
+            throw fail(field, "\(value)", "0 or more")
+        }
+        guard batchSize >= 1 else { throw fail("batchSize", "\(batchSize)", "1 or more") }
+        guard learningRate > 0, learningRate.isFinite else { throw fail("learningRate", "\(learningRate)", "a positive number") }
+        guard maxNoiseWidth >= 0, maxNoiseWidth.isFinite else { throw fail("maxNoiseWidth", "\(maxNoiseWidth)", "0 or more") }
+        if let n = coreCheckImages, n < 0 { throw fail("coreCheckImages", "\(n)", "0 or more") }
+    }
+}
+
+/// What a TrueNorth training run measured.
+public struct TrueNorthTrainingResult: Sendable, Codable {
+    public struct Stage: Sendable, Codable {
+        public var name: String
+        public var epochs: Int
+        public var trainLoss: Float
+        public var testAccuracy: Float
+    }
+    public var seed: UInt64
+    public var trainImages: Int
+    public var testImages: Int
+    public var stages: [Stage]
+    /// Test accuracy of the ReLU float network with real kernels (after step 1).
+    public var floatReLUAccuracy: Float
+    /// Test accuracy of the binary network with symmetric trinary kernels.
+    public var binaryAccuracy: Float
+    /// floatReLUAccuracy − binaryAccuracy, in percentage points.
+    public var dropPoints: Float
+    /// Images run through the integer core simulation and how many predictions agreed with
+    /// the float binary network.
+    public var coreCheckedImages: Int
+    public var coreAgreeingPredictions: Int
+    /// Accuracy of the core simulation on the checked images.
+    public var coreAccuracy: Float
+    public var coresSymmetric: [Int]
+    public var coresUnconstrained: [Int]
+    public var coresSymmetricTotal: Int
+    public var coresUnconstrainedTotal: Int
+    public var seconds: Double
+
+    init(seed: UInt64, trainImages: Int, testImages: Int, stages: [Stage], floatReLUAccuracy: Float, binaryAccuracy: Float,
+         coreCheckedImages: Int, coreAgreeingPredictions: Int, coreAccuracy: Float, coresSymmetric: [Int],
+         coresUnconstrained: [Int], seconds: Double) {
+        self.seed = seed
+        self.trainImages = trainImages
+        self.testImages = testImages
+        self.stages = stages
+        self.floatReLUAccuracy = floatReLUAccuracy
+        self.binaryAccuracy = binaryAccuracy
+        self.dropPoints = (floatReLUAccuracy - binaryAccuracy) * 100
+        self.coreCheckedImages = coreCheckedImages
+        self.coreAgreeingPredictions = coreAgreeingPredictions
+        self.coreAccuracy = coreAccuracy
+        self.coresSymmetric = coresSymmetric
+        self.coresUnconstrained = coresUnconstrained
+        self.coresSymmetricTotal = coresSymmetric.reduce(0, +)
+        self.coresUnconstrainedTotal = coresUnconstrained.reduce(0, +)
+        self.seconds = seconds
+    }
+}
+
+/// Runs the TrueNorth schedule (``TrueNorthTrainingConfiguration``) on a labeled image set and
+/// checks the compiled cores against the float binary network.
+public enum TrueNorthTraining {
+    /// Trains, binarizes, projects, compiles and checks. `progress` receives one line per
+    /// stage epoch.
+    ///
+    /// - Throws: `LearningRuleParameterError` for a bad configuration or images that do not
+    ///   match the network's input size.
+    public static func run(_ configuration: TrueNorthTrainingConfiguration, train: LabeledDataset, test: LabeledDataset,
+                           progress: (String) -> Void = { _ in }) throws -> (result: TrueNorthTrainingResult, network: TrueNorthNetwork) {
+        try configuration.validate()
+        let pixels = configuration.network.height * configuration.network.width
+        for (name, data) in [("train", train), ("test", test)] where data.featureCount != pixels {
+            throw LearningRuleParameterError(type: "TrueNorthTraining", field: name, value: "images of \(data.featureCount) pixels",
+                                             expected: "\(configuration.network.height)×\(configuration.network.width) images")
+        }
+        let clock = ContinuousClock(), start = clock.now
+        var network = try TrueNorthNetwork(configuration.network, seed: configuration.seed)
+        let trainX = network.encode(train.inputs), testX = network.encode(test.inputs)
+        var optimizer = Adam(learningRate: configuration.learningRate)
+        var shuffle = SeededGenerator(seed: configuration.seed, key: StreamKey("truenorth", "shuffle"))
+        var stages: [TrueNorthTrainingResult.Stage] = []
+
+        func accuracy(_ net: inout TrueNorthNetwork) -> Float {
+            var correct = 0
+            for s in stride(from: 0, to: test.count, by: 500) {
+                let indices = s..<Swift.min(s + 500, test.count)
+                let predicted = net.predict(testX.gatherRows(indices))
+                for (k, i) in indices.enumerated() where predicted[k] == test.labels[i] { correct += 1 }
+            }
+            return Float(correct) / Float(Swift.max(test.count, 1))
+        }
+        func epochs(_ count: Int, _ name: String, before: (Int) -> Void = { _ in }) {
+            var loss: Float = .nan
+            for e in 0..<count {
+                before(e)
+                let order = shuffle.permutation(train.count)
+                var total: Double = 0, batches = 0
+                for s in stride(from: 0, to: order.count, by: configuration.batchSize) {
+                    let indices = order[s..<Swift.min(s + configuration.batchSize, order.count)]
+                    let output = network.forward(trainX.gatherRows(indices), mode: .training)
+                    let (value, gradient) = SoftmaxCrossEntropy().evaluate(output, .classes(indices.map { train.labels[$0] }))
+                    _ = network.backward(gradient, needsInputGradient: false)
+                    var slot = 0
+                    network.update(with: &optimizer, slot: &slot)
+                    optimizer.finishStep()
+                    total += Double(value)
+                    batches += 1
+                }
+                loss = Float(total / Double(Swift.max(batches, 1)))
+                progress("  \(name) epoch \(e + 1)/\(count): loss \(String(format: "%.4f", loss))")
+            }
+            let acc = accuracy(&network)
+            stages.append(.init(name: name, epochs: count, trainLoss: loss, testAccuracy: acc))
+            progress("\(name): test accuracy \(String(format: "%.2f", acc * 100)) %")
+        }
+
+        // 1. Real kernels, ReLU.
+        epochs(configuration.floatEpochs, "float ReLU")
+        let floatAccuracy = stages.last?.testAccuracy ?? 0
+        optimizer.learningRate = configuration.learningRate / 2
+        // 2. Symmetric kernels, layer by layer.
+        for i in network.convolutions.indices {
+            try network.convolutions[i].projectToSymmetric(seed: configuration.seed &+ UInt64(i) &* 1000)
+            epochs(configuration.projectionEpochsPerLayer, "symmetric layer \(i + 1)")
+        }
+        // 3. Bounded noisy ReLU with growing noise.
+        for i in network.activations.indices { network.activations[i].mode = .noisyReLU(width: 0) }
+        epochs(configuration.noiseEpochs, "noisy ReLU") { e in
+            let width = configuration.maxNoiseWidth * Float(e + 1) / Float(configuration.noiseEpochs)
+            for i in network.activations.indices { network.activations[i].mode = .noisyReLU(width: width) }
+        }
+        // 4. Threshold units, layer by layer.
+        for i in network.activations.indices {
+            network.activations[i].mode = .threshold
+            epochs(configuration.thresholdEpochsPerLayer, "threshold layer \(i + 1)")
+        }
+        let binaryAccuracy = stages.last?.testAccuracy ?? 0
+
+        // Cores: compile, simulate, compare.
+        let cores = try TrueNorthCoreNetwork(network)
+        let checked = Swift.min(configuration.coreCheckImages ?? test.count, test.count)
+        var agree = 0, coreCorrect = 0
+        for s in stride(from: 0, to: checked, by: 500) {
+            let indices = s..<Swift.min(s + 500, checked)
+            let batch = testX.gatherRows(indices)
+            let floatPredictions = network.predict(batch)
+            let width = batch.count / indices.count
+            for (k, i) in indices.enumerated() {
+                let spikes = batch.scalars[(k * width)..<((k + 1) * width)].map { $0 != 0 }
+                let prediction = cores.classify(spikes).prediction
+                if prediction == floatPredictions[k] { agree += 1 }
+                if prediction == test.labels[i] { coreCorrect += 1 }
+            }
+        }
+        let shapes = try configuration.network.shapes()
+        let geometries = configuration.network.layers.enumerated().map { i, layer in
+            TrueNorthLayerGeometry(inChannels: shapes[i].channels, height: shapes[i].height, width: shapes[i].width,
+                                   outChannels: layer.outChannels, kernelSize: layer.kernelSize, stride: layer.stride,
+                                   groups: layer.groups)
+        }
+        let counts = try TrueNorthCoreMapper.compare(geometries)
+        let elapsed = clock.now - start
+        let result = TrueNorthTrainingResult(
+            seed: configuration.seed, trainImages: train.count, testImages: test.count, stages: stages,
+            floatReLUAccuracy: floatAccuracy, binaryAccuracy: binaryAccuracy, coreCheckedImages: checked,
+            coreAgreeingPredictions: agree, coreAccuracy: Float(coreCorrect) / Float(Swift.max(checked, 1)),
+            coresSymmetric: cores.coreCounts, coresUnconstrained: counts.unconstrained,
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        return (result, network)
+    }
+}
