@@ -66,7 +66,8 @@ public struct TrueNorthTrainingResult: Sendable, Codable {
     public struct Stage: Sendable, Codable {
         public var name: String
         public var epochs: Int
-        public var trainLoss: Float
+        /// Mean training loss of the stage's last epoch (nil for a stage of 0 epochs).
+        public var trainLoss: Float?
         public var testAccuracy: Float
     }
     public var seed: UInt64
@@ -145,7 +146,7 @@ public enum TrueNorthTraining {
             return Float(correct) / Float(Swift.max(test.count, 1))
         }
         func epochs(_ count: Int, _ name: String, before: (Int) -> Void = { _ in }) {
-            var loss: Float = .nan
+            var loss: Float?
             for e in 0..<count {
                 before(e)
                 let order = shuffle.permutation(train.count)
@@ -162,7 +163,7 @@ public enum TrueNorthTraining {
                     batches += 1
                 }
                 loss = Float(total / Double(Swift.max(batches, 1)))
-                progress("  \(name) epoch \(e + 1)/\(count): loss \(String(format: "%.4f", loss))")
+                progress("  \(name) epoch \(e + 1)/\(count): loss \(String(format: "%.4f", loss ?? 0))")
             }
             let acc = accuracy(&network)
             stages.append(.init(name: name, epochs: count, trainLoss: loss, testAccuracy: acc))
