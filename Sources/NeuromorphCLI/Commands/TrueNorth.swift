@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Neuromorph
 
+extension TrueNorthTrainingConfiguration.Order: ExpressibleByArgument {}
+
 /// `neuromorph truenorth`: Appuswamy et al. 2016's structured convolutions for TrueNorth
 /// (learning-rules note §1.4, §2.4): the symmetric-kernel enumeration and coloring checks,
 /// and the scaled training experiment.
@@ -90,6 +92,9 @@ extension TrueNorth {
         @Option(help: "Epochs of the noisy-ReLU stage (noise width grows linearly to 1).")
         var noiseEpochs = 3
 
+        @Option(help: "Stage order: project-first (the paper's: symmetric kernels, then binarization) or binarize-first.")
+        var order: TrueNorthTrainingConfiguration.Order = .projectFirst
+
         @Option(help: "Seed for initialization, shuffling, noise and projection restarts.")
         var seed: UInt64 = 1
 
@@ -123,8 +128,8 @@ extension TrueNorth {
                 let train = fullTrain.prefix(Swift.min(trainImages, fullTrain.count))
                 let test = fullTest.prefix(Swift.min(testImages, fullTest.count))
                 let configuration = TrueNorthTrainingConfiguration(network: .fashionSmall, floatEpochs: epochs,
-                                                                   noiseEpochs: noiseEpochs, seed: seed)
-                say("truenorth \(preset.rawValue): \(train.count) training / \(test.count) test images, seed \(seed)")
+                                                                   noiseEpochs: noiseEpochs, seed: seed, order: order)
+                say("truenorth \(preset.rawValue): \(train.count) training / \(test.count) test images, seed \(seed), order \(order.rawValue)")
                 let (result, network) = try TrueNorthTraining.run(configuration, train: train, test: test) { say($0) }
                 say("network: \(network.summary)")
                 say(String(format: "ReLU float network (real kernels): %.2f %%", result.floatReLUAccuracy * 100))

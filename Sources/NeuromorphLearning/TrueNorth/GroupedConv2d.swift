@@ -9,17 +9,20 @@ import NeuromorphNN
 /// v[n][o] = Σ_{c ∈ group(o)} K[o][c] ⋆ x[n][c]        (one NeuromorphNN Conv2d per group)
 /// y[n][o] = α_o · v[n][o] + β_o
 /// ```
-/// α_o is 1 while the kernels are real. ``freezeSymmetric(_:)`` replaces a feature's kernel
-/// by a trinary symmetric K_o and sets α_o to its least-squares scale; from then on the
-/// kernel is frozen (the optimizer only updates β) and the sums v are exact integers for
-/// binary inputs, which is what makes the core conversion exact.
+/// α_o is fixed at 1 while the kernels are real. ``freezeSymmetric(_:scales:)`` replaces a
+/// feature's kernel by a trinary symmetric K_o and sets α_o to its least-squares scale; from
+/// then on the kernel is frozen and the optimizer trains α and β (the per-feature gain and
+/// shift that batch normalization gives the paper's networks). The sums v are then exact
+/// integers for binary inputs, which is what makes the core conversion exact.
 public struct GroupedConv2d: Layer {
     /// One bias-free convolution per group, `inChannels/groups → outChannels/groups`.
     public var groups: [Conv2d]
     /// β, one per output feature.
     public var bias: Parameter
-    /// α, one per output feature (1 for real kernels).
-    public private(set) var scales: [Float]
+    /// α, one per output feature (fixed at 1 for real kernels, trained once frozen).
+    public var scale: Parameter
+    /// α as an array.
+    public var scales: [Float] { scale.value.scalars }
     /// The symmetric kernel of every feature once frozen.
     public private(set) var symmetricKernels: [SymmetricKernel]?
     public let inChannels: Int
@@ -27,7 +30,7 @@ public struct GroupedConv2d: Layer {
     public let groupCount: Int
     public let kernelSize: Int
     public let stride: Int
-    private var cachedBatch = 0
+    private var cachedSums = Tensor.zeros([0])
 
     /// - Throws: `LearningRuleParameterError` unless both channel counts are positive
     ///   multiples of `groups`, the kernel size and stride are positive and the fan-in
@@ -62,7 +65,7 @@ public struct GroupedConv2d: Layer {
         let bound = 1 / Float(fanIn).squareRoot()
         bias = Parameter(name: "bias", value: .randomUniform([outChannels], lower: -bound, upper: bound, using: &generator),
                          decays: false)
-        scales = [Float](repeating: 1, count: outChannels)
+        scale = Parameter(name: "scale", value: .ones([outChannels]), decays: false)
     }
 
     public var groupInChannels: Int { inChannels / groupCount }
@@ -115,7 +118,7 @@ public struct GroupedConv2d: Layer {
             let values = kernels[(g * groupOutChannels)..<((g + 1) * groupOutChannels)].flatMap { $0.values.map(Float.init) }
             groups[g].weight.value = Tensor(shape: groups[g].weight.value.shape, scalars: values)
         }
-        scales = newScales
+        scale.value = Tensor(newScales)
         symmetricKernels = kernels
     }
 
@@ -125,13 +128,13 @@ public struct GroupedConv2d: Layer {
         let parts = (0..<groupCount).map { g in
             groups[g].forward(ChannelBlocks.slice(input, channels: (g * groupInChannels)..<((g + 1) * groupInChannels)), mode: mode)
         }
-        if mode == .training { cachedBatch = batch }
         var output = ChannelBlocks.concatenate(parts)
+        if mode == .training { cachedSums = output }
         let pixels = output.shape[2] * output.shape[3]
         let channels = outChannels
         output.scalars.withUnsafeMutableBufferPointer { y in
             for n in 0..<batch { for o in 0..<channels {
-                let base = (n * channels + o) * pixels, a = scales[o], b = bias.value.scalars[o]
+                let base = (n * channels + o) * pixels, a = scale.value.scalars[o], b = bias.value.scalars[o]
                 for p in 0..<pixels { y[base + p] = TrueNorthAffine.apply(y[base + p], scale: a, bias: b) }
             } }
         }
@@ -144,17 +147,24 @@ public struct GroupedConv2d: Layer {
 
     public mutating func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor {
         let batch = outputGradient.shape[0], pixels = outputGradient.shape[2] * outputGradient.shape[3]
+        precondition(cachedSums.count == outputGradient.count, "GroupedConv2d.backward: call forward(mode: .training) first")
         var biasGradient = [Float](repeating: 0, count: outChannels)
+        var scaleGradient = [Float](repeating: 0, count: outChannels)
         var scaled = outputGradient
+        let alphas = scale.value.scalars
         scaled.scalars.withUnsafeMutableBufferPointer { g in
-            for n in 0..<batch { for o in 0..<outChannels {
-                let base = (n * outChannels + o) * pixels
-                var sum: Float = 0
-                for p in 0..<pixels { sum += g[base + p]; g[base + p] *= scales[o] }
-                biasGradient[o] += sum
-            } }
+            cachedSums.scalars.withUnsafeBufferPointer { v in
+                for n in 0..<batch { for o in 0..<outChannels {
+                    let base = (n * outChannels + o) * pixels
+                    var sum: Float = 0, weighted: Float = 0
+                    for p in 0..<pixels { sum += g[base + p]; weighted += g[base + p] * v[base + p]; g[base + p] *= alphas[o] }
+                    biasGradient[o] += sum
+                    scaleGradient[o] += weighted
+                } }
+            }
         }
         bias.gradient = Tensor(biasGradient)
+        scale.gradient = Tensor(scaleGradient)
         let parts = (0..<groupCount).map { g in
             groups[g].backward(ChannelBlocks.slice(scaled, channels: (g * groupOutChannels)..<((g + 1) * groupOutChannels)),
                                needsInputGradient: needsInputGradient)
@@ -162,18 +172,21 @@ public struct GroupedConv2d: Layer {
         return needsInputGradient ? ChannelBlocks.concatenate(parts) : Tensor.zeros([0])
     }
 
-    /// Updates the kernels (unless frozen) and the biases.
+    /// Updates the kernels while real, the scales once frozen, and the biases always.
     public mutating func update<O: Optimizer>(with optimizer: inout O, slot: inout Int) {
         for g in groups.indices {
             if !isFrozen { optimizer.update(&groups[g].weight, slot: slot) }
             slot += 1
         }
+        if isFrozen { optimizer.update(&scale, slot: slot) }
+        slot += 1
         optimizer.update(&bias, slot: slot)
         slot += 1
     }
 
     public mutating func forEachParameter(_ body: (inout Parameter) throws -> Void) rethrows {
         for g in groups.indices { try body(&groups[g].weight) }
+        try body(&scale)
         try body(&bias)
     }
 }

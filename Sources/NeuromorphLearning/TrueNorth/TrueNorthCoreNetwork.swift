@@ -10,7 +10,8 @@ import NeuromorphCore
 /// table `S(t) = f_o((σ^{ls} ρ^{qs})⁻¹(t))`, C = 1 inside the receptive field where K ≠ 0,
 /// and the firing condition `Σ ≥ θ_o`, where θ_o is the smallest integer V with
 /// `α_o·V + β_o ≥ 0.5` evaluated in the same Float expression as the network
-/// (``TrueNorthAffine``). One layer is one tick from V = 0, so a spike is exactly the float
+/// (``TrueNorthAffine``). A trained α_o < 0 flips the inequality: the neuron then holds −f_o
+/// and fires when −V ≥ θ_o. One layer is one tick from V = 0, so a spike is exactly the float
 /// network's `1{α_o·v + β_o ≥ 0.5}`.
 public struct TrueNorthCoreNetwork: Sendable {
     /// A core with the wiring of its axons and neurons into the layer's input and output maps.
@@ -49,21 +50,33 @@ public struct TrueNorthCoreNetwork: Sendable {
                                                   width: shapes[index].width, outChannels: conv.outChannels,
                                                   kernelSize: conv.kernelSize, stride: conv.stride, groups: conv.groupCount)
             let tiling = try TrueNorthCoreMapper.tiling(geometry, axonsPerInput: 1)
-            let thresholds = try (0..<conv.outChannels).map { o -> (threshold: Int, leak: Int) in
+            let thresholds = try (0..<conv.outChannels).map { o -> NeuronSetting in
                 let values = kernels[o].values
                 let fanIn = values.count
+                let alpha = conv.scales[o], beta = conv.bias.value.scalars[o]
+                let sign = alpha >= 0 ? 1 : -1
+                // Σ' = sign·V; α·V + β is non-decreasing in Σ'.
                 let theta = (-fanIn...fanIn).first {
-                    TrueNorthAffine.apply(Float($0), scale: conv.scales[o], bias: conv.bias.value.scalars[o]) >= BinarizingActivation.threshold
+                    TrueNorthAffine.apply(Float(sign * $0), scale: alpha, bias: beta) >= BinarizingActivation.threshold
                 } ?? fanIn + 1
-                return try TrueNorthCore.thresholdAndLeak(firingAt: theta, minimumInput: -values.filter { $0 < 0 }.count)
+                let setting = try TrueNorthCore.thresholdAndLeak(firingAt: theta,
+                                                                 minimumInput: -values.filter { sign * $0 < 0 }.count)
+                return NeuronSetting(threshold: setting.threshold, leak: setting.leak, sign: sign)
             }
             layers.append(CoreLayer(geometry: geometry, tiling: tiling,
                                 cores: try Self.place(geometry, tiling, kernels: kernels, thresholds: thresholds)))
         }
     }
 
+    /// Threshold α, leak λ and the sign applied to f of one feature's neurons.
+    struct NeuronSetting {
+        var threshold: Int
+        var leak: Int
+        var sign: Int
+    }
+
     private static func place(_ g: TrueNorthLayerGeometry, _ t: TrueNorthTiling, kernels: [SymmetricKernel],
-                              thresholds: [(threshold: Int, leak: Int)]) throws -> [PlacedCore] {
+                              thresholds: [NeuronSetting]) throws -> [PlacedCore] {
         var cores: [PlacedCore] = []
         let k = g.kernelSize, s = g.stride
         for group in 0..<g.groups {
@@ -91,7 +104,7 @@ public struct TrueNorthCoreNetwork: Sendable {
                             for l in l0..<l1 { for q in q0..<q1 {
                                 let neuron = targets.count
                                 targets.append((o * g.outHeight + l) * g.outWidth + q)
-                                strengths += kernels[o].neuronStrengths(row: l * s, column: q * s)
+                                strengths += kernels[o].neuronStrengths(row: l * s, column: q * s).map { $0 * thresholds[o].sign }
                                 alphas.append(thresholds[o].threshold)
                                 leaks.append(thresholds[o].leak)
                                 for c in 0..<g.groupInChannels { for i in 0..<k { for j in 0..<k

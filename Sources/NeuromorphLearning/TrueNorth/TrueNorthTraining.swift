@@ -8,15 +8,21 @@ import NeuromorphNN
 ///
 /// 1. `floatEpochs` of real kernels with ReLU (the "ReLU float network" baseline);
 /// 2. layer by layer: project the layer's kernels to the nearest symmetric trinary kernels,
-///    freeze them, train the rest `projectionEpochsPerLayer` epochs;
+///    freeze them (their gain α and shift β keep training), train `projectionEpochsPerLayer`
+///    epochs;
 /// 3. all activations become the bounded noisy ReLU clip(x + η, 0, 1); the noise width
 ///    grows linearly to `maxNoiseWidth` over `noiseEpochs` epochs;
 /// 4. layer by layer: the activation becomes the threshold unit, then
 ///    `thresholdEpochsPerLayer` epochs of training.
 ///
+/// `order = .projectFirst` is the paper's order (kernels while activations are still real,
+/// then binarization); `.binarizeFirst` runs 3 and 4 before 2 ([I], an alternative measured
+/// in docs/learning-rules-truenorth.md).
+///
 /// Deviation [I]: Adam (NeuromorphNN's) instead of the paper's SGD with momentum, no dropout
-/// and no batch norm (the per-feature bias β plays the threshold's role), to keep the
-/// scaled run short on 2 cores; the learning rate halves after step 1.
+/// and no batch norm (the per-feature gain α and shift β of a frozen layer play batch
+/// norm's role), to keep the scaled run short on 2 cores; the learning rate halves after
+/// step 1.
 public struct TrueNorthTrainingConfiguration: Sendable, Equatable, Codable {
     public var network: TrueNorthNetworkConfiguration
     public var floatEpochs: Int
@@ -27,12 +33,13 @@ public struct TrueNorthTrainingConfiguration: Sendable, Equatable, Codable {
     public var batchSize: Int
     public var learningRate: Float
     public var seed: UInt64
+    public var order: Order
     /// Test images run through the integer core simulation (all of them when nil).
     public var coreCheckImages: Int?
 
     public init(network: TrueNorthNetworkConfiguration = .fashionSmall, floatEpochs: Int = 6, projectionEpochsPerLayer: Int = 1,
                 noiseEpochs: Int = 3, maxNoiseWidth: Float = 1, thresholdEpochsPerLayer: Int = 1, batchSize: Int = 64,
-                learningRate: Float = 2e-3, seed: UInt64 = 1, coreCheckImages: Int? = nil) {
+                learningRate: Float = 2e-3, seed: UInt64 = 1, order: Order = .projectFirst, coreCheckImages: Int? = nil) {
         self.network = network
         self.floatEpochs = floatEpochs
         self.projectionEpochsPerLayer = projectionEpochsPerLayer
@@ -42,7 +49,16 @@ public struct TrueNorthTrainingConfiguration: Sendable, Equatable, Codable {
         self.batchSize = batchSize
         self.learningRate = learningRate
         self.seed = seed
+        self.order = order
         self.coreCheckImages = coreCheckImages
+    }
+
+    /// The order of the projection and binarization stages.
+    public enum Order: String, Sendable, Equatable, Codable, CaseIterable {
+        /// Symmetric kernels first, then noisy ReLU and thresholds (Appuswamy et al. 2016 §4).
+        case projectFirst = "project-first"
+        /// Noisy ReLU and thresholds first, then symmetric kernels.
+        case binarizeFirst = "binarize-first"
     }
 
     /// - Throws: `LearningRuleParameterError` naming the first field out of range.
@@ -175,20 +191,28 @@ public enum TrueNorthTraining {
         let floatAccuracy = stages.last?.testAccuracy ?? 0
         optimizer.learningRate = configuration.learningRate / 2
         // 2. Symmetric kernels, layer by layer.
-        for i in network.convolutions.indices {
-            try network.convolutions[i].projectToSymmetric(seed: configuration.seed &+ UInt64(i) &* 1000)
-            epochs(configuration.projectionEpochsPerLayer, "symmetric layer \(i + 1)")
+        func project() throws {
+            for i in network.convolutions.indices {
+                try network.convolutions[i].projectToSymmetric(seed: configuration.seed &+ UInt64(i) &* 1000)
+                epochs(configuration.projectionEpochsPerLayer, "symmetric layer \(i + 1)")
+            }
         }
-        // 3. Bounded noisy ReLU with growing noise.
-        for i in network.activations.indices { network.activations[i].mode = .noisyReLU(width: 0) }
-        epochs(configuration.noiseEpochs, "noisy ReLU") { e in
-            let width = configuration.maxNoiseWidth * Float(e + 1) / Float(configuration.noiseEpochs)
-            for i in network.activations.indices { network.activations[i].mode = .noisyReLU(width: width) }
+        func binarize() {
+            // 3. Bounded noisy ReLU with growing noise.
+            for i in network.activations.indices { network.activations[i].mode = .noisyReLU(width: 0) }
+            epochs(configuration.noiseEpochs, "noisy ReLU") { e in
+                let width = configuration.maxNoiseWidth * Float(e + 1) / Float(configuration.noiseEpochs)
+                for i in network.activations.indices { network.activations[i].mode = .noisyReLU(width: width) }
+            }
+            // 4. Threshold units, layer by layer.
+            for i in network.activations.indices {
+                network.activations[i].mode = .threshold
+                epochs(configuration.thresholdEpochsPerLayer, "threshold layer \(i + 1)")
+            }
         }
-        // 4. Threshold units, layer by layer.
-        for i in network.activations.indices {
-            network.activations[i].mode = .threshold
-            epochs(configuration.thresholdEpochsPerLayer, "threshold layer \(i + 1)")
+        switch configuration.order {
+        case .projectFirst: try project(); binarize()
+        case .binarizeFirst: binarize(); try project()
         }
         let binaryAccuracy = stages.last?.testAccuracy ?? 0
 

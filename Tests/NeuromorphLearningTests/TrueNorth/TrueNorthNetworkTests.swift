@@ -62,7 +62,7 @@ struct TrueNorthNetworkTests {
     }
 
     /// Finite differences on a grouped convolution (Double-free check in Float, tolerance 2e-2
-    /// relative on the weight and input gradients of a quadratic loss).
+    /// relative on the weight, gain and input gradients of a quadratic loss).
     @Test("grouped convolution gradients match finite differences")
     func groupedConvGradient() throws {
         var g = SeededGenerator(seed: 11, key: StreamKey("test", "gconv"))
@@ -81,6 +81,13 @@ struct TrueNorthNetworkTests {
             let numeric = (loss(&plus, x) - loss(&minus, x)) / (2 * eps)
             let analytic = conv.groups[probe].weight.gradient.scalars[index]
             #expect(abs(numeric - analytic) <= 2e-2 * max(1, abs(numeric)), "weight g\(probe)[\(index)]")
+        }
+        for feature in [1, 4] {
+            var plus = conv, minus = conv
+            plus.scale.value.scalars[feature] += eps
+            minus.scale.value.scalars[feature] -= eps
+            let numeric = (loss(&plus, x) - loss(&minus, x)) / (2 * eps)
+            #expect(abs(numeric - conv.scale.gradient.scalars[feature]) <= 2e-2 * max(1, abs(numeric)), "scale[\(feature)]")
         }
         for index in [0, 33, 77, 140] {
             var xp = x, xm = x
@@ -141,7 +148,7 @@ struct TrueNorthNetworkTests {
     /// Note §1.4 / issue 14 item 5: the integer core simulation of a converted network equals
     /// the float binary network exactly: every spike of every layer and every prediction, on
     /// random binary inputs, for a small 3-layer grouped strided network with projected
-    /// kernels and random biases.
+    /// kernels, random biases and some negative gains.
     @Test("integer core simulation equals the float binary network on a small converted net")
     func conversionIsExact() throws {
         let config = TrueNorthNetworkConfiguration(
@@ -157,6 +164,9 @@ struct TrueNorthNetworkTests {
             // Biases that put thresholds inside the reachable range.
             net.convolutions[i].bias.value = Tensor.randomUniform([net.convolutions[i].outChannels], lower: -0.5, upper: 1,
                                                                   using: &g)
+            // A trained gain may turn negative: the core then holds −f (two features per layer).
+            net.convolutions[i].scale.value.scalars[0] *= -1
+            net.convolutions[i].scale.value.scalars[3] *= -1
             net.activations[i].mode = .threshold
         }
         let cores = try TrueNorthCoreNetwork(net)
