@@ -3,6 +3,7 @@ import Foundation
 import Neuromorph
 
 extension TrueNorthTrainingConfiguration.Order: ExpressibleByArgument {}
+extension TrueNorthTrainingConfiguration.ProjectionOrder: ExpressibleByArgument {}
 
 /// `neuromorph truenorth`: Appuswamy et al. 2016's structured convolutions for TrueNorth
 /// (learning-rules note §1.4, §2.4): the symmetric-kernel enumeration and coloring checks,
@@ -92,6 +93,12 @@ extension TrueNorth {
         @Option(help: "Epochs of the noisy-ReLU stage (noise width grows linearly to 1).")
         var noiseEpochs = 3
 
+        @Option(help: "Epochs at the end with every layer symmetric and binary (gains and biases train).")
+        var finalEpochs = 0
+
+        @Option(help: "Layer order of the symmetric projection: bottom-up or top-down.")
+        var projectionOrder: TrueNorthTrainingConfiguration.ProjectionOrder = .bottomUp
+
         @Option(help: "Stage order: project-first (the paper's: symmetric kernels, then binarization) or binarize-first.")
         var order: TrueNorthTrainingConfiguration.Order = .projectFirst
 
@@ -115,6 +122,7 @@ extension TrueNorth {
 
         func validate() throws {
             if epochs < 0 { throw ValidationError("--epochs must be 0 or more, got \(epochs)") }
+            if finalEpochs < 0 { throw ValidationError("--final-epochs must be 0 or more, got \(finalEpochs)") }
             if noiseEpochs < 0 { throw ValidationError("--noise-epochs must be 0 or more, got \(noiseEpochs)") }
             if trainImages < 1 { throw ValidationError("--train-images must be at least 1, got \(trainImages)") }
             if testImages < 1 { throw ValidationError("--test-images must be at least 1, got \(testImages)") }
@@ -128,8 +136,9 @@ extension TrueNorth {
                 let train = fullTrain.prefix(Swift.min(trainImages, fullTrain.count))
                 let test = fullTest.prefix(Swift.min(testImages, fullTest.count))
                 let configuration = TrueNorthTrainingConfiguration(network: .fashionSmall, floatEpochs: epochs,
-                                                                   noiseEpochs: noiseEpochs, seed: seed, order: order)
-                say("truenorth \(preset.rawValue): \(train.count) training / \(test.count) test images, seed \(seed), order \(order.rawValue)")
+                                                                   noiseEpochs: noiseEpochs, seed: seed, order: order,
+                                                                   finalEpochs: finalEpochs, projectionOrder: projectionOrder)
+                say("truenorth \(preset.rawValue): \(train.count) training / \(test.count) test images, seed \(seed), order \(order.rawValue), projection \(projectionOrder.rawValue)")
                 let (result, network) = try TrueNorthTraining.run(configuration, train: train, test: test) { say($0) }
                 say("network: \(network.summary)")
                 say(String(format: "ReLU float network (real kernels): %.2f %%", result.floatReLUAccuracy * 100))

@@ -86,14 +86,17 @@ public struct GroupedConv2d: Layer {
 
     /// Projects every group's kernels onto the nearest symmetric trinary kernels (one (σ, ρ, b)
     /// per group, one (f, α) per feature; ``SymmetricProjection/nearestGroup(_:channels:size:exhaustiveBases:seed:)``),
-    /// stores K as the weights and α as the scales, and freezes the kernels.
-    public mutating func projectToSymmetric(seed: UInt64) throws {
+    /// stores K as the weights and α as the scales, and freezes the kernels. Groups of up to 4
+    /// input channels search every base vector; wider ones use the EM search with `restarts`.
+    public mutating func projectToSymmetric(seed: UInt64, restarts: Int = 2) throws {
         var kernels: [SymmetricKernel] = []
         var newScales: [Float] = []
         for g in 0..<groupCount {
             let features = (0..<groupOutChannels).map { kernel(g * groupOutChannels + $0) }
+            // Up to 4 channels (256 base vectors) the bases are searched exhaustively.
             let projected = try SymmetricProjection.nearestGroup(features, channels: groupInChannels, size: kernelSize,
-                                                                 seed: seed &+ UInt64(g))
+                                                                 exhaustiveBases: groupInChannels <= 4,
+                                                                 restarts: restarts, seed: seed &+ UInt64(g))
             kernels += projected.map(\.kernel)
             newScales += projected.map(\.scale)
         }

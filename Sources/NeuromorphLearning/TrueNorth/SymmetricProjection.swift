@@ -41,12 +41,12 @@ public enum SymmetricProjection {
     /// share one type vector on a core): one (σ, ρ, b) for the group, one (f_o, α_o) per
     /// feature. For every commuting pair it alternates (EM-style [I]) the best f_o, α_o given
     /// the bases with the best base b_c of every channel given the f's and α's, from the
-    /// all-zero bases and two random starts (seeded by `seed`); with `exhaustiveBases` (small channel counts
+    /// all-zero bases and `restarts` random starts (seeded by `seed`); with `exhaustiveBases` (small channel counts
     /// only) it tries every base vector instead.
     ///
     /// - Throws: `LearningRuleParameterError` for kernels of the wrong length.
     public static func nearestGroup(_ kernels: [[Float]], channels: Int, size: Int, exhaustiveBases: Bool = false,
-                                    seed: UInt64 = 0) throws -> [Projected] {
+                                    restarts: Int = 2, seed: UInt64 = 0) throws -> [Projected] {
         let area = size * size
         guard !kernels.isEmpty, channels >= 1, size >= 1, kernels.allSatisfy({ $0.count == channels * area }) else {
             throw LearningRuleParameterError(type: "SymmetricProjection", field: "kernels",
@@ -81,7 +81,7 @@ public enum SymmetricProjection {
         } else {
             var starts = [[Int](repeating: 0, count: channels)]
             var generator = SeededGenerator(seed: seed, key: StreamKey("truenorth", "projection"))
-            for _ in 0..<2 { starts.append((0..<channels).map { _ in generator.nextInt(below: 4) }) }
+            for _ in 0..<restarts { starts.append((0..<channels).map { _ in generator.nextInt(below: 4) }) }
             baseVectors = starts
         }
         for (index, typesOf) in distinctTypeMaps(size: size) {

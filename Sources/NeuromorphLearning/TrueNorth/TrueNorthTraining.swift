@@ -34,12 +34,22 @@ public struct TrueNorthTrainingConfiguration: Sendable, Equatable, Codable {
     public var learningRate: Float
     public var seed: UInt64
     public var order: Order
+    /// Whether the layers are projected first to last (`bottomUp`) or last to first
+    /// (`topDown`: the still-real layers below a frozen one can adapt to it).
+    public var projectionOrder: ProjectionOrder
+    /// Random EM starts per commuting pair in the symmetric projection (besides all-zero bases).
+    public var projectionRestarts: Int
+    /// Epochs at the very end with everything in place (only gains and biases of frozen
+    /// layers train).
+    public var finalEpochs: Int
     /// Test images run through the integer core simulation (all of them when nil).
     public var coreCheckImages: Int?
 
     public init(network: TrueNorthNetworkConfiguration = .fashionSmall, floatEpochs: Int = 6, projectionEpochsPerLayer: Int = 1,
                 noiseEpochs: Int = 3, maxNoiseWidth: Float = 1, thresholdEpochsPerLayer: Int = 1, batchSize: Int = 64,
-                learningRate: Float = 2e-3, seed: UInt64 = 1, order: Order = .projectFirst, coreCheckImages: Int? = nil) {
+                learningRate: Float = 2e-3, seed: UInt64 = 1, order: Order = .projectFirst, projectionRestarts: Int = 8, finalEpochs: Int = 0,
+                projectionOrder: ProjectionOrder = .bottomUp,
+                coreCheckImages: Int? = nil) {
         self.network = network
         self.floatEpochs = floatEpochs
         self.projectionEpochsPerLayer = projectionEpochsPerLayer
@@ -50,6 +60,9 @@ public struct TrueNorthTrainingConfiguration: Sendable, Equatable, Codable {
         self.learningRate = learningRate
         self.seed = seed
         self.order = order
+        self.projectionRestarts = projectionRestarts
+        self.projectionOrder = projectionOrder
+        self.finalEpochs = finalEpochs
         self.coreCheckImages = coreCheckImages
     }
 
@@ -61,13 +74,20 @@ public struct TrueNorthTrainingConfiguration: Sendable, Equatable, Codable {
         case binarizeFirst = "binarize-first"
     }
 
+    /// The order in which layers are projected to symmetric kernels.
+    public enum ProjectionOrder: String, Sendable, Equatable, Codable, CaseIterable {
+        case bottomUp = "bottom-up"
+        case topDown = "top-down"
+    }
+
     /// - Throws: `LearningRuleParameterError` naming the first field out of range.
     public func validate() throws {
         func fail(_ field: String, _ value: String, _ expected: String) -> LearningRuleParameterError {
             LearningRuleParameterError(type: "TrueNorthTrainingConfiguration", field: field, value: value, expected: expected)
         }
         for (field, value) in [("floatEpochs", floatEpochs), ("projectionEpochsPerLayer", projectionEpochsPerLayer),
-                               ("noiseEpochs", noiseEpochs), ("thresholdEpochsPerLayer", thresholdEpochsPerLayer)] where value < 0 {
+                               ("noiseEpochs", noiseEpochs), ("thresholdEpochsPerLayer", thresholdEpochsPerLayer),
+                               ("projectionRestarts", projectionRestarts), ("finalEpochs", finalEpochs)] where value < 0 {
             throw fail(field, "\(value)", "0 or more")
         }
         guard batchSize >= 1 else { throw fail("batchSize", "\(batchSize)", "1 or more") }
@@ -192,8 +212,10 @@ public enum TrueNorthTraining {
         optimizer.learningRate = configuration.learningRate / 2
         // 2. Symmetric kernels, layer by layer.
         func project() throws {
-            for i in network.convolutions.indices {
-                try network.convolutions[i].projectToSymmetric(seed: configuration.seed &+ UInt64(i) &* 1000)
+            let layers = Array(network.convolutions.indices)
+            for i in configuration.projectionOrder == .bottomUp ? layers : layers.reversed() {
+                try network.convolutions[i].projectToSymmetric(seed: configuration.seed &+ UInt64(i) &* 1000,
+                                                              restarts: configuration.projectionRestarts)
                 epochs(configuration.projectionEpochsPerLayer, "symmetric layer \(i + 1)")
             }
         }
@@ -214,6 +236,7 @@ public enum TrueNorthTraining {
         case .projectFirst: try project(); binarize()
         case .binarizeFirst: binarize(); try project()
         }
+        if configuration.finalEpochs > 0 { epochs(configuration.finalEpochs, "final") }
         let binaryAccuracy = stages.last?.testAccuracy ?? 0
 
         // Cores: compile, simulate, compare.
