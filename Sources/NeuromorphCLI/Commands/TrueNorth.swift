@@ -4,6 +4,7 @@ import Neuromorph
 
 extension TrueNorthTrainingConfiguration.Order: ExpressibleByArgument {}
 extension TrueNorthTrainingConfiguration.ProjectionOrder: ExpressibleByArgument {}
+extension TrueNorthTrainingConfiguration.KernelConstraint: ExpressibleByArgument {}
 
 /// `neuromorph truenorth`: Appuswamy et al. 2016's structured convolutions for TrueNorth
 /// (learning-rules note §1.4, §2.4): the symmetric-kernel enumeration and coloring checks,
@@ -96,6 +97,9 @@ extension TrueNorth {
         @Option(help: "Epochs at the end with every layer symmetric and binary (gains and biases train).")
         var finalEpochs = 0
 
+        @Option(help: "Kernel constraint: symmetric (the paper's), or trinary (diagnostic: free trinary kernels, no core compilation).")
+        var kernels: TrueNorthTrainingConfiguration.KernelConstraint = .symmetric
+
         @Option(help: "Layer order of the symmetric projection: bottom-up or top-down.")
         var projectionOrder: TrueNorthTrainingConfiguration.ProjectionOrder = .bottomUp
 
@@ -137,15 +141,19 @@ extension TrueNorth {
                 let test = fullTest.prefix(Swift.min(testImages, fullTest.count))
                 let configuration = TrueNorthTrainingConfiguration(network: .fashionSmall, floatEpochs: epochs,
                                                                    noiseEpochs: noiseEpochs, seed: seed, order: order,
-                                                                   finalEpochs: finalEpochs, projectionOrder: projectionOrder)
-                say("truenorth \(preset.rawValue): \(train.count) training / \(test.count) test images, seed \(seed), order \(order.rawValue), projection \(projectionOrder.rawValue)")
+                                                                   finalEpochs: finalEpochs, projectionOrder: projectionOrder,
+                                                                   kernels: kernels)
+                say("truenorth \(preset.rawValue): \(train.count) training / \(test.count) test images, seed \(seed), order \(order.rawValue), projection \(projectionOrder.rawValue), kernels \(kernels.rawValue)")
                 let (result, network) = try TrueNorthTraining.run(configuration, train: train, test: test) { say($0) }
                 say("network: \(network.summary)")
                 say(String(format: "ReLU float network (real kernels): %.2f %%", result.floatReLUAccuracy * 100))
-                say(String(format: "binary network (symmetric trinary kernels): %.2f %% (drop %.2f points)",
-                           result.binaryAccuracy * 100, result.dropPoints))
+                say(String(format: "binary network (%@ trinary kernels): %.2f %% (drop %.2f points)",
+                           kernels == .symmetric ? "symmetric" : "free", result.binaryAccuracy * 100, result.dropPoints))
+                say("projection residuals ‖W − αK‖²/‖W‖² per layer: "
+                    + result.projectionResiduals.map { String(format: "%.3f", $0) }.joined(separator: ", "))
+                if kernels == .trinary { say("core simulation: skipped (free trinary kernels need the 2-axon mapping)") } else {
                 say("core simulation: \(result.coreAgreeingPredictions)/\(result.coreCheckedImages) predictions equal the float binary network"
-                    + String(format: ", accuracy %.2f %%", result.coreAccuracy * 100))
+                    + String(format: ", accuracy %.2f %%", result.coreAccuracy * 100)) }
                 say("cores per layer: symmetric \(result.coresSymmetric) = \(result.coresSymmetricTotal), "
                     + "unconstrained (2 axons per input) \(result.coresUnconstrained) = \(result.coresUnconstrainedTotal)")
                 let folder: URL

@@ -70,11 +70,12 @@ public struct GroupedConv2d: Layer {
 
     public var groupInChannels: Int { inChannels / groupCount }
     public var groupOutChannels: Int { outChannels / groupCount }
-    public var isFrozen: Bool { symmetricKernels != nil }
+    /// Whether the kernels are frozen (symmetric, or plain trinary from ``projectToTrinary()``).
+    public private(set) var isFrozen = false
 
     public var summary: String {
         "GroupedConv2d(\(inChannels) → \(outChannels), \(kernelSize)×\(kernelSize), stride \(stride), groups \(groupCount)"
-            + (isFrozen ? ", symmetric)" : ")")
+            + (symmetricKernels != nil ? ", symmetric)" : isFrozen ? ", trinary)" : ")")
     }
 
     /// Feature o's kernel in (channel, row, column) order.
@@ -88,11 +89,21 @@ public struct GroupedConv2d: Layer {
     /// per group, one (f, α) per feature; ``SymmetricProjection/nearestGroup(_:channels:size:exhaustiveBases:seed:)``),
     /// stores K as the weights and α as the scales, and freezes the kernels. Groups of up to 4
     /// input channels search every base vector; wider ones use the EM search with `restarts`.
-    public mutating func projectToSymmetric(seed: UInt64, restarts: Int = 2) throws {
+    ///
+    /// - Returns: the relative residual `Σ_o ‖W_o − α_o K_o‖² / Σ_o ‖W_o‖²` of the projection.
+    @discardableResult
+    public mutating func projectToSymmetric(seed: UInt64, restarts: Int = 2) throws -> Float {
         var kernels: [SymmetricKernel] = []
         var newScales: [Float] = []
+        var residual: Float = 0, norm: Float = 0
         for g in 0..<groupCount {
             let features = (0..<groupOutChannels).map { kernel(g * groupOutChannels + $0) }
+            defer {
+                for (o, w) in features.enumerated() {
+                    let k = kernels[g * groupOutChannels + o].values, a = newScales[g * groupOutChannels + o]
+                    for (x, y) in zip(w, k) { residual += (x - a * Float(y)) * (x - a * Float(y)); norm += x * x }
+                }
+            }
             // Up to 4 channels (256 base vectors) the bases are searched exhaustively.
             let projected = try SymmetricProjection.nearestGroup(features, channels: groupInChannels, size: kernelSize,
                                                                  exhaustiveBases: groupInChannels <= 4,
@@ -101,6 +112,42 @@ public struct GroupedConv2d: Layer {
             newScales += projected.map(\.scale)
         }
         try freezeSymmetric(kernels, scales: newScales)
+        return norm > 0 ? residual / norm : 0
+    }
+
+    /// The diagnostic without the symmetry constraint: every kernel becomes its nearest trinary
+    /// kernel `α·K`, K ∈ {−1, 0, 1} free (the least-squares optimum keeps the m largest |w| with
+    /// their signs, m maximizing (Σ_top-m |w|)²/m, α = mean of those |w|), and is frozen. Such
+    /// kernels need the two-axon unconstrained mapping; they are not compiled into cores here.
+    ///
+    /// - Returns: the relative residual as in ``projectToSymmetric(seed:restarts:)``.
+    @discardableResult
+    public mutating func projectToTrinary() -> Float {
+        var residual: Float = 0, norm: Float = 0
+        var newScales: [Float] = []
+        for g in 0..<groupCount {
+            var values: [Float] = []
+            for local in 0..<groupOutChannels {
+                let w = kernel(g * groupOutChannels + local)
+                let order = w.indices.sorted { abs(w[$0]) > abs(w[$1]) }
+                var best = 0, bestGain: Float = 0, sum: Float = 0
+                for (m, i) in order.enumerated() {
+                    sum += abs(w[i])
+                    let gain = sum * sum / Float(m + 1)
+                    if gain > bestGain { bestGain = gain; best = m + 1 }
+                }
+                let kept = Set(order.prefix(best))
+                let alpha = best > 0 ? order.prefix(best).reduce(Float(0)) { $0 + abs(w[$1]) } / Float(best) : 0
+                let k = w.indices.map { kept.contains($0) ? (w[$0] > 0 ? Float(1) : -1) : 0 }
+                for (x, y) in zip(w, k) { residual += (x - alpha * y) * (x - alpha * y); norm += x * x }
+                values += k
+                newScales.append(alpha)
+            }
+            groups[g].weight.value = Tensor(shape: groups[g].weight.value.shape, scalars: values)
+        }
+        scale.value = Tensor(newScales)
+        isFrozen = true
+        return norm > 0 ? residual / norm : 0
     }
 
     /// Replaces the kernels by `kernels` (one per feature, `groupInChannels` bases each,
@@ -123,6 +170,7 @@ public struct GroupedConv2d: Layer {
         }
         scale.value = Tensor(newScales)
         symmetricKernels = kernels
+        isFrozen = true
     }
 
     public mutating func forward(_ input: Tensor, mode: ExecutionMode) -> Tensor {

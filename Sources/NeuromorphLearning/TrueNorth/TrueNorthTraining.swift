@@ -34,6 +34,9 @@ public struct TrueNorthTrainingConfiguration: Sendable, Equatable, Codable {
     public var learningRate: Float
     public var seed: UInt64
     public var order: Order
+    /// The kernel constraint: `symmetric` (the paper's) or `trinary` (a diagnostic: free
+    /// trinary kernels, not compiled into cores).
+    public var kernels: KernelConstraint
     /// Whether the layers are projected first to last (`bottomUp`) or last to first
     /// (`topDown`: the still-real layers below a frozen one can adapt to it).
     public var projectionOrder: ProjectionOrder
@@ -48,7 +51,7 @@ public struct TrueNorthTrainingConfiguration: Sendable, Equatable, Codable {
     public init(network: TrueNorthNetworkConfiguration = .fashionSmall, floatEpochs: Int = 6, projectionEpochsPerLayer: Int = 1,
                 noiseEpochs: Int = 3, maxNoiseWidth: Float = 1, thresholdEpochsPerLayer: Int = 1, batchSize: Int = 64,
                 learningRate: Float = 2e-3, seed: UInt64 = 1, order: Order = .projectFirst, projectionRestarts: Int = 8, finalEpochs: Int = 0,
-                projectionOrder: ProjectionOrder = .bottomUp,
+                projectionOrder: ProjectionOrder = .bottomUp, kernels: KernelConstraint = .symmetric,
                 coreCheckImages: Int? = nil) {
         self.network = network
         self.floatEpochs = floatEpochs
@@ -62,6 +65,7 @@ public struct TrueNorthTrainingConfiguration: Sendable, Equatable, Codable {
         self.order = order
         self.projectionRestarts = projectionRestarts
         self.projectionOrder = projectionOrder
+        self.kernels = kernels
         self.finalEpochs = finalEpochs
         self.coreCheckImages = coreCheckImages
     }
@@ -72,6 +76,12 @@ public struct TrueNorthTrainingConfiguration: Sendable, Equatable, Codable {
         case projectFirst = "project-first"
         /// Noisy ReLU and thresholds first, then symmetric kernels.
         case binarizeFirst = "binarize-first"
+    }
+
+    /// What the real kernels are projected onto.
+    public enum KernelConstraint: String, Sendable, Equatable, Codable, CaseIterable {
+        case symmetric
+        case trinary
     }
 
     /// The order in which layers are projected to symmetric kernels.
@@ -122,6 +132,8 @@ public struct TrueNorthTrainingResult: Sendable, Codable {
     public var coreAgreeingPredictions: Int
     /// Accuracy of the core simulation on the checked images.
     public var coreAccuracy: Float
+    /// Relative residual ‖W − αK‖²/‖W‖² of each layer's symmetric projection.
+    public var projectionResiduals: [Float]
     public var coresSymmetric: [Int]
     public var coresUnconstrained: [Int]
     public var coresSymmetricTotal: Int
@@ -129,7 +141,8 @@ public struct TrueNorthTrainingResult: Sendable, Codable {
     public var seconds: Double
 
     init(seed: UInt64, trainImages: Int, testImages: Int, stages: [Stage], floatReLUAccuracy: Float, binaryAccuracy: Float,
-         coreCheckedImages: Int, coreAgreeingPredictions: Int, coreAccuracy: Float, coresSymmetric: [Int],
+         coreCheckedImages: Int, coreAgreeingPredictions: Int, coreAccuracy: Float, projectionResiduals: [Float],
+         coresSymmetric: [Int],
          coresUnconstrained: [Int], seconds: Double) {
         self.seed = seed
         self.trainImages = trainImages
@@ -141,6 +154,7 @@ public struct TrueNorthTrainingResult: Sendable, Codable {
         self.coreCheckedImages = coreCheckedImages
         self.coreAgreeingPredictions = coreAgreeingPredictions
         self.coreAccuracy = coreAccuracy
+        self.projectionResiduals = projectionResiduals
         self.coresSymmetric = coresSymmetric
         self.coresUnconstrained = coresUnconstrained
         self.coresSymmetricTotal = coresSymmetric.reduce(0, +)
@@ -171,6 +185,7 @@ public enum TrueNorthTraining {
         var optimizer = Adam(learningRate: configuration.learningRate)
         var shuffle = SeededGenerator(seed: configuration.seed, key: StreamKey("truenorth", "shuffle"))
         var stages: [TrueNorthTrainingResult.Stage] = []
+        var residuals = [Float](repeating: 0, count: configuration.network.layers.count)
 
         func accuracy(_ net: inout TrueNorthNetwork) -> Float {
             var correct = 0
@@ -214,8 +229,14 @@ public enum TrueNorthTraining {
         func project() throws {
             let layers = Array(network.convolutions.indices)
             for i in configuration.projectionOrder == .bottomUp ? layers : layers.reversed() {
-                try network.convolutions[i].projectToSymmetric(seed: configuration.seed &+ UInt64(i) &* 1000,
-                                                              restarts: configuration.projectionRestarts)
+                switch configuration.kernels {
+                case .symmetric:
+                    residuals[i] = try network.convolutions[i].projectToSymmetric(seed: configuration.seed &+ UInt64(i) &* 1000,
+                                                                                  restarts: configuration.projectionRestarts)
+                case .trinary:
+                    residuals[i] = network.convolutions[i].projectToTrinary()
+                }
+                progress("layer \(i + 1) projected: relative residual ‖W − αK‖²/‖W‖² = \(String(format: "%.3f", residuals[i]))")
                 epochs(configuration.projectionEpochsPerLayer, "symmetric layer \(i + 1)")
             }
         }
@@ -239,9 +260,9 @@ public enum TrueNorthTraining {
         if configuration.finalEpochs > 0 { epochs(configuration.finalEpochs, "final") }
         let binaryAccuracy = stages.last?.testAccuracy ?? 0
 
-        // Cores: compile, simulate, compare.
-        let cores = try TrueNorthCoreNetwork(network)
-        let checked = Swift.min(configuration.coreCheckImages ?? test.count, test.count)
+        // Cores: compile, simulate, compare (symmetric kernels only).
+        let cores = configuration.kernels == .symmetric ? try TrueNorthCoreNetwork(network) : nil
+        let checked = cores == nil ? 0 : Swift.min(configuration.coreCheckImages ?? test.count, test.count)
         var agree = 0, coreCorrect = 0
         for s in stride(from: 0, to: checked, by: 500) {
             let indices = s..<Swift.min(s + 500, checked)
@@ -250,7 +271,7 @@ public enum TrueNorthTraining {
             let width = batch.count / indices.count
             for (k, i) in indices.enumerated() {
                 let spikes = batch.scalars[(k * width)..<((k + 1) * width)].map { $0 != 0 }
-                let prediction = cores.classify(spikes).prediction
+                guard let prediction = cores?.classify(spikes).prediction else { continue }
                 if prediction == floatPredictions[k] { agree += 1 }
                 if prediction == test.labels[i] { coreCorrect += 1 }
             }
@@ -266,8 +287,8 @@ public enum TrueNorthTraining {
         let result = TrueNorthTrainingResult(
             seed: configuration.seed, trainImages: train.count, testImages: test.count, stages: stages,
             floatReLUAccuracy: floatAccuracy, binaryAccuracy: binaryAccuracy, coreCheckedImages: checked,
-            coreAgreeingPredictions: agree, coreAccuracy: Float(coreCorrect) / Float(Swift.max(checked, 1)),
-            coresSymmetric: cores.coreCounts, coresUnconstrained: counts.unconstrained,
+            coreAgreeingPredictions: agree, coreAccuracy: Float(coreCorrect) / Float(Swift.max(checked, 1)), projectionResiduals: residuals,
+            coresSymmetric: cores?.coreCounts ?? counts.symmetric, coresUnconstrained: counts.unconstrained,
             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
         return (result, network)
     }
