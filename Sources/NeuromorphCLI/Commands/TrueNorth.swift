@@ -151,9 +151,12 @@ extension TrueNorth {
                            kernels == .symmetric ? "symmetric" : "free", result.binaryAccuracy * 100, result.dropPoints))
                 say("projection residuals ‖W − αK‖²/‖W‖² per layer: "
                     + result.projectionResiduals.map { String(format: "%.3f", $0) }.joined(separator: ", "))
-                if kernels == .trinary { say("core simulation: skipped (free trinary kernels need the 2-axon mapping)") } else {
-                say("core simulation: \(result.coreAgreeingPredictions)/\(result.coreCheckedImages) predictions equal the float binary network"
-                    + String(format: ", accuracy %.2f %%", result.coreAccuracy * 100)) }
+                if kernels == .trinary {
+                    say("core simulation: skipped (free trinary kernels need the 2-axon mapping)")
+                } else {
+                    say("core simulation: \(result.coreAgreeingPredictions)/\(result.coreCheckedImages) predictions equal "
+                        + "the float binary network" + String(format: ", accuracy %.2f %%", result.coreAccuracy * 100))
+                }
                 say("cores per layer: symmetric \(result.coresSymmetric) = \(result.coresSymmetricTotal), "
                     + "unconstrained (2 axons per input) \(result.coresUnconstrained) = \(result.coresUnconstrainedTotal)")
                 let folder: URL
