@@ -237,7 +237,7 @@ public enum TrueNorthTraining {
                     residuals[i] = network.convolutions[i].projectToTrinary()
                 }
                 progress("layer \(i + 1) projected: relative residual ‖W − αK‖²/‖W‖² = \(String(format: "%.3f", residuals[i]))")
-                epochs(configuration.projectionEpochsPerLayer, "symmetric layer \(i + 1)")
+                epochs(configuration.projectionEpochsPerLayer, "\(configuration.kernels.rawValue) layer \(i + 1)")
             }
         }
         func binarize() {
