@@ -17,7 +17,9 @@ public enum KernelColoring {
     /// The outcome of a coloring attempt.
     public enum Outcome: Sendable, Equatable {
         case colored(Solution)
-        /// No conflict-free coloring was found (greedy: at this column; exact: none exists).
+        /// No conflict-free coloring: greedy stopped at `column`; exact proved that none exists
+        /// (`column` is the first column with more than 4 distinct non-zero values, or −1 when
+        /// the backtracking search exhausted every assignment).
         case conflict(column: Int)
         /// The exact search stopped at its step budget without an answer.
         case undecided
