@@ -97,7 +97,7 @@ extension TrueNorth {
         @Option(help: "Epochs at the end with every layer symmetric and binary (gains and biases train).")
         var finalEpochs = 0
 
-        @Option(help: "Kernel constraint: symmetric (the paper's), or trinary (diagnostic: free trinary kernels, no core compilation).")
+        @Option(help: "Kernel constraint: symmetric (the paper's); diagnostics without core compilation: symmetric-per-feature, trinary.")
         var kernels: TrueNorthTrainingConfiguration.KernelConstraint = .symmetric
 
         @Option(help: "Layer order of the symmetric projection: bottom-up or top-down.")
@@ -148,11 +148,11 @@ extension TrueNorth {
                 say("network: \(network.summary)")
                 say(String(format: "ReLU float network (real kernels): %.2f %%", result.floatReLUAccuracy * 100))
                 say(String(format: "binary network (%@ trinary kernels): %.2f %% (drop %.2f points)",
-                           kernels == .symmetric ? "symmetric" : "free", result.binaryAccuracy * 100, result.dropPoints))
+                           kernels == .trinary ? "free" : kernels.rawValue, result.binaryAccuracy * 100, result.dropPoints))
                 say("projection residuals ‖W − αK‖²/‖W‖² per layer: "
                     + result.projectionResiduals.map { String(format: "%.3f", $0) }.joined(separator: ", "))
-                if kernels == .trinary {
-                    say("core simulation: skipped (free trinary kernels need the 2-axon mapping)")
+                if kernels != .symmetric {
+                    say("core simulation: skipped (\(kernels.rawValue) kernels do not share a core's axon types)")
                 } else {
                     say("core simulation: \(result.coreAgreeingPredictions)/\(result.coreCheckedImages) predictions equal "
                         + "the float binary network" + String(format: ", accuracy %.2f %%", result.coreAccuracy * 100))

@@ -115,6 +115,34 @@ public struct GroupedConv2d: Layer {
         return norm > 0 ? residual / norm : 0
     }
 
+    /// The diagnostic without the shared type vector: every feature gets its own nearest
+    /// symmetric trinary kernel (its own σ, ρ, b), so the features of a group could no longer
+    /// share one core's axons; such layers are not compiled into cores here.
+    ///
+    /// - Returns: the relative residual as in ``projectToSymmetric(seed:restarts:)``.
+    @discardableResult
+    public mutating func projectToSymmetricPerFeature(seed: UInt64, restarts: Int = 2) throws -> Float {
+        var residual: Float = 0, norm: Float = 0
+        var newScales: [Float] = []
+        for g in 0..<groupCount {
+            var values: [Float] = []
+            for local in 0..<groupOutChannels {
+                let w = kernel(g * groupOutChannels + local)
+                let p = try SymmetricProjection.nearestGroup([w], channels: groupInChannels, size: kernelSize,
+                                                             exhaustiveBases: groupInChannels <= 4, restarts: restarts,
+                                                             seed: seed &+ UInt64(g * groupOutChannels + local))[0]
+                let k = p.kernel.values.map(Float.init)
+                for (x, y) in zip(w, k) { residual += (x - p.scale * y) * (x - p.scale * y); norm += x * x }
+                values += k
+                newScales.append(p.scale)
+            }
+            groups[g].weight.value = Tensor(shape: groups[g].weight.value.shape, scalars: values)
+        }
+        scale.value = Tensor(newScales)
+        isFrozen = true
+        return norm > 0 ? residual / norm : 0
+    }
+
     /// The diagnostic without the symmetry constraint: every kernel becomes its nearest trinary
     /// kernel `α·K`, K ∈ {−1, 0, 1} free (the least-squares optimum keeps the m largest |w| with
     /// their signs, m maximizing (Σ_top-m |w|)²/m, α = mean of those |w|), and is frozen. Such

@@ -81,6 +81,8 @@ public struct TrueNorthTrainingConfiguration: Sendable, Equatable, Codable {
     /// What the real kernels are projected onto.
     public enum KernelConstraint: String, Sendable, Equatable, Codable, CaseIterable {
         case symmetric
+        /// Diagnostic: one symmetric kernel per feature (no shared type vector), not compiled.
+        case symmetricPerFeature = "symmetric-per-feature"
         case trinary
     }
 
@@ -233,6 +235,9 @@ public enum TrueNorthTraining {
                 case .symmetric:
                     residuals[i] = try network.convolutions[i].projectToSymmetric(seed: configuration.seed &+ UInt64(i) &* 1000,
                                                                                   restarts: configuration.projectionRestarts)
+                case .symmetricPerFeature:
+                    residuals[i] = try network.convolutions[i].projectToSymmetricPerFeature(
+                        seed: configuration.seed &+ UInt64(i) &* 1000, restarts: configuration.projectionRestarts)
                 case .trinary:
                     residuals[i] = network.convolutions[i].projectToTrinary()
                 }

@@ -61,6 +61,22 @@ struct TrueNorthNetworkTests {
         #expect(Set(projected.map { [$0.kernel.sigma, $0.kernel.rho] }).count == 1)
     }
 
+    /// Projection residuals are ordered by constraint: free trinary ≤ symmetric per feature ≤
+    /// symmetric with one (σ, ρ, b) per group (each is a subset of the one before).
+    @Test("residuals: free trinary ≤ symmetric per feature ≤ group-shared symmetric")
+    func residualOrdering() throws {
+        var g = SeededGenerator(seed: 12, key: StreamKey("test", "residuals"))
+        let conv = try GroupedConv2d(4, 6, kernelSize: 3, stride: 1, groups: 2, generator: &g)
+        var shared = conv, perFeature = conv, trinary = conv
+        let rShared = try shared.projectToSymmetric(seed: 1)
+        let rPerFeature = try perFeature.projectToSymmetricPerFeature(seed: 1)
+        let rTrinary = trinary.projectToTrinary()
+        #expect(rTrinary <= rPerFeature + 1e-6)
+        #expect(rPerFeature <= rShared + 1e-6)
+        #expect(rShared < 1 && rTrinary > 0)
+        #expect(shared.symmetricKernels != nil && perFeature.symmetricKernels == nil && perFeature.isFrozen)
+    }
+
     /// Finite differences on a grouped convolution (Double-free check in Float, tolerance 2e-2
     /// relative on the weight, gain and input gradients of a quadratic loss).
     @Test("grouped convolution gradients match finite differences")
