@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+
+/// `neuromorph truenorth` (Appuswamy et al. 2016; learning-rules note §1.4, §2.4).
+@Suite("neuromorph truenorth")
+struct TrueNorthCommandTests {
+    /// Note §2.4 [C]: 120 pairs, 81/405/561 kernels, every symmetric kernel colors, 5 values do not.
+    @Test("truenorth kernels prints the enumeration counts and the coloring checks")
+    func kernels() throws {
+        let run = try neuromorph("truenorth", "kernels", "--samples", "20")
+        #expect(run.status == 0, "\(run)")
+        for line in ["commuting ordered pairs in S4: 120 (expected 120)", "2x2: 81 (expected 81)", "3x3: 405 (expected 405)",
+                     "4x4: 561 (expected 561)", "colored (exact backtracking): 20/20", "convolution exactly: 20/20",
+                     "5 distinct non-zero values colorable: no"] {
+            #expect(run.stdout.contains(line), "\(line)\n\(run)")
+        }
+    }
+
+    /// A tiny run of the whole schedule on Fashion-MNIST (skipped without the Debian data set):
+    /// result.json is written and the core simulation agrees with the float binary network on
+    /// every checked image.
+    @Test("truenorth train: a tiny run writes result.json and the cores agree with the float network",
+          .enabled(if: FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist")))
+    func tinyTrain() throws {
+        let dir = try Scratch()
+        let run = try neuromorph("truenorth", "train", "--preset", "fashion-small", "--epochs", "0", "--noise-epochs", "0",
+                                 "--train-images", "32", "--test-images", "20", "--threads", "1", "--output", dir.path("out"))
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stdout.contains("core simulation: 20/20 predictions equal the float binary network"), "\(run)")
+        let data = try Data(contentsOf: URL(fileURLWithPath: dir.path("out/result.json")))
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(json["coreAgreeingPredictions"] as? Int == 20)
+        #expect(json["coresSymmetricTotal"] as? Int ?? 0 < json["coresUnconstrainedTotal"] as? Int ?? 0)
+    }
+
+    @Test("truenorth train: bad flags are usage errors naming the flag and the expected form")
+    func badFlags() throws {
+        for (args, message) in [(["--preset", "cifar"], "fashion-small"), (["--preset", "fashion-small", "--epochs=-1"], "--epochs must be"),
+                                (["--preset", "fashion-small", "--train-images", "0"], "--train-images must be at least 1")] {
+            let run = try neuromorph(["truenorth", "train"] + args)
+            #expect(run.status == 64, "\(run)")
+            #expect(run.stderr.contains(message), "\(run)")
+        }
+        let missing = try neuromorph("truenorth", "train", "--preset", "fashion-small", "--data", "/nonexistent/fashion",
+                                     "--train-images", "5", "--test-images", "5")
+        #expect(missing.status == 1, "\(missing)")
+        #expect(missing.stderr.contains("/nonexistent/fashion"), "\(missing)")
+    }
+}
