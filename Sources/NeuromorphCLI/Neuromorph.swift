@@ -9,7 +9,7 @@ struct NeuromorphCommand: ParsableCommand {
         abstract: "Simulate, train and cost neural networks on AI hardware.",
         version: ExperimentRunner.version,
         subcommands: [Train.self, Evaluate.self, Infer.self, Demo.self, Bench.self, Presets.self, Estimate.self, Map.self, Chip.self,
-                      COBA.self, SNN.self, Plan.self, Bayes.self, W1.self],
+                      COBA.self, SNN.self, Plan.self, Bayes.self, W1.self, EP.self],
         defaultSubcommand: nil)
 }
 
