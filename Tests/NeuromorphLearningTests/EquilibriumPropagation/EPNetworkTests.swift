@@ -105,4 +105,28 @@ struct EPNetworkTests {
         let after = trainer.accuracy(held)
         #expect(after > 0.6, "accuracy \(before) → \(after)")
     }
+
+    /// Random sign (learning-rules §1.1; EP digest §1.3): the one-sided estimate with β's sign drawn
+    /// once per batch from the stream `ep/sign`, so a run is reproducible from its seed.
+    @Test("random-sign steps equal one-sided steps at the sign drawn from stream ep/sign; both signs occur")
+    func randomSignIsSeededOneSided() throws {
+        let settings = EPTrainingSettings(architecture: EPFixture.digitsMLP, estimator: .randomSign, beta: 0.5, freeSteps: 15,
+                                          nudgedSteps: 5, batchSize: 4, epochs: 1, learningRates: [0.1, 0.05], seed: 11)
+        var trainer = try EPTrainer<Double>(settings: settings)
+        var manual = try EPNetwork<Double>(architecture: EPFixture.digitsMLP, seed: 11)
+        var sgd = try EPSGD<Double>(learningRates: [0.1, 0.05], momentum: 0, weightDecay: 0, schedule: nil,
+                                    groups: manual.learningRateGroups)
+        var signs = SeededGenerator(seed: 11, key: StreamKey("ep", "sign"))
+        var seen = Set<Bool>()
+        for b in 0..<8 {
+            let batch = try EPFixture.batch(4, offset: 4 * b)
+            let negative = signs.nextBernoulli(0.5)
+            seen.insert(negative)
+            let g = try manual.estimate(batch, estimator: .oneSided, beta: negative ? -0.5 : 0.5, freeSteps: 15, nudgedSteps: 5)
+            sgd.step(&manual.parameters, gradient: g.gradient, epoch: 0)
+            _ = try trainer.step(batch, epoch: 0)
+        }
+        #expect(trainer.network.parameters == manual.parameters)
+        #expect(seen.count == 2, "8 draws gave only \(seen)")
+    }
 }
