@@ -10,18 +10,18 @@ enum MuBrainResults: PaperResultGroup {
         [
             result("fc-synapses", "§2.7-1", "FC synapses 256·64 + 64·16 + 64 + 16 (from the layer sizes)",
                    paper: 17_488, tolerance: .exact) { Double(MuBrainTopology.prototype.fullyConnectedSynapses) },
-            result("synapses", "§2.7-1", "total synapses, recurrent + FC", paper: 37_366, tolerance: .exact) {
+            result("synapses", "§2.7-1", "total synapses, recurrent + FC", paper: 37_366, tolerance: .exact, kind: .consistency) {
                 Double(MuBrainTopology.prototype.synapses)
             },
             result("memory-bits", "§2.7-1", "synaptic memory bits (4-bit weights)", paper: 149_464,
-                   unit: "bit", tolerance: .exact) { Double(MuBrainTopology.prototype.memoryBits) },
+                   unit: "bit", tolerance: .exact, kind: .consistency) { Double(MuBrainTopology.prototype.memoryBits) },
             result("memory-kib", "§2.4", "synaptic memory \"18.2 kB\"", paper: 18.2, unit: "KiB",
-                   tolerance: .absolute(0.05)) { MuBrainTopology.prototype.memoryKiB },
+                   tolerance: .absolute(0.05), kind: .consistency) { MuBrainTopology.prototype.memoryKiB },
             result("neurons", "§2.4", "neurons 256 + 64 + 16", paper: 336, tolerance: .exact) {
                 Double(MuBrainTopology.prototype.neurons)
             },
             result("recurrent-density", "§2.4", "lateral connectivity \"about 30 %\"", paper: 0.30,
-                   tolerance: .absolute(0.005)) { MuBrainTopology.prototype.recurrentDensity },
+                   tolerance: .absolute(0.005), kind: .consistency) { MuBrainTopology.prototype.recurrentDensity },
             result("mnist-neurons", "§2.5 Table 2", "MNIST mapping neurons \"74\"", paper: 74, tolerance: .exact) {
                 Double(MuBrainTopology.mnist.neurons)
             },

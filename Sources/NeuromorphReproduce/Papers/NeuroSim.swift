@@ -30,23 +30,23 @@ enum NeuroSimResults: PaperResultGroup {
                    unit: "µm²", tolerance: .absolute(0.5)) { try area("Level shifter") },
             result("array-area", "§3.3 Table 3", "256 × 256 RRAM array at 75 F²", paper: 7_864, unit: "µm²",
                    tolerance: .absolute(0.5)) { try area("Array") },
-            result("mux-area", "§3.3 Table 3", "column mux", paper: 459, unit: "µm²", tolerance: .absolute(0.5)) {
+            result("mux-area", "§3.3 Table 3", "column mux", paper: 459, unit: "µm²", tolerance: .absolute(0.5), kind: .consistency) {
                 try area("Mux")
             },
             result("adc-area", "§3.3 Table 3", "sense amplifiers / ADC", paper: 4_271, unit: "µm²",
-                   tolerance: .absolute(0.5)) { try area("ADC") },
+                   tolerance: .absolute(0.5), kind: .consistency) { try area("ADC") },
             result("analog-area", "§3.3 Table 3", "analog area total", paper: 43_560, unit: "µm²",
-                   tolerance: .absolute(0.5)) { try cost().analogAreaUM2 },
+                   tolerance: .absolute(0.5), kind: .consistency) { try cost().analogAreaUM2 },
             result("sensing-latency", "§3.3 Table 3", "sensing latency (uncalibrated)", paper: 6.76, unit: "ns",
-                   tolerance: .absolute(0.005)) { try cost().sensingLatencyNS },
+                   tolerance: .absolute(0.005), kind: .consistency) { try cost().sensingLatencyNS },
             result("clock-period", "§3.3 Table 3", "sensing latency × β", paper: 9.46, unit: "ns",
-                   tolerance: .absolute(0.005)) { try cost().clockPeriodNS },
+                   tolerance: .absolute(0.005), kind: .consistency) { try cost().clockPeriodNS },
             result("analog-energy", "§3.3 Table 3", "analog energy per operation", paper: 80.58, unit: "pJ",
-                   tolerance: .absolute(0.005)) { try cost().analogEnergyPJ },
+                   tolerance: .absolute(0.005), kind: .consistency) { try cost().analogEnergyPJ },
             result("digital-area", "§3.3 Table 5", "digital area total", paper: 31_893, unit: "µm²",
                    tolerance: .relative(1e-4)) { try cost().digitalAreaUM2 },
             result("digital-energy", "§3.3 Table 5", "digital energy total (activity-calibrated)", paper: 15.41,
-                   unit: "pJ", tolerance: .absolute(0.005)) { try cost().digitalEnergyPJ },
+                   unit: "pJ", tolerance: .absolute(0.005), kind: .consistency) { try cost().digitalEnergyPJ },
             result("shift-add-dff", "§3.3 Table 4", "shift-add DFFs from the precision plans", paper: 176,
                    tolerance: .exact) { Double(gates.shiftAddDFF) },
             result("shift-add-adder-bits", "§3.3 Table 4", "shift-add adder bits", paper: 144, tolerance: .exact) {
@@ -59,7 +59,7 @@ enum NeuroSimResults: PaperResultGroup {
                 Double(gates.accumulatorAdderBits)
             },
             result("post-layout-eta", "§3.3 Table 6", "η implied by the silicon: E_real,post / E_NeuroSim,pre",
-                   paper: 1.22, tolerance: .absolute(0.005)) { try ChipLevelEnergyCheck.luEtAl2021Table6().impliedEta },
+                   paper: 1.22, tolerance: .absolute(0.005), kind: .consistency) { try ChipLevelEnergyCheck.luEtAl2021Table6().impliedEta },
             result("vgg8-ops", "§3.4", "VGG-8/CIFAR-10 operations, 2 × MACs (digest infers ≈ 1.22e9)", paper: 1.22e9,
                    tolerance: .relative(0.04)) { 2 * Double(CIMModelZoo.vgg8CIFAR10.layers.reduce(0) { $0 + $1.macs }) },
         ]
