@@ -1,14 +1,12 @@
 import Foundation
+import NeuromorphCore
 
 extension Reproduction {
     /// A self-contained HTML page: the per-paper counts by verdict and kind, then one
     /// paper-vs-Neuromorph table per paper (value, tolerance, verdict, kind, digest section).
     /// Well-formed XML, no scripts or network access (`neuromorph reproduce --html FILE`).
     public func html() -> String {
-        func escape(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        }
+        func escape(_ s: String) -> String { s.xmlEscaped }
         let papers = outcomes.reduce(into: [Paper]()) { list, o in if !list.contains(o.result.paper) { list.append(o.result.paper) } }
         var body = ["<h1>Neuromorph: the papers' checkable results</h1>",
                     "<p>\(outcomes.count) results, \(outcomes.filter { $0.verdict == .pass }.count) pass. Computed results come from independent inputs; consistency checks return a paper value that entered as an input.</p>",

@@ -234,8 +234,5 @@ public struct InferenceSweepResult: Sendable, Codable, Equatable {
         return svg.joined(separator: "\n") + "\n"
     }
 
-    static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;")
-    }
+    static func escape(_ s: String) -> String { s.xmlEscaped }
 }

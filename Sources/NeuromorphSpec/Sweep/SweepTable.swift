@@ -90,9 +90,7 @@ public struct SweepTable: Sendable {
     /// `collect.html`: self-contained (inline SVG, no network), the table, the best point, and
     /// one bar chart of the metric against each swept key.
     public func html() -> String {
-        func escape(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-        }
+        func escape(_ s: String) -> String { s.xmlEscaped }
         var body = "<h1>Sweep: \(completed.count) of \(completed.count + pending.count) points complete</h1>\n"
         if let best {
             body += "<p>Best: point \(best.index), " + escape(axes.map { "\($0.key) = \(best.values[$0.key] ?? "?")" }.joined(separator: ", "))
