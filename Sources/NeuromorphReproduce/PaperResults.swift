@@ -7,6 +7,8 @@ public enum PaperResults {
         MuBrainResults.self, NeuroSimResults.self, SteffenPlannerResults.self, SpoonPCMResults.self,
         AlwaysOnSNNResults.self, DazziMappingResults.self, OptoelectronicResults.self,
         BayesianReviewResults.self, WangBCPNNResults.self, MonetaResults.self, OnenSHDResults.self, GokmenTTv2Results.self,
+        ZhaoGradientDecompositionResults.self, LaborieuxEPResults.self, MullerBiasMatchingResults.self,
+        NeftciS2MResults.self, AppuswamyTrueNorthResults.self,
     ]
 
     /// Every registered paper, in registry order.
