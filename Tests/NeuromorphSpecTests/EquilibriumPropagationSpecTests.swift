@@ -60,20 +60,23 @@ struct EquilibriumPropagationSpecTests {
         #expect(s.architecture.hidden.isEmpty && s.architecture.cost == .crossEntropy && s.architecture.activation == .myHardSig)
         #expect(s.beta == 1 && s.freeSteps == 40 && s.nudgedSteps == 10 && s.learningRates == [0.25, 0.15, 0.05])
         #expect(s.momentum == 0.9 && s.weightDecay == 3e-4 && s.schedule == EPCosineSchedule(periodEpochs: 10, minimumRate: 1e-5))
-        // The preset equals `neuromorph ep --preset digits-conv` except for the cosine floor.
-        var cli = EPPreset.digitsConv.settings
-        cli.schedule = s.schedule
-        #expect(s == cli)
+        // The preset is `neuromorph ep --preset digits-conv`.
+        #expect(s == EPPreset.digitsConv.settings)
         spec.training.procedure = ProcedureSpec(equilibriumPropagation: EquilibriumPropagationSpec(estimator: .kpvf))
         #expect(try spec.training.procedure.equilibriumPropagation!.settings(spec, featureCount: 64, classes: 10).architecture.unidirectional)
     }
 
-    @Test("every EP preset builds its settings, and the string form takes the defaults")
+    @Test("every ep-* preset gives the settings of neuromorph ep --preset, and the string form takes the defaults")
     func presetsBuild() throws {
         for (name, spec) in ExperimentPresets.all where name.hasPrefix("ep-") {
             let ep = try #require(spec.training.procedure.equilibriumPropagation, "\(name)")
             let features = (spec.model.inputShape ?? [spec.data.dataset == .digits ? 64 : 784]).reduce(1, *)
-            _ = try ep.settings(spec, featureCount: features, classes: 10)
+            let settings = try ep.settings(spec, featureCount: features, classes: 10)
+            // Each preset is `neuromorph ep --preset …`'s run (ep-digits-conv-kp-vf: `--estimator kp-vf --weight-decay 0.01`).
+            let cli = name == "ep-digits-conv-kp-vf"
+                ? EPPreset.digitsConv.settings(estimator: .kpvf, epochs: nil, beta: nil, seed: nil, weightDecay: 0.01)
+                : try #require(EPPreset(rawValue: String(name.dropFirst(3))), "\(name)").settings
+            #expect(settings == cli, "\(name)")
         }
         let text = tinyEPYAML.replacingOccurrences(of: """
           procedure:

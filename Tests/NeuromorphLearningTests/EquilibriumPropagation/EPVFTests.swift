@@ -2,9 +2,10 @@ import Foundation
 import Testing
 @testable import NeuromorphLearning
 
-/// The VF estimator (separate backward weights, no common update) and why it trains at chance
-/// where KP-VF learns (Laborieux et al. 2021 §1.5, Table 2: VF_sym 75.47 % CIFAR-10 test error,
-/// KP-VF 13.15 %; Fig. 5: KP-VF aligns the weights, VF does not; learning-rules §1.1 "VF_sym").
+/// The VF estimator (separate backward weights, no common update) against EP and BPTT, and the
+/// KP-VF alignment (Laborieux et al. 2021 §1.5, Table 2: VF_sym 75.47 % CIFAR-10 test error,
+/// KP-VF 13.15 %; Fig. 5: KP-VF aligns the weights, VF does not; learning-rules §1.1 "VF_sym",
+/// §2.1 "KP-VF angle falls, VF's does not"). docs/learning-rules-ep.md "VF" has the training runs.
 @Suite("Equilibrium Propagation VF")
 struct EPVFTests {
     /// Conv 1→4→8, a dense 16 layer and a readout: backward weights on a conv and a dense connection.
@@ -29,7 +30,8 @@ struct EPVFTests {
     /// with): with θ_b = θ_f, the symmetric EP estimate of w_n is `[(s^n s^{n-1})^{+β} − (s^n
     /// s^{n-1})^{−β}]/2β = [Δs^n s_*^{n-1} + s_*^n Δs^{n-1}]/2β + O(β²)`, i.e. VF's forward part plus
     /// VF's backward part; biases and the first layer are identical. The remainder is O(β²):
-    /// halving β divides it by ≈ 4.
+    /// halving β divides it by ≈ 4. Measured: rel. RMSE 2.4e-5 (β 0.02), 6.0e-6 (β 0.01), ratio
+    /// 4.0; the other tensors 5e-12.
     @Test("tied weights: ∇VF(w_n) + ∇VF(b_n) = ∇EP_sym(w_n) up to O(β²); biases and layer 1 agree")
     func tiedDecomposition() throws {
         let (uni, bi) = try Self.tiedPair()
@@ -50,7 +52,6 @@ struct EPVFTests {
             return (pairs, others)
         }
         let (e1, e2) = (try errors(0.02), try errors(0.01))
-        print("PROBE tied e1 \(e1) e2 \(e2)")
         #expect(e1.pairs < 1e-3, "rel. RMSE of the sum at β 0.02: \(e1.pairs)")
         #expect(e1.others < 1e-3, "rel. RMSE of the other tensors at β 0.02: \(e1.others)")
         #expect(e1.pairs / e2.pairs > 3 && e1.pairs / e2.pairs < 5, "O(β²): e(0.02)/e(0.01) = \(e1.pairs / e2.pairs)")
@@ -61,8 +62,10 @@ struct EPVFTests {
     /// unidirectional network, with tied weights VF's forward-weight estimates point along the
     /// gradient (cos > 0.9 on every tensor); with the default independent backward init the
     /// conv-1 estimate — the one that only sees the error through the backward weights — is
-    /// nearly orthogonal to it (|cos| < 0.5). KP-VF's leak drives the network toward the tied case.
-    @Test("∇VF vs BPTT: aligned with tied backward weights, nearly orthogonal below the top with random ones")
+    /// only partly aligned with it (|cos| < 0.5). KP-VF's leak drives the network toward the tied
+    /// case. Measured (β 0.01, T 120, K 40, 6 digits): tied cos 1 − 1e-10 on w_1, w_2, w_3; random
+    /// backward weights 0.44 (w_1), 0.23 (w_2), 0.998 (w_3, whose nudge comes from the readout).
+    @Test("∇VF vs BPTT: exact with tied backward weights, only partly aligned below the top with random ones")
     func vfAlignmentWithTrueGradient() throws {
         let batch = try EPFixture.batch(6)
         func cosines(_ net: EPNetwork<Double>) throws -> [Double] {
@@ -72,13 +75,13 @@ struct EPVFTests {
         }
         let tied = try cosines(try Self.tiedPair().uni)
         let random = try cosines(try EPNetwork<Double>(architecture: Self.unidirectional, seed: 4))
-        print("PROBE cos tied \(tied) random \(random)")
         for (i, c) in tied.enumerated() { #expect(c > 0.9, "tied, w_\(i + 1): cos \(c)") }
         #expect(abs(random[0]) < 0.5, "random backward weights, w_1: cos \(random[0]) (tied: \(tied[0]))")
     }
 
     /// Fig. 5 (qualitative): trained with the leak λ (weight decay), KP-VF's forward/backward angle
-    /// falls, VF's does not. Digits MLP 64-16-10 (squared error), 100 steps of 10 examples, λ = 0.2.
+    /// falls, VF's does not. Digits MLP 64-16-10 (squared error), 100 steps of 10 examples, λ = 0.2
+    /// (large, so the test is short). Measured: KP-VF 94.4° → 37.5°, VF 94.4° → 94.4°.
     @Test("KP-VF's forward/backward angle falls below 45°, VF's stays above 80° (100 steps, λ 0.2)")
     func angleFallsForKPVFOnly() throws {
         let architecture = EPArchitecture(inputShape: [1, 8, 8], hidden: [16], classes: 10, cost: .squaredError,
@@ -94,39 +97,10 @@ struct EPVFTests {
             return (start, trainer.alignmentAnglesDegrees[0])
         }
         let (kp, vf) = (try angles(.kpvf), try angles(.vf))
-        print("PROBE angles kp \(kp) vf \(vf)")
         #expect(kp.start > 80 && vf.start > 80, "initial angles \(kp.start)°, \(vf.start)°")
         #expect(kp.end < 45, "KP-VF angle \(kp.start)° → \(kp.end)°")
         #expect(vf.end > 80, "VF angle \(vf.start)° → \(vf.end)°")
     }
 }
 
-@Suite("PROBE VF") struct EPVFProbe {
-    @Test func probe() throws {
-        var settings = EPPreset.digitsConv.settings(estimator: .vf, epochs: 1, beta: nil, seed: 1, weightDecay: 0.01)
-        for est in [EPEstimator.vf, .kpvf] {
-            settings.estimator = est
-            var trainer = try EPTrainer<Float>(settings: settings)
-            let data = EPDataset<Float>(try EPFixture.digits().train)
-            for s in 0..<30 {
-                let batch = data.batch((s * 32)..<(s * 32 + 32))
-                let net = trainer.network
-                let est2 = try net.estimate(batch, estimator: est, beta: 1, freeSteps: 40, nudgedSteps: 10)
-                let ctx = net.context(batch)
-                let next = net.step(est2.free, ctx, beta: 0)
-                let residual = next.maxDifference(est2.free)
-                let s2 = est2.free.layers[1]
-                let zeros = Double(s2.filter { $0 <= 0 }.count) / Double(s2.count)
-                let ones = Double(s2.filter { $0 >= 1 }.count) / Double(s2.count)
-                let s1 = est2.free.layers[0]
-                let z1 = Double(s1.filter { $0 <= 0 }.count) / Double(s1.count)
-                let norms = net.parameters.tensors.map { sqrt($0.reduce(0) { $0 + Double($1 * $1) }) }
-                let gnorms = est2.gradient.tensors.map { sqrt($0.reduce(0) { $0 + Double($1 * $1) }) }
-                if s % 3 == 0 || s < 5 {
-                    print("PROBE \(est.rawValue) step \(s) loss \(est2.freeLoss) resid \(residual) s1zero \(z1) s2zero \(zeros) s2one \(ones) norms \(norms.map { String(format: "%.2f", $0) }) grads \(gnorms.map { String(format: "%.3f", $0) })")
-                }
-                _ = try trainer.step(batch, epoch: 0)
-            }
-        }
-    }
-}
+
