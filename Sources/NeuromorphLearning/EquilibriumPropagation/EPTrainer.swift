@@ -103,6 +103,17 @@ public struct EPEpochRecord: Codable, Sendable, Equatable {
     /// Angle (degrees) between each forward weight and its backward twin (unidirectional nets, Fig. 5).
     public var alignmentAnglesDegrees: [Double]?
     public var seconds: Double
+
+    public init(epoch: Int, trainLoss: Double, trainAccuracy: Double, testAccuracy: Double, learningRates: [Double],
+                alignmentAnglesDegrees: [Double]?, seconds: Double) {
+        self.epoch = epoch
+        self.trainLoss = trainLoss
+        self.trainAccuracy = trainAccuracy
+        self.testAccuracy = testAccuracy
+        self.learningRates = learningRates
+        self.alignmentAnglesDegrees = alignmentAnglesDegrees
+        self.seconds = seconds
+    }
 }
 
 /// Trains an ``EPNetwork`` with minibatches: per batch T free steps from 0, the nudged phase(s),
@@ -188,6 +199,16 @@ public struct EPRunResult: Codable, Sendable {
     public var testExamples: Int
     public var initialTestAccuracy: Double
     public var epochs: [EPEpochRecord]
+
+    public init(settings: EPTrainingSettings, trainExamples: Int, testExamples: Int, initialTestAccuracy: Double,
+                epochs: [EPEpochRecord]) {
+        self.settings = settings
+        self.trainExamples = trainExamples
+        self.testExamples = testExamples
+        self.initialTestAccuracy = initialTestAccuracy
+        self.epochs = epochs
+    }
+
     public var finalTestAccuracy: Double { epochs.last?.testAccuracy ?? initialTestAccuracy }
 }
 

@@ -159,6 +159,12 @@ public enum ExperimentRunner {
         if let output { try ResultsFolder.prepare(output) }
         let data = try loadData(spec.data, seed: spec.training.seed)
         log("data: \(data.source): \(data.train.count) train, \(data.validation?.count ?? 0) validation, \(data.test.count) test")
+        if let ep = spec.training.procedure.equilibriumPropagation {  // EP relaxes its own network (issue 14)
+            guard initialWeights == nil, resume == nil else {
+                throw SpecError(path: "training.procedure", "Equilibrium Propagation runs have no checkpoint: --weights and --resume are not available")
+            }
+            return try EquilibriumPropagationExperiment.run(spec, settings: ep, data: data, output: output, started: started, log: log)
+        }
         var (model, outputShape) = try ModelBuilder.build(spec.model, dataShape: data.train.featureShape, seed: spec.training.seed,
                                                           analog: spec.hardware.analog, inputFields: data.inputFields)
         if data.isRegression {

@@ -1,5 +1,6 @@
 import NeuromorphCore
 import NeuromorphNN
+import NeuromorphLearning
 
 /// The experiments `neuromorph demo` runs, as spec values (`examples/*.yaml` hold the same
 /// specs as files; a test keeps the two equal).
@@ -74,6 +75,54 @@ public enum ExperimentPresets {
             hardware: HardwareSpec(inference: InferenceHardwareSpec(hwaNoise: hwa ? 1 : nil)))
     }
 
+    // MARK: - Equilibrium Propagation (issue 14; docs/learning-rules-ep.md)
+
+    /// The scaled EP experiments of Laborieux et al. 2021 as experiment specs
+    /// (`training.procedure: equilibrium_propagation`), the settings of `neuromorph ep --preset`:
+    /// `ep-digits-mlp` (seconds), `ep-digits-conv`, `ep-digits-conv-kp-vf` (KP-VF, λ = 1e-2),
+    /// `ep-mnist-mlp` (≥ 88 % row), `ep-mnist-deep-mlp` (symmetric vs one-sided row),
+    /// `ep-mnist-conv` (≥ 90 % row), `ep-fashion-conv`. mnist-5k is read from `../shared/data/mnist-5k`.
+    public static var equilibriumPropagation: [ExperimentSpec] {
+        func ep(_ name: String, _ data: DataSpec, _ shape: [Int]?, _ layers: [LayerSpec], loss: LossKind,
+                optimizer: OptimizerSpec, cosine: Bool, epochs: Int, batch: Int, _ procedure: EquilibriumPropagationSpec) -> ExperimentSpec {
+            ExperimentSpec(name: name, data: data, model: ModelSpec(inputShape: shape, layers: layers),
+                           training: TrainingSpec(loss: loss, optimizer: optimizer,
+                                                  schedule: cosine ? ScheduleSpec(kind: .cosine, minimum: 1e-5) : ScheduleSpec(),
+                                                  epochs: epochs, batchSize: batch, seed: 1,
+                                                  procedure: ProcedureSpec(equilibriumPropagation: procedure)))
+        }
+        let mnist = DataSpec(dataset: .idx, path: "../shared/data/mnist-5k")
+        let digitsConv: [LayerSpec] = [.conv2d(8, kernel: 3, padding: 1), .pool(.max, window: 2),
+                                       .conv2d(16, kernel: 3, padding: 1), .pool(.max, window: 2), .flatten, .linear(10)]
+        let mnistConv: [LayerSpec] = [.conv2d(16, kernel: 5), .pool(.max, window: 2), .conv2d(32, kernel: 5), .pool(.max, window: 2),
+                                      .flatten, .linear(10)]
+        let convSGD = OptimizerSpec.sgd(learningRate: 0.05, momentum: 0.9, weightDecay: 3e-4)
+        return [
+            ep("ep-digits-mlp", DataSpec(dataset: .digits), nil, [.linear(32), .linear(10)], loss: .mse,
+               optimizer: .sgd(learningRate: 0.1, momentum: 0.5), cosine: false, epochs: 5, batch: 20,
+               EquilibriumPropagationSpec(beta: 0.5, freeSteps: 20, nudgedSteps: 6, learningRates: [0.2, 0.1], activation: .mySigmoid)),
+            ep("ep-digits-conv", DataSpec(dataset: .digits), [1, 8, 8], digitsConv, loss: .crossEntropy,
+               optimizer: convSGD, cosine: true, epochs: 10, batch: 32,
+               EquilibriumPropagationSpec(beta: 1, freeSteps: 40, nudgedSteps: 10, learningRates: [0.25, 0.15, 0.05], activation: .myHardSig)),
+            ep("ep-digits-conv-kp-vf", DataSpec(dataset: .digits), [1, 8, 8], digitsConv, loss: .crossEntropy,
+               optimizer: .sgd(learningRate: 0.05, momentum: 0.9, weightDecay: 1e-2), cosine: true, epochs: 10, batch: 32,
+               EquilibriumPropagationSpec(estimator: .kpvf, beta: 1, freeSteps: 40, nudgedSteps: 10, learningRates: [0.25, 0.15, 0.05],
+                                          activation: .myHardSig)),
+            ep("ep-mnist-mlp", mnist, nil, [.linear(512), .linear(10)], loss: .mse,
+               optimizer: .sgd(learningRate: 0.04), cosine: false, epochs: 10, batch: 50,
+               EquilibriumPropagationSpec(beta: 0.5, freeSteps: 30, nudgedSteps: 10, learningRates: [0.08, 0.04], activation: .mySigmoid)),
+            ep("ep-mnist-deep-mlp", mnist, nil, [.linear(256), .linear(256), .linear(256), .linear(10)], loss: .mse,
+               optimizer: .sgd(learningRate: 0.02), cosine: false, epochs: 10, batch: 50,
+               EquilibriumPropagationSpec(beta: 1, freeSteps: 100, nudgedSteps: 20, learningRates: [0.2, 0.1, 0.05, 0.02],
+                                          activation: .mySigmoid)),
+            ep("ep-mnist-conv", mnist, [1, 28, 28], mnistConv, loss: .crossEntropy, optimizer: convSGD, cosine: true, epochs: 5, batch: 32,
+               EquilibriumPropagationSpec(beta: 1, freeSteps: 100, nudgedSteps: 15, learningRates: [0.25, 0.15, 0.05], activation: .myHardSig)),
+            ep("ep-fashion-conv", DataSpec(dataset: .fashionMNIST), [1, 28, 28], mnistConv, loss: .crossEntropy, optimizer: convSGD,
+               cosine: true, epochs: 5, batch: 32,
+               EquilibriumPropagationSpec(beta: 1, freeSteps: 100, nudgedSteps: 15, learningRates: [0.25, 0.15, 0.05], activation: .myHardSig)),
+        ]
+    }
+
     /// Every preset by name.
     public static var all: [String: ExperimentSpec] {
         let analog = [aihwkitW2Analog(.ideal, name: "fp-tile", perfect: true), aihwkitW2Analog(.constantStep, name: "constant-step"),
@@ -82,7 +131,7 @@ public enum ExperimentPresets {
         let inference = [fashionMLPPCM(hwa: false), fashionMLPPCM(hwa: true), fashionTransformerPCM(),
                          fashionTransformerPCM(attentionBits: 8), fashionTransformerPCM(attentionBits: 6),
                          fashionTransformerPCM(hwa: true)]
-        for spec in analog + inference { presets[spec.name] = spec }
+        for spec in analog + inference + equilibriumPropagation { presets[spec.name] = spec }
         return presets
     }
 

@@ -52,17 +52,52 @@ public struct ObjectiveSpec: Codable, Sendable, Equatable {
     }
 }
 
-/// `training.procedure`: how the model learns; `{kind: backpropagation}` by default. Later
-/// procedures (Equilibrium Propagation, local plasticity) register here.
+/// `training.procedure`: how the model learns; `{kind: backpropagation}` by default.
+///
+/// ```yaml
+/// procedure: backpropagation
+/// procedure: {kind: equilibrium_propagation, estimator: symmetric, beta: 0.5, T: 20, K: 6}
+/// ```
+/// Every procedure registers in ``registry`` with the keys it takes beside `kind` and a decoder
+/// for them; unknown kinds and keys are rejected with the key path.
 public struct ProcedureSpec: Codable, Sendable, Equatable {
-    /// The registered procedures by key, each with its maker.
-    public static let registry: [(kind: String, make: @Sendable () -> any LearningProcedure)] = [
-        ("backpropagation", { Backpropagation() }),
+    /// What a procedure needs to run: a feed-forward ``LearningProcedure`` that the
+    /// experiment runner's `Trainer` drives, or the Equilibrium Propagation settings (EP relaxes
+    /// its own energy-based network, so the runner hands the whole run to
+    /// ``EquilibriumPropagationExperiment``).
+    public enum Settings: Sendable, Equatable {
+        case backpropagation
+        case equilibriumPropagation(EquilibriumPropagationSpec)
+    }
+
+    /// One registered procedure: its `kind`, the keys it accepts beside `kind`, and the
+    /// decoder of its settings (given the procedure mapping's decoder).
+    public struct Entry: Sendable {
+        public var kind: String
+        public var keys: [String]
+        public var decode: @Sendable (any Decoder) throws -> Settings
+    }
+
+    /// The registered procedures by key.
+    public static let registry: [Entry] = [
+        Entry(kind: "backpropagation", keys: [], decode: { _ in .backpropagation }),
+        Entry(kind: EquilibriumPropagationSpec.kind, keys: EquilibriumPropagationSpec.keys,
+              decode: { .equilibriumPropagation(try EquilibriumPropagationSpec(from: $0)) }),
     ]
 
     public var kind: String
+    public var settings: Settings
 
-    public init(kind: String = "backpropagation") { self.kind = kind }
+    public init(kind: String = "backpropagation") {
+        self.kind = kind
+        self.settings = .backpropagation
+    }
+
+    /// Equilibrium Propagation with `settings`.
+    public init(equilibriumPropagation settings: EquilibriumPropagationSpec) {
+        self.kind = EquilibriumPropagationSpec.kind
+        self.settings = .equilibriumPropagation(settings)
+    }
 
     enum CodingKeys: String, CodingKey, CaseIterable { case kind }
 
@@ -70,29 +105,45 @@ public struct ProcedureSpec: Codable, Sendable, Equatable {
         let kinds = Self.registry.map(\.kind)
         let raw: String
         let path: [any CodingKey]
+        let isMapping: Bool
         if let single = try? decoder.singleValueContainer(), let text = try? single.decode(String.self) {
             raw = text
             path = decoder.codingPath
+            isMapping = false
         } else {
-            try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
             let c = try decoder.container(keyedBy: CodingKeys.self)
             raw = try c.decode(String.self, forKey: .kind)
             path = c.codingPath + [CodingKeys.kind]
+            isMapping = true
         }
-        guard kinds.contains(raw) else {
+        guard let entry = Self.registry.first(where: { $0.kind == raw }) else {
             throw SpecError(path: SpecError.render(path), "'\(raw)' is not allowed; expected one of: \(kinds.joined(separator: ", "))")
         }
+        if isMapping { try decoder.rejectUnknownKeys(allowed: ["kind"] + entry.keys) }
         kind = raw
+        settings = try entry.decode(decoder)
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(kind, forKey: .kind)
+        switch settings {
+        case .backpropagation:
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(kind, forKey: .kind)
+        case .equilibriumPropagation(let ep):
+            try ep.encode(to: encoder)
+        }
     }
 
-    /// The procedure.
+    /// The feed-forward procedure the runner's `Trainer` drives (``Settings/backpropagation``;
+    /// EP runs go through ``EquilibriumPropagationExperiment`` before this is asked).
     public func procedure() -> any LearningProcedure {
-        (Self.registry.first { $0.kind == kind }?.make ?? { Backpropagation() })()
+        Backpropagation()
+    }
+
+    /// The EP settings when `kind` is `equilibrium_propagation`.
+    public var equilibriumPropagation: EquilibriumPropagationSpec? {
+        if case .equilibriumPropagation(let ep) = settings { return ep }
+        return nil
     }
 }
 

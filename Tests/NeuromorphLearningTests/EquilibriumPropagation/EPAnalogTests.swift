@@ -55,6 +55,24 @@ struct EPAnalogTests {
         #expect(a > 0.3 && a > d - 0.15, "analog \(a), digital \(d)")
     }
 
+    /// Issue 14 item 1 "Runs on tiles too … (any unit cell)": aihwkit's `ConstantStepDevice`
+    /// defaults (dw_min 1e-3, bounds ±0.6 with 30 % device-to-device spread, 30 % cycle-to-cycle
+    /// noise) with the default periphery. Chance is 10 %.
+    @Test("constant-step device (aihwkit defaults): 2 epochs of symmetric EP on 400 digits reach > 30 %")
+    func constantStepTilesLearn() throws {
+        var analog = try EPAnalogNetwork(architecture: Self.architecture, device: ConstantStepDevice(), seed: 2)
+        let (train, test) = try EPFixture.digits()
+        let data = EPDataset<Float>(train.prefix(400)), held = EPDataset<Float>(test.prefix(200))
+        for _ in 0..<2 {
+            for s in stride(from: 0, to: 400, by: 20) {
+                try analog.trainStep(data.batch(s..<(s + 20)), beta: 0.5, freeSteps: 20, nudgedSteps: 6, learningRates: [0.6, 0.3])
+            }
+        }
+        let predicted = analog.predict(held.batch(0..<200), steps: 20)
+        let accuracy = Double(zip(predicted, held.labels).filter { $0 == $1 }.count) / 200
+        #expect(accuracy > 0.3, "constant-step tiles: \(accuracy)")
+    }
+
     @Test("convolutional or cross-entropy architectures are rejected, naming the field")
     func rejectsConv() {
         #expect(throws: LearningRuleParameterError.self) {
