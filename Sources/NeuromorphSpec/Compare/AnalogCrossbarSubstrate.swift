@@ -97,7 +97,7 @@ public struct AnalogCrossbarSubstrate: Substrate {
             : "on-chip training: \(spec.training.epochs) epoch(s) of pulsed SGD (lr \(spec.training.optimizer.learningRate)) on \(device) "
                 + (start == .trained ? "starting from the trained digital weights" : "from scratch")
         return SubstrateResult(rows: [cost.row(
-            substrate: label, kind: Self.kind, accuracy: results.finalTest.accuracy.map(Double.init),
+            substrate: label, kind: Self.kind, accuracy: results.finalTest.accuracy.map { Double(decimal: $0) },
             model: training, device: device, accuracySource: "test set (\(results.testSamples) samples) after \(training)")])
     }
 }

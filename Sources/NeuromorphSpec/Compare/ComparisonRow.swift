@@ -105,3 +105,9 @@ public struct ComparisonRow: Sendable, Codable, Equatable {
         }
     }
 }
+
+extension Double {
+    /// The shortest decimal of a `Float` accuracy as a `Double` (0.8903, not 0.8902999758720398),
+    /// so tables, JSON and CSV show the value the evaluation printed.
+    init(decimal value: Float) { self = Double("\(value)") ?? Double(value) }
+}

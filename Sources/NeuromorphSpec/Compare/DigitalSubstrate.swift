@@ -66,7 +66,7 @@ public struct DigitalSubstrate: Substrate {
         let scheme = "DigitalEnergyModel: Horowitz ISSCC 2014 45 nm energies × C·V² scale \(String(format: "%.3f", energy.energyScale)) "
             + "to \(energy.node.name); \(precision.rawValue) MACs, ideal-reuse SRAM traffic"
         return SubstrateResult(rows: [ComparisonRow(
-            substrate: label, kind: Self.kind, accuracy: accuracy.map(Double.init), energyPerInferenceJ: cost.energyJ,
+            substrate: label, kind: Self.kind, accuracy: accuracy.map { Double(decimal: $0) }, energyPerInferenceJ: cost.energyJ,
             latencySeconds: cost.latencySeconds, areaMM2: cost.areaMM2, energyBreakdown: cost.breakdown,
             sources: .init(model: how, preset: "\(macUnits) MAC units at \(clockGHz) GHz (assumed)", technologyNode: energy.node.name,
                            accuracy: "test set (\(data.test.count) samples), \(how)", energy: scheme,

@@ -80,8 +80,8 @@ public struct ComparisonReport: Sendable {
     /// 26 distinguishable colours (d3 category10, then category20b/c tones), so the components
     /// of every substrate (19 in a crossbar + digital + spiking report) get colours of their own.
     static let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-                          "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd",
-                          "#e6550d", "#31a354", "#756bb1", "#636363", "#fdae6b", "#a1d99b", "#9ecae1", "#fdd0a2",
+                          "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#222222",
+                          "#fdd835", "#31a354", "#756bb1", "#636363", "#fdae6b", "#a1d99b", "#9ecae1", "#fdd0a2",
                           "#c7e9c0", "#dadaeb"]
 
     /// Horizontal 100 %-stacked bars, one per row with a breakdown; one colour per component
