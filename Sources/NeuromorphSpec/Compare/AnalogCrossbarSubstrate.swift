@@ -88,12 +88,14 @@ public struct AnalogCrossbarSubstrate: Substrate {
     public func evaluate(model: Sequential, data: ExperimentData, workload: Workload,
                          context: SubstrateContext) throws -> SubstrateResult {
         let spec = onChipSpec(context.spec)
-        context.log("\(label): \(spec.training.epochs) epoch(s) of on-chip pulsed SGD (lr \(spec.training.optimizer.learningRate)) from \(start == .trained ? "the trained weights" : "scratch")")
+        context.log(spec.training.epochs == 0
+            ? "\(label): programming the \(start == .trained ? "trained" : "initial") weights, no on-chip training"
+            : "\(label): \(spec.training.epochs) epoch(s) of on-chip pulsed SGD (lr \(spec.training.optimizer.learningRate)) from \(start == .trained ? "the trained weights" : "scratch")")
         let results = try ExperimentRunner.run(spec, output: context.folder, initialWeights: start == .trained ? context.checkpoint : nil,
                                                log: { context.log("  \($0)") })
         let cost = try CrossbarCost(workload: workload, preset: costPreset)
         let training = spec.training.epochs == 0
-            ? "trained digital weights programmed onto \(device) devices, read through the analog periphery (no on-chip training)"
+            ? "\(start == .trained ? "trained digital" : "initial") weights programmed onto \(device) devices, read through the analog periphery (no on-chip training)"
             : "on-chip training: \(spec.training.epochs) epoch(s) of pulsed SGD (lr \(spec.training.optimizer.learningRate)) on \(device) "
                 + (start == .trained ? "starting from the trained digital weights" : "from scratch")
         return SubstrateResult(rows: [cost.row(
