@@ -15,7 +15,7 @@ let libraries: [(name: String, dependencies: [Target.Dependency])] = [
     ("NeuromorphData", ["NeuromorphCore", "CZlib"]),
     ("NeuromorphNN", ["NeuromorphCore"]),
     ("NeuromorphSpec", ["NeuromorphCore", "NeuromorphData", "NeuromorphNN", "NeuromorphAnalog", "NeuromorphSpiking",
-                        "NeuromorphLearning",
+                        "NeuromorphLearning", "NeuromorphCost", "NeuromorphMapping",
                         .product(name: "Yams", package: "Yams")]),
     ("NeuromorphAnalog", ["NeuromorphCore", "NeuromorphNN"]),
     ("NeuromorphCost", ["NeuromorphCore"]),

@@ -27,17 +27,20 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
     public var model: ModelSpec
     public var training: TrainingSpec
     public var hardware: HardwareSpec
+    /// The substrates `neuromorph compare` evaluates the trained model on (`Compare/`); nil: none.
+    public var substrates: [SubstrateEntry]?
 
     public init(name: String, data: DataSpec, model: ModelSpec, training: TrainingSpec,
-                hardware: HardwareSpec = HardwareSpec()) {
+                hardware: HardwareSpec = HardwareSpec(), substrates: [SubstrateEntry]? = nil) {
         self.name = name
         self.data = data
         self.model = model
         self.training = training
         self.hardware = hardware
+        self.substrates = substrates
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case name, data, model, training, hardware }
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, data, model, training, hardware, substrates }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
@@ -47,6 +50,7 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
         model = try c.decode(ModelSpec.self, forKey: .model)
         training = try c.decode(TrainingSpec.self, forKey: .training)
         hardware = try c.decodeIfPresent(HardwareSpec.self, forKey: .hardware) ?? HardwareSpec()
+        substrates = try c.decodeIfPresent([SubstrateEntry].self, forKey: .substrates)
         try validateAnalogOptimizer()
     }
 
