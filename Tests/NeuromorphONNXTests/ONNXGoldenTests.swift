@@ -31,7 +31,7 @@ struct ONNXGoldenTests {
     /// The tolerance of the issue: max abs difference ≤ 1e-4 relative to the output scale.
     static let tolerance: Float = 1e-4
 
-    @Test("each golden model imports and matches PyTorch's outputs", arguments: ["mlp", "cnn", "convbn", "view", "activations"])
+    @Test("each golden model imports and matches PyTorch's outputs", arguments: ["mlp", "cnn", "convbn", "view", "activations", "resblock"])
     func matchesReference(name: String) throws {
         let model = try Golden.model(name)
         let (x, reference) = try Golden.arrays(name)
@@ -64,6 +64,38 @@ struct ONNXGoldenTests {
         #expect(bias != nil && kernel == 3 && stride == 1 && padding == 1)
         guard case let .conv(_, _, _, stride2, _) = model.steps[2] else { return }
         #expect(stride2 == 2)
+    }
+
+    @Test("ResNet-style blocks: each identity Add becomes a residual block over conv-relu-conv, BatchNorm folded")
+    func residualBlocks() throws {
+        let model = try Golden.model("resblock")
+        #expect(model.modelSpec.layers.map(\.type)
+                == ["conv2d", "activation", "residual", "activation", "pool", "residual", "activation", "pool", "flatten", "linear"])
+        guard case let .residual(body) = model.steps[2] else {
+            Issue.record("layer 2 is not a residual block")
+            return
+        }
+        #expect(body.count == 3)
+        if case .conv = body[0], case .activation(.relu) = body[1], case .conv = body[2] {} else {
+            Issue.record("the body is not conv → relu → conv: \(body)")
+        }
+        #expect(model.notes.filter { $0.hasPrefix("BatchNormalization") }.count == 5)
+        #expect(model.notes.filter { $0.hasPrefix("Add") && $0.hasSuffix("residual block of 3 layers") }.count == 2)
+    }
+
+    @Test("a residual Add of a Gemm output and a later ReLU imports as relu(h) + h")
+    func residualAddOfChainTensors() throws {
+        var model = ONNXTestModels.gemmThen("Relu")
+        var add = Onnx_NodeProto()
+        add.opType = "Add"; add.name = "skip"; add.input = ["y", "h"]; add.output = ["z"]
+        model.graph.node.append(add)
+        model.graph.output[0].name = "z"
+        let imported = try ONNXImporter().importModel(model)
+        #expect(imported.steps.count == 2)
+        #expect(imported.steps.last == .residual([.activation(.relu)]))
+        // x = [1, −1, 2, 0]; w[i, j] = (4i + j)/10: h = [0.3, 1.1, 1.9]; relu(h) + h = 2h.
+        let y = try imported.predict(Tensor(shape: [1, 4], scalars: [1, -1, 2, 0]))
+        for (got, h) in zip(y.scalars, [Float(0.3), 1.1, 1.9]) { #expect(abs(got - 2 * h) < 1e-6) }
     }
 
     @Test("the hand-built model: MatMul + Add, HardSigmoid α 0.2, Dropout/Identity dropped, final Softmax")
@@ -101,7 +133,7 @@ struct ONNXGoldenTests {
 
 @Suite("ONNX export")
 struct ONNXExportTests {
-    @Test("export → reimport round-trips bit-identical weights", arguments: ["mlp", "cnn", "convbn", "view"])
+    @Test("export → reimport round-trips bit-identical weights", arguments: ["mlp", "cnn", "convbn", "view", "resblock"])
     func roundTrip(name: String) throws {
         let imported = try Golden.model(name)
         let model = try imported.build()

@@ -8,7 +8,8 @@ Run once in the PyTorch virtual environment (torch 2.10, onnx, onnxruntime):
 
 For every model it writes `<name>.onnx`, `<name>.input.npy` (a fixed input batch drawn
 from a seeded NumPy stream) and `<name>.output.npy` (PyTorch's output on it, checked
-against ONNX Runtime here). The Swift tests (ONNXGoldenTests) import each model and compare
+against ONNX Runtime here). `export_goldens.py NAME …` re-exports only the named models
+(`resblock`). The Swift tests (ONNXGoldenTests) import each model and compare
 Neuromorph's outputs with these. Models are small so each file stays well under 1 MB.
 """
 import os
@@ -96,6 +97,39 @@ class Flat(nn.Module):
         return x.reshape(-1, self.features)
 
 
+class BasicBlock(nn.Module):
+    """ResNet's basic block with an identity shortcut (He et al. 2016):
+    relu(bn2(conv2(relu(bn1(conv1(x))))) + x)."""
+
+    def __init__(self, channels):
+        super().__init__()
+        self.conv1 = nn.Conv2d(channels, channels, 3, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(channels)
+        self.conv2 = nn.Conv2d(channels, channels, 3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(channels)
+
+    def forward(self, x):
+        out = torch.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        return torch.relu(out + x)
+
+
+class ResNetSmall(nn.Module):
+    """Stem conv-bn-relu, two basic blocks (identity shortcuts: ONNX `Add` of two computed
+    tensors), max pool, global average pool, linear."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(1, 6, 3, padding=1, bias=False), nn.BatchNorm2d(6), nn.ReLU())
+        self.block1 = BasicBlock(6)
+        self.pool = nn.MaxPool2d(2)
+        self.block2 = BasicBlock(6)
+        self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(6, 10))
+
+    def forward(self, x):
+        return self.head(self.block2(self.pool(self.block1(self.stem(x)))))
+
+
 def hand_built_activations():
     """A model PyTorch's exporter does not produce: MatMul + Add, HardSigmoid with ONNX's
     default alpha 0.2, Identity, Dropout (inference), LeakyRelu, Reshape [0, -1], Softmax;
@@ -146,6 +180,12 @@ def hand_built_activations():
 def main():
     os.makedirs(OUT, exist_ok=True)
     torch.set_num_threads(1)
+    only = set(sys.argv[1:])   # model names to (re)export; all when none are given
+    if only:
+        if "resblock" in only:
+            torch.manual_seed(5)
+            export_torch("resblock", ResNetSmall(), (1, 28, 28), opset=17, seed=5, keep_batchnorm=True)
+        return 0
     # The demo MLP (examples/fashion-mlp.yaml): 784-256-128-10, ReLU.
     torch.manual_seed(1)
     export_torch("mlp", nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(),
@@ -167,6 +207,9 @@ def main():
     torch.manual_seed(4)
     export_torch("view", ViewNet(), (1, 7, 7), opset=17, seed=4)
     hand_built_activations()
+    # ResNet-style blocks: Conv-BN-Relu-Conv-BN + identity Add, Relu (BatchNorm kept in the file).
+    torch.manual_seed(5)
+    export_torch("resblock", ResNetSmall(), (1, 28, 28), opset=17, seed=5, keep_batchnorm=True)
 
 
 if __name__ == "__main__":

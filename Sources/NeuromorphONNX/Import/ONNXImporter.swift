@@ -25,6 +25,7 @@ import SwiftProtobuf
 /// | `LogSoftmax` (last axis) | `log_softmax` |
 /// | `Softmax` (last axis) as the final operator | applied after the layers (``ImportedModel/outputSoftmax``) |
 /// | `Dropout`, `Identity` | nothing (inference) |
+/// | `Add` of the chain's output and an earlier chain tensor of the same shape | `residual` (``Residual``): the operators since that tensor are the body |
 ///
 /// Anything else throws an ``ONNXImportError`` naming the node, its `op_type` and what is
 /// supported; the importer writes nothing.
@@ -96,6 +97,9 @@ struct GraphWalk {
     var steps: [ImportedModel.Step] = []
     var notes: [String] = []
     var outputSoftmax = false
+    /// The chain's tensors a residual `Add` may take as its shortcut: the number of steps
+    /// that produce each and its per-sample shape.
+    var shortcuts: [String: (steps: Int, shape: [Int])] = [:]
     /// Whether the current tensor is the direct output of the last step's weight layer (so a
     /// bias `Add` or a `BatchNormalization` may fold into it).
     var currentIsWeightOutput = false
@@ -138,6 +142,7 @@ struct GraphWalk {
         current = input.name
         shape = sample
         inputShape = sample
+        shortcuts[input.name] = (0, sample)
     }
 
     // MARK: - Errors
@@ -187,6 +192,13 @@ struct GraphWalk {
         guard let data = dataInputs.first else {
             throw error(node, index, "has only constant inputs; Neuromorph imports a chain of operators on the model input")
         }
+        if node.opType == "Add", dataInputs.count == 2, let output = node.output.first, !output.isEmpty {
+            try residualAdd(node, index, dataInputs.map(\.element))
+            current = output
+            currentIsWeightOutput = false
+            shortcuts[output] = (steps.count, shape)
+            return
+        }
         guard dataInputs.count == 1 else {
             throw error(node, index, "combines the computed tensors \(dataInputs.map { "'\($0.element)'" }.joined(separator: " and ")) "
                         + "(a residual or branching connection); Neuromorph imports sequential models only")
@@ -199,9 +211,42 @@ struct GraphWalk {
             throw error(node, index, "takes the computed tensor as input \(data.offset); expected it as input 0")
         }
         guard let output = node.output.first, !output.isEmpty else { throw error(node, index, "has no output") }
+        let stepsBefore = steps.count
         let foldsIntoWeights = try apply(node, index, dataInput: data.offset)
+        if steps.count == stepsBefore && (node.opType == "Add" || node.opType == "BatchNormalization") {
+            // Folded into the last layer: the tensors before the fold are no longer outputs of it.
+            shortcuts = shortcuts.filter { $0.value.steps != steps.count }
+        }
         current = output
         currentIsWeightOutput = foldsIntoWeights
+        shortcuts[output] = (steps.count, shape)
+    }
+
+    /// `Add` of the current tensor and an earlier tensor `s` of the chain with the same shape:
+    /// the steps since `s` become the body F of a residual block, `y = F(s) + s` (an identity
+    /// shortcut, ResNet's basic block).
+    mutating func residualAdd(_ node: Onnx_NodeProto, _ index: Int, _ inputs: [String]) throws {
+        guard inputs.contains(current) else {
+            throw error(node, index, "adds '\(inputs[0])' and '\(inputs[1])', neither of which is the output of the previous operator "
+                        + "('\(current)'); Neuromorph imports a chain with identity-shortcut residual Adds")
+        }
+        let other = inputs[0] == current ? inputs[1] : inputs[0]
+        guard let start = shortcuts[other] else {
+            throw error(node, index, "adds '\(other)', which is not an earlier tensor of the operator chain (or was folded into a layer by "
+                        + "a bias Add or BatchNormalization); Neuromorph imports residual Adds of the chain's output and an earlier "
+                        + "output of the chain (identity shortcut)")
+        }
+        guard start.shape == shape else {
+            throw error(node, index, "adds [N, \(start.shape.map(String.init).joined(separator: ", "))] ('\(other)') and "
+                        + "[N, \(shape.map(String.init).joined(separator: ", "))] ('\(current)'); a residual Add needs equal shapes "
+                        + "(identity shortcut; no broadcasting or projection shortcut)")
+        }
+        let body = Array(steps[start.steps...])
+        steps.removeSubrange(start.steps...)
+        steps.append(.residual(body))
+        // Tensors inside the body are no longer outputs of a step of the chain.
+        shortcuts = shortcuts.filter { $0.value.steps <= start.steps }
+        notes.append("Add '\(node.name)' of '\(current)' and '\(other)' imported as a residual block of \(body.count) layers")
     }
 
     /// Stands for the batch size in shapes computed from `Shape` (the batch axis is dynamic).
