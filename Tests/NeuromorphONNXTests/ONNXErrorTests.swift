@@ -78,7 +78,7 @@ struct ONNXErrorTests {
         #expect(error?.description.contains("(12 values) but its data holds 7 values") ?? false, "\(String(describing: error))")
     }
 
-    @Test("an opset outside 13–18 is rejected with the range")
+    @Test("an opset outside 13–20 is rejected with the range")
     func opsetRange() {
         var model = ONNXTestModels.gemmThen("Relu")
         model.opsetImport[0].version = 11

@@ -24,7 +24,8 @@ import onnxruntime as ort
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 GOLDEN = os.path.join(ROOT, "Tests", "NeuromorphONNXTests", "Golden")
 # Golden models and the data set whose samples have their input size (for `import`).
-MODELS = {"mlp": "fashion-mnist", "cnn": "fashion-mnist", "convbn": None, "view": None, "activations": None}
+MODELS = {"mlp": "fashion-mnist", "cnn": "fashion-mnist", "convbn": None, "view": None, "activations": None,
+          "resblock": "fashion-mnist"}
 
 
 def run(*args):

@@ -6,7 +6,7 @@ import Neuromorph
 struct ImportONNX: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import an ONNX model (opset 13–18) as an experiment spec and a checkpoint folder.",
+        abstract: "Import an ONNX model (opset 13–20) as an experiment spec and a checkpoint folder.",
         discussion: """
             Writes SPEC (default: the model's name with .yaml) and the checkpoint folder next to it \
             (SPEC without its extension + .checkpoint). Evaluate with `neuromorph eval SPEC --checkpoint FOLDER`, \

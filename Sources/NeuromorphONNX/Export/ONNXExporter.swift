@@ -17,6 +17,8 @@ import SwiftProtobuf
 /// | `log_softmax` | `LogSoftmax` (`axis = 1`) |
 /// | `dropout` | nothing (inference) |
 /// | `residual` | the body's nodes, then `Add(body output, block input)` |
+/// | `layer_norm` | `LayerNormalization` (`axis = −1`) |
+/// | `gelu` (exact) | `Div(x, √2)`, `Erf`, `Add 1`, `Mul x`, `Mul 0.5` (PyTorch's form; `Gelu` needs opset 20) |
 ///
 /// Weights come from the built layers: digital parameters, or for analog layers their
 /// effective weights read from the devices (``ProgrammedLayer/programmedWeights``). The
@@ -142,12 +144,46 @@ public enum ONNXExporter {
                          pathPrefix: "\(path).", namePrefix: "\(name).body.")
                 node.opType = "Add"
                 node.input = [bodyOutput, current]
+            case let norm as LayerNormBlueprint:
+                var values: [String: Tensor] = [:]
+                var copy = layer
+                copy.forEachParameter { values[$0.name] = $0.value }
+                guard let weight = values["weight"], let bias = values["bias"] else {
+                    throw ONNXExportError(layer: path, "\(layer.summary) has no weight and bias Neuromorph can read for export")
+                }
+                node.opType = "LayerNormalization"
+                node.attribute = [attribute("axis", int: -1), attribute("epsilon", float: Float(norm.epsilon ?? 1e-5))]
+                graph.initializer += [Onnx_TensorProto(name: "\(name).weight", float: weight), Onnx_TensorProto(name: "\(name).bias", float: bias)]
+                node.input += ["\(name).weight", "\(name).bias"]
+            case let gelu as GELUBlueprint:
+                guard (gelu.approximate ?? .exact) == .exact else {
+                    throw ONNXExportError(layer: path, "the tanh-approximate gelu has no operator at opset \(opset) (Gelu is opset 20); "
+                                          + "exportable: gelu with approximate: none")
+                }
+                // x · (1 + erf(x / √2)) · 0.5, as PyTorch writes nn.GELU() below opset 20.
+                let constants: [(String, Float)] = [("sqrt2", Float(2.0.squareRoot())), ("one", 1), ("half", 0.5)]
+                for (suffix, value) in constants {
+                    graph.initializer.append(Onnx_TensorProto(name: "\(name).\(suffix)", float: Tensor([value]), shape: []))
+                }
+                func op(_ type: String, _ inputs: [String], _ out: String) -> Onnx_NodeProto {
+                    var n = Onnx_NodeProto()
+                    n.opType = type
+                    n.name = "layer\(name).\(type.lowercased())"
+                    n.input = inputs
+                    n.output = [out]
+                    return n
+                }
+                let t = "x\(name).gelu"
+                graph.node += [op("Div", [current, "\(name).sqrt2"], "\(t).div"), op("Erf", ["\(t).div"], "\(t).erf"),
+                               op("Add", ["\(t).erf", "\(name).one"], "\(t).add"), op("Mul", [current, "\(t).add"], "\(t).mul")]
+                node.opType = "Mul"
+                node.input = ["\(t).mul", "\(name).half"]
             case is DropoutBlueprint:
                 shape = next
                 continue   // the identity at inference
             default:
                 throw ONNXExportError(layer: path, "a '\(layerSpec.type)' layer has no ONNX export yet; exportable: linear, conv2d, "
-                                      + "pool, flatten, activation, log_softmax, dropout, residual")
+                                      + "pool, flatten, activation, log_softmax, dropout, residual, layer_norm, gelu")
             }
             graph.node.append(node)
             current = output

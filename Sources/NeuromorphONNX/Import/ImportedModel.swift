@@ -20,6 +20,10 @@ public struct ImportedModel: Sendable {
         case logSoftmax
         /// `y = body(x) + x` (an ONNX `Add` of a tensor and an earlier one of the same shape).
         case residual([Step])
+        /// Layer normalization over the last axis, `γ` (`weight`) and `β` (`bias`) of its size.
+        case layerNorm(weight: Tensor, bias: Tensor, epsilon: Float)
+        /// GELU, exact (erf) or its tanh approximation.
+        case gelu(tanh: Bool)
 
         /// The layer blueprint of this step.
         var blueprint: LayerSpec {
@@ -33,6 +37,8 @@ public struct ImportedModel: Sendable {
             case let .activation(kind): .activation(kind)
             case .logSoftmax: .logSoftmax
             case let .residual(body): LayerSpec(ResidualBlueprint(layers: body.map(\.blueprint)))
+            case let .layerNorm(_, _, epsilon): LayerSpec(LayerNormBlueprint(epsilon: epsilon == 1e-5 ? nil : Double(epsilon)))
+            case let .gelu(tanh): LayerSpec(GELUBlueprint(approximate: tanh ? .tanh : nil))
             }
         }
 
@@ -43,6 +49,7 @@ public struct ImportedModel: Sendable {
             case let .linear(weight, bias), let .conv(weight, bias, _, _, _):
                 [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
             case let .residual(body): body.flatMap(\.parameters)
+            case let .layerNorm(weight, bias, _): [("weight", weight), ("bias", bias)]
             default: []
             }
         }
