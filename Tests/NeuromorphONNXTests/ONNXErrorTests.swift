@@ -122,6 +122,51 @@ struct ONNXErrorTests {
         #expect(folded?.description.contains("folded into a layer") ?? false, "\(String(describing: folded))")
     }
 
+    @Test("LayerNormalization over another axis than the last, or with a scale of the wrong size, is rejected by name")
+    func layerNormErrors() {
+        func model(axis: Int, scale: Int) -> Onnx_ModelProto {
+            var graph = Onnx_GraphProto()
+            graph.input = [ONNXExporter.valueInfo("x", [2, 3])]
+            graph.output = [ONNXExporter.valueInfo("y", [2, 3])]
+            graph.initializer = [Onnx_TensorProto(name: "g", float: Tensor(Array(repeating: 1, count: scale)))]
+            var norm = Onnx_NodeProto()
+            norm.opType = "LayerNormalization"; norm.name = "ln"; norm.input = ["x", "g"]; norm.output = ["y"]
+            norm.attribute = [ONNXExporter.attribute("axis", int: axis)]
+            graph.node = [norm]
+            return ONNXTestModels.wrap(graph)
+        }
+        #expect(throws: Never.self) { _ = try ONNXImporter().importModel(model(axis: -1, scale: 3)) }
+        let axis = importError { _ = try ONNXImporter().importModel(model(axis: 1, scale: 3)) }
+        #expect(axis?.node == "ln" && axis?.opType == "LayerNormalization")
+        #expect(axis?.description.contains("the last axis only (axis = -1)") ?? false, "\(String(describing: axis))")
+        let scale = importError { _ = try ONNXImporter().importModel(model(axis: -1, scale: 4)) }
+        #expect(scale?.description.contains("its scale 'g' has shape [4]; expected [3]") ?? false, "\(String(describing: scale))")
+    }
+
+    /// Found by the `onnx` fuzz target (Fuzz/run.sh onnx, 26 393 executions): the `view` golden
+    /// with a NaN in `fc.weight` imported, and export → import then differed (NaN ≠ NaN).
+    @Test("a NaN weight (fuzz regression) and a BatchNormalization with σ² + ε = 0 are rejected")
+    func nonFiniteWeights() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Regression/fuzz-nan-weight.onnx")
+        let nan = importError { _ = try ONNXImporter(file: "nan.onnx").importModel(Data(contentsOf: url)) }
+        #expect(nan?.node == "/fc/Gemm" && nan?.opType == "Gemm")
+        #expect(nan?.description.contains("its weight B 'fc.weight' holds NaN at flat index 16; Neuromorph imports finite weights only") ?? false, "\(String(describing: nan))")
+
+        var graph = Onnx_GraphProto()
+        graph.input = [ONNXExporter.valueInfo("x", [1, 2, 2])]
+        graph.output = [ONNXExporter.valueInfo("y", [1, 2, 2])]
+        graph.initializer = [Onnx_TensorProto(name: "w", float: Tensor([2]), shape: [1, 1, 1, 1])]
+            + [("g", 1), ("b", 0), ("m", 0), ("v", 0)].map { Onnx_TensorProto(name: $0.0, float: Tensor([Float($0.1)])) }
+        var conv = Onnx_NodeProto()
+        conv.opType = "Conv"; conv.name = "conv"; conv.input = ["x", "w"]; conv.output = ["c"]
+        var bn = Onnx_NodeProto()
+        bn.opType = "BatchNormalization"; bn.name = "bn"; bn.input = ["c", "g", "b", "m", "v"]; bn.output = ["y"]
+        bn.attribute = [ONNXExporter.attribute("epsilon", float: 0)]
+        graph.node = [conv, bn]
+        let folded = importError { _ = try ONNXImporter().importModel(ONNXTestModels.wrap(graph)) }
+        #expect(folded?.description.contains("layer 0 (conv2d) has NaN or infinite weights") ?? false, "\(String(describing: folded))")
+    }
+
     @Test("a dynamic sample axis is an unresolvable shape")
     func dynamicShape() {
         var model = ONNXTestModels.gemmThen("Relu")

@@ -168,8 +168,15 @@ struct GraphWalk {
         return tensor
     }
 
+    /// A float constant input; NaN or infinite values (a damaged file or a diverged training)
+    /// are rejected, naming the initializer.
     func floats(_ node: Onnx_NodeProto, _ index: Int, input: Int, _ role: String) throws -> Tensor {
-        try constant(node, index, input: input, role).floatTensor { error(node, index, $0) }
+        let tensor = try constant(node, index, input: input, role).floatTensor { error(node, index, $0) }
+        if let bad = tensor.scalars.firstIndex(where: { !$0.isFinite }) {
+            throw error(node, index, "its \(role) '\(node.input[input])' holds \(tensor.scalars[bad].isNaN ? "NaN" : "\(tensor.scalars[bad])") at flat index \(bad); "
+                        + "Neuromorph imports finite weights only")
+        }
+        return tensor
     }
 
     // MARK: - Visiting
@@ -725,6 +732,11 @@ struct GraphWalk {
                                   + "Neuromorph imports sequential models only")
         }
         guard !steps.isEmpty else { throw ONNXImportError(file: file, "the graph has no operator Neuromorph turns into a layer") }
+        // Folding can overflow (BatchNormalization with σ² + ε = 0 or huge γ): the result must be finite.
+        for (i, step) in steps.enumerated() where !step.parameters.allSatisfy({ $0.value.scalars.allSatisfy(\.isFinite) }) {
+            throw ONNXImportError(file: file, "layer \(i) (\(step.blueprint.type)) has NaN or infinite weights after folding "
+                                  + "BatchNormalization or bias Adds (a variance + epsilon of 0, or values beyond Float's range)")
+        }
         return ImportedModel(inputShape: inputShape, steps: steps, outputSoftmax: outputSoftmax, notes: notes, opset: opset)
     }
 
