@@ -18,11 +18,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SCRATCH=.build-fuzz
 BIN=Fuzz/.bin/neuromorph-fuzz
-TARGETS="spec-yaml spec-json cost-spec mapping-json idx idx-gzip npy checkpoint-manifest state movielens csv inference-times"
+TARGETS="spec-yaml spec-json cost-spec mapping-json idx idx-gzip npy checkpoint-manifest state movielens csv inference-times onnx"
 
 build() {
     # One `--target` per call: swift build honours only the last one given.
-    for target in NeuromorphSpec NeuromorphCost NeuromorphMapping; do
+    for target in NeuromorphSpec NeuromorphCost NeuromorphMapping NeuromorphONNX; do
         swift build --scratch-path "$SCRATCH" --target "$target" -Xswiftc -sanitize=fuzzer,address >&2
     done
     local debug="$SCRATCH/debug"

@@ -18,6 +18,7 @@ let fuzzTargets: [String: ([UInt8]) -> Void] = [
     "movielens": FuzzMovieLens.run,
     "csv": FuzzCSV.run,
     "inference-times": FuzzInferenceTimes.run,
+    "onnx": FuzzONNX.run,
 ]
 
 nonisolated(unsafe) var selectedTarget: (([UInt8]) -> Void)?

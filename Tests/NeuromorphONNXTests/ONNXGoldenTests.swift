@@ -31,7 +31,7 @@ struct ONNXGoldenTests {
     /// The tolerance of the issue: max abs difference ≤ 1e-4 relative to the output scale.
     static let tolerance: Float = 1e-4
 
-    @Test("each golden model imports and matches PyTorch's outputs", arguments: ["mlp", "cnn", "convbn", "view", "activations"])
+    @Test("each golden model imports and matches PyTorch's outputs", arguments: ["mlp", "cnn", "convbn", "view", "activations", "resblock", "mlpblock"])
     func matchesReference(name: String) throws {
         let model = try Golden.model(name)
         let (x, reference) = try Golden.arrays(name)
@@ -64,6 +64,81 @@ struct ONNXGoldenTests {
         #expect(bias != nil && kernel == 3 && stride == 1 && padding == 1)
         guard case let .conv(_, _, _, stride2, _) = model.steps[2] else { return }
         #expect(stride2 == 2)
+    }
+
+    @Test("ResNet-style blocks: each identity Add becomes a residual block over conv-relu-conv, BatchNorm folded")
+    func residualBlocks() throws {
+        let model = try Golden.model("resblock")
+        #expect(model.modelSpec.layers.map(\.type)
+                == ["conv2d", "activation", "residual", "activation", "pool", "residual", "activation", "pool", "flatten", "linear"])
+        guard case let .residual(body) = model.steps[2] else {
+            Issue.record("layer 2 is not a residual block")
+            return
+        }
+        #expect(body.count == 3)
+        if case .conv = body[0], case .activation(.relu) = body[1], case .conv = body[2] {} else {
+            Issue.record("the body is not conv → relu → conv: \(body)")
+        }
+        #expect(model.notes.filter { $0.hasPrefix("BatchNormalization") }.count == 5)
+        #expect(model.notes.filter { $0.hasPrefix("Add") && $0.hasSuffix("residual block of 3 layers") }.count == 2)
+    }
+
+    @Test("the pre-LN MLP sublayer: LayerNormalization, the Erf decomposition of nn.GELU() and the residual Add")
+    func preLNMLP() throws {
+        let model = try Golden.model("mlpblock")
+        #expect(model.modelSpec.layers.map(\.type) == ["linear", "residual", "layer_norm", "linear"])
+        guard case let .residual(body) = model.steps[1] else {
+            Issue.record("layer 1 is not a residual block")
+            return
+        }
+        #expect(body.map(\.blueprint.type) == ["layer_norm", "linear", "gelu", "linear"])
+        #expect(body[2] == .gelu(tanh: false))
+        guard case let .layerNorm(_, _, epsilon) = body[0] else { return }
+        #expect(epsilon == 1e-5)
+    }
+
+    @Test("an Erf-GELU pattern that is interrupted names the node that breaks it")
+    func brokenGELU() throws {
+        var graph = Onnx_GraphProto()
+        graph.input = [ONNXExporter.valueInfo("x", [3])]
+        graph.output = [ONNXExporter.valueInfo("y", [3])]
+        graph.initializer = [Onnx_TensorProto(name: "r2", float: Tensor([Float(2.0.squareRoot())]), shape: []),
+                             Onnx_TensorProto(name: "one", float: Tensor([1]), shape: []),
+                             Onnx_TensorProto(name: "two", float: Tensor([2]), shape: [])]
+        func node(_ op: String, _ name: String, _ inputs: [String], _ output: String) -> Onnx_NodeProto {
+            var n = Onnx_NodeProto()
+            n.opType = op; n.name = name; n.input = inputs; n.output = [output]
+            return n
+        }
+        graph.node = [node("Div", "d", ["x", "r2"], "a"), node("Erf", "e", ["a"], "b"), node("Add", "p", ["b", "one"], "c"),
+                      node("Mul", "m", ["x", "c"], "f"), node("Mul", "half", ["f", "two"], "y")]
+        #expect {
+            _ = try ONNXImporter().importModel(ONNXTestModels.wrap(graph))
+        } throws: { error in
+            let e = error as? ONNXImportError
+            return e?.node == "half" && e?.opType == "Mul" && (e?.description.contains("exact-GELU pattern started at node 'd'") ?? false)
+        }
+        // With 0.5 it imports as one exact GELU: GELU(1) = Φ(1) = 0.8413447.
+        graph.initializer[2] = Onnx_TensorProto(name: "two", float: Tensor([0.5]), shape: [])
+        let model = try ONNXImporter().importModel(ONNXTestModels.wrap(graph))
+        #expect(model.steps == [.gelu(tanh: false)])
+        let y = try model.predict(Tensor(shape: [1, 3], scalars: [1, 0, -1]))
+        #expect(abs(y.scalars[0] - 0.841_344_7) < 1e-6 && y.scalars[1] == 0 && abs(y.scalars[2] + 0.158_655_25) < 1e-6)
+    }
+
+    @Test("a residual Add of a Gemm output and a later ReLU imports as relu(h) + h")
+    func residualAddOfChainTensors() throws {
+        var model = ONNXTestModels.gemmThen("Relu")
+        var add = Onnx_NodeProto()
+        add.opType = "Add"; add.name = "skip"; add.input = ["y", "h"]; add.output = ["z"]
+        model.graph.node.append(add)
+        model.graph.output[0].name = "z"
+        let imported = try ONNXImporter().importModel(model)
+        #expect(imported.steps.count == 2)
+        #expect(imported.steps.last == .residual([.activation(.relu)]))
+        // x = [1, −1, 2, 0]; w[i, j] = (4i + j)/10: h = [0.3, 1.1, 1.9]; relu(h) + h = 2h.
+        let y = try imported.predict(Tensor(shape: [1, 4], scalars: [1, -1, 2, 0]))
+        for (got, h) in zip(y.scalars, [Float(0.3), 1.1, 1.9]) { #expect(abs(got - 2 * h) < 1e-6) }
     }
 
     @Test("the hand-built model: MatMul + Add, HardSigmoid α 0.2, Dropout/Identity dropped, final Softmax")
@@ -101,7 +176,7 @@ struct ONNXGoldenTests {
 
 @Suite("ONNX export")
 struct ONNXExportTests {
-    @Test("export → reimport round-trips bit-identical weights", arguments: ["mlp", "cnn", "convbn", "view"])
+    @Test("export → reimport round-trips bit-identical weights", arguments: ["mlp", "cnn", "convbn", "view", "resblock", "mlpblock"])
     func roundTrip(name: String) throws {
         let imported = try Golden.model(name)
         let model = try imported.build()

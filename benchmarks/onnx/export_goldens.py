@@ -8,7 +8,8 @@ Run once in the PyTorch virtual environment (torch 2.10, onnx, onnxruntime):
 
 For every model it writes `<name>.onnx`, `<name>.input.npy` (a fixed input batch drawn
 from a seeded NumPy stream) and `<name>.output.npy` (PyTorch's output on it, checked
-against ONNX Runtime here). The Swift tests (ONNXGoldenTests) import each model and compare
+against ONNX Runtime here). `export_goldens.py NAME …` re-exports only the named models
+(`resblock`, `mlpblock`). The Swift tests (ONNXGoldenTests) import each model and compare
 Neuromorph's outputs with these. Models are small so each file stays well under 1 MB.
 """
 import os
@@ -96,6 +97,68 @@ class Flat(nn.Module):
         return x.reshape(-1, self.features)
 
 
+class BasicBlock(nn.Module):
+    """ResNet's basic block with an identity shortcut (He et al. 2016):
+    relu(bn2(conv2(relu(bn1(conv1(x))))) + x)."""
+
+    def __init__(self, channels):
+        super().__init__()
+        self.conv1 = nn.Conv2d(channels, channels, 3, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(channels)
+        self.conv2 = nn.Conv2d(channels, channels, 3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(channels)
+
+    def forward(self, x):
+        out = torch.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        return torch.relu(out + x)
+
+
+class ResNetSmall(nn.Module):
+    """Stem conv-bn-relu, two basic blocks (identity shortcuts: ONNX `Add` of two computed
+    tensors), max pool, global average pool, linear."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(1, 6, 3, padding=1, bias=False), nn.BatchNorm2d(6), nn.ReLU())
+        self.block1 = BasicBlock(6)
+        self.pool = nn.MaxPool2d(2)
+        self.block2 = BasicBlock(6)
+        self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(6, 10))
+
+    def forward(self, x):
+        return self.head(self.block2(self.pool(self.block1(self.stem(x)))))
+
+
+class PreLNMLP(nn.Module):
+    """The MLP half of Neuromorph's pre-LN encoder block (TransformerEncoderBlock) on flat
+    samples: h = fc(x); h = h + W2·GELU(W1·LN(h)); y = head(LN_f(h)). nn.GELU() is the exact
+    (erf) GELU, exported at opset 17 as Div, Erf, Add, Mul, Mul; nn.LayerNorm as
+    LayerNormalization."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(12, 16)
+        self.norm = nn.LayerNorm(16)
+        self.expand = nn.Linear(16, 32)
+        self.gelu = nn.GELU()
+        self.contract = nn.Linear(32, 16)
+        self.final_norm = nn.LayerNorm(16)
+        self.head = nn.Linear(16, 5)
+
+    def forward(self, x):
+        h = self.fc(x)
+        h = h + self.contract(self.gelu(self.expand(self.norm(h))))
+        return self.head(self.final_norm(h))
+
+
+def randomize_layernorm(model, rng):
+    for m in model.modules():
+        if isinstance(m, nn.LayerNorm):
+            m.weight.data.copy_(torch.from_numpy(rng.uniform(0.5, 1.5, m.weight.shape).astype(np.float32)))
+            m.bias.data.copy_(torch.from_numpy(rng.normal(0, 0.2, m.bias.shape).astype(np.float32)))
+
+
 def hand_built_activations():
     """A model PyTorch's exporter does not produce: MatMul + Add, HardSigmoid with ONNX's
     default alpha 0.2, Identity, Dropout (inference), LeakyRelu, Reshape [0, -1], Softmax;
@@ -146,6 +209,17 @@ def hand_built_activations():
 def main():
     os.makedirs(OUT, exist_ok=True)
     torch.set_num_threads(1)
+    only = set(sys.argv[1:])   # model names to (re)export; all when none are given
+    if only:
+        if "mlpblock" in only:
+            torch.manual_seed(6)
+            model = PreLNMLP()
+            randomize_layernorm(model, np.random.default_rng(60))
+            export_torch("mlpblock", model, (12,), opset=17, seed=6)
+        if "resblock" in only:
+            torch.manual_seed(5)
+            export_torch("resblock", ResNetSmall(), (1, 28, 28), opset=17, seed=5, keep_batchnorm=True)
+        return 0
     # The demo MLP (examples/fashion-mlp.yaml): 784-256-128-10, ReLU.
     torch.manual_seed(1)
     export_torch("mlp", nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(),
@@ -167,6 +241,14 @@ def main():
     torch.manual_seed(4)
     export_torch("view", ViewNet(), (1, 7, 7), opset=17, seed=4)
     hand_built_activations()
+    # ResNet-style blocks: Conv-BN-Relu-Conv-BN + identity Add, Relu (BatchNorm kept in the file).
+    torch.manual_seed(5)
+    export_torch("resblock", ResNetSmall(), (1, 28, 28), opset=17, seed=5, keep_batchnorm=True)
+    # The pre-LN MLP sublayer of the transformer encoder: LayerNormalization, exact GELU (Erf), residual Add.
+    torch.manual_seed(6)
+    model = PreLNMLP()
+    randomize_layernorm(model, np.random.default_rng(60))
+    export_torch("mlpblock", model, (12,), opset=17, seed=6)
 
 
 if __name__ == "__main__":

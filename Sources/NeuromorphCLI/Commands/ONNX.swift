@@ -6,7 +6,7 @@ import Neuromorph
 struct ImportONNX: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import an ONNX model (opset 13–18) as an experiment spec and a checkpoint folder.",
+        abstract: "Import an ONNX model (opset 13–20) as an experiment spec and a checkpoint folder.",
         discussion: """
             Writes SPEC (default: the model's name with .yaml) and the checkpoint folder next to it \
             (SPEC without its extension + .checkpoint). Evaluate with `neuromorph eval SPEC --checkpoint FOLDER`, \
@@ -60,14 +60,17 @@ struct ImportONNX: ParsableCommand {
     }
 }
 
-/// `neuromorph predict MODEL --input x.npy --output y.npy`: a forward pass on the user's own arrays.
+/// `neuromorph predict MODEL --input x.npy --output y.npy [--hardware SPEC]`: a forward pass on the user's own arrays.
 struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run an ONNX model or a checkpoint on a .npy batch and write the outputs as .npy.",
         discussion: """
             MODEL is an .onnx file (imported on the fly; a final Softmax is applied) or a checkpoint folder \
             (its manifest holds the spec; digital layers, or the analog layers of its hardware section). \
-            The input is float32 [N, …] with N samples of the model's input size.
+            The input is float32 [N, …] with N samples of the model's input size. \
+            With --hardware SPEC (a spec with a hardware.inference section, e.g. examples/fashion-mlp-pcm.yaml) \
+            the model runs on PCM inference tiles as in `neuromorph infer`: converted with the spec's periphery, \
+            programmed with its noise model and read at --time (default: the spec's first time). See docs/onnx.md.
             """)
 
     @Argument(help: "An .onnx file or a checkpoint folder.")
@@ -79,11 +82,29 @@ struct Predict: ParsableCommand {
     @Option(help: "Where to write the outputs (.npy).")
     var output: String
 
+    @Option(help: "A spec whose hardware.inference section gives the PCM tiles to run on.")
+    var hardware: String?
+
+    @Option(help: "With --hardware: the time after programming, e.g. 1s, 1h, 1d, 1mo (default: the spec's first time).")
+    var time: String?
+
+    @Option(help: "With --hardware: the programming and read seed (default: the spec's training.seed).")
+    var seed: UInt64?
+
+    @Option(help: "With --hardware: drift compensation on or off (default: on unless the spec says off).")
+    var driftCompensation: String?
+
     @Option(help: "Compute threads (default: all cores).")
     var threads: Int?
 
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if hardware == nil && (time != nil || seed != nil || driftCompensation != nil) {
+            throw ValidationError("--time, --seed and --drift-compensation need --hardware SPEC")
+        }
+        if let driftCompensation, !["on", "off"].contains(driftCompensation) {
+            throw ValidationError("--drift-compensation: '\(driftCompensation)' is not on or off")
+        }
     }
 
     func run() throws {
@@ -91,21 +112,42 @@ struct Predict: ParsableCommand {
         try reportingErrors {
             let x = try NumpyArray.read(URL(fileURLWithPath: input))
             let url = URL(fileURLWithPath: model)
+            let onHardware = try hardware.map {
+                try HardwarePrediction(spec: SpecLoader.load(URL(fileURLWithPath: $0)), file: $0, time: time,
+                                       compensatesDrift: driftCompensation.map { $0 == "on" }, seed: seed)
+            }
             var isFolder: ObjCBool = false
-            let y: Tensor
+            var y: Tensor
             if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue {
                 let manifest = try Checkpoint.manifest(at: url)
                 let spec = manifest.spec
                 let dataShape = (try? spec.data.sampleShape()) ?? spec.model.inputShape ?? [x.count / max(x.shape.first ?? 1, 1)]
                 var (net, _) = try ModelBuilder.build(spec.model, dataShape: dataShape, seed: spec.training.seed,
                                                       analog: spec.hardware.analog)
+                if let inference = spec.hardware.inference {
+                    // A checkpoint of a PCM inference run (`import --like`, `infer`) holds converted layers.
+                    net = AnalogInference.convert(net, periphery: inference.periphery, training: inference.training,
+                                                  seed: spec.training.seed)
+                }
                 try Checkpoint.load(into: &net, from: url)
-                y = try ImportedModel.run(&net, on: x, sampleShape: dataShape, softmax: false)
+                if let onHardware {
+                    y = try onHardware.predict(net, on: x, sampleShape: dataShape)
+                } else {
+                    y = try ImportedModel.run(&net, on: x, sampleShape: dataShape, softmax: false)
+                }
             } else {
-                y = try ONNXImporter.importModel(at: url).predict(x)
+                let imported = try ONNXImporter.importModel(at: url)
+                if let onHardware {
+                    y = try onHardware.predict(try imported.build(), on: x, sampleShape: imported.inputShape)
+                    if imported.outputSoftmax { y = y.softmaxRows() }
+                } else {
+                    y = try imported.predict(x)
+                }
             }
             try AtomicFile.write(NumpyArray.encode(y), to: URL(fileURLWithPath: output))
-            say("predict \(model): \(x.shape) → \(y.shape) written to \(output)")
+            let device = onHardware.map { " on PCM (\($0.inference.device.rawValue)) at \($0.time), drift compensation "
+                + ($0.compensatesDrift ? "on" : "off") + ", seed \($0.seed)" } ?? ""
+            say("predict \(model)\(device): \(x.shape) → \(y.shape) written to \(output)")
         }
     }
 }

@@ -16,6 +16,9 @@ import SwiftProtobuf
 /// | `activation` | `Relu`, `Sigmoid`, `Tanh`, `HardSigmoid` (α = 0.2 or 1/6), `LeakyRelu` (α = 0.01) |
 /// | `log_softmax` | `LogSoftmax` (`axis = 1`) |
 /// | `dropout` | nothing (inference) |
+/// | `residual` | the body's nodes, then `Add(body output, block input)` |
+/// | `layer_norm` | `LayerNormalization` (`axis = −1`) |
+/// | `gelu` (exact) | `Div(x, √2)`, `Erf`, `Add 1`, `Mul x`, `Mul 0.5` (PyTorch's form; `Gelu` needs opset 20) |
 ///
 /// Weights come from the built layers: digital parameters, or for analog layers their
 /// effective weights read from the devices (``ProgrammedLayer/programmedWeights``). The
@@ -35,14 +38,47 @@ public enum ONNXExporter {
         var shape = spec.inputShape ?? dataShape
         var current = "input"
         graph.input = [valueInfo("input", shape)]
-        for (i, layerSpec) in spec.layers.enumerated() {
-            let layer = model.layers[offset + i]
-            let path = "model.layers[\(i)]"
+        try emit(spec.layers, Array(model.layers[offset...]), shape: &shape, current: &current, graph: &graph)
+        // The graph output is named `output`: rename the last tensor.
+        if let last = graph.node.indices.last {
+            graph.node[last].output = ["output"]
+        } else {
+            var identity = Onnx_NodeProto()
+            identity.opType = "Identity"
+            identity.input = [current]
+            identity.output = ["output"]
+            graph.node = [identity]
+        }
+        graph.output = [valueInfo("output", shape)]
+        var proto = Onnx_ModelProto()
+        proto.irVersion = irVersion
+        proto.producerName = "neuromorph"
+        proto.producerVersion = ExperimentRunner.version
+        var opsetId = Onnx_OperatorSetIdProto()
+        opsetId.domain = ""
+        opsetId.version = opset
+        proto.opsetImport = [opsetId]
+        proto.graph = graph
+        return proto
+    }
+
+    /// Appends the nodes of `specs` (built as `layers`) to `graph`, from tensor `current` of
+    /// per-sample `shape`; leaves both at the last node's output. Weight initializers are
+    /// named by checkpoint path (`3.weight`, `2.body.0.weight`).
+    static func emit(_ specs: [LayerSpec], _ layers: [any Layer], shape: inout [Int], current: inout String,
+                     graph: inout Onnx_GraphProto, pathPrefix: String = "model.", namePrefix: String = "") throws {
+        guard layers.count == specs.count else {
+            throw ONNXExportError(layer: "\(pathPrefix)layers", "the built model has \(layers.count) layers for \(specs.count) in the spec")
+        }
+        for (i, layerSpec) in specs.enumerated() {
+            let layer = layers[i]
+            let path = "\(pathPrefix)layers[\(i)]"
+            let name = "\(namePrefix)\(i)"
             let context = LayerBuildContext(path: path, index: i, seed: 0)
             let next = try layerSpec.blueprint.outputShape(for: shape, context: context)
-            let output = "x\(i + 1)"
+            let output = namePrefix.isEmpty ? "x\(i + 1)" : "x\(name)"
             var node = Onnx_NodeProto()
-            node.name = "layer\(i)"
+            node.name = "layer\(name)"
             node.input = [current]
             node.output = [output]
             switch layerSpec.blueprint {
@@ -50,11 +86,11 @@ public enum ONNXExporter {
                 let (weight, bias) = try weights(of: layer, path)
                 node.opType = "Gemm"
                 node.attribute = [attribute("transB", int: 1)]
-                graph.initializer.append(Onnx_TensorProto(name: "\(i).weight", float: weight))
-                node.input.append("\(i).weight")
+                graph.initializer.append(Onnx_TensorProto(name: "\(name).weight", float: weight))
+                node.input.append("\(name).weight")
                 if let bias {
-                    graph.initializer.append(Onnx_TensorProto(name: "\(i).bias", float: bias))
-                    node.input.append("\(i).bias")
+                    graph.initializer.append(Onnx_TensorProto(name: "\(name).bias", float: bias))
+                    node.input.append("\(name).bias")
                 }
             case let conv as Conv2dBlueprint:
                 let (weight, bias) = try weights(of: layer, path)
@@ -62,12 +98,12 @@ public enum ONNXExporter {
                 node.opType = "Conv"
                 node.attribute = [attribute("kernel_shape", ints: [k, k]), attribute("strides", ints: [s, s]),
                                   attribute("pads", ints: [p, p, p, p])]
-                graph.initializer.append(Onnx_TensorProto(name: "\(i).weight", float: weight,
+                graph.initializer.append(Onnx_TensorProto(name: "\(name).weight", float: weight,
                                                           shape: [conv.out, shape[0], k, k]))
-                node.input.append("\(i).weight")
+                node.input.append("\(name).weight")
                 if let bias {
-                    graph.initializer.append(Onnx_TensorProto(name: "\(i).bias", float: bias))
-                    node.input.append("\(i).bias")
+                    graph.initializer.append(Onnx_TensorProto(name: "\(name).bias", float: bias))
+                    node.input.append("\(name).bias")
                 }
             case let pool as PoolBlueprint:
                 let window = pool.window
@@ -98,38 +134,61 @@ public enum ONNXExporter {
             case is LogSoftmaxBlueprint:
                 node.opType = "LogSoftmax"
                 node.attribute = [attribute("axis", int: 1)]
+            case let residual as ResidualBlueprint:
+                // y = body(x) + x: the body's nodes, then Add(body output, x).
+                guard let block = layer as? Residual else {
+                    throw ONNXExportError(layer: path, "\(layer.summary) is not a residual block")
+                }
+                var bodyShape = shape, bodyOutput = current
+                try emit(residual.layers, block.body.layers, shape: &bodyShape, current: &bodyOutput, graph: &graph,
+                         pathPrefix: "\(path).", namePrefix: "\(name).body.")
+                node.opType = "Add"
+                node.input = [bodyOutput, current]
+            case let norm as LayerNormBlueprint:
+                var values: [String: Tensor] = [:]
+                var copy = layer
+                copy.forEachParameter { values[$0.name] = $0.value }
+                guard let weight = values["weight"], let bias = values["bias"] else {
+                    throw ONNXExportError(layer: path, "\(layer.summary) has no weight and bias Neuromorph can read for export")
+                }
+                node.opType = "LayerNormalization"
+                node.attribute = [attribute("axis", int: -1), attribute("epsilon", float: Float(norm.epsilon ?? 1e-5))]
+                graph.initializer += [Onnx_TensorProto(name: "\(name).weight", float: weight), Onnx_TensorProto(name: "\(name).bias", float: bias)]
+                node.input += ["\(name).weight", "\(name).bias"]
+            case let gelu as GELUBlueprint:
+                guard (gelu.approximate ?? .exact) == .exact else {
+                    throw ONNXExportError(layer: path, "the tanh-approximate gelu has no operator at opset \(opset) (Gelu is opset 20); "
+                                          + "exportable: gelu with approximate: none")
+                }
+                // x · (1 + erf(x / √2)) · 0.5, as PyTorch writes nn.GELU() below opset 20.
+                let constants: [(String, Float)] = [("sqrt2", Float(2.0.squareRoot())), ("one", 1), ("half", 0.5)]
+                for (suffix, value) in constants {
+                    graph.initializer.append(Onnx_TensorProto(name: "\(name).\(suffix)", float: Tensor([value]), shape: []))
+                }
+                func op(_ type: String, _ inputs: [String], _ out: String) -> Onnx_NodeProto {
+                    var n = Onnx_NodeProto()
+                    n.opType = type
+                    n.name = "layer\(name).\(type.lowercased())"
+                    n.input = inputs
+                    n.output = [out]
+                    return n
+                }
+                let t = "x\(name).gelu"
+                graph.node += [op("Div", [current, "\(name).sqrt2"], "\(t).div"), op("Erf", ["\(t).div"], "\(t).erf"),
+                               op("Add", ["\(t).erf", "\(name).one"], "\(t).add"), op("Mul", [current, "\(t).add"], "\(t).mul")]
+                node.opType = "Mul"
+                node.input = ["\(t).mul", "\(name).half"]
             case is DropoutBlueprint:
                 shape = next
                 continue   // the identity at inference
             default:
                 throw ONNXExportError(layer: path, "a '\(layerSpec.type)' layer has no ONNX export yet; exportable: linear, conv2d, "
-                                      + "pool, flatten, activation, log_softmax, dropout")
+                                      + "pool, flatten, activation, log_softmax, dropout, residual, layer_norm, gelu")
             }
             graph.node.append(node)
             current = output
             shape = next
         }
-        // The graph output is named `output`: rename the last tensor.
-        if let last = graph.node.indices.last {
-            graph.node[last].output = ["output"]
-        } else {
-            var identity = Onnx_NodeProto()
-            identity.opType = "Identity"
-            identity.input = [current]
-            identity.output = ["output"]
-            graph.node = [identity]
-        }
-        graph.output = [valueInfo("output", shape)]
-        var proto = Onnx_ModelProto()
-        proto.irVersion = irVersion
-        proto.producerName = "neuromorph"
-        proto.producerVersion = ExperimentRunner.version
-        var opsetId = Onnx_OperatorSetIdProto()
-        opsetId.domain = ""
-        opsetId.version = opset
-        proto.opsetImport = [opsetId]
-        proto.graph = graph
-        return proto
     }
 
     /// Serialized bytes of ``export(_:spec:dataShape:name:)``.

@@ -18,6 +18,12 @@ public struct ImportedModel: Sendable {
         case flatten
         case activation(ActivationKind)
         case logSoftmax
+        /// `y = body(x) + x` (an ONNX `Add` of a tensor and an earlier one of the same shape).
+        case residual([Step])
+        /// Layer normalization over the last axis, `γ` (`weight`) and `β` (`bias`) of its size.
+        case layerNorm(weight: Tensor, bias: Tensor, epsilon: Float)
+        /// GELU, exact (erf) or its tanh approximation.
+        case gelu(tanh: Bool)
 
         /// The layer blueprint of this step.
         var blueprint: LayerSpec {
@@ -30,17 +36,21 @@ public struct ImportedModel: Sendable {
             case .flatten: .flatten
             case let .activation(kind): .activation(kind)
             case .logSoftmax: .logSoftmax
+            case let .residual(body): LayerSpec(ResidualBlueprint(layers: body.map(\.blueprint)))
+            case let .layerNorm(_, _, epsilon): LayerSpec(LayerNormBlueprint(epsilon: epsilon == 1e-5 ? nil : Double(epsilon)))
+            case let .gelu(tanh): LayerSpec(GELUBlueprint(approximate: tanh ? .tanh : nil))
             }
         }
 
-        /// The parameters by name, as the built layer names them.
-        var parameters: [String: Tensor] {
+        /// The parameters by name in the order the built layer visits them
+        /// (``Layer/forEachParameter(_:)``: weight, bias; a residual body's layers in order).
+        var parameters: [(name: String, value: Tensor)] {
             switch self {
             case let .linear(weight, bias), let .conv(weight, bias, _, _, _):
-                var p = ["weight": weight]
-                if let bias { p["bias"] = bias }
-                return p
-            default: return [:]
+                [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
+            case let .residual(body): body.flatMap(\.parameters)
+            case let .layerNorm(weight, bias, _): [("weight", weight), ("bias", bias)]
+            default: []
             }
         }
     }
@@ -68,13 +78,16 @@ public struct ImportedModel: Sendable {
         for (i, step) in steps.enumerated() {
             let values = step.parameters
             var failure: String?
+            var next = 0
             model.layers[offset + i].forEachParameter { parameter in
-                guard let value = values[parameter.name], value.shape == parameter.value.shape else {
+                defer { next += 1 }
+                guard next < values.count, values[next].name == parameter.name, values[next].value.shape == parameter.value.shape else {
                     failure = "layer \(i) \(parameter.name): the imported weights do not fit the built \(parameter.value.shape)"
                     return
                 }
-                parameter.value = value
+                parameter.value = values[next].value
             }
+            if failure == nil && next != values.count { failure = "layer \(i): \(values.count) imported weights for \(next) parameters" }
             if let failure { throw ONNXImportError(failure) }
         }
         return model

@@ -3,7 +3,7 @@ import NeuromorphCore
 import NeuromorphNN
 import SwiftProtobuf
 
-/// Reads an ONNX `ModelProto` (opset 13–18) into Neuromorph layers (``ImportedModel``).
+/// Reads an ONNX `ModelProto` (opset 13–20) into Neuromorph layers (``ImportedModel``).
 ///
 /// The graph must be a chain: every operator takes the previous operator's output as its
 /// data input, and its other inputs are initializers or `Constant` outputs. Operators map to
@@ -25,17 +25,21 @@ import SwiftProtobuf
 /// | `LogSoftmax` (last axis) | `log_softmax` |
 /// | `Softmax` (last axis) as the final operator | applied after the layers (``ImportedModel/outputSoftmax``) |
 /// | `Dropout`, `Identity` | nothing (inference) |
+/// | `Add` of the chain's output and an earlier chain tensor of the same shape | `residual` (``Residual``): the operators since that tensor are the body |
+/// | `LayerNormalization` (`axis = −1`, constant scale and bias) | `layer_norm` (``LayerNorm``) |
+/// | `Gelu` (opset 20), or `Div(x, √2)` → `Erf` → `Add 1` → `Mul(x, ·)` → `Mul 0.5` (PyTorch's `nn.GELU()` below opset 20) | `gelu` (``ExactGELU``; `approximate = "tanh"`: ``GELU``) |
 ///
 /// Anything else throws an ``ONNXImportError`` naming the node, its `op_type` and what is
 /// supported; the importer writes nothing.
 public struct ONNXImporter {
     /// The opsets of the default (`ai.onnx`) domain this importer reads.
-    public static let supportedOpsets = 13...18
+    public static let supportedOpsets = 13...20
     /// The operators it reads.
     public static let supportedOperators = [
         "Gemm", "MatMul", "Add", "Conv", "BatchNormalization", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten",
         "Reshape", "Relu", "Sigmoid", "Tanh", "HardSigmoid", "LeakyRelu", "Softmax", "LogSoftmax", "Dropout", "Identity",
-        "Constant", "Shape", "Gather", "Unsqueeze", "Concat", "Cast",
+        "Constant", "Shape", "Gather", "Unsqueeze", "Concat", "Cast", "LayerNormalization", "Gelu",
+        "Div/Erf/Add/Mul/Mul (exact GELU)",
     ]
 
     /// The file name used in error messages.
@@ -96,6 +100,12 @@ struct GraphWalk {
     var steps: [ImportedModel.Step] = []
     var notes: [String] = []
     var outputSoftmax = false
+    /// The chain's tensors a residual `Add` may take as its shortcut: the number of steps
+    /// that produce each and its per-sample shape.
+    var shortcuts: [String: (steps: Int, shape: [Int])] = [:]
+    /// An exact-GELU decomposition being matched: its input x, the node that started it,
+    /// how many of its five operators were seen and the last one's output.
+    var pendingGELU: (x: String, start: String, stage: Int, last: String)?
     /// Whether the current tensor is the direct output of the last step's weight layer (so a
     /// bias `Add` or a `BatchNormalization` may fold into it).
     var currentIsWeightOutput = false
@@ -138,6 +148,7 @@ struct GraphWalk {
         current = input.name
         shape = sample
         inputShape = sample
+        shortcuts[input.name] = (0, sample)
     }
 
     // MARK: - Errors
@@ -157,8 +168,15 @@ struct GraphWalk {
         return tensor
     }
 
+    /// A float constant input; NaN or infinite values (a damaged file or a diverged training)
+    /// are rejected, naming the initializer.
     func floats(_ node: Onnx_NodeProto, _ index: Int, input: Int, _ role: String) throws -> Tensor {
-        try constant(node, index, input: input, role).floatTensor { error(node, index, $0) }
+        let tensor = try constant(node, index, input: input, role).floatTensor { error(node, index, $0) }
+        if let bad = tensor.scalars.firstIndex(where: { !$0.isFinite }) {
+            throw error(node, index, "its \(role) '\(node.input[input])' holds \(tensor.scalars[bad].isNaN ? "NaN" : "\(tensor.scalars[bad])") at flat index \(bad); "
+                        + "Neuromorph imports finite weights only")
+        }
+        return tensor
     }
 
     // MARK: - Visiting
@@ -180,12 +198,20 @@ struct GraphWalk {
             return
         }
         if try foldShapeArithmetic(node, index) { return }
+        if try matchErfGELU(node, index) { return }
         guard ONNXImporter.supportedOperators.contains(node.opType) else {
             throw error(node, index, "is not supported; Neuromorph imports " + ONNXImporter.supportedOperators.joined(separator: ", "))
         }
         let dataInputs = node.input.enumerated().filter { !$0.element.isEmpty && constants[$0.element] == nil }
         guard let data = dataInputs.first else {
             throw error(node, index, "has only constant inputs; Neuromorph imports a chain of operators on the model input")
+        }
+        if node.opType == "Add", dataInputs.count == 2, let output = node.output.first, !output.isEmpty {
+            try residualAdd(node, index, dataInputs.map(\.element))
+            current = output
+            currentIsWeightOutput = false
+            shortcuts[output] = (steps.count, shape)
+            return
         }
         guard dataInputs.count == 1 else {
             throw error(node, index, "combines the computed tensors \(dataInputs.map { "'\($0.element)'" }.joined(separator: " and ")) "
@@ -199,9 +225,116 @@ struct GraphWalk {
             throw error(node, index, "takes the computed tensor as input \(data.offset); expected it as input 0")
         }
         guard let output = node.output.first, !output.isEmpty else { throw error(node, index, "has no output") }
+        let stepsBefore = steps.count
         let foldsIntoWeights = try apply(node, index, dataInput: data.offset)
+        if steps.count == stepsBefore && (node.opType == "Add" || node.opType == "BatchNormalization") {
+            // Folded into the last layer: the tensors before the fold are no longer outputs of it.
+            shortcuts = shortcuts.filter { $0.value.steps != steps.count }
+        }
         current = output
         currentIsWeightOutput = foldsIntoWeights
+        shortcuts[output] = (steps.count, shape)
+    }
+
+    /// `Add` of the current tensor and an earlier tensor `s` of the chain with the same shape:
+    /// the steps since `s` become the body F of a residual block, `y = F(s) + s` (an identity
+    /// shortcut, ResNet's basic block).
+    mutating func residualAdd(_ node: Onnx_NodeProto, _ index: Int, _ inputs: [String]) throws {
+        guard inputs.contains(current) else {
+            throw error(node, index, "adds '\(inputs[0])' and '\(inputs[1])', neither of which is the output of the previous operator "
+                        + "('\(current)'); Neuromorph imports a chain with identity-shortcut residual Adds")
+        }
+        let other = inputs[0] == current ? inputs[1] : inputs[0]
+        guard let start = shortcuts[other] else {
+            throw error(node, index, "adds '\(other)', which is not an earlier tensor of the operator chain (or was folded into a layer by "
+                        + "a bias Add or BatchNormalization); Neuromorph imports residual Adds of the chain's output and an earlier "
+                        + "output of the chain (identity shortcut)")
+        }
+        guard start.shape == shape else {
+            throw error(node, index, "adds [N, \(start.shape.map(String.init).joined(separator: ", "))] ('\(other)') and "
+                        + "[N, \(shape.map(String.init).joined(separator: ", "))] ('\(current)'); a residual Add needs equal shapes "
+                        + "(identity shortcut; no broadcasting or projection shortcut)")
+        }
+        let body = Array(steps[start.steps...])
+        steps.removeSubrange(start.steps...)
+        steps.append(.residual(body))
+        // Tensors inside the body are no longer outputs of a step of the chain.
+        shortcuts = shortcuts.filter { $0.value.steps <= start.steps }
+        notes.append("Add '\(node.name)' of '\(current)' and '\(other)' imported as a residual block of \(body.count) layers")
+    }
+
+    /// PyTorch's exact GELU below opset 20, `x · (1 + erf(x / √2)) · 0.5`, as the five
+    /// operators it writes: `Div(x, √2)` (or `Mul(x, 1/√2)`) → `Erf` → `Add(·, 1)` → `Mul(x, ·)` →
+    /// `Mul(·, 0.5)`, constants on either side of the commutative ones. Returns whether `node`
+    /// belongs to the pattern; an operator that breaks a started pattern throws.
+    mutating func matchErfGELU(_ node: Onnx_NodeProto, _ index: Int) throws -> Bool {
+        func scalar(_ name: String) -> Float? {
+            guard let t = constants[name], let v = try? t.floatTensor({ error(node, index, $0) }), v.count == 1 else { return nil }
+            return v.scalars[0]
+        }
+        /// The other input of a two-input node whose one input is `tensor`.
+        func other(_ tensor: String) -> String? {
+            guard node.input.count == 2, node.input.contains(tensor) else { return nil }
+            return node.input[0] == tensor ? node.input[1] : node.input[0]
+        }
+        func near(_ value: Float?, _ target: Float) -> Bool { value.map { abs($0 - target) <= 1e-6 * max(1, abs(target)) } ?? false }
+        guard let output = node.output.first, !output.isEmpty else { return false }
+        guard let pending = pendingGELU else {
+            let starts = (node.opType == "Div" && node.input.first == current && near(scalar(node.input.count > 1 ? node.input[1] : ""), Float(2.0.squareRoot())))
+                || (node.opType == "Mul" && other(current).map { near(scalar($0), Float(0.5.squareRoot())) } == true)
+            guard starts else { return false }
+            pendingGELU = (current, node.name.isEmpty ? "#\(index)" : node.name, 1, output)
+            return true
+        }
+        let matches: Bool
+        switch pending.stage {
+        case 1: matches = node.opType == "Erf" && node.input == [pending.last]
+        case 2: matches = node.opType == "Add" && near(other(pending.last).flatMap(scalar), 1)
+        case 3: matches = node.opType == "Mul" && other(pending.last) == pending.x
+        default: matches = node.opType == "Mul" && near(other(pending.last).flatMap(scalar), 0.5)
+        }
+        guard matches else {
+            throw error(node, index, "interrupts the exact-GELU pattern started at node '\(pending.start)' after \(pending.stage) of its "
+                        + "operators; Neuromorph recognises Div(x, √2) → Erf → Add(·, 1) → Mul(x, ·) → Mul(·, 0.5) (PyTorch's nn.GELU()) "
+                        + "or a Gelu node (opset 20)")
+        }
+        if pending.stage < 4 {
+            pendingGELU = (pending.x, pending.start, pending.stage + 1, output)
+            return true
+        }
+        pendingGELU = nil
+        steps.append(.gelu(tanh: false))
+        current = output
+        currentIsWeightOutput = false
+        shortcuts[output] = (steps.count, shape)
+        return true
+    }
+
+    /// `LayerNormalization` over the last axis with constant scale (and bias).
+    mutating func layerNorm(_ node: Onnx_NodeProto, _ index: Int) throws {
+        let axis = node.int("axis", default: -1)
+        guard let features = shape.last, axis == -1 || axis == shape.count else {
+            throw error(node, index, "normalizes from axis \(axis) of [N, \(shape.map(String.init).joined(separator: ", "))]; Neuromorph's "
+                        + "layer_norm normalizes the last axis only (axis = -1)")
+        }
+        guard node.output.count < 2 || node.output.dropFirst().allSatisfy(\.isEmpty) else {
+            throw error(node, index, "also outputs the mean or inverse standard deviation; Neuromorph's layer_norm has one output")
+        }
+        let scale = try floats(node, index, input: 1, "scale")
+        guard scale.count == features, scale.shape.dropLast().allSatisfy({ $0 == 1 }) else {
+            throw error(node, index, "its scale '\(node.input[1])' has shape \(scale.shape); expected [\(features)]")
+        }
+        var bias = Tensor.zeros([features])
+        if node.input.count > 2, !node.input[2].isEmpty {
+            let b = try floats(node, index, input: 2, "bias")
+            guard b.count == features, b.shape.dropLast().allSatisfy({ $0 == 1 }) else {
+                throw error(node, index, "its bias '\(node.input[2])' has shape \(b.shape); expected [\(features)]")
+            }
+            bias = Tensor(shape: [features], scalars: b.scalars)
+        }
+        let epsilon = node.float("epsilon", default: 1e-5)
+        guard epsilon > 0, epsilon.isFinite else { throw error(node, index, "has epsilon \(epsilon); expected a positive number") }
+        steps.append(.layerNorm(weight: Tensor(shape: [features], scalars: scale.scalars), bias: bias, epsilon: epsilon))
     }
 
     /// Stands for the batch size in shapes computed from `Shape` (the batch axis is dynamic).
@@ -341,6 +474,13 @@ struct GraphWalk {
             }
             notes.append("Dropout '\(node.name)' is the identity at inference and was dropped")
         case "Identity": break
+        case "LayerNormalization": try layerNorm(node, index)
+        case "Gelu":
+            switch node.string("approximate") ?? "none" {
+            case "none": steps.append(.gelu(tanh: false))
+            case "tanh": steps.append(.gelu(tanh: true))
+            case let other: throw error(node, index, "has approximate '\(other)'; expected none or tanh")
+            }
         case "Shape", "Gather", "Unsqueeze", "Concat", "Cast":
             throw error(node, index, "computes on a tensor of the network; Neuromorph evaluates these operators only on the "
                         + "input's shape and constants (as in x.view(x.size(0), -1))")
@@ -583,11 +723,20 @@ struct GraphWalk {
     // MARK: - Finishing
 
     func finish() throws -> ImportedModel {
+        if let pending = pendingGELU {
+            throw ONNXImportError(file: file, node: pending.start, opType: "Div", "starts an exact-GELU pattern that the graph does not complete "
+                                  + "(Div(x, √2) → Erf → Add(·, 1) → Mul(x, ·) → Mul(·, 0.5))")
+        }
         guard current == outputName else {
             throw ONNXImportError(file: file, "the graph output '\(outputName)' is not the end of the operator chain ('\(current)'); "
                                   + "Neuromorph imports sequential models only")
         }
         guard !steps.isEmpty else { throw ONNXImportError(file: file, "the graph has no operator Neuromorph turns into a layer") }
+        // Folding can overflow (BatchNormalization with σ² + ε = 0 or huge γ): the result must be finite.
+        for (i, step) in steps.enumerated() where !step.parameters.allSatisfy({ $0.value.scalars.allSatisfy(\.isFinite) }) {
+            throw ONNXImportError(file: file, "layer \(i) (\(step.blueprint.type)) has NaN or infinite weights after folding "
+                                  + "BatchNormalization or bias Adds (a variance + epsilon of 0, or values beyond Float's range)")
+        }
         return ImportedModel(inputShape: inputShape, steps: steps, outputSoftmax: outputSoftmax, notes: notes, opset: opset)
     }
 
