@@ -29,9 +29,17 @@ def read_reference(path):
     return ref
 
 
+def overall_density(label):
+    """Fraction of 1 bits over all input bits for a trace label (write_traces.py): 0.5 = every
+    bit at 0.5; below 0.5 the sign bit is 0, so 7 of 8 bits are at the label density."""
+    d = float(label)
+    return d if d >= 0.5 else d * 7 / 8
+
+
 def neuromorph_report(binary, config, density):
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = [binary, "estimate", "--preset", f"neurosim-vgg8-{config}", "--input-density", str(density), "--output", tmp]
+        cmd = [binary, "estimate", "--preset", f"neurosim-vgg8-{config}", "--input-density",
+               repr(overall_density(density)), "--output", tmp]
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
         with open(os.path.join(tmp, "report.json")) as f:
             return json.load(f)

@@ -3,7 +3,7 @@
 #   benchmarks/neurosim/run.sh CONFIG      CONFIG = rram22 | sram22 | rram32 | sram32 | all
 # Environment: NEUROSIM_HOME (default /work/neurosim-build: sources, build, traces, logs, outside git),
 #   NEUROSIM_ONLY=1 (run NeuroSim and parse, skip the comparison), NEUROSIM_FORCE=1 (rerun even
-#   when a log exists), DENSITIES (default "0.5 0.17"), NEUROMORPH (the CLI binary).
+#   when a log exists), NEUROSIM_BUILD_ONLY=1 (build the binaries only), ORDER (configs for 'all'), DENSITIES (default "0.5 0.17"), NEUROMORPH (the CLI binary).
 # Settings are applied at run time with sed on a per-configuration copy of Param.cpp (NeuroSim is
 # CC BY-NC 4.0; no source, patched file or diff is committed):
 #   pipeline=false, validated=true, synchronous=true, technode 22/32 (featuresize and wireWidth
@@ -21,7 +21,7 @@ DENSITIES="${DENSITIES:-0.5 0.17}"
 CONFIG="${1:-}"
 case "$CONFIG" in
   rram22|sram22|rram32|sram32) CONFIGS="$CONFIG" ;;
-  all) CONFIGS="rram22 sram22 rram32 sram32" ;;
+  all) CONFIGS="${ORDER:-rram22 sram22 rram32 sram32}" ;;
   *) echo "usage: $0 rram22|sram22|rram32|sram32|all" >&2; exit 2 ;;
 esac
 
@@ -68,6 +68,8 @@ run_neurosim() {  # $1 config, $2 density -> $NEUROSIM_HOME/out/<config>_<dtag>.
   local tr="$NEUROSIM_HOME/traces/$t" log="$NEUROSIM_HOME/out/${c}_$t.log"
   mkdir -p "$NEUROSIM_HOME/out"
   if [ -s "$log" ] && grep -q "Throughput TOPS" "$log" && [ -z "${NEUROSIM_FORCE:-}" ]; then return 0; fi
+  # another run.sh is producing this log (parallel invocations share NEUROSIM_HOME): leave it
+  if [ -e "$log.tmp" ] && [ -z "${NEUROSIM_FORCE:-}" ]; then echo "run.sh: $c $d in progress elsewhere ($log.tmp); skipped" >&2; return 3; fi
   [ -f "$tr/input8.csv" ] || "$PY" "$HERE/write_traces.py" --out "$tr" --density "$d" >&2 || return 1
   build_config "$c" || return 1
   local args=() l
@@ -79,10 +81,15 @@ run_neurosim() {  # $1 config, $2 density -> $NEUROSIM_HOME/out/<config>_<dtag>.
   echo "run.sh: $c $d done in $((SECONDS - t0)) s" >&2
 }
 
+if [ -n "${NEUROSIM_BUILD_ONLY:-}" ]; then  # build the per-configuration binaries, run nothing
+  for c in $CONFIGS; do build_config "$c" || exit 1; done; exit 0
+fi
 status=0
 for c in $CONFIGS; do
   for d in $DENSITIES; do
-    run_neurosim "$c" "$d" || { status=1; continue; }
+    run_neurosim "$c" "$d"; rc=$?
+    [ $rc = 3 ] && continue
+    [ $rc = 0 ] || { status=1; continue; }
     t="$(dtag "$d")"
     "$PY" "$HERE/parse.py" "$NEUROSIM_HOME/out/${c}_$t.log" --config "$c" --density "$d" \
         --out "$HERE/reference/${c}_$t.csv" || status=1
