@@ -29,10 +29,11 @@ public struct NeuroSimUnitConstants: Codable, Sendable, Equatable {
     /// vector-bit (pJ): base + perDensity × ρ (the word-line drivers switch with the input bits).
     public var peripheryPJPerSubArrayBit: Double
     public var peripheryPJPerSubArrayBitPerDensity: Double
-    /// Buffer energy (pJ) and latency (ns) per bit read out of (inputs) / written into (outputs) the
-    /// buffers; the latency is shared by the layer's tiles (one buffer each).
+    /// Buffer energy (pJ) per bit read out of (inputs) / written into (outputs) the buffers, and
+    /// buffer latency (ns) per input vector plus per input bit (and per output bit).
     public var bufferPJPerInputBit: Double
     public var bufferPJPerOutputBit: Double
+    public var bufferNSPerVector: Double
     public var bufferNSPerInputBit: Double
     public var bufferNSPerOutputBit: Double
     /// H-tree/bus energy (pJ) and latency (ns) per bit; the input bits also pay a per-tile
@@ -60,7 +61,8 @@ public struct NeuroSimUnitConstants: Codable, Sendable, Equatable {
                 peripheryNSPerCycle: Double, conversionBasePJ: Double, conversionPerActiveRowPJ: Double,
                 accumulationPJPerSubArrayBit: Double, peripheryPJPerSubArrayBit: Double,
                 peripheryPJPerSubArrayBitPerDensity: Double, bufferPJPerInputBit: Double,
-                bufferPJPerOutputBit: Double, bufferNSPerInputBit: Double, bufferNSPerOutputBit: Double,
+                bufferPJPerOutputBit: Double, bufferNSPerVector: Double, bufferNSPerInputBit: Double,
+                bufferNSPerOutputBit: Double,
                 interconnectPJPerInputBit: Double, interconnectPJPerOutputBit: Double,
                 interconnectPJPerInputBitTile: Double, interconnectNSPerInputBit: Double,
                 interconnectNSPerOutputBit: Double, subArrayPeripheryUM2: Double, subArrayADCUM2: Double,
@@ -78,6 +80,7 @@ public struct NeuroSimUnitConstants: Codable, Sendable, Equatable {
         self.peripheryPJPerSubArrayBitPerDensity = peripheryPJPerSubArrayBitPerDensity
         self.bufferPJPerInputBit = bufferPJPerInputBit
         self.bufferPJPerOutputBit = bufferPJPerOutputBit
+        self.bufferNSPerVector = bufferNSPerVector
         self.bufferNSPerInputBit = bufferNSPerInputBit
         self.bufferNSPerOutputBit = bufferNSPerOutputBit
         self.interconnectPJPerInputBit = interconnectPJPerInputBit
@@ -147,7 +150,7 @@ public struct NeuroSimChipBreakdown: Codable, Sendable, Equatable {
 /// T_layer = T_ADC + T_acc + cycles · t_periph + T_buffer + T_IC
 /// E_ADC   = V · B · P · cols · (e0 + e1 · rows_used · ρ)     P = partial-sum sub-arrays of one copy
 /// E_acc   = V · B · S · e_acc;  E_periph = V · B · S · (p0 + p1·ρ)   S = sub-arrays of one copy
-/// T_buf   = (t_in · bits_in + t_out · bits_out) / tiles (every tile has its buffer);  T_IC = u_in · bits_in + u_out · bits_out
+/// T_buf   = t_v · V + t_in · bits_in + t_out · bits_out;  T_IC = u_in · bits_in + u_out · bits_out
 /// E_buf   = b_in · bits_in + b_out · bits_out;   E_IC = i_in · bits_in + i_out · bits_out + i_t · bits_in · tiles
 /// bits_in = V · C·K·K · B;   bits_out = V · N · B (÷ 4 after 2 × 2 pooling)
 /// A_chip  = Σ tiles · (subarrays · (A_cells + A_ADC + A_periph) + PEs · A_PE + A_tile + A_global)
@@ -206,7 +209,7 @@ public enum NeuroSimChipModel {
             let bitsIn = V * Double(layer.weightRows) * B
             let bitsOut = V * Double(layer.outputChannels) * B / ((i < pooling.count && pooling[i]) ? 4 : 1)
             let eBuf = (k.bufferPJPerInputBit * bitsIn + k.bufferPJPerOutputBit * bitsOut) * energyScale
-            let tBuf = (k.bufferNSPerInputBit * bitsIn + k.bufferNSPerOutputBit * bitsOut) / Double(place.tiles) * latencyScale
+            let tBuf = (k.bufferNSPerVector * V + k.bufferNSPerInputBit * bitsIn + k.bufferNSPerOutputBit * bitsOut) * latencyScale
             let eIC = (k.interconnectPJPerInputBit * bitsIn + k.interconnectPJPerOutputBit * bitsOut
                 + k.interconnectPJPerInputBitTile * bitsIn * Double(place.tiles)) * energyScale
             let tIC = (k.interconnectNSPerInputBit * bitsIn + k.interconnectNSPerOutputBit * bitsOut) * latencyScale
