@@ -143,6 +143,20 @@ public struct NeuroSimParam: Codable, Sendable, Equatable {
                        (heightInFeatureSize1T1R, "heightInFeatureSize1T1R"), (widthInFeatureSize1T1R, "widthInFeatureSize1T1R")] {
             try CIMEstimateError.requirePositive(v, "\(field).\(n)")
         }
+        // The per-unit constants of NeuroSimChipModel are fitted at these values; other values would
+        // silently keep the fitted numbers, so they are refused rather than mis-modelled.
+        let fittedAt: [(Bool, String, String, String)] = [
+            (levelOutput == 32, "levelOutput", "\(levelOutput)", "32 (the 5-bit ADC the constants were fitted at)"),
+            (numRowSubArray == 128 && numColSubArray == 128, "numRowSubArray", "\(numRowSubArray)x\(numColSubArray)",
+             "128 x 128 (the fitted sub-array)"),
+            (numColMuxed == 8, "numColMuxed", "\(numColMuxed)", "8 (the fitted column mux)"),
+            (memcelltype == .SRAM || cellBit == 2, "cellBit", "\(cellBit)", "2 for RRAM (the fitted cell)"),
+            (memcelltype == .SRAM || (resistanceOn == 6e3 && abs(resistanceOff / resistanceOn - 150) < 1e-9),
+             "resistanceOn", "\(resistanceOn) / \(resistanceOff)", "6e3 and resistanceOff = 150 x 6e3 (the fitted RRAM)"),
+        ]
+        for (ok, key, value, expected) in fittedAt where !ok {
+            throw CIMEstimateError.invalidParameter(field: "\(field).\(key)", value: value, expected: expected)
+        }
         if pipeline {
             throw CIMEstimateError.invalidParameter(field: "\(field).pipeline", value: "true",
                                                     expected: "false (only layer-by-layer processing is modelled)")

@@ -112,6 +112,14 @@ struct NeuroSimReferenceTests {
         bad = spec
         bad.neuroSim?.inputBitDensity = [0.1, 0.2]
         #expect(throws: CIMEstimateError.self) { try bad.estimate() }
+        // Settings the constants were not fitted at are refused, not silently ignored.
+        bad = spec
+        bad.neuroSim?.levelOutput = 16
+        #expect(throws: CIMEstimateError.self) { try bad.estimate() }
+        var rram = try CIMEstimateSpec.neuroSimVGG8("rram22")
+        rram.neuroSim?.resistanceOn = 100e3
+        rram.neuroSim?.resistanceOff = 1e6
+        #expect(throws: CIMEstimateError.self) { try rram.estimate() }
     }
 
     // MARK: Headline metrics vs the committed reference
