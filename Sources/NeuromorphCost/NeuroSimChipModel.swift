@@ -37,7 +37,7 @@ public struct NeuroSimUnitConstants: Codable, Sendable, Equatable {
     public var bufferNSPerInputBit: Double
     public var bufferNSPerOutputBit: Double
     /// H-tree/bus energy (pJ) and latency (ns) per bit; the input bits also pay a per-tile
-    /// share (broadcast to every tile of the layer).
+    /// share (broadcast to the layer's tiles, at most as many as the largest conv layer has).
     public var interconnectPJPerInputBit: Double
     public var interconnectPJPerOutputBit: Double
     public var interconnectPJPerInputBitTile: Double
@@ -151,7 +151,7 @@ public struct NeuroSimChipBreakdown: Codable, Sendable, Equatable {
 /// E_ADC   = V · B · P · cols · (e0 + e1 · rows_used · ρ)     P = partial-sum sub-arrays of one copy
 /// E_acc   = V · B · S · e_acc;  E_periph = V · B · S · (p0 + p1·ρ)   S = sub-arrays of one copy
 /// T_buf   = t_v · V + t_in · bits_in + t_out · bits_out;  T_IC = u_in · bits_in + u_out · bits_out
-/// E_buf   = b_in · bits_in + b_out · bits_out;   E_IC = i_in · bits_in + i_out · bits_out + i_t · bits_in · tiles
+/// E_buf   = b_in · bits_in + b_out · bits_out;   E_IC = i_in · bits_in + i_out · bits_out + i_t · bits_in · min(tiles, tiles of the largest conv layer)
 /// bits_in = V · C·K·K · B;   bits_out = V · N · B (÷ 4 after 2 × 2 pooling)
 /// A_chip  = Σ tiles · (subarrays · (A_cells + A_ADC + A_periph) + PEs · A_PE + A_tile + A_global)
 /// TOPS/W  = ops / (E_dyn + E_leak) / η (validated: η = 1.22 post-layout);  ops = 2·Σ H·W·C·K²·N
@@ -186,6 +186,8 @@ public enum NeuroSimChipModel {
         let pooling = p.poolingAfter ?? []
         let B = Double(p.numBitInput)
         let slices = (p.synapseBit + p.effectiveCellBit - 1) / p.effectiveCellBit
+        // An input broadcast reaches at most as many tiles as the largest novel-mapped layer has.
+        let broadcastTiles = plan.layers.filter(\.novel).map(\.tiles).max() ?? 1
 
         var out: [CIMLayerEstimate] = []
         var breakdown: [NeuroSimLayerBreakdown] = []
@@ -211,7 +213,7 @@ public enum NeuroSimChipModel {
             let eBuf = (k.bufferPJPerInputBit * bitsIn + k.bufferPJPerOutputBit * bitsOut) * energyScale
             let tBuf = (k.bufferNSPerVector * V + k.bufferNSPerInputBit * bitsIn + k.bufferNSPerOutputBit * bitsOut) * latencyScale
             let eIC = (k.interconnectPJPerInputBit * bitsIn + k.interconnectPJPerOutputBit * bitsOut
-                + k.interconnectPJPerInputBitTile * bitsIn * Double(place.tiles)) * energyScale
+                + k.interconnectPJPerInputBitTile * bitsIn * Double(min(place.tiles, broadcastTiles))) * energyScale
             let tIC = (k.interconnectNSPerInputBit * bitsIn + k.interconnectNSPerOutputBit * bitsOut) * latencyScale
             let tOther = cycles * k.peripheryNSPerCycle * latencyScale + tBuf + tIC
             let b = NeuroSimLayerBreakdown(

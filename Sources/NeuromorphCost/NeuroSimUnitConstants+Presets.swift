@@ -13,7 +13,7 @@ extension NeuroSimUnitConstants {
         accumulationPJPerSubArrayBit: 5.45064, peripheryPJPerSubArrayBit: 5.2489, peripheryPJPerSubArrayBitPerDensity: 2.0837,
         bufferPJPerInputBit: 0.0244996, bufferPJPerOutputBit: 0.0399825,
         bufferNSPerVector: 368.013, bufferNSPerInputBit: 0.0105124, bufferNSPerOutputBit: 0,
-        interconnectPJPerInputBit: 0.271745, interconnectPJPerOutputBit: 0.585036, interconnectPJPerInputBitTile: 0.163387,
+        interconnectPJPerInputBit: 0.251715, interconnectPJPerOutputBit: 0.582953, interconnectPJPerInputBitTile: 0.186014,
         interconnectNSPerInputBit: 0.00715288, interconnectNSPerOutputBit: 0.0276438,
         subArrayPeripheryUM2: 6318.76, subArrayADCUM2: 6060.38, perPEUM2: 0, perTileUM2: 150679, globalPerTileUM2: 0,
         leakageUWPerTile: 18.0816, leakageEnergyUWPerTile: 23.2374)
@@ -28,7 +28,7 @@ extension NeuroSimUnitConstants {
         accumulationPJPerSubArrayBit: 6.09106, peripheryPJPerSubArrayBit: 5.59888, peripheryPJPerSubArrayBitPerDensity: 0,
         bufferPJPerInputBit: 0.0384988, bufferPJPerOutputBit: 0.0532646,
         bufferNSPerVector: 1073.59, bufferNSPerInputBit: 0.00394243, bufferNSPerOutputBit: 0,
-        interconnectPJPerInputBit: 0.482857, interconnectPJPerOutputBit: 1.02522, interconnectPJPerInputBitTile: 0.129161,
+        interconnectPJPerInputBit: 0.44987, interconnectPJPerOutputBit: 1.02431, interconnectPJPerInputBitTile: 0.147417,
         interconnectNSPerInputBit: 0.0268645, interconnectNSPerOutputBit: 0.0947416,
         subArrayPeripheryUM2: 2903.29, subArrayADCUM2: 7066.47, perPEUM2: 0, perTileUM2: 162100, globalPerTileUM2: 0,
         leakageUWPerTile: 28.3942, leakageEnergyUWPerTile: 35.6967)
