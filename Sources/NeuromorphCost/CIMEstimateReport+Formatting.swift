@@ -27,6 +27,19 @@ extension CIMEstimateReport {
                  Self.f($0.latencyNS * 1e-3, 3), Self.f($0.dynamicEnergyPJ * 1e-3, 3)]
             })
         out += "\n" + Self.align([["metric", "value"]] + totalsRows(totals).map { [$0.0, $0.1] })
+        if let n = neuroSim {
+            out += "\nNeuroSim V1.3-style breakdown (the module table above is the Table 3 macro, not used here): "
+                + "PE \(n.peSize)x\(n.peSize), tile \(n.tileSize)x\(n.tileSize), \(n.tiles) tiles\n"
+            out += Self.align([["part", "area_mm2", "latency_us", "energy_uJ"],
+                               ["array", Self.f(n.areaArrayUM2 * 1e-6, 3), "", ""],
+                               ["ADC", Self.f(n.areaADCUM2 * 1e-6, 3), Self.f(n.adcLatencyNS * 1e-3, 2), Self.f(n.adcEnergyPJ * 1e-6, 3)],
+                               ["accumulation", "", Self.f(n.accumulationLatencyNS * 1e-3, 2), Self.f(n.accumulationEnergyPJ * 1e-6, 3)],
+                               ["other (incl. buffers, IC)", Self.f(n.areaOtherUM2 * 1e-6, 3), Self.f(n.otherLatencyNS * 1e-3, 2),
+                                Self.f(n.otherEnergyPJ * 1e-6, 3)],
+                               ["  buffers", "", "", Self.f(n.bufferEnergyPJ * 1e-6, 3)],
+                               ["  interconnect", "", "", Self.f(n.interconnectEnergyPJ * 1e-6, 3)],
+                               ["tile-level (buffers, H-tree)", Self.f(n.areaInterconnectUM2 * 1e-6, 3), "", ""]])
+        }
         return out
     }
 

@@ -8,7 +8,7 @@ import NeuromorphCore
 
 extension CIMEstimateSpec {
     private enum StrictKeys: String, CodingKey, CaseIterable {
-        case name, macro, calibration, architecture, inputBits, weightBits, inputSparsity, modelZoo, layers
+        case name, macro, calibration, architecture, inputBits, weightBits, inputSparsity, modelZoo, layers, neuroSim
     }
 
     /// Decodes strictly: only the keys CIMEstimateSpec has, finite numbers, known enum values.
@@ -24,6 +24,56 @@ extension CIMEstimateSpec {
         inputSparsity = try c.decodeChecked(Double.self, forKey: .inputSparsity, "a finite number", \.isFinite)
         modelZoo = try c.decodeIfPresent(String.self, forKey: .modelZoo)
         layers = try c.decodeIfPresent([NetworkLayer].self, forKey: .layers)
+        neuroSim = try c.decodeIfPresent(NeuroSimParam.self, forKey: .neuroSim)
+    }
+}
+
+extension NeuroSimParam {
+    private enum StrictKeys: String, CodingKey, CaseIterable {
+        case memcelltype, technode, numRowSubArray, numColSubArray, numColMuxed, levelOutput, cellBit, resistanceOn,
+             resistanceOff, heightInFeatureSizeSRAM, widthInFeatureSizeSRAM, heightInFeatureSize1T1R,
+             widthInFeatureSize1T1R, novelMapping, pipeline, validated, synchronous, SARADC, numBitInput, synapseBit,
+             inputBitDensity, vectorConvention, poolingAfter
+    }
+
+    /// Decodes strictly: only Param.cpp's keys (plus `inputBitDensity`, `vectorConvention`); a
+    /// missing key takes NeuroSim V1.3's default (``init(memcelltype:technode:numRowSubArray:numColSubArray:numColMuxed:levelOutput:cellBit:resistanceOn:resistanceOff:heightInFeatureSizeSRAM:widthInFeatureSizeSRAM:heightInFeatureSize1T1R:widthInFeatureSize1T1R:novelMapping:pipeline:validated:synchronous:SARADC:numBitInput:synapseBit:inputBitDensity:vectorConvention:)``).
+    /// `inputBitDensity` is a number or a list.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(allowed: StrictKeys.allCases.map(\.rawValue))
+        let c = try decoder.container(keyedBy: StrictKeys.self)
+        let d = NeuroSimParam()
+        func num(_ k: StrictKeys, _ def: Double) throws -> Double {
+            try c.decodeCheckedIfPresent(Double.self, forKey: k, "a finite number", \.isFinite) ?? def
+        }
+        memcelltype = try c.decodeChoiceIfPresent(MemCellType.self, forKey: .memcelltype) ?? d.memcelltype
+        technode = try c.decodeIfPresent(Int.self, forKey: .technode) ?? d.technode
+        numRowSubArray = try c.decodeIfPresent(Int.self, forKey: .numRowSubArray) ?? d.numRowSubArray
+        numColSubArray = try c.decodeIfPresent(Int.self, forKey: .numColSubArray) ?? d.numColSubArray
+        numColMuxed = try c.decodeIfPresent(Int.self, forKey: .numColMuxed) ?? d.numColMuxed
+        levelOutput = try c.decodeIfPresent(Int.self, forKey: .levelOutput) ?? d.levelOutput
+        cellBit = try c.decodeIfPresent(Int.self, forKey: .cellBit) ?? d.cellBit
+        resistanceOn = try num(.resistanceOn, d.resistanceOn)
+        resistanceOff = try num(.resistanceOff, d.resistanceOff)
+        heightInFeatureSizeSRAM = try num(.heightInFeatureSizeSRAM, d.heightInFeatureSizeSRAM)
+        widthInFeatureSizeSRAM = try num(.widthInFeatureSizeSRAM, d.widthInFeatureSizeSRAM)
+        heightInFeatureSize1T1R = try num(.heightInFeatureSize1T1R, d.heightInFeatureSize1T1R)
+        widthInFeatureSize1T1R = try num(.widthInFeatureSize1T1R, d.widthInFeatureSize1T1R)
+        novelMapping = try c.decodeIfPresent(Bool.self, forKey: .novelMapping) ?? d.novelMapping
+        pipeline = try c.decodeIfPresent(Bool.self, forKey: .pipeline) ?? d.pipeline
+        validated = try c.decodeIfPresent(Bool.self, forKey: .validated) ?? d.validated
+        synchronous = try c.decodeIfPresent(Bool.self, forKey: .synchronous) ?? d.synchronous
+        SARADC = try c.decodeIfPresent(Bool.self, forKey: .SARADC) ?? d.SARADC
+        numBitInput = try c.decodeIfPresent(Int.self, forKey: .numBitInput) ?? d.numBitInput
+        synapseBit = try c.decodeIfPresent(Int.self, forKey: .synapseBit) ?? d.synapseBit
+        if let one = try? c.decodeIfPresent(Double.self, forKey: .inputBitDensity) {
+            inputBitDensity = [one]
+        } else {
+            inputBitDensity = try c.decodeIfPresent([Double].self, forKey: .inputBitDensity) ?? d.inputBitDensity
+        }
+        vectorConvention = try c.decodeChoiceIfPresent(NeuroSimVectorConvention.self, forKey: .vectorConvention)
+            ?? d.vectorConvention
+        poolingAfter = try c.decodeIfPresent([Bool].self, forKey: .poolingAfter)
     }
 }
 

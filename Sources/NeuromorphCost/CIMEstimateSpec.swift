@@ -20,10 +20,16 @@ public struct CIMEstimateSpec: Codable, Sendable, Equatable {
     public var modelZoo: String?
     /// User-given layers; used when ``modelZoo`` is `nil`.
     public var layers: [NetworkLayer]?
+    /// NeuroSim V1.3 chip settings (Param.cpp names). `nil` (the default) keeps the Table 3
+    /// macro model; a value switches the estimate to ``NeuroSimChipModel`` (the `macro`,
+    /// `architecture` and `inputSparsity` fields are then not used; `inputBits`/`weightBits` are
+    /// taken from `neuroSim.numBitInput`/`synapseBit`).
+    public var neuroSim: NeuroSimParam?
 
     public init(name: String, macro: CIMMacro, calibration: NeuroSimCalibration = .luEtAl2021,
                 architecture: CIMArchitecture = CIMArchitecture(), inputBits: Int = 8, weightBits: Int = 8,
-                inputSparsity: Double = 0, modelZoo: String? = nil, layers: [NetworkLayer]? = nil) {
+                inputSparsity: Double = 0, modelZoo: String? = nil, layers: [NetworkLayer]? = nil,
+                neuroSim: NeuroSimParam? = nil) {
         self.name = name
         self.macro = macro
         self.calibration = calibration
@@ -33,6 +39,7 @@ public struct CIMEstimateSpec: Codable, Sendable, Equatable {
         self.inputSparsity = inputSparsity
         self.modelZoo = modelZoo
         self.layers = layers
+        self.neuroSim = neuroSim
     }
 
     /// The network layers: the model-zoo entry, the user layers, or none.
@@ -56,6 +63,7 @@ public struct CIMEstimateSpec: Codable, Sendable, Equatable {
                                                     expected: "0 unless macro.zeroSkipThreshold is set")
         }
         for (i, layer) in try resolvedLayers().enumerated() { try layer.validate(field: "layers[\(i)]") }
+        if let neuroSim { try neuroSim.validate(field: "neuroSim", layers: try resolvedLayers().count) }
     }
 }
 
@@ -84,16 +92,46 @@ extension CIMEstimateSpec {
         ]
     }
 
-    /// Names accepted by ``preset(named:)``: the validation macro and the 12 Table 7 designs
-    /// (`vgg8-<design>`, `resnet18-<design>`).
+    /// Names accepted by ``preset(named:)``: the validation macro, the 12 Table 7 designs
+    /// (`vgg8-<design>`, `resnet18-<design>`) and the four NeuroSim V1.3 side-by-side
+    /// configurations (`neurosim-vgg8-rram22`, `-sram22`, `-rram32`, `-sram32`; issue 16).
     public static var presetNames: [String] {
         let designs = ["sram-7nm", "sram-22nm", "rram12-22nm", "rram13-22nm", "pcm14-22nm", "fefet15-22nm"]
         return [luEtAl2021ValidationMacro.name] + designs.map { "vgg8-\($0)" } + designs.map { "resnet18-\($0)" }
+            + neuroSimConfigurations.map { "neurosim-vgg8-\($0)" }
+    }
+
+    /// The configurations run side by side with NeuroSim V1.3 (benchmarks/neurosim/run.sh).
+    public static let neuroSimConfigurations = ["rram22", "sram22", "rram32", "sram32"]
+
+    /// VGG-8 (CIFAR-10) with NeuroSim V1.3 settings: `config` = `rram22`, `sram22`, `rram32` or
+    /// `sram32`; Param.cpp defaults otherwise (RRAM: 2-bit cells, Ron 6 kΩ, on/off 150, 5-bit ADC;
+    /// pipeline off, validated, synchronous), 2 × 2 pooling after layers 2, 4, 6, and input bit
+    /// density `density` (0.5 = random bits; 0.17 with the sign bit 0 is typical of ReLU outputs).
+    public static func neuroSimVGG8(_ config: String, density: Double = 0.5) throws -> CIMEstimateSpec {
+        guard neuroSimConfigurations.contains(config) else {
+            throw CIMEstimateError.unknownName(field: "neuroSim configuration", value: config, known: neuroSimConfigurations)
+        }
+        let sram = config.hasPrefix("sram")
+        let nm = config.hasSuffix("32") ? 32 : 22
+        let node = try TechnologyNode.table1(nm)
+        let param = NeuroSimParam(memcelltype: sram ? .SRAM : .RRAM, technode: nm, inputBitDensity: [density],
+                                  poolingAfter: [false, true, false, true, false, true, false, false])
+        let cell = sram
+            ? MemoryCell(name: "8T-SRAM (NeuroSim V1.3)", kind: .sram8T, areaF2: param.cellAreaF2, bitsPerCell: 1,
+                         onResistanceOhm: nil, onOffRatio: nil, source: "NeuroSim V1.3 Param.cpp 10 F x 28 F")
+            : MemoryCell(name: "1T1R RRAM (NeuroSim V1.3)", kind: .rram, areaF2: param.cellAreaF2, bitsPerCell: 2,
+                         onResistanceOhm: 6e3, onOffRatio: 150, source: "NeuroSim V1.3 Param.cpp defaults")
+        return CIMEstimateSpec(name: "neurosim-vgg8-\(config)", macro: table7Macro(node: node, cell: cell, adcBits: 5),
+                               modelZoo: CIMModelZoo.vgg8CIFAR10.rawValue, neuroSim: param)
     }
 
     /// A preset by name (see ``presetNames``).
     public static func preset(named name: String) throws -> CIMEstimateSpec {
         if name == luEtAl2021ValidationMacro.name { return luEtAl2021ValidationMacro }
+        if name.hasPrefix("neurosim-vgg8-"), neuroSimConfigurations.contains(String(name.dropFirst(14))) {
+            return try neuroSimVGG8(String(name.dropFirst(14)))
+        }
         for (suffix, node, cell, bits) in try table7Designs() {
             for model in CIMModelZoo.allCases {
                 let prefix = model == .vgg8CIFAR10 ? "vgg8" : "resnet18"

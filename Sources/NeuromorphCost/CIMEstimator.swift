@@ -47,6 +47,8 @@ public struct CIMEstimateReport: Codable, Sendable, Equatable {
     public var layers: [CIMLayerEstimate]
     /// `nil` when the spec has no network.
     public var totals: CIMNetworkTotals?
+    /// NeuroSim-style breakdown; set only by a spec with ``CIMEstimateSpec/neuroSim``.
+    public var neuroSim: NeuroSimChipBreakdown? = nil
 }
 
 // MARK: - Estimator
@@ -63,6 +65,7 @@ public struct CIMEstimateReport: Codable, Sendable, Equatable {
 public enum CIMEstimator {
     public static func estimate(_ spec: CIMEstimateSpec) throws -> CIMEstimateReport {
         try spec.validate()
+        if let param = spec.neuroSim { return try NeuroSimChipModel.estimate(spec, param: param) }
         let macro = spec.macro
         let macroCost = try macro.cost(calibration: spec.calibration)
         let layers = try spec.resolvedLayers()

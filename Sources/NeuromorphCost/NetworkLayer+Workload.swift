@@ -67,6 +67,7 @@ extension CIMEstimateSpec {
         var spec = try preset(named: name)
         spec.modelZoo = nil
         spec.layers = nil
+        spec.neuroSim?.poolingAfter = nil  // per-layer flags belong to the dropped network
         return spec
     }
 

@@ -24,6 +24,12 @@ struct Estimate: ParsableCommand {
     @Option(help: "Folder for report.json and report.csv (and workload.json for an experiment spec).")
     var output: String?
 
+    @Option(help: "Input bit density (fraction of 1 bits) for a NeuroSim-mode spec (one with `neuroSim:`, e.g. --preset neurosim-vgg8-rram22).")
+    var inputDensity: Double?
+
+    @Option(help: "A NeuroSim network CSV (H,W,C,K,K,N,pool,stride per layer) replacing the spec's network.")
+    var networkCsv: String?
+
     func validate() throws {
         if !listPresets && spec == nil && preset == nil {
             throw ValidationError("give a spec file, --preset NAME, or both (an experiment spec with a macro design); see --list-presets")
@@ -58,7 +64,24 @@ struct Estimate: ParsableCommand {
             } else {
                 estimateSpec = try CIMEstimateSpec.preset(named: preset!)
             }
-            let report = try CIMEstimator.estimate(estimateSpec)
+            var adjusted = estimateSpec
+            if let networkCsv {
+                let rows = try NeuroSimNetworkCSV.load(URL(fileURLWithPath: networkCsv))
+                adjusted.modelZoo = nil
+                adjusted.layers = rows.map(\.layer)
+                if adjusted.neuroSim != nil { adjusted.neuroSim?.poolingAfter = rows.map(\.poolingAfter) }
+                if let d = adjusted.neuroSim?.inputBitDensity, d.count > 1 { adjusted.neuroSim?.inputBitDensity = [d[0]] }
+            }
+            if let inputDensity {
+                guard adjusted.neuroSim != nil else {
+                    throw CommandFailure(description: "--input-density applies to a NeuroSim-mode spec (one with a `neuroSim:` section, e.g. --preset neurosim-vgg8-rram22)")
+                }
+                guard inputDensity.isFinite, (0...1).contains(inputDensity) else {
+                    throw CommandFailure(description: "--input-density must be a fraction in 0...1, got \(inputDensity)")
+                }
+                adjusted.neuroSim?.inputBitDensity = [inputDensity]
+            }
+            let report = try CIMEstimator.estimate(adjusted)
             print(report.table())
             if let output {
                 let folder = URL(fileURLWithPath: output)
