@@ -10,10 +10,11 @@
 #   w1-soft-bounds    W1 analog step, SoftBounds tiles            aihwkit 1.1.0 SingleRPUConfig(SoftBoundsDevice())
 #   pcm-forward       PCM inference forward, batch 1,000          aihwkit 1.1.0 InferenceRPUConfig()
 #
-# Usage: benchmarks/perf/pairs.sh [-n PAIRS] [-t THREADS] [-r REPEATS] [-o CSV] [-v VENV] [WORKLOAD ...]
+# Usage: benchmarks/perf/pairs.sh [-n PAIRS] [-t THREADS] [-r REPEATS] [-i ITERATIONS] [-o CSV] [-v VENV] [WORKLOAD ...]
 #   PAIRS    pairs per workload (default 5, at least 5 for a published number)
 #   THREADS  threads on both sides (default 2): neuromorph --threads, torch.set_num_threads, OMP_NUM_THREADS
 #   REPEATS  timed repeats inside each run (default 5; each run reports its median repeat)
+#   ITERATIONS  iterations per repeat on both sides (default: each workload's own, 10 steps, 100 for mlp, 5 for pcm-forward)
 #   CSV      output file (default benchmarks/perf/results/pairs-<UTC date>.csv)
 #   VENV     the peers' venv (default $AIHWKIT_VENV or $HOME/.cache/aihwkit-venv; created by setup-peers.sh if missing)
 # Prints every pair (ms per step or batch, ratio Neuromorph/peer) and per workload the median
@@ -21,11 +22,11 @@
 # `median` row per workload, each with the date, machine and the 1-minute load average.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
-pairs=5; threads=2; repeats=5; csv=""; venv=${AIHWKIT_VENV:-$HOME/.cache/aihwkit-venv}
-while getopts "n:t:r:o:v:h" opt; do
+pairs=5; threads=2; repeats=5; iterations=""; csv=""; venv=${AIHWKIT_VENV:-$HOME/.cache/aihwkit-venv}
+while getopts "n:t:r:i:o:v:h" opt; do
   case $opt in
-    n) pairs=$OPTARG ;; t) threads=$OPTARG ;; r) repeats=$OPTARG ;; o) csv=$OPTARG ;; v) venv=$OPTARG ;;
-    *) sed -n '2,22p' "$0"; exit 64 ;;
+    n) pairs=$OPTARG ;; t) threads=$OPTARG ;; r) repeats=$OPTARG ;; i) iterations=$OPTARG ;; o) csv=$OPTARG ;; v) venv=$OPTARG ;;
+    *) sed -n '2,23p' "$0"; exit 64 ;;
   esac
 done
 shift $((OPTIND - 1))
@@ -37,6 +38,7 @@ nm="$here/.build/release/neuromorph"
 [ -x "$venv/bin/python" ] || "$here/benchmarks/perf/setup-peers.sh" "$venv"
 py="$venv/bin/python"
 export OMP_NUM_THREADS=$threads
+iter=(); [ -z "$iterations" ] || iter=(--iterations "$iterations")
 
 date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 machine="$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ *//' || echo unknown CPU), $(nproc) cores"
@@ -46,15 +48,15 @@ echo "date,machine,load1,workload,pair,neuromorph_ms,peer,peer_ms,ratio_neuromor
 load() { cut -d' ' -f1 /proc/loadavg; }
 peer_name() { case $1 in cnn|mlp) echo "pytorch-$("$py" -c 'import torch; print(torch.__version__.split("+")[0])')" ;; *) echo "aihwkit-$("$py" -c 'import aihwkit; print(aihwkit.__version__)' 2>/dev/null)" ;; esac; }
 
-echo "pairs.sh  $date  $machine  threads $threads  pairs $pairs  load $(cat /proc/loadavg | cut -d' ' -f1-3)"
+echo "pairs.sh  $date  $machine  threads $threads  pairs $pairs  repeats $repeats  iterations ${iterations:-default}  load $(cat /proc/loadavg | cut -d' ' -f1-3)"
 printf "%-18s %4s %12s %12s %8s %8s\n" workload pair "neuromorph" peer ratio load
 for w in "${workloads[@]}"; do
   peer=$(peer_name "$w")
   ratios=(); speedups=()
   for i in $(seq 1 "$pairs"); do
     l=$(load)
-    a=$("$nm" bench --workload "$w" --threads "$threads" --repeats "$repeats" | awk '{print $2}')
-    b=$("$py" "$here/benchmarks/perf/peer.py" "$w" --threads "$threads" --repeats "$repeats" 2>/dev/null | tail -1 | awk '{print $2}')
+    a=$("$nm" bench --workload "$w" --threads "$threads" --repeats "$repeats" ${iter[@]+"${iter[@]}"} | awk '{print $2}')
+    b=$("$py" "$here/benchmarks/perf/peer.py" "$w" --threads "$threads" --repeats "$repeats" ${iter[@]+"${iter[@]}"} 2>/dev/null | tail -1 | awk '{print $2}')
     r=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", a / b }')
     s=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", b / a }')
     ratios+=("$r"); speedups+=("$s")
