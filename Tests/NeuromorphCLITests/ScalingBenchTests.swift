@@ -5,7 +5,7 @@ import Testing
 /// scaling report and its bit-identity flag (1 vs 2 threads), never its timings.
 @Suite("neuromorph bench --scaling and --workload")
 struct ScalingBenchTests {
-    @Test("--scaling --quick --json: tile and CNN rows, 1 vs 2 threads bit-identical, peak memory present")
+    @Test("--scaling --quick --json: tile and CNN rows, tiles bit-identical on 1 and 2 threads, the flag and peak memory present")
     func scalingJSON() throws {
         let run = try neuromorph("bench", "--scaling", "--quick", "--json", "--repeats", "1")
         #expect(run.status == 0, "\(run)")
@@ -20,16 +20,23 @@ struct ScalingBenchTests {
         let workloads = rows.compactMap { $0["workload"] as? String }
         #expect(workloads.filter { $0.hasPrefix("tile ") }.count == 6)
         #expect(workloads.filter { $0 == "cnn train step" }.count == 2)
+        var flags: [Bool] = []
         for row in rows {
             for key in ["size", "batch", "ms_1_thread", "ms_2_threads", "speedup", "bit_identical", "peak_resident_mib"] {
                 #expect(row[key] != nil, "row \(row) lacks \(key)")
             }
-            // Neuromorph's own loops split work by problem size, not thread count; these
-            // sizes are below OpenBLAS's threading threshold, so every row must be identical.
-            #expect(row["bit_identical"] as? Bool == true, "\(row)")
+            let identical = try #require(row["bit_identical"] as? Bool, "\(row)")
+            flags.append(identical)
+            // The tile rows: Neuromorph's pulsed update and periphery split their work by
+            // problem size, not thread count, and these products are below OpenBLAS's
+            // threading threshold, so 1 and 2 threads must agree bit for bit. (The CNN rows
+            // run OpenBLAS GEMMs large enough to be threaded, whose summation order may change
+            // with the thread count; their flag is reported, not asserted.)
+            if (row["workload"] as? String ?? "").hasPrefix("tile ") { #expect(identical, "\(row)") }
             #expect((row["peak_resident_mib"] as? Double ?? 0) > 0, "\(row)")
         }
-        #expect(report["bit_identical"] as? Bool == true)
+        // The top-level flag is the conjunction of the rows'.
+        #expect(report["bit_identical"] as? Bool == flags.allSatisfy { $0 })
     }
 
     @Test("--workload prints one `NAME MS` line; --json without --scaling is a usage error")
