@@ -41,7 +41,7 @@ export OMP_NUM_THREADS=$threads
 iter=(); [ -z "$iterations" ] || iter=(--iterations "$iterations")
 
 date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-machine="$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ *//' || echo unknown CPU), $(nproc) cores"
+machine="$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ *//' || echo unknown CPU), $(getconf _NPROCESSORS_ONLN) cores"   # not nproc: it honours OMP_NUM_THREADS
 machine=${machine//,/;}
 if [ -z "$csv" ]; then mkdir -p "$here/benchmarks/perf/results"; csv="$here/benchmarks/perf/results/pairs-$(date -u +%Y%m%dT%H%M%SZ).csv"; fi
 echo "date,machine,load1,workload,pair,neuromorph_ms,peer,peer_ms,ratio_neuromorph_over_peer,speedup_peer_over_neuromorph" > "$csv"
