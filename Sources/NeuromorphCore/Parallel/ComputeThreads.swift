@@ -54,3 +54,20 @@ extension ComputeThreads {
         return String(cString: text)
     }
 }
+
+extension ComputeThreads {
+    /// Elements per chunk of ``forEachRange(_:_:)``.
+    public static let elementsPerChunk = 16_384
+
+    /// Runs `body(range)` over `0..<count` in ranges of ``elementsPerChunk`` elements,
+    /// concurrently when more than one thread is configured. The ranges depend only on
+    /// `count`, so an element-wise pass whose chunks write disjoint ranges gives the same
+    /// result for any thread count.
+    public static func forEachRange(_ count: Int, _ body: (Range<Int>) -> Void) {
+        guard count > 0 else { return }
+        let chunks = (count + elementsPerChunk - 1) / elementsPerChunk
+        forEachChunk(chunks) { chunk in
+            body((chunk * elementsPerChunk)..<Swift.min(count, (chunk + 1) * elementsPerChunk))
+        }
+    }
+}

@@ -1,3 +1,5 @@
+import RealModule
+
 // MARK: - 2-D convolution geometry and im2col
 
 /// The geometry of a 2-D convolution or pooling window over NCHW input.
@@ -91,6 +93,135 @@ extension Tensor {
                 }
                 p += 1
             }
+        }
+    }
+}
+
+// MARK: - Batched column layout `[C·kh·kw, N·P]` (one GEMM per layer)
+
+extension ConvolutionGeometry {
+    /// The output columns `[lower, upper)` whose input column `ox·s − p + kx` lies inside
+    /// the image, for kernel column `kx` (outside them the patch reads the zero padding).
+    @inlinable
+    public func validOutputColumns(kernelColumn kx: Int) -> (lower: Int, upper: Int) {
+        let start = padding - kx
+        let lower = start <= 0 ? 0 : Swift.min((start + stride - 1) / stride, outputWidth)
+        let last = width - 1 + padding - kx
+        let upper = last < 0 ? 0 : Swift.min(outputWidth, last / stride + 1)
+        return (lower, Swift.max(lower, upper))
+    }
+}
+
+extension Tensor {
+    /// Unrolls a batch of NCHW images into the column matrix `[C·kh·kw, N·P]` (Caffe's
+    /// layout): row `k = (c·kh + ky)·kw + kx` holds, for every image `n` and output pixel
+    /// `p = oy·ow + ox`, the input `x[n, c, oy·s − p + ky, ox·s − p + kx]` (0 in the padding).
+    /// A convolution of the whole mini-batch is then one GEMM, `Y[outC, N·P] = W[outC, C·kh·kw] ·
+    /// cols`. Rows are filled in parallel (each row is written by one chunk), so the result
+    /// does not depend on the thread count; with stride 1 every output row segment is one
+    /// contiguous copy.
+    public static func im2colColumns(_ input: UnsafePointer<Float>, batch: Int, geometry g: ConvolutionGeometry,
+                                     into columns: UnsafeMutablePointer<Float>) {
+        let oh = g.outputHeight, ow = g.outputWidth, pixels = g.outputPixels
+        let imageSize = g.channels * g.height * g.width, planeSize = g.height * g.width
+        let rowLength = batch * pixels
+        let kernelArea = g.kernelHeight * g.kernelWidth
+        ComputeThreads.forEachChunk(g.patchSize) { k in
+            let c = k / kernelArea, ky = (k % kernelArea) / g.kernelWidth, kx = k % g.kernelWidth
+            let (lower, upper) = g.validOutputColumns(kernelColumn: kx)
+            let row = columns + k * rowLength
+            for n in 0..<batch {
+                let plane = input + n * imageSize + c * planeSize
+                for oy in 0..<oh {
+                    let dst = row + n * pixels + oy * ow
+                    let y = oy * g.stride - g.padding + ky
+                    guard y >= 0 && y < g.height else {
+                        dst.update(repeating: 0, count: ow)
+                        continue
+                    }
+                    if lower > 0 { dst.update(repeating: 0, count: lower) }
+                    let src = plane + y * g.width - g.padding + kx
+                    if g.stride == 1 {
+                        (dst + lower).update(from: src + lower, count: upper - lower)
+                    } else {
+                        for ox in lower..<upper { dst[ox] = src[ox * g.stride] }
+                    }
+                    if upper < ow { (dst + upper).update(repeating: 0, count: ow - upper) }
+                }
+            }
+        }
+    }
+
+    /// The adjoint of ``im2colColumns(_:batch:geometry:into:)``: adds every entry of the
+    /// column matrix `[C·kh·kw, N·P]` onto its input pixel of `output` (`[N, C, H, W]`, which
+    /// the caller zeroes). Images run in parallel, each summing its rows in the fixed order
+    /// `k = 0, 1, …`, so the result does not depend on the thread count.
+    public static func col2imColumns(_ columns: UnsafePointer<Float>, batch: Int, geometry g: ConvolutionGeometry,
+                                     into output: UnsafeMutablePointer<Float>) {
+        let oh = g.outputHeight, ow = g.outputWidth, pixels = g.outputPixels
+        let imageSize = g.channels * g.height * g.width, planeSize = g.height * g.width
+        let rowLength = batch * pixels
+        let kernelArea = g.kernelHeight * g.kernelWidth
+        ComputeThreads.forEachChunk(batch) { n in
+            for k in 0..<g.patchSize {
+                let c = k / kernelArea, ky = (k % kernelArea) / g.kernelWidth, kx = k % g.kernelWidth
+                let (lower, upper) = g.validOutputColumns(kernelColumn: kx)
+                let plane = output + n * imageSize + c * planeSize
+                let row = columns + k * rowLength + n * pixels
+                for oy in 0..<oh {
+                    let y = oy * g.stride - g.padding + ky
+                    guard y >= 0 && y < g.height else { continue }
+                    let src = row + oy * ow
+                    let dst = plane + y * g.width - g.padding + kx
+                    if g.stride == 1 {
+                        for ox in lower..<upper { dst[ox] += src[ox] }
+                    } else {
+                        for ox in lower..<upper { dst[ox * g.stride] += src[ox] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `[C, N·P]` (a GEMM's channel-major output) → `[N, C, P]` (NCHW), adding `bias[c]`
+    /// (when given) to every element of channel `c`. Images run in parallel.
+    public static func channelMajorToImages(_ source: UnsafePointer<Float>, batch: Int, channels: Int, pixels: Int,
+                                            bias: UnsafePointer<Float>?, into output: UnsafeMutablePointer<Float>) {
+        let rowLength = batch * pixels
+        ComputeThreads.forEachChunk(batch) { n in
+            for c in 0..<channels {
+                let src = source + c * rowLength + n * pixels
+                let dst = output + (n * channels + c) * pixels
+                if let bias {
+                    let b = bias[c]
+                    for p in 0..<pixels { dst[p] = src[p] + b }
+                } else {
+                    dst.update(from: src, count: pixels)
+                }
+            }
+        }
+    }
+
+    /// `[N, C, P]` (NCHW) → `[C, N·P]`, and the per-channel sums `Σ_{n,p} x[n, c, p]` into
+    /// `channelSums` when given (a convolution's bias gradient). Channels run in parallel,
+    /// each summing in the fixed order (n, p), so the sums do not depend on the thread count.
+    public static func imagesToChannelMajor(_ source: UnsafePointer<Float>, batch: Int, channels: Int, pixels: Int,
+                                            into output: UnsafeMutablePointer<Float>,
+                                            channelSums: UnsafeMutablePointer<Float>?) {
+        let rowLength = batch * pixels
+        ComputeThreads.forEachChunk(channels) { c in
+            var total: Float = 0
+            for n in 0..<batch {
+                let src = source + (n * channels + c) * pixels
+                let dst = output + c * rowLength + n * pixels
+                dst.update(from: src, count: pixels)
+                if channelSums != nil {
+                    var partial: Float = 0
+                    for p in 0..<pixels { partial = Relaxed.sum(partial, src[p]) }
+                    total += partial
+                }
+            }
+            channelSums?[c] = total
         }
     }
 }

@@ -116,3 +116,23 @@ extension Tensor {
         return Tensor(shape: [n, m], scalars: out)
     }
 }
+
+// MARK: - Raw-buffer products
+
+/// `cblas_sgemm` on raw row-major buffers, for kernels that keep their operands in reused
+/// scratch buffers instead of tensors (the batched convolution).
+public enum BLASKernels {
+    /// `C = alpha · op(A) · op(B) + beta · C` with `op(A)` `m × k`, `op(B)` `k × n`, `C`
+    /// `m × n`, all row-major with leading dimensions `lda`, `ldb`, `ldc`.
+    public static func sgemm(_ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int, alpha: Float,
+                             _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
+                             beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
+        guard m > 0 && n > 0 else { return }
+        if k == 0 {
+            for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
+            return
+        }
+        cblas_sgemm(CblasRowMajor, transA.cblas, transB.cblas, Int32(m), Int32(n), Int32(k), alpha,
+                    a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+}

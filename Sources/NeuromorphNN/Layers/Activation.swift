@@ -30,37 +30,55 @@ public struct Activation: Layer {
     /// sigmoid and tanh keep their output for the backward pass; the others keep the input.
     private var cachesOutput: Bool { kind == .sigmoid || kind == .tanh }
 
+    /// `y = f(x)` element by element, written into a new tensor (one read and one write per
+    /// element), in parallel over fixed element ranges.
     public mutating func forward(_ input: Tensor, mode: ExecutionMode) -> Tensor {
-        var output = input
-        output.scalars.withUnsafeMutableBufferPointer { p in
-            switch kind {
-            case .relu: for i in p.indices { p[i] = Swift.max(p[i], 0) }
-            case .sigmoid: for i in p.indices { p[i] = FastMath.sigmoid(p[i]) }
-            case .tanh: for i in p.indices { p[i] = FastMath.tanh(p[i]) }
-            case .hardSigmoid: for i in p.indices { p[i] = Swift.min(Swift.max(0.2 * p[i] + 0.5, 0), 1) }
-            case .hardSigmoidTorch: for i in p.indices { p[i] = Swift.min(Swift.max(p[i] / 6 + 0.5, 0), 1) }
-            case .sign: for i in p.indices { p[i] = p[i] >= 0 ? 1 : -1 }
-            case .step: for i in p.indices { p[i] = p[i] > 0 ? 1 : 0 }
-            case .leakyReLU: for i in p.indices { p[i] = p[i] > 0 ? p[i] : 0.01 * p[i] }
+        var output = Tensor.uninitialized(input.shape)
+        let kind = self.kind
+        input.scalars.withUnsafeBufferPointer { source in
+            output.scalars.withUnsafeMutableBufferPointer { destination in
+                let x = source.baseAddress, p = destination.baseAddress
+                ComputeThreads.forEachRange(source.count) { range in
+                    guard let x, let p else { return }
+                    switch kind {
+                    case .relu: for i in range { p[i] = Swift.max(x[i], 0) }
+                    case .sigmoid: for i in range { p[i] = FastMath.sigmoid(x[i]) }
+                    case .tanh: for i in range { p[i] = FastMath.tanh(x[i]) }
+                    case .hardSigmoid: for i in range { p[i] = Swift.min(Swift.max(0.2 * x[i] + 0.5, 0), 1) }
+                    case .hardSigmoidTorch: for i in range { p[i] = Swift.min(Swift.max(x[i] / 6 + 0.5, 0), 1) }
+                    case .sign: for i in range { p[i] = x[i] >= 0 ? 1 : -1 }
+                    case .step: for i in range { p[i] = x[i] > 0 ? 1 : 0 }
+                    case .leakyReLU: for i in range { p[i] = x[i] > 0 ? x[i] : 0.01 * x[i] }
+                    }
+                }
             }
         }
         if mode == .training { cache = cachesOutput ? output : input }
         return output
     }
 
+    /// `dx = dy · f'(x)` element by element (f' from the cached input or output), into a new
+    /// tensor, in parallel over fixed element ranges.
     public mutating func backward(_ outputGradient: Tensor) -> Tensor {
         precondition(cache.count == outputGradient.count, "Activation.backward: call forward(mode: .training) first")
-        var gradient = outputGradient
-        gradient.scalars.withUnsafeMutableBufferPointer { g in
-            cache.scalars.withUnsafeBufferPointer { c in
-                switch kind {
-                case .relu: for i in g.indices where c[i] <= 0 { g[i] = 0 }
-                case .sigmoid: for i in g.indices { g[i] *= c[i] * (1 - c[i]) }
-                case .tanh: for i in g.indices { g[i] *= 1 - c[i] * c[i] }
-                case .hardSigmoid: for i in g.indices { g[i] *= (c[i] > -2.5 && c[i] < 2.5) ? 0.2 : 0 }
-                case .hardSigmoidTorch: for i in g.indices { g[i] *= (c[i] > -3 && c[i] < 3) ? 1.0 / 6 : 0 }   // torch: open interval
-                case .sign, .step: for i in g.indices { g[i] *= Swift.abs(c[i]) <= 1 ? 1 : 0 }
-                case .leakyReLU: for i in g.indices where c[i] <= 0 { g[i] *= 0.01 }
+        var gradient = Tensor.uninitialized(outputGradient.shape)
+        let kind = self.kind
+        outputGradient.scalars.withUnsafeBufferPointer { upstream in
+            gradient.scalars.withUnsafeMutableBufferPointer { destination in
+                cache.scalars.withUnsafeBufferPointer { cached in
+                    let dy = upstream.baseAddress, g = destination.baseAddress, c = cached.baseAddress
+                    ComputeThreads.forEachRange(upstream.count) { range in
+                        guard let dy, let g, let c else { return }
+                        switch kind {
+                        case .relu: for i in range { g[i] = c[i] <= 0 ? 0 : dy[i] }
+                        case .sigmoid: for i in range { g[i] = dy[i] * (c[i] * (1 - c[i])) }
+                        case .tanh: for i in range { g[i] = dy[i] * (1 - c[i] * c[i]) }
+                        case .hardSigmoid: for i in range { g[i] = dy[i] * ((c[i] > -2.5 && c[i] < 2.5) ? 0.2 : 0) }
+                        case .hardSigmoidTorch: for i in range { g[i] = dy[i] * ((c[i] > -3 && c[i] < 3) ? 1.0 / 6 : 0) }   // torch: open interval
+                        case .sign, .step: for i in range { g[i] = dy[i] * (Swift.abs(c[i]) <= 1 ? 1 : 0) }
+                        case .leakyReLU: for i in range { g[i] = c[i] <= 0 ? dy[i] * 0.01 : dy[i] }
+                        }
+                    }
                 }
             }
         }

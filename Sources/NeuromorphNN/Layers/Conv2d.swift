@@ -1,6 +1,16 @@
 import NeuromorphCore
 
-/// A 2-D convolution over NCHW input, computed as `im2col` followed by one GEMM per batch.
+/// A 2-D convolution over NCHW input: the whole mini-batch is unrolled into one column
+/// matrix (`im2col`, `[C·kh·kw, N·P]`) and multiplied by the weights in one GEMM per pass:
+///
+/// ```
+/// forward    Y[outC, N·P]  = W[outC, K] · cols[K, N·P]          (+ bias, → NCHW)
+/// backward   dW[outC, K]   = G[outC, N·P] · colsᵀ              db = Σ_{n,p} G
+///            dcols[K, N·P] = Wᵀ · G                            dX = col2im(dcols)
+/// ```
+/// with `K = C·kh·kw` and `P` output pixels per image (Chellapilla et al. 2006; Caffe's
+/// layout). The column, product and gradient buffers are kept between steps and reused, so
+/// a training step allocates only the tensors it returns.
 ///
 /// Weights have shape `[outChannels, inChannels·kh·kw]`: each row is one kernel unrolled in
 /// the order (channel, ky, kx), exactly the column a crossbar stores for that kernel, so an
@@ -14,7 +24,13 @@ public struct Conv2d: Layer {
     public let kernelSize: Int
     public let stride: Int
     public let padding: Int
-    private var cachedPatches = Tensor.zeros([0])
+    /// The unrolled input `[K, N·P]` of the last training forward pass (kept for the weight
+    /// gradient; its buffer is reused by the next pass).
+    private var columns: [Float] = []
+    /// Scratch: the forward product `[outC, N·P]`, then the output gradient in that layout.
+    private var channelMajor: [Float] = []
+    /// Scratch: the column gradient `[K, N·P]`.
+    private var columnGradient: [Float] = []
     private var cachedGeometry: ConvolutionGeometry?
     private var cachedBatch = 0
 
@@ -51,7 +67,7 @@ public struct Conv2d: Layer {
     public static func patches(of input: Tensor, geometry g: ConvolutionGeometry) -> Tensor {
         let batch = input.shape[0]
         let pixels = g.outputPixels, patch = g.patchSize, imageSize = g.channels * g.height * g.width
-        var patches = Tensor.zeros([batch * pixels, patch])
+        var patches = Tensor.uninitialized([batch * pixels, patch])   // im2col writes every entry
         input.scalars.withUnsafeBufferPointer { src in
             patches.scalars.withUnsafeMutableBufferPointer { dst in
                 let base = dst.baseAddress!
@@ -66,17 +82,51 @@ public struct Conv2d: Layer {
 
     public mutating func forward(_ input: Tensor, mode: ExecutionMode) -> Tensor {
         let g = geometry(for: input.shape)
-        let batch = input.shape[0]
-        let patches = Conv2d.patches(of: input, geometry: g)
-        var pixelMajor = Tensor.zeros([0])
-        Tensor.gemm(patches, .none, weight.value, .transposed, into: &pixelMajor)   // [N·P, outC]
-        if mode == .training {
-            cachedPatches = patches
-            cachedGeometry = g
-            cachedBatch = batch
+        let batch = input.shape[0], pixels = g.outputPixels, patch = g.patchSize
+        let columnCount = patch * batch * pixels
+        // Training reuses (and keeps) the cached column buffer; inference leaves it alone, so
+        // an inference pass between a training forward and its backward changes nothing.
+        var unrolled: [Float] = []
+        if mode == .training { swap(&unrolled, &columns) }
+        defer {
+            if mode == .training {
+                swap(&unrolled, &columns)
+                cachedGeometry = g
+                cachedBatch = batch
+            }
         }
-        return Conv2d.toChannelMajor(pixelMajor, batch: batch, pixels: g.outputPixels, channels: outChannels,
-                                     bias: bias?.value, height: g.outputHeight, width: g.outputWidth)
+        Conv2d.resize(&unrolled, to: columnCount)
+        Conv2d.resize(&channelMajor, to: outChannels * batch * pixels)
+        var output = Tensor.uninitialized([batch, outChannels, g.outputHeight, g.outputWidth])
+        guard columnCount > 0 else { return output }
+        let (m, n, k) = (outChannels, batch * pixels, patch)
+        input.scalars.withUnsafeBufferPointer { x in
+            unrolled.withUnsafeMutableBufferPointer { cols in
+                Tensor.im2colColumns(x.baseAddress!, batch: batch, geometry: g, into: cols.baseAddress!)
+            }
+        }
+        weight.value.scalars.withUnsafeBufferPointer { w in
+            unrolled.withUnsafeBufferPointer { cols in
+                channelMajor.withUnsafeMutableBufferPointer { y in
+                    BLASKernels.sgemm(.none, .none, m: m, n: n, k: k, alpha: 1, w.baseAddress!, lda: k,
+                                      cols.baseAddress!, ldb: n, beta: 0, y.baseAddress!, ldc: n)
+                }
+            }
+        }
+        channelMajor.withUnsafeBufferPointer { y in
+            output.scalars.withUnsafeMutableBufferPointer { out in
+                if let bias {
+                    bias.value.scalars.withUnsafeBufferPointer { b in
+                        Tensor.channelMajorToImages(y.baseAddress!, batch: batch, channels: m, pixels: pixels,
+                                                    bias: b.baseAddress!, into: out.baseAddress!)
+                    }
+                } else {
+                    Tensor.channelMajorToImages(y.baseAddress!, batch: batch, channels: m, pixels: pixels,
+                                                bias: nil, into: out.baseAddress!)
+                }
+            }
+        }
+        return output
     }
 
     public mutating func backward(_ outputGradient: Tensor) -> Tensor {
@@ -85,14 +135,57 @@ public struct Conv2d: Layer {
 
     public mutating func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor {
         guard let g = cachedGeometry else { preconditionFailure("Conv2d.backward: call forward(mode: .training) first") }
-        let batch = cachedBatch, pixels = g.outputPixels
-        let gradient = Conv2d.toPixelMajor(outputGradient, batch: batch, pixels: pixels, channels: outChannels)
-        Tensor.gemm(gradient, .transposed, cachedPatches, .none, into: &weight.gradient)   // [outC, K]
-        if bias != nil { bias!.gradient = gradient.sumRows() }
+        let batch = cachedBatch, pixels = g.outputPixels, patch = g.patchSize
+        precondition(outputGradient.count == batch * outChannels * pixels,
+                     "Conv2d.backward: gradient \(outputGradient.shape) for output [\(batch), \(outChannels), \(g.outputHeight), \(g.outputWidth)]")
+        let (channels, n) = (outChannels, batch * pixels)
+        if weight.gradient.shape != [outChannels, patch] { weight.gradient = Tensor.uninitialized([outChannels, patch]) }
+        var biasGradient = bias == nil ? Tensor.zeros([0]) : Tensor.uninitialized([outChannels])
+        // G: NCHW → [outC, N·P], with the bias gradient (per-channel sums) in the same pass.
+        outputGradient.scalars.withUnsafeBufferPointer { dy in
+            channelMajor.withUnsafeMutableBufferPointer { gc in
+                biasGradient.scalars.withUnsafeMutableBufferPointer { db in
+                    Tensor.imagesToChannelMajor(dy.baseAddress!, batch: batch, channels: channels, pixels: pixels,
+                                                into: gc.baseAddress!, channelSums: db.count > 0 ? db.baseAddress! : nil)
+                }
+            }
+        }
+        if bias != nil { bias!.gradient = biasGradient }
+        guard n > 0 && patch > 0 else { return needsInputGradient ? Tensor.zeros([batch, g.channels, g.height, g.width]) : Tensor.zeros([0]) }
+        // dW = G · colsᵀ
+        channelMajor.withUnsafeBufferPointer { gc in
+            columns.withUnsafeBufferPointer { cols in
+                weight.gradient.scalars.withUnsafeMutableBufferPointer { dw in
+                    BLASKernels.sgemm(.none, .transposed, m: channels, n: patch, k: n, alpha: 1, gc.baseAddress!, lda: n,
+                                      cols.baseAddress!, ldb: n, beta: 0, dw.baseAddress!, ldc: patch)
+                }
+            }
+        }
         guard needsInputGradient else { return Tensor.zeros([0]) }
-        var patchGradient = Tensor.zeros([0])
-        Tensor.gemm(gradient, .none, weight.value, .none, into: &patchGradient)          // [N·P, K]
-        return Conv2d.inputGradient(fromPatchGradient: patchGradient, geometry: g, batch: batch)
+        // dcols = Wᵀ · G, then col2im.
+        Conv2d.resize(&columnGradient, to: patch * n)
+        weight.value.scalars.withUnsafeBufferPointer { w in
+            channelMajor.withUnsafeBufferPointer { gc in
+                columnGradient.withUnsafeMutableBufferPointer { dc in
+                    BLASKernels.sgemm(.transposed, .none, m: patch, n: n, k: channels, alpha: 1, w.baseAddress!, lda: patch,
+                                      gc.baseAddress!, ldb: n, beta: 0, dc.baseAddress!, ldc: n)
+                }
+            }
+        }
+        var inputGradient = Tensor.zeros([batch, g.channels, g.height, g.width])
+        columnGradient.withUnsafeBufferPointer { dc in
+            inputGradient.scalars.withUnsafeMutableBufferPointer { dx in
+                Tensor.col2imColumns(dc.baseAddress!, batch: batch, geometry: g, into: dx.baseAddress!)
+            }
+        }
+        return inputGradient
+    }
+
+    /// Resizes a scratch buffer without initializing new elements (every user overwrites
+    /// the whole buffer before reading it); keeps the allocation when the size is unchanged.
+    static func resize(_ buffer: inout [Float], to count: Int) {
+        guard buffer.count != count else { return }
+        buffer = [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
     }
 
     public mutating func forEachParameter(_ body: (inout Parameter) throws -> Void) rethrows {
@@ -121,37 +214,41 @@ public struct Conv2d: Layer {
 
     // MARK: - Layout changes between GEMM output and NCHW
 
-    /// `[N·P, C]` → `[N, C, H, W]`, adding the per-channel bias.
+    /// `[N·P, C]` → `[N, C, H, W]`, adding the per-channel bias (images in parallel).
     public static func toChannelMajor(_ x: Tensor, batch: Int, pixels: Int, channels: Int, bias: Tensor?,
                                height: Int, width: Int) -> Tensor {
-        var out = [Float](repeating: 0, count: x.count)
+        var out = Tensor.uninitialized([batch, channels, height, width])
         let biasValues = bias?.scalars ?? [Float](repeating: 0, count: channels)
-        x.scalars.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                for n in 0..<batch {
-                    for p in 0..<pixels {
-                        let s = (n * pixels + p) * channels
-                        for c in 0..<channels { dst[(n * channels + c) * pixels + p] = src[s + c] + biasValues[c] }
+        x.scalars.withUnsafeBufferPointer { source in
+            out.scalars.withUnsafeMutableBufferPointer { destination in
+                biasValues.withUnsafeBufferPointer { b in
+                    guard let src = source.baseAddress, let dst = destination.baseAddress, let b = b.baseAddress else { return }
+                    ComputeThreads.forEachChunk(batch) { n in
+                        for c in 0..<channels {
+                            let bc = b[c], row = dst + (n * channels + c) * pixels, column = src + n * pixels * channels + c
+                            for p in 0..<pixels { row[p] = column[p * channels] + bc }
+                        }
                     }
                 }
             }
         }
-        return Tensor(shape: [batch, channels, height, width], scalars: out)
+        return out
     }
 
-    /// `[N, C, H, W]` → `[N·P, C]`.
+    /// `[N, C, H, W]` → `[N·P, C]` (images in parallel).
     public static func toPixelMajor(_ x: Tensor, batch: Int, pixels: Int, channels: Int) -> Tensor {
-        var out = [Float](repeating: 0, count: x.count)
-        x.scalars.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                for n in 0..<batch {
+        var out = Tensor.uninitialized([batch * pixels, channels])
+        x.scalars.withUnsafeBufferPointer { source in
+            out.scalars.withUnsafeMutableBufferPointer { destination in
+                guard let src = source.baseAddress, let dst = destination.baseAddress else { return }
+                ComputeThreads.forEachChunk(batch) { n in
                     for c in 0..<channels {
-                        let s = (n * channels + c) * pixels
-                        for p in 0..<pixels { dst[(n * pixels + p) * channels + c] = src[s + p] }
+                        let row = src + (n * channels + c) * pixels, column = dst + n * pixels * channels + c
+                        for p in 0..<pixels { column[p * channels] = row[p] }
                     }
                 }
             }
         }
-        return Tensor(shape: [batch * pixels, channels], scalars: out)
+        return out
     }
 }

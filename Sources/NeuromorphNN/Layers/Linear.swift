@@ -30,7 +30,8 @@ public struct Linear: Layer {
         precondition(input.columns == inputFeatures,
                      "Linear: input has \(input.columns) features, expected \(inputFeatures)")
         if mode == .training { cachedInput = input }
-        var output = Tensor.zeros([input.rows, outputFeatures])
+        // Every element is written below (bias broadcast, or a beta = 0 product): no zero-fill.
+        var output = Tensor.uninitialized([input.rows, outputFeatures])
         if let bias {
             // Broadcast the bias first, then accumulate x Wᵀ on top (beta = 1).
             output.scalars.withUnsafeMutableBufferPointer { out in
