@@ -27,6 +27,13 @@ struct CompareCLITests {
         let comparison = try JSONDecoder().decode(Comparison.self, from: Data(contentsOf: URL(fileURLWithPath: dir.path("cmp/comparison.json"))))
         #expect(comparison.rows.allSatisfy { $0.accuracy != nil })
 
+        // `neuromorph report DIR` rebuilds the same page from comparison.json and spec.yaml.
+        let written = try String(contentsOfFile: dir.path("cmp/report.html"), encoding: .utf8)
+        try FileManager.default.removeItem(atPath: dir.path("cmp/report.html"))
+        let rebuilt = try neuromorph("report", dir.path("cmp"))
+        #expect(rebuilt.status == 0, "\(rebuilt)")
+        #expect(try String(contentsOfFile: dir.path("cmp/report.html"), encoding: .utf8) == written)
+
         // `neuromorph estimate SPEC --preset P` on the same spec: the same numbers per layer.
         for (preset, kind) in [("pcm14-22nm", "pcm"), ("rram12-22nm", "analog")] {
             let estimate = try neuromorph("estimate", CLITests.example("compare-digits-quick.yaml"), "--preset", preset,

@@ -248,9 +248,9 @@ struct Collect: ParsableCommand {
 
 /// `neuromorph report DIR`: (re)writes the self-contained HTML report of a results folder.
 struct Report: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Write report.html (inline SVG plots) for a results folder of train or infer.")
+    static let configuration = CommandConfiguration(abstract: "Write report.html (inline SVG plots) for a results folder of train, infer or compare.")
 
-    @Argument(help: "The results folder (holds results.json).")
+    @Argument(help: "The results folder (holds results.json, or comparison.json for compare).")
     var folder: String
 
     @Option(help: "Where to write the HTML (default: FOLDER/report.html).")
@@ -259,9 +259,9 @@ struct Report: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let dir = URL(fileURLWithPath: folder)
-            let report = try RunReport(folder: dir)
+            let html = ComparisonReport.isComparisonFolder(dir) ? try ComparisonReport(folder: dir).html() : try RunReport(folder: dir).html()
             let target = output.map(URL.init(fileURLWithPath:)) ?? dir.appendingPathComponent("report.html")
-            try AtomicFile.write(report.html(), to: target)
+            try AtomicFile.write(html, to: target)
             say("wrote \(target.path)")
         }
     }

@@ -94,9 +94,11 @@ extension SubstrateComparison {
         return comparison
     }
 
-    /// Writes `comparison.json`, `comparison.csv` and `report.html` atomically.
+    /// Writes `comparison.json`, `comparison.csv`, `report.html` and (given the spec's text)
+    /// `spec.yaml` atomically; ``ComparisonReport/init(folder:)`` rebuilds the page from them.
     public func write(to folder: URL, specText: String? = nil) throws {
         try ResultsFolder.writing(folder) {
+            if let specText { try AtomicFile.write(specText, to: folder.appendingPathComponent("spec.yaml")) }
             try AtomicFile.write(try SpecLoader.json(self), to: folder.appendingPathComponent("comparison.json"))
             try AtomicFile.write(csv(), to: folder.appendingPathComponent("comparison.csv"))
             try AtomicFile.write(ComparisonReport(comparison: self, specText: specText).html(),

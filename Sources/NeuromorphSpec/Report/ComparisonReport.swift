@@ -16,6 +16,25 @@ public struct ComparisonReport: Sendable {
         self.specText = specText
     }
 
+    /// Reads `comparison.json` (and `spec.yaml` when present) from a folder written by
+    /// `neuromorph compare`, so `neuromorph report DIR` rebuilds the page.
+    ///
+    /// - Throws: `SweepError` naming the folder when it has no `comparison.json`; a decoding
+    ///   error naming the file and field when the file is not a comparison.
+    public init(folder: URL) throws {
+        let url = folder.appendingPathComponent("comparison.json")
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw SweepError("\(folder.path): no comparison.json here (a folder written by `neuromorph compare`)")
+        }
+        comparison = try SpecLoader.decode(SubstrateComparison.self, from: url)
+        specText = try? String(contentsOf: folder.appendingPathComponent("spec.yaml"), encoding: .utf8)
+    }
+
+    /// True when `folder` holds the output of `neuromorph compare`.
+    public static func isComparisonFolder(_ folder: URL) -> Bool {
+        FileManager.default.fileExists(atPath: folder.appendingPathComponent("comparison.json").path)
+    }
+
     static func escape(_ s: String) -> String { s.xmlEscaped }
 
     static func engineering(_ value: Double?, _ unit: String) -> String {
