@@ -19,6 +19,7 @@ import SwiftProtobuf
 /// | `residual` | the body's nodes, then `Add(body output, block input)` |
 /// | `layer_norm` | `LayerNormalization` (`axis = −1`) |
 /// | `gelu` (exact) | `Div(x, √2)`, `Erf`, `Add 1`, `Mul x`, `Mul 0.5` (PyTorch's form; `Gelu` needs opset 20) |
+/// | `transformer` (rows, float attention) | PyTorch's operators for the same module (``emitTransformer(_:input:name:path:graph:)``) |
 ///
 /// Weights come from the built layers: digital parameters, or for analog layers their
 /// effective weights read from the devices (``ProgrammedLayer/programmedWeights``). The
@@ -181,9 +182,13 @@ public enum ONNXExporter {
             case is DropoutBlueprint:
                 shape = next
                 continue   // the identity at inference
+            case is TransformerBlueprint:
+                current = try emitTransformer(layer, input: current, name: name, path: path, graph: &graph)
+                shape = next
+                continue
             default:
                 throw ONNXExportError(layer: path, "a '\(layerSpec.type)' layer has no ONNX export yet; exportable: linear, conv2d, "
-                                      + "pool, flatten, activation, log_softmax, dropout, residual, layer_norm, gelu")
+                                      + "pool, flatten, activation, log_softmax, dropout, residual, layer_norm, gelu, transformer")
             }
             graph.node.append(node)
             current = output
