@@ -9,7 +9,7 @@ Run once in the PyTorch virtual environment (torch 2.10, onnx, onnxruntime):
 For every model it writes `<name>.onnx`, `<name>.input.npy` (a fixed input batch drawn
 from a seeded NumPy stream) and `<name>.output.npy` (PyTorch's output on it, checked
 against ONNX Runtime here). `export_goldens.py NAME …` re-exports only the named models
-(`mlpblock`, `resblock`, `transformer`, `transformer20`). The Swift tests (ONNXGoldenTests) import each model and compare
+(`mlpblock`, `resblock`, `transformer`, `transformer20`, `projblock`). The Swift tests (ONNXGoldenTests) import each model and compare
 Neuromorph's outputs with these. Models are small so each file stays well under 1 MB.
 """
 import math
@@ -113,6 +113,40 @@ class BasicBlock(nn.Module):
         out = torch.relu(self.bn1(self.conv1(x)))
         out = self.bn2(self.conv2(out))
         return torch.relu(out + x)
+
+
+class DownsampleBlock(nn.Module):
+    """torchvision's BasicBlock with a projection shortcut (He et al. 2016, Eq. 2):
+    relu(bn2(conv2(relu(bn1(conv1(x))))) + downsample(x)), conv1 strided, downsample a strided
+    1×1 conv + BatchNorm."""
+
+    def __init__(self, inputs, outputs, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(inputs, outputs, 3, stride=stride, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(outputs)
+        self.conv2 = nn.Conv2d(outputs, outputs, 3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(outputs)
+        self.downsample = nn.Sequential(nn.Conv2d(inputs, outputs, 1, stride=stride, bias=False), nn.BatchNorm2d(outputs))
+
+    def forward(self, x):
+        out = torch.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        return torch.relu(out + self.downsample(x))
+
+
+class ResNetDownsample(nn.Module):
+    """Stem conv-bn-relu (4 channels), a downsampling block 4 → 8 (stride 2), an identity block,
+    global average pool, linear."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1, bias=False), nn.BatchNorm2d(4), nn.ReLU())
+        self.block1 = DownsampleBlock(4, 8, 2)
+        self.block2 = BasicBlock(8)
+        self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, 5))
+
+    def forward(self, x):
+        return self.head(self.block2(self.block1(self.stem(x))))
 
 
 class ResNetSmall(nn.Module):
@@ -303,6 +337,8 @@ SELECTABLE = {
     "resblock": lambda: (torch.manual_seed(5),
                          export_torch("resblock", ResNetSmall(), (1, 28, 28), opset=17, seed=5, keep_batchnorm=True)),
     "transformer": export_transformer,
+    "projblock": lambda: (torch.manual_seed(10),
+                          export_torch("projblock", ResNetDownsample(), (1, 12, 12), opset=17, seed=10, keep_batchnorm=True)),
     "transformer20": export_transformer20,
 }
 
@@ -348,6 +384,8 @@ def main():
     # Neuromorph's transformer encoder classifier (self-attention, tanh GELU, token mean).
     export_transformer()
     export_transformer20()
+    # A ResNet downsampling block: projection shortcut (strided 1×1 conv + BatchNorm) joined by Add.
+    SELECTABLE["projblock"]()
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import SwiftProtobuf
 /// | `activation` | `Relu`, `Sigmoid`, `Tanh`, `HardSigmoid` (α = 0.2 or 1/6), `LeakyRelu` (α = 0.01) |
 /// | `log_softmax` | `LogSoftmax` (`axis = 1`) |
 /// | `dropout` | nothing (inference) |
-/// | `residual` | the body's nodes, then `Add(body output, block input)` |
+/// | `residual` | the body's nodes, then `Add(body output, block input)`; with a projection shortcut, its nodes from the block input and `Add(body output, shortcut output)` |
 /// | `layer_norm` | `LayerNormalization` (`axis = −1`) |
 /// | `gelu` (exact) | `Div(x, √2)`, `Erf`, `Add 1`, `Mul x`, `Mul 0.5` (PyTorch's form; `Gelu` needs opset 20) |
 /// | `transformer` (rows, float attention) | PyTorch's operators for the same module (``emitTransformer(_:input:name:path:graph:)``) |
@@ -143,8 +143,18 @@ public enum ONNXExporter {
                 var bodyShape = shape, bodyOutput = current
                 try emit(residual.layers, block.body.layers, shape: &bodyShape, current: &bodyOutput, graph: &graph,
                          pathPrefix: "\(path).", namePrefix: "\(name).body.")
+                var addend = current
+                if let shortcutSpecs = residual.shortcut {
+                    // y = body(x) + shortcut(x): the projection's nodes from the block input.
+                    guard let shortcut = block.shortcut else {
+                        throw ONNXExportError(layer: path, "the spec has a shortcut but the built block has none")
+                    }
+                    var shortcutShape = shape
+                    try emit(shortcutSpecs, shortcut.layers, shape: &shortcutShape, current: &addend, graph: &graph,
+                             pathPrefix: "\(path).shortcut.", namePrefix: "\(name).shortcut.")
+                }
                 node.opType = "Add"
-                node.input = [bodyOutput, current]
+                node.input = [bodyOutput, addend]
             case let norm as LayerNormBlueprint:
                 var values: [String: Tensor] = [:]
                 var copy = layer

@@ -20,6 +20,9 @@ public struct ImportedModel: Sendable {
         case logSoftmax
         /// `y = body(x) + x` (an ONNX `Add` of a tensor and an earlier one of the same shape).
         case residual([Step])
+        /// `y = body(x) + shortcut(x)`: an `Add` of the chain and a branch from an earlier tensor
+        /// (ResNet's projection shortcut, a strided 1×1 `Conv` + BatchNormalization).
+        case projectionResidual(body: [Step], shortcut: [Step])
         /// Layer normalization over the last axis, `γ` (`weight`) and `β` (`bias`) of its size.
         case layerNorm(weight: Tensor, bias: Tensor, epsilon: Float)
         /// GELU, exact (erf) or its tanh approximation.
@@ -43,6 +46,7 @@ public struct ImportedModel: Sendable {
             switch self {
             case .tokens, .positional, .attention, .meanTokens: true
             case let .residual(body): body.contains(where: \.isTransformerPart)
+            case let .projectionResidual(body, shortcut): (body + shortcut).contains(where: \.isTransformerPart)
             default: false
             }
         }
@@ -59,6 +63,8 @@ public struct ImportedModel: Sendable {
             case let .activation(kind): .activation(kind)
             case .logSoftmax: .logSoftmax
             case let .residual(body): LayerSpec(ResidualBlueprint(layers: body.map(\.blueprint)))
+            case let .projectionResidual(body, shortcut):
+                LayerSpec(ResidualBlueprint(layers: body.map(\.blueprint), shortcut: shortcut.map(\.blueprint)))
             case let .layerNorm(_, _, epsilon): LayerSpec(LayerNormBlueprint(epsilon: epsilon == 1e-5 ? nil : Double(epsilon)))
             case let .gelu(tanh): LayerSpec(GELUBlueprint(approximate: tanh ? .tanh : nil))
             case let .transformer(t): LayerSpec(t.blueprint)
@@ -74,6 +80,7 @@ public struct ImportedModel: Sendable {
             case let .linear(weight, bias), let .conv(weight, bias, _, _, _):
                 [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
             case let .residual(body): body.flatMap(\.parameters)
+            case let .projectionResidual(body, shortcut): (body + shortcut).flatMap(\.parameters)
             case let .layerNorm(weight, bias, _): [("weight", weight), ("bias", bias)]
             case let .transformer(t): t.parameters.map { ($0.name, $0.value) }
             default: []

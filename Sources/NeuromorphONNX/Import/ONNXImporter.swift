@@ -114,6 +114,8 @@ struct GraphWalk {
     /// The node that turned the samples into tokens and the `ReduceMean` that ended them.
     var tokenNode: (name: String, opType: String)?
     var encoderNode: String?
+    /// Side branches from an earlier chain tensor (a projection shortcut), by their current tensor.
+    var branches: [String: Branch] = [:]
     /// Whether the current tensor is the direct output of the last step's weight layer (so a
     /// bias `Add` or a `BatchNormalization` may fold into it).
     var currentIsWeightOutput = false
@@ -231,6 +233,10 @@ struct GraphWalk {
             throw error(node, index, "combines the computed tensors \(dataInputs.map { "'\($0.element)'" }.joined(separator: " and ")) "
                         + "(a residual or branching connection); Neuromorph imports sequential models only")
         }
+        if data.element != current, dataInputs.count == 1, branches[data.element] != nil || shortcuts[data.element] != nil {
+            try visitBranch(node, index, from: data.element, dataInput: data.offset)
+            return
+        }
         guard data.element == current else {
             throw error(node, index, "reads '\(data.element)', not the output of the previous operator ('\(current)'); "
                         + "Neuromorph imports sequential models only")
@@ -259,6 +265,10 @@ struct GraphWalk {
                         + "('\(current)'); Neuromorph imports a chain with identity-shortcut residual Adds")
         }
         let other = inputs[0] == current ? inputs[1] : inputs[0]
+        if let branch = branches.removeValue(forKey: other) {
+            try projectionAdd(node, index, branch: branch, output: other)
+            return
+        }
         guard let start = shortcuts[other] else {
             throw error(node, index, "adds '\(other)', which is not an earlier tensor of the operator chain (or was folded into a layer by "
                         + "a bias Add or BatchNormalization); Neuromorph imports residual Adds of the chain's output and an earlier "
@@ -758,6 +768,11 @@ struct GraphWalk {
                                   "starts a self-attention subgraph whose output projection the graph does not reach")
         }
         try attachTransformerHead()
+        if let branch = branches.values.first {
+            throw ONNXImportError(file: file, node: branch.start, opType: branch.startOperator,
+                                  "starts a branch from '\(branch.origin)' that no Add joins back to the chain; Neuromorph imports "
+                                  + "branches only as the projection shortcut of a residual Add")
+        }
         guard current == outputName else {
             throw ONNXImportError(file: file, "the graph output '\(outputName)' is not the end of the operator chain ('\(current)'); "
                                   + "Neuromorph imports sequential models only")
