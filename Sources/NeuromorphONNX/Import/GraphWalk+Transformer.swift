@@ -56,7 +56,7 @@ extension GraphWalk {
     /// `Add`) is left to the chain walk (returns false) after a `.attention` step is appended.
     mutating func matchAttention(_ node: Onnx_NodeProto, _ index: Int) throws -> Bool {
         if attention == nil {
-            guard node.opType == "MatMul", node.input.count == 2, node.input[0] == current, shape.count == 2,
+            guard node.opType == "MatMul", node.input.count == 2, node.input[0] == current, shape.count == 2, tokenNode != nil, shape[1] > 0,
                   (matMulReaders[current] ?? 0) >= 2, constants[node.input[1]] != nil else { return false }
             attention = AttentionMatch(x: current, start: node.name.isEmpty ? "#\(index)" : node.name)
         }
@@ -254,7 +254,7 @@ extension GraphWalk {
     mutating func attachTransformerHead() throws {
         if let i = steps.firstIndex(where: { if case let .transformer(t) = $0 { t.blueprint.out == nil } else { false } }),
            case var .transformer(t) = steps[i] {
-            guard i + 1 < steps.count, case let .linear(w, b) = steps[i + 1], w.shape[1] == t.blueprint.dim else {
+            guard i + 1 < steps.count, case let .linear(w, b) = steps[i + 1], w.shape[1] == t.blueprint.dim, w.shape[0] > 0 else {
                 throw ONNXImportError(file: file, node: encoderNode, opType: "ReduceMean",
                                       "is not followed by a linear head (Gemm or MatMul on the mean-pooled tokens); Neuromorph's "
                                       + "transformer classifier ends with one")
@@ -278,6 +278,6 @@ extension GraphWalk {
         let known = dims.filter { $0 > 0 }.reduce(1, *)
         guard known > 0, features % known == 0 else { return nil }
         let resolved = dims.map { $0 == -1 ? features / known : $0 }
-        return resolved.reduce(1, *) == features ? resolved : nil
+        return resolved.reduce(1, *) == features && resolved.allSatisfy({ $0 > 0 }) ? resolved : nil
     }
 }

@@ -64,6 +64,7 @@ extension ImportedTransformer {
             return fail("the tokens do not go into a linear patch embedding (MatMul + Add, \(f) → d)")
         }
         let d = embedding.shape[0]
+        guard d > 0 else { return fail("the embedding has no outputs") }
         add("weight", embedding)
         add("bias", embeddingBias ?? .zeros([d]))
         if case let .positional(p)? = rest.first {
@@ -99,7 +100,7 @@ extension ImportedTransformer {
             }
             if case let .failure(e) = norm(mlpBody[0], "the first operator of \(block)'s MLP residual") { return .failure(e) }
             guard case let .linear(w1, b1) = mlpBody[1], case let .gelu(tanh) = mlpBody[2], case let .linear(w2, b2) = mlpBody[3],
-                  w1.shape[1] == d, w2.shape == [d, w1.shape[0]] else {
+                  w1.shape[1] == d, w1.shape[0] > 0, w2.shape == [d, w1.shape[0]] else {
                 return fail("\(block)'s MLP residual is not LayerNormalization → linear d → m → GELU → linear m → d")
             }
             guard tanh else {

@@ -566,7 +566,7 @@ struct GraphWalk {
 
     mutating func matMul(_ node: Onnx_NodeProto, _ index: Int, dataInput: Int) throws {
         // On flat samples [N, F], or token-wise on [N, T, F] (nn.Linear on a sequence).
-        let features = shape.count == 2 ? shape[1] : try flatFeatures(node, index)
+        let features = shape.count == 2 && tokenNode != nil ? shape[1] : try flatFeatures(node, index)
         guard dataInput == 0 else {
             throw error(node, index, "multiplies a constant by the data (constant · x); Neuromorph imports x · B with B [in, out]")
         }
