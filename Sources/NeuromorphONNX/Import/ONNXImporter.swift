@@ -215,6 +215,11 @@ struct GraphWalk {
         if try foldShapeArithmetic(node, index) { return }
         if try matchAttention(node, index) { return }
         if try matchPattern(node, index) { return }
+        if node.opType == "Transpose" {
+            throw error(node, index, "transposes the chain's tensor by \(node.ints("perm") ?? []); Neuromorph reads Transpose only inside "
+                        + "the self-attention of its transformer (per-head Q/K/V and context); nn.MultiheadAttention, which "
+                        + "transposes its input to [T, N, d] and packs Q, K, V into one in_proj MatMul, is not supported")
+        }
         guard ONNXImporter.supportedOperators.contains(node.opType) else {
             throw error(node, index, "is not supported; Neuromorph imports " + ONNXImporter.supportedOperators.joined(separator: ", "))
         }
