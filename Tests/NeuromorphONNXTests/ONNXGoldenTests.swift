@@ -31,7 +31,8 @@ struct ONNXGoldenTests {
     /// The tolerance of the issue: max abs difference ≤ 1e-4 relative to the output scale.
     static let tolerance: Float = 1e-4
 
-    @Test("each golden model imports and matches PyTorch's outputs", arguments: ["mlp", "cnn", "convbn", "view", "activations", "resblock", "mlpblock", "projblock"])
+    @Test("each golden model imports and matches PyTorch's outputs", arguments: ["mlp", "cnn", "convbn", "view", "activations", "resblock", "mlpblock", "projblock",
+                                                                          "transformer", "transformer20"])
     func matchesReference(name: String) throws {
         let model = try Golden.model(name)
         let (x, reference) = try Golden.arrays(name)

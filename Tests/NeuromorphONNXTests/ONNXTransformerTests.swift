@@ -9,21 +9,12 @@ import Testing
 /// encoder"; goldens `transformer`, `transformer20` of benchmarks/onnx/export_goldens.py).
 @Suite("ONNX transformer encoder")
 struct ONNXTransformerTests {
-    @Test("the transformer goldens import as one transformer layer and match PyTorch within 1e-4 of the output scale",
-          arguments: ["transformer", "transformer20"])
-    func matchesReference(name: String) throws {
-        let model = try Golden.model(name)
-        let (x, reference) = try Golden.arrays(name)
-        let y = try model.predict(x)
-        #expect(y.shape == reference.shape)
-        let difference = Golden.relativeDifference(y, reference)
-        #expect(difference <= ONNXGoldenTests.tolerance, "\(name): relative max difference \(difference)")
-        #expect(model.modelSpec.layers.map(\.type) == ["transformer"])
-    }
+    // The outputs against PyTorch: `ONNX golden models / each golden model imports and matches PyTorch's outputs`.
 
-    @Test("the layout read from the graph: 8 row tokens, d 16, heads, MLP 32, blocks and classes")
+    @Test("the layout read from the graph: one transformer layer, 8 row tokens, d 16, heads, MLP 32, blocks and classes")
     func blueprint() throws {
         let model = try Golden.model("transformer")
+        #expect(model.modelSpec.layers.map(\.type) == ["transformer"])
         guard case let .transformer(t) = model.steps[0] else {
             Issue.record("step 0 is not a transformer: \(model.steps[0])")
             return

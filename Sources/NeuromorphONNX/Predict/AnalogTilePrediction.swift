@@ -39,9 +39,7 @@ public struct AnalogTilePrediction: Sendable {
         for (name, parameter) in model.namedParameters() { weights[name] = parameter.value }
         for (name, value) in model.namedProgrammedWeights() { weights[name] = value }
         var (tiles, _) = try ModelBuilder.build(spec, dataShape: sampleShape, seed: seed, analog: analog)
-        var programmedCount = 0
-        var failure: (any Error)?
-        func value(_ name: String, _ shape: [Int]) throws -> Tensor {
+        let programmedCount = try tiles.assignWeights { name, shape in
             guard let v = weights[name] else {
                 throw ONNXImportError(file: "--hardware", "the tiles' model has '\(name)' but the given model has no such weight")
             }
@@ -50,28 +48,6 @@ public struct AnalogTilePrediction: Sendable {
             }
             return v
         }
-        tiles.forEachLayer { path, layer in
-            guard failure == nil else { return }
-            let assign: (inout Parameter) -> Void = { parameter in
-                guard failure == nil else { return }
-                do { parameter.value = try value(layerPath(path, parameter.name), parameter.value.shape) } catch { failure = error }
-            }
-            if var container = layer as? any LayerContainer {
-                container.forEachOwnParameter(assign)
-                layer = container
-            } else {
-                layer.forEachParameter(assign)
-            }
-            guard failure == nil, var programmed = layer as? any ProgrammedLayer else { return }
-            do {
-                for (name, current) in programmed.programmedWeights {
-                    try programmed.program(name, to: try value(layerPath(path, name), current.shape))
-                    programmedCount += 1
-                }
-            } catch { failure = error }
-            layer = programmed
-        }
-        if let failure { throw failure }
         guard programmedCount > 0 else {
             throw ONNXImportError(file: "--hardware", "the model has no linear or conv2d layer to program onto analog tiles")
         }
