@@ -54,4 +54,24 @@ struct ONNXCLITests {
         #expect(run.stderr.contains("[2, 8, 8]"), "\(run)")
         #expect(!FileManager.default.fileExists(atPath: dir.path("y.npy")))
     }
+
+    @Test("predict --hardware with a hardware.analog spec runs the transformer on tiles, seeded; --time is refused for it")
+    func predictOnAnalogTiles() throws {
+        let dir = try Scratch()
+        let spec = CLITests.root.appendingPathComponent("examples/fashion-mlp-w2-constant-step.yaml").path
+        let input = Self.golden("transformer.input.npy")
+        func run(_ out: String, _ extra: String...) throws -> (status: Int32, stdout: String, stderr: String) {
+            let r = try neuromorph(["predict", Self.golden("transformer.onnx"), "--input", input, "--output", dir.path(out),
+                                    "--hardware", spec, "--threads", "1"] + extra)
+            return (r.status, r.stdout, r.stderr)
+        }
+        let first = try run("a.npy", "--seed", "3")
+        #expect(first.status == 0 && first.stdout.contains("on analog tiles (constant_step), seed 3"), "\(first)")
+        #expect(try run("b.npy", "--seed", "3").status == 0)
+        let a = try Data(contentsOf: URL(fileURLWithPath: dir.path("a.npy")))
+        #expect(a == (try Data(contentsOf: URL(fileURLWithPath: dir.path("b.npy")))))
+        let refused = try run("c.npy", "--time", "1d")
+        #expect(refused.status == 1 && refused.stderr.contains("--time") && refused.stderr.contains("hardware.analog"), "\(refused)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path("c.npy")))
+    }
 }

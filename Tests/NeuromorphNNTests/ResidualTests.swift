@@ -73,4 +73,37 @@ struct ResidualTests {
         #expect(workload.layers.count == 3)
         #expect(workload.layers.last?.outputShape == [6])
     }
+
+    @Test("a projection shortcut: y = body(x) + shortcut(x), gradients match finite differences, paths and workload")
+    func projectionShortcut() throws {
+        var g = SeededGenerator(seed: 6)
+        // 2 → 3 channels, 4×4 → 2×2: conv stride 2 in the body, 1×1 conv stride 2 as the shortcut.
+        var block = Residual(Sequential([Conv2d(2, 3, kernelSize: 3, stride: 2, padding: 1, generator: &g), Activation(.tanh)]),
+                             shortcut: Sequential([Conv2d(2, 3, kernelSize: 1, stride: 2, generator: &g)]))
+        let x = Tensor.randomNormal([2, 2, 4, 4], using: &g)
+        var body = block.body, shortcut = block.shortcut!
+        let expected = zip(body.forward(x, mode: .inference).scalars, shortcut.forward(x, mode: .inference).scalars).map { $0 + $1 }
+        let y = block.forward(x, mode: .inference)
+        #expect(y.shape == [2, 3, 2, 2] && y.scalars == expected)
+        #expect(gradientCheck(block, input: x) < 3e-3)
+        let model = Sequential([block])
+        #expect(model.namedParameters().map(\.name) == ["0.body.0.weight", "0.body.0.bias", "0.shortcut.0.weight", "0.shortcut.0.bias"])
+        let workload = try model.describeWorkload(inputShape: [2, 4, 4])
+        #expect(workload.layers.count == 3 && workload.layers.last?.outputShape == [3, 2, 2])
+        // The blueprint: shapes must agree; `shortcut` decodes and round-trips.
+        let blueprint = ResidualBlueprint(layers: [LayerSpec(LinearBlueprint(out: 4))], shortcut: [LayerSpec(LinearBlueprint(out: 4))])
+        var context = LayerBuildContext(path: "model.layers[0]", index: 0, seed: 1)
+        #expect(try blueprint.outputShape(for: [6], context: context) == [4])
+        #expect(try blueprint.build(for: [6], context: &context).parameterCount() == 2 * (6 * 4 + 4))
+        let bad = ResidualBlueprint(layers: [LayerSpec(LinearBlueprint(out: 4))], shortcut: [LayerSpec(LinearBlueprint(out: 5))])
+        #expect {
+            _ = try bad.outputShape(for: [6], context: context)
+        } throws: { error in
+            "\(error)".contains("model.layers[0].shortcut") && "\(error)".contains("same shape")
+        }
+        let decoded = try JSONDecoder().decode(LayerSpec.self, from: Data(
+            #"{"type": "residual", "layers": [{"type": "linear", "out": 4}], "shortcut": [{"type": "linear", "out": 4}]}"#.utf8))
+        #expect(decoded == LayerSpec(blueprint))
+        #expect(try JSONDecoder().decode(LayerSpec.self, from: JSONEncoder().encode(LayerSpec(blueprint))) == LayerSpec(blueprint))
+    }
 }

@@ -31,7 +31,8 @@ struct ONNXGoldenTests {
     /// The tolerance of the issue: max abs difference ≤ 1e-4 relative to the output scale.
     static let tolerance: Float = 1e-4
 
-    @Test("each golden model imports and matches PyTorch's outputs", arguments: ["mlp", "cnn", "convbn", "view", "activations", "resblock", "mlpblock"])
+    @Test("each golden model imports and matches PyTorch's outputs", arguments: ["mlp", "cnn", "convbn", "view", "activations", "resblock", "mlpblock", "projblock",
+                                                                          "transformer", "transformer20"])
     func matchesReference(name: String) throws {
         let model = try Golden.model(name)
         let (x, reference) = try Golden.arrays(name)
@@ -81,6 +82,31 @@ struct ONNXGoldenTests {
         }
         #expect(model.notes.filter { $0.hasPrefix("BatchNormalization") }.count == 5)
         #expect(model.notes.filter { $0.hasPrefix("Add") && $0.hasSuffix("residual block of 3 layers") }.count == 2)
+    }
+
+    @Test("a ResNet downsampling block: the Add of the chain and the strided 1×1 conv branch becomes a projection-shortcut residual")
+    func projectionShortcut() throws {
+        let model = try Golden.model("projblock")
+        #expect(model.modelSpec.layers.map(\.type) == ["conv2d", "activation", "residual", "activation", "residual", "activation",
+                                                       "pool", "flatten", "linear"])
+        guard case let .projectionResidual(body, shortcut) = model.steps[2] else {
+            Issue.record("layer 2 is not a projection-shortcut residual: \(model.steps[2])")
+            return
+        }
+        #expect(body.map(\.blueprint.type) == ["conv2d", "activation", "conv2d"])
+        guard shortcut.count == 1, case let .conv(weight, bias, kernel, stride, padding) = shortcut[0] else {
+            Issue.record("the shortcut is not one conv: \(shortcut)")
+            return
+        }
+        // 1×1, stride 2, 4 → 8 channels, BatchNorm folded (so it has a bias now).
+        #expect(weight.shape == [8, 4] && bias != nil && kernel == 1 && stride == 2 && padding == 0)
+        if case .residual = model.steps[4] {} else { Issue.record("layer 4 is not an identity residual") }
+        #expect(model.notes.filter { $0.hasPrefix("BatchNormalization") }.count == 6)
+        // The spec round-trips through YAML with its shortcut.
+        let spec = model.experimentSpec(name: "p", data: DataSpec(dataset: .fashionMNIST))
+        let yaml = try SpecLoader.yaml(spec)
+        #expect(yaml.contains("shortcut:"))
+        #expect(try SpecLoader.parse(yaml, format: .yaml, file: "p.yaml").model == spec.model)
     }
 
     @Test("the pre-LN MLP sublayer: LayerNormalization, the Erf decomposition of nn.GELU() and the residual Add")
@@ -176,7 +202,7 @@ struct ONNXGoldenTests {
 
 @Suite("ONNX export")
 struct ONNXExportTests {
-    @Test("export → reimport round-trips bit-identical weights", arguments: ["mlp", "cnn", "convbn", "view", "resblock", "mlpblock"])
+    @Test("export → reimport round-trips bit-identical weights", arguments: ["mlp", "cnn", "convbn", "view", "resblock", "mlpblock", "projblock"])
     func roundTrip(name: String) throws {
         let imported = try Golden.model(name)
         let model = try imported.build()

@@ -27,7 +27,8 @@ GOLDEN = os.path.join(ROOT, "Tests", "NeuromorphONNXTests", "Golden")
 # None: an IDX folder whose (empty) training images have the model's sample size stands in
 # for a data set, so `import` can write a spec and `export` can run.
 MODELS = {"mlp": "fashion-mnist", "cnn": "fashion-mnist", "convbn": None, "view": None, "activations": None,
-          "resblock": "fashion-mnist", "mlpblock": None}
+          "resblock": "fashion-mnist", "mlpblock": None, "transformer": None, "transformer20": None,
+          "projblock": None}
 
 
 def idx_folder(tmp, name, elements):

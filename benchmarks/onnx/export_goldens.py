@@ -9,9 +9,10 @@ Run once in the PyTorch virtual environment (torch 2.10, onnx, onnxruntime):
 For every model it writes `<name>.onnx`, `<name>.input.npy` (a fixed input batch drawn
 from a seeded NumPy stream) and `<name>.output.npy` (PyTorch's output on it, checked
 against ONNX Runtime here). `export_goldens.py NAME …` re-exports only the named models
-(`resblock`, `mlpblock`). The Swift tests (ONNXGoldenTests) import each model and compare
+(`mlpblock`, `resblock`, `transformer`, `transformer20`, `projblock`). The Swift tests (ONNXGoldenTests) import each model and compare
 Neuromorph's outputs with these. Models are small so each file stays well under 1 MB.
 """
+import math
 import os
 import sys
 
@@ -114,6 +115,40 @@ class BasicBlock(nn.Module):
         return torch.relu(out + x)
 
 
+class DownsampleBlock(nn.Module):
+    """torchvision's BasicBlock with a projection shortcut (He et al. 2016, Eq. 2):
+    relu(bn2(conv2(relu(bn1(conv1(x))))) + downsample(x)), conv1 strided, downsample a strided
+    1×1 conv + BatchNorm."""
+
+    def __init__(self, inputs, outputs, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(inputs, outputs, 3, stride=stride, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(outputs)
+        self.conv2 = nn.Conv2d(outputs, outputs, 3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(outputs)
+        self.downsample = nn.Sequential(nn.Conv2d(inputs, outputs, 1, stride=stride, bias=False), nn.BatchNorm2d(outputs))
+
+    def forward(self, x):
+        out = torch.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        return torch.relu(out + self.downsample(x))
+
+
+class ResNetDownsample(nn.Module):
+    """Stem conv-bn-relu (4 channels), a downsampling block 4 → 8 (stride 2), an identity block,
+    global average pool, linear."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1, bias=False), nn.BatchNorm2d(4), nn.ReLU())
+        self.block1 = DownsampleBlock(4, 8, 2)
+        self.block2 = BasicBlock(8)
+        self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, 5))
+
+    def forward(self, x):
+        return self.head(self.block2(self.block1(self.stem(x))))
+
+
 class ResNetSmall(nn.Module):
     """Stem conv-bn-relu, two basic blocks (identity shortcuts: ONNX `Add` of two computed
     tensors), max pool, global average pool, linear."""
@@ -150,6 +185,71 @@ class PreLNMLP(nn.Module):
         h = self.fc(x)
         h = h + self.contract(self.gelu(self.expand(self.norm(h))))
         return self.head(self.final_norm(h))
+
+
+class SelfAttention(nn.Module):
+    """Neuromorph's MultiHeadSelfAttention: Q, K, V, O linear layers, heads split from the
+    feature axis, softmax(Q Kᵀ/√d_h) V. `scale_query` applies 1/√d_h to Q before the product
+    and transposes K on the head axes (another export shape of the same function)."""
+
+    def __init__(self, dim, heads, scale_query=False):
+        super().__init__()
+        self.heads, self.scale_query = heads, scale_query
+        self.query, self.key, self.value, self.output = (nn.Linear(dim, dim) for _ in range(4))
+
+    def forward(self, x):
+        n, t, d = x.shape
+        dh = d // self.heads
+
+        def split(z):
+            return z.view(n, t, self.heads, dh).transpose(1, 2)
+
+        q, k, v = split(self.query(x)), split(self.key(x)), split(self.value(x))
+        if self.scale_query:
+            scores = (q * dh ** -0.5) @ k.transpose(-2, -1)
+        else:
+            scores = q @ k.transpose(-2, -1) / math.sqrt(dh)
+        mixed = torch.softmax(scores, dim=-1) @ v
+        return self.output(mixed.transpose(1, 2).reshape(n, t, d))
+
+
+class EncoderBlock(nn.Module):
+    """Neuromorph's TransformerEncoderBlock (pre-LN): h = x + MHSA(LN1(x)); y = h + W2·GELU(W1·LN2(h)),
+    with the tanh GELU Neuromorph uses."""
+
+    def __init__(self, dim, heads, mlp, scale_query=False):
+        super().__init__()
+        self.attention_norm = nn.LayerNorm(dim)
+        self.attention = SelfAttention(dim, heads, scale_query)
+        self.mlp_norm = nn.LayerNorm(dim)
+        self.expand = nn.Linear(dim, mlp)
+        self.gelu = nn.GELU(approximate="tanh")
+        self.contract = nn.Linear(mlp, dim)
+
+    def forward(self, x):
+        h = x + self.attention(self.attention_norm(x))
+        return h + self.contract(self.gelu(self.expand(self.mlp_norm(h))))
+
+
+class TransformerNet(nn.Module):
+    """Neuromorph's TransformerClassifier ({type: transformer}, rows tokenization): image rows as
+    tokens, linear embedding + learned positions, pre-LN blocks, final LayerNorm, mean over the
+    tokens, linear head."""
+
+    def __init__(self, side=8, dim=16, heads=2, mlp=32, blocks=2, classes=5, scale_query=False):
+        super().__init__()
+        self.side = side
+        self.embedding = nn.Linear(side, dim)
+        self.positional_embedding = nn.Parameter(torch.randn(side, dim) * 0.5)
+        self.blocks = nn.ModuleList(EncoderBlock(dim, heads, mlp, scale_query) for _ in range(blocks))
+        self.final_norm = nn.LayerNorm(dim)
+        self.head = nn.Linear(dim, classes)
+
+    def forward(self, x):
+        x = self.embedding(x.reshape(x.shape[0], self.side, self.side)) + self.positional_embedding
+        for block in self.blocks:
+            x = block(x)
+        return self.head(self.final_norm(x).mean(dim=1))
 
 
 def randomize_layernorm(model, rng):
@@ -206,19 +306,54 @@ def hand_built_activations():
           f"{os.path.getsize(path)} bytes")
 
 
+def export_mlpblock():
+    torch.manual_seed(6)
+    model = PreLNMLP()
+    randomize_layernorm(model, np.random.default_rng(60))
+    export_torch("mlpblock", model, (12,), opset=17, seed=6)
+
+
+def export_transformer():
+    """Neuromorph's transformer classifier: [1, 8, 8] images as 8 row tokens, d 16, 2 heads,
+    MLP 32, 2 blocks, 5 classes; opset 17 (tanh GELU as its Mul/Tanh decomposition, ReduceMean
+    with an axes attribute)."""
+    torch.manual_seed(8)
+    model = TransformerNet()
+    randomize_layernorm(model, np.random.default_rng(80))
+    export_torch("transformer", model, (1, 8, 8), opset=17, seed=8)
+
+
+def export_transformer20():
+    """The same classifier with 1 block and 4 heads on flat [64] samples, the scale on Q and
+    Kᵀ by a second Transpose; opset 20 (a Gelu node, ReduceMean with an axes input)."""
+    torch.manual_seed(9)
+    model = TransformerNet(heads=4, blocks=1, classes=3, scale_query=True)
+    randomize_layernorm(model, np.random.default_rng(90))
+    export_torch("transformer20", model, (64,), opset=20, seed=9)
+
+
+SELECTABLE = {
+    "mlpblock": export_mlpblock,
+    "resblock": lambda: (torch.manual_seed(5),
+                         export_torch("resblock", ResNetSmall(), (1, 28, 28), opset=17, seed=5, keep_batchnorm=True)),
+    "transformer": export_transformer,
+    "projblock": lambda: (torch.manual_seed(10),
+                          export_torch("projblock", ResNetDownsample(), (1, 12, 12), opset=17, seed=10, keep_batchnorm=True)),
+    "transformer20": export_transformer20,
+}
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     torch.set_num_threads(1)
     only = set(sys.argv[1:])   # model names to (re)export; all when none are given
     if only:
-        if "mlpblock" in only:
-            torch.manual_seed(6)
-            model = PreLNMLP()
-            randomize_layernorm(model, np.random.default_rng(60))
-            export_torch("mlpblock", model, (12,), opset=17, seed=6)
-        if "resblock" in only:
-            torch.manual_seed(5)
-            export_torch("resblock", ResNetSmall(), (1, 28, 28), opset=17, seed=5, keep_batchnorm=True)
+        unknown = only - set(SELECTABLE)
+        if unknown:
+            print(f"unknown model(s) {sorted(unknown)}; selectable: {sorted(SELECTABLE)}", file=sys.stderr)
+            return 2
+        for name in sorted(only):
+            SELECTABLE[name]()
         return 0
     # The demo MLP (examples/fashion-mlp.yaml): 784-256-128-10, ReLU.
     torch.manual_seed(1)
@@ -245,10 +380,12 @@ def main():
     torch.manual_seed(5)
     export_torch("resblock", ResNetSmall(), (1, 28, 28), opset=17, seed=5, keep_batchnorm=True)
     # The pre-LN MLP sublayer of the transformer encoder: LayerNormalization, exact GELU (Erf), residual Add.
-    torch.manual_seed(6)
-    model = PreLNMLP()
-    randomize_layernorm(model, np.random.default_rng(60))
-    export_torch("mlpblock", model, (12,), opset=17, seed=6)
+    export_mlpblock()
+    # Neuromorph's transformer encoder classifier (self-attention, tanh GELU, token mean).
+    export_transformer()
+    export_transformer20()
+    # A ResNet downsampling block: projection shortcut (strided 1×1 conv + BatchNorm) joined by Add.
+    SELECTABLE["projblock"]()
 
 
 if __name__ == "__main__":

@@ -70,7 +70,9 @@ struct Predict: ParsableCommand {
             The input is float32 [N, …] with N samples of the model's input size. \
             With --hardware SPEC (a spec with a hardware.inference section, e.g. examples/fashion-mlp-pcm.yaml) \
             the model runs on PCM inference tiles as in `neuromorph infer`: converted with the spec's periphery, \
-            programmed with its noise model and read at --time (default: the spec's first time). See docs/onnx.md.
+            programmed with its noise model and read at --time (default: the spec's first time). \
+            With a hardware.analog section (e.g. examples/fashion-mlp-w2-constant-step.yaml) its weights are programmed \
+            onto the spec's analog crossbar tiles and read through their forward periphery. See docs/onnx.md.
             """)
 
     @Argument(help: "An .onnx file or a checkpoint folder.")
@@ -82,13 +84,13 @@ struct Predict: ParsableCommand {
     @Option(help: "Where to write the outputs (.npy).")
     var output: String
 
-    @Option(help: "A spec whose hardware.inference section gives the PCM tiles to run on.")
+    @Option(help: "A spec whose hardware.inference (PCM) or hardware.analog section gives the tiles to run on.")
     var hardware: String?
 
     @Option(help: "With --hardware: the time after programming, e.g. 1s, 1h, 1d, 1mo (default: the spec's first time).")
     var time: String?
 
-    @Option(help: "With --hardware: the programming and read seed (default: the spec's training.seed).")
+    @Option(help: "With --hardware: the seed of the devices, programming and read noise (default: the spec's training.seed).")
     var seed: UInt64?
 
     @Option(help: "With --hardware: drift compensation on or off (default: on unless the spec says off).")
@@ -113,7 +115,7 @@ struct Predict: ParsableCommand {
             let x = try NumpyArray.read(URL(fileURLWithPath: input))
             let url = URL(fileURLWithPath: model)
             let onHardware = try hardware.map {
-                try HardwarePrediction(spec: SpecLoader.load(URL(fileURLWithPath: $0)), file: $0, time: time,
+                try PredictionHardware(spec: SpecLoader.load(URL(fileURLWithPath: $0)), file: $0, time: time,
                                        compensatesDrift: driftCompensation.map { $0 == "on" }, seed: seed)
             }
             var isFolder: ObjCBool = false
@@ -131,22 +133,21 @@ struct Predict: ParsableCommand {
                 }
                 try Checkpoint.load(into: &net, from: url)
                 if let onHardware {
-                    y = try onHardware.predict(net, on: x, sampleShape: dataShape)
+                    y = try onHardware.predict(net, spec: spec.model, on: x, sampleShape: dataShape)
                 } else {
                     y = try ImportedModel.run(&net, on: x, sampleShape: dataShape, softmax: false)
                 }
             } else {
                 let imported = try ONNXImporter.importModel(at: url)
                 if let onHardware {
-                    y = try onHardware.predict(try imported.build(), on: x, sampleShape: imported.inputShape)
+                    y = try onHardware.predict(try imported.build(), spec: imported.modelSpec, on: x, sampleShape: imported.inputShape)
                     if imported.outputSoftmax { y = y.softmaxRows() }
                 } else {
                     y = try imported.predict(x)
                 }
             }
             try AtomicFile.write(NumpyArray.encode(y), to: URL(fileURLWithPath: output))
-            let device = onHardware.map { " on PCM (\($0.inference.device.rawValue)) at \($0.time), drift compensation "
-                + ($0.compensatesDrift ? "on" : "off") + ", seed \($0.seed)" } ?? ""
+            let device = onHardware.map { " \($0.summary)" } ?? ""
             say("predict \(model)\(device): \(x.shape) → \(y.shape) written to \(output)")
         }
     }

@@ -87,6 +87,40 @@ extension Layer {
         return result
     }
 
+    /// Sets every weight of the model by its dotted path (`3.blocks.0.attention.query.weight`):
+    /// digital parameters are assigned, device-held weights of analog layers
+    /// (``ProgrammedLayer``) are programmed onto their devices. `value(name, shape)` gives the
+    /// weight for a name and the model's shape of it (and throws when it has none that fits).
+    /// Returns how many device-held weights were programmed.
+    @discardableResult
+    public mutating func assignWeights(_ value: (_ name: String, _ shape: [Int]) throws -> Tensor) throws -> Int {
+        var programmedCount = 0
+        var failure: (any Error)?
+        forEachLayer { path, layer in
+            guard failure == nil else { return }
+            let assign: (inout Parameter) -> Void = { parameter in
+                guard failure == nil else { return }
+                do { parameter.value = try value(layerPath(path, parameter.name), parameter.value.shape) } catch { failure = error }
+            }
+            if var container = layer as? any LayerContainer {
+                container.forEachOwnParameter(assign)
+                layer = container
+            } else {
+                layer.forEachParameter(assign)
+            }
+            guard failure == nil, var programmed = layer as? any ProgrammedLayer else { return }
+            do {
+                for (name, current) in programmed.programmedWeights {
+                    try programmed.program(name, to: try value(layerPath(path, name), current.shape))
+                    programmedCount += 1
+                }
+            } catch { failure = error }
+            layer = programmed
+        }
+        if let failure { throw failure }
+        return programmedCount
+    }
+
     /// The number of trainable scalars: digital parameters plus device-held weights.
     public func trainableScalarCount() -> Int {
         namedParameters().reduce(0) { $0 + $1.parameter.value.count }

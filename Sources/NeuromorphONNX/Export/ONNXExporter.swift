@@ -16,9 +16,10 @@ import SwiftProtobuf
 /// | `activation` | `Relu`, `Sigmoid`, `Tanh`, `HardSigmoid` (α = 0.2 or 1/6), `LeakyRelu` (α = 0.01) |
 /// | `log_softmax` | `LogSoftmax` (`axis = 1`) |
 /// | `dropout` | nothing (inference) |
-/// | `residual` | the body's nodes, then `Add(body output, block input)` |
+/// | `residual` | the body's nodes, then `Add(body output, block input)`; with a projection shortcut, its nodes from the block input and `Add(body output, shortcut output)` |
 /// | `layer_norm` | `LayerNormalization` (`axis = −1`) |
 /// | `gelu` (exact) | `Div(x, √2)`, `Erf`, `Add 1`, `Mul x`, `Mul 0.5` (PyTorch's form; `Gelu` needs opset 20) |
+/// | `transformer` (rows, float attention) | PyTorch's operators for the same module (``emitTransformer(_:input:name:path:graph:)``) |
 ///
 /// Weights come from the built layers: digital parameters, or for analog layers their
 /// effective weights read from the devices (``ProgrammedLayer/programmedWeights``). The
@@ -142,8 +143,18 @@ public enum ONNXExporter {
                 var bodyShape = shape, bodyOutput = current
                 try emit(residual.layers, block.body.layers, shape: &bodyShape, current: &bodyOutput, graph: &graph,
                          pathPrefix: "\(path).", namePrefix: "\(name).body.")
+                var addend = current
+                if let shortcutSpecs = residual.shortcut {
+                    // y = body(x) + shortcut(x): the projection's nodes from the block input.
+                    guard let shortcut = block.shortcut else {
+                        throw ONNXExportError(layer: path, "the spec has a shortcut but the built block has none")
+                    }
+                    var shortcutShape = shape
+                    try emit(shortcutSpecs, shortcut.layers, shape: &shortcutShape, current: &addend, graph: &graph,
+                             pathPrefix: "\(path).shortcut.", namePrefix: "\(name).shortcut.")
+                }
                 node.opType = "Add"
-                node.input = [bodyOutput, current]
+                node.input = [bodyOutput, addend]
             case let norm as LayerNormBlueprint:
                 var values: [String: Tensor] = [:]
                 var copy = layer
@@ -181,9 +192,13 @@ public enum ONNXExporter {
             case is DropoutBlueprint:
                 shape = next
                 continue   // the identity at inference
+            case is TransformerBlueprint:
+                current = try emitTransformer(layer, input: current, name: name, path: path, graph: &graph)
+                shape = next
+                continue
             default:
                 throw ONNXExportError(layer: path, "a '\(layerSpec.type)' layer has no ONNX export yet; exportable: linear, conv2d, "
-                                      + "pool, flatten, activation, log_softmax, dropout, residual, layer_norm, gelu")
+                                      + "pool, flatten, activation, log_softmax, dropout, residual, layer_norm, gelu, transformer")
             }
             graph.node.append(node)
             current = output

@@ -20,10 +20,36 @@ public struct ImportedModel: Sendable {
         case logSoftmax
         /// `y = body(x) + x` (an ONNX `Add` of a tensor and an earlier one of the same shape).
         case residual([Step])
+        /// `y = body(x) + shortcut(x)`: an `Add` of the chain and a branch from an earlier tensor
+        /// (ResNet's projection shortcut, a strided 1×1 `Conv` + BatchNormalization).
+        case projectionResidual(body: [Step], shortcut: [Step])
         /// Layer normalization over the last axis, `γ` (`weight`) and `β` (`bias`) of its size.
         case layerNorm(weight: Tensor, bias: Tensor, epsilon: Float)
         /// GELU, exact (erf) or its tanh approximation.
         case gelu(tanh: Bool)
+        /// Neuromorph's transformer-encoder classifier (``TransformerClassifier``), recognised
+        /// from its operators (``GraphWalk`` collapses the steps below into it).
+        case transformer(ImportedTransformer)
+        // The steps below exist only while a transformer is being read; ``GraphWalk/finish()``
+        // rejects a model in which any is left outside a `transformer`.
+        /// Each sample's values as `count` tokens of `features` values (`Reshape` to `[N, T, F]`).
+        case tokens(count: Int, features: Int)
+        /// A learned `[T, d]` tensor added to every sample (`Add` of a constant `[T, d]`).
+        case positional(Tensor)
+        /// Multi-head self-attention over `[N, T, d]` (``ImportedAttention``).
+        case attention(ImportedAttention)
+        /// The mean over the tokens (`ReduceMean` over axis 1): `[N, T, d]` → `[N, d]`.
+        case meanTokens
+
+        /// Whether this step exists only while a transformer is being read.
+        var isTransformerPart: Bool {
+            switch self {
+            case .tokens, .positional, .attention, .meanTokens: true
+            case let .residual(body): body.contains(where: \.isTransformerPart)
+            case let .projectionResidual(body, shortcut): (body + shortcut).contains(where: \.isTransformerPart)
+            default: false
+            }
+        }
 
         /// The layer blueprint of this step.
         var blueprint: LayerSpec {
@@ -37,8 +63,13 @@ public struct ImportedModel: Sendable {
             case let .activation(kind): .activation(kind)
             case .logSoftmax: .logSoftmax
             case let .residual(body): LayerSpec(ResidualBlueprint(layers: body.map(\.blueprint)))
+            case let .projectionResidual(body, shortcut):
+                LayerSpec(ResidualBlueprint(layers: body.map(\.blueprint), shortcut: shortcut.map(\.blueprint)))
             case let .layerNorm(_, _, epsilon): LayerSpec(LayerNormBlueprint(epsilon: epsilon == 1e-5 ? nil : Double(epsilon)))
             case let .gelu(tanh): LayerSpec(GELUBlueprint(approximate: tanh ? .tanh : nil))
+            case let .transformer(t): LayerSpec(t.blueprint)
+            case .tokens, .positional, .attention, .meanTokens:
+                preconditionFailure("GraphWalk.finish() leaves no transformer part outside a transformer")
             }
         }
 
@@ -49,7 +80,9 @@ public struct ImportedModel: Sendable {
             case let .linear(weight, bias), let .conv(weight, bias, _, _, _):
                 [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
             case let .residual(body): body.flatMap(\.parameters)
+            case let .projectionResidual(body, shortcut): (body + shortcut).flatMap(\.parameters)
             case let .layerNorm(weight, bias, _): [("weight", weight), ("bias", bias)]
+            case let .transformer(t): t.parameters.map { ($0.name, $0.value) }
             default: []
             }
         }

@@ -39,7 +39,8 @@ public struct ONNXImporter {
         "Gemm", "MatMul", "Add", "Conv", "BatchNormalization", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten",
         "Reshape", "Relu", "Sigmoid", "Tanh", "HardSigmoid", "LeakyRelu", "Softmax", "LogSoftmax", "Dropout", "Identity",
         "Constant", "Shape", "Gather", "Unsqueeze", "Concat", "Cast", "LayerNormalization", "Gelu",
-        "Div/Erf/Add/Mul/Mul (exact GELU)",
+        "Div/Erf/Add/Mul/Mul (exact GELU)", "Mul/Mul/Mul/Add/Mul/Tanh/Add/Mul/Mul (tanh GELU)", "ReduceMean",
+        "MatMul/Add/Reshape/Transpose/Div/Softmax/MatMul (self-attention of Neuromorph's transformer)",
     ]
 
     /// The file name used in error messages.
@@ -103,9 +104,18 @@ struct GraphWalk {
     /// The chain's tensors a residual `Add` may take as its shortcut: the number of steps
     /// that produce each and its per-sample shape.
     var shortcuts: [String: (steps: Int, shape: [Int])] = [:]
-    /// An exact-GELU decomposition being matched: its input x, the node that started it,
-    /// how many of its five operators were seen and the last one's output.
-    var pendingGELU: (x: String, start: String, stage: Int, last: String)?
+    /// A GELU decomposition being matched (``ElementwisePattern``): its input x, the node that
+    /// started it, how many of its operators were seen and the last one's output.
+    var pendingPattern: (pattern: ElementwisePattern, x: String, start: String, stage: Int, last: String)?
+    /// A self-attention subgraph being read (``AttentionMatch``).
+    var attention: AttentionMatch?
+    /// How many `MatMul` nodes read each tensor (the Q, K and V projections share their input).
+    let matMulReaders: [String: Int]
+    /// The node that turned the samples into tokens and the `ReduceMean` that ended them.
+    var tokenNode: (name: String, opType: String)?
+    var encoderNode: String?
+    /// Side branches from an earlier chain tensor (a projection shortcut), by their current tensor.
+    var branches: [String: Branch] = [:]
     /// Whether the current tensor is the direct output of the last step's weight layer (so a
     /// bias `Add` or a `BatchNormalization` may fold into it).
     var currentIsWeightOutput = false
@@ -113,6 +123,11 @@ struct GraphWalk {
     init(graph: Onnx_GraphProto, file: String, opset: Int) throws {
         self.file = file
         self.opset = opset
+        var readers: [String: Int] = [:]
+        for node in graph.node where node.opType == "MatMul" {
+            for input in Set(node.input) { readers[input, default: 0] += 1 }
+        }
+        matMulReaders = readers
         var initializers: [String: Onnx_TensorProto] = [:]
         for tensor in graph.initializer { initializers[tensor.name] = tensor }
         constants = initializers
@@ -198,7 +213,13 @@ struct GraphWalk {
             return
         }
         if try foldShapeArithmetic(node, index) { return }
-        if try matchErfGELU(node, index) { return }
+        if try matchAttention(node, index) { return }
+        if try matchPattern(node, index) { return }
+        if node.opType == "Transpose" {
+            throw error(node, index, "transposes the chain's tensor by \(node.ints("perm") ?? []); Neuromorph reads Transpose only inside "
+                        + "the self-attention of its transformer (per-head Q/K/V and context); nn.MultiheadAttention, which "
+                        + "transposes its input to [T, N, d] and packs Q, K, V into one in_proj MatMul, is not supported")
+        }
         guard ONNXImporter.supportedOperators.contains(node.opType) else {
             throw error(node, index, "is not supported; Neuromorph imports " + ONNXImporter.supportedOperators.joined(separator: ", "))
         }
@@ -216,6 +237,10 @@ struct GraphWalk {
         guard dataInputs.count == 1 else {
             throw error(node, index, "combines the computed tensors \(dataInputs.map { "'\($0.element)'" }.joined(separator: " and ")) "
                         + "(a residual or branching connection); Neuromorph imports sequential models only")
+        }
+        if data.element != current, dataInputs.count == 1, branches[data.element] != nil || shortcuts[data.element] != nil {
+            try visitBranch(node, index, from: data.element, dataInput: data.offset)
+            return
         }
         guard data.element == current else {
             throw error(node, index, "reads '\(data.element)', not the output of the previous operator ('\(current)'); "
@@ -245,6 +270,10 @@ struct GraphWalk {
                         + "('\(current)'); Neuromorph imports a chain with identity-shortcut residual Adds")
         }
         let other = inputs[0] == current ? inputs[1] : inputs[0]
+        if let branch = branches.removeValue(forKey: other) {
+            try projectionAdd(node, index, branch: branch, output: other)
+            return
+        }
         guard let start = shortcuts[other] else {
             throw error(node, index, "adds '\(other)', which is not an earlier tensor of the operator chain (or was folded into a layer by "
                         + "a bias Add or BatchNormalization); Neuromorph imports residual Adds of the chain's output and an earlier "
@@ -261,53 +290,6 @@ struct GraphWalk {
         // Tensors inside the body are no longer outputs of a step of the chain.
         shortcuts = shortcuts.filter { $0.value.steps <= start.steps }
         notes.append("Add '\(node.name)' of '\(current)' and '\(other)' imported as a residual block of \(body.count) layers")
-    }
-
-    /// PyTorch's exact GELU below opset 20, `x · (1 + erf(x / √2)) · 0.5`, as the five
-    /// operators it writes: `Div(x, √2)` (or `Mul(x, 1/√2)`) → `Erf` → `Add(·, 1)` → `Mul(x, ·)` →
-    /// `Mul(·, 0.5)`, constants on either side of the commutative ones. Returns whether `node`
-    /// belongs to the pattern; an operator that breaks a started pattern throws.
-    mutating func matchErfGELU(_ node: Onnx_NodeProto, _ index: Int) throws -> Bool {
-        func scalar(_ name: String) -> Float? {
-            guard let t = constants[name], let v = try? t.floatTensor({ error(node, index, $0) }), v.count == 1 else { return nil }
-            return v.scalars[0]
-        }
-        /// The other input of a two-input node whose one input is `tensor`.
-        func other(_ tensor: String) -> String? {
-            guard node.input.count == 2, node.input.contains(tensor) else { return nil }
-            return node.input[0] == tensor ? node.input[1] : node.input[0]
-        }
-        func near(_ value: Float?, _ target: Float) -> Bool { value.map { abs($0 - target) <= 1e-6 * max(1, abs(target)) } ?? false }
-        guard let output = node.output.first, !output.isEmpty else { return false }
-        guard let pending = pendingGELU else {
-            let starts = (node.opType == "Div" && node.input.first == current && near(scalar(node.input.count > 1 ? node.input[1] : ""), Float(2.0.squareRoot())))
-                || (node.opType == "Mul" && other(current).map { near(scalar($0), Float(0.5.squareRoot())) } == true)
-            guard starts else { return false }
-            pendingGELU = (current, node.name.isEmpty ? "#\(index)" : node.name, 1, output)
-            return true
-        }
-        let matches: Bool
-        switch pending.stage {
-        case 1: matches = node.opType == "Erf" && node.input == [pending.last]
-        case 2: matches = node.opType == "Add" && near(other(pending.last).flatMap(scalar), 1)
-        case 3: matches = node.opType == "Mul" && other(pending.last) == pending.x
-        default: matches = node.opType == "Mul" && near(other(pending.last).flatMap(scalar), 0.5)
-        }
-        guard matches else {
-            throw error(node, index, "interrupts the exact-GELU pattern started at node '\(pending.start)' after \(pending.stage) of its "
-                        + "operators; Neuromorph recognises Div(x, √2) → Erf → Add(·, 1) → Mul(x, ·) → Mul(·, 0.5) (PyTorch's nn.GELU()) "
-                        + "or a Gelu node (opset 20)")
-        }
-        if pending.stage < 4 {
-            pendingGELU = (pending.x, pending.start, pending.stage + 1, output)
-            return true
-        }
-        pendingGELU = nil
-        steps.append(.gelu(tanh: false))
-        current = output
-        currentIsWeightOutput = false
-        shortcuts[output] = (steps.count, shape)
-        return true
     }
 
     /// `LayerNormalization` over the last axis with constant scale (and bias).
@@ -345,7 +327,8 @@ struct GraphWalk {
     /// here to a constant (the batch size as ``batchSymbol``) that a `Reshape` then reads.
     /// Returns whether `node` was such an operator.
     mutating func foldShapeArithmetic(_ node: Onnx_NodeProto, _ index: Int) throws -> Bool {
-        let shapeOps = ["Shape", "Gather", "Unsqueeze", "Concat", "Cast"]
+        let shapeOps = ["Shape", "Gather", "Unsqueeze", "Concat", "Cast", "Div"]
+        if try foldScalarArithmetic(node, index) { return true }
         guard shapeOps.contains(node.opType), let output = node.output.first else { return false }
         func ints(_ i: Int) throws -> [Int64]? {
             guard node.input.count > i, let t = constants[node.input[i]], t.dataType == ONNXDataType.int64 else { return nil }
@@ -379,6 +362,14 @@ struct GraphWalk {
                 parts += part
             }
             result = parts
+        case "Div":   // the head width d / H of an attention split
+            guard let a = try ints(0), let b = try ints(1), a.count == 1, b.count == 1 else { return false }
+            guard a[0] >= 0, b[0] > 0 else {
+                throw error(node, index, "divides \(a[0] == Self.batchSymbol ? "the batch size" : "\(a[0])") by \(b[0]); Neuromorph evaluates "
+                            + "shape arithmetic on the fixed sample axes only")
+            }
+            result = [a[0] / b[0]]
+            scalar = constants[node.input[0]]?.dims.isEmpty ?? false
         default:   // Cast of an INT64 constant to INT64
             guard let data = try ints(0), node.int("to", default: 0) == Int(ONNXDataType.int64) else { return false }
             result = data
@@ -387,6 +378,43 @@ struct GraphWalk {
         var tensor = Onnx_TensorProto(name: output, int64: result)
         if scalar { tensor.dims = [] }
         constants[output] = tensor
+        return true
+    }
+
+    /// Float arithmetic on one-value constants (`Cast` of an integer to FLOAT, `Mul`, `Div`,
+    /// `Pow`, `Sqrt`), as PyTorch writes the attention scale `d_h ** -0.5` from the shape.
+    mutating func foldScalarArithmetic(_ node: Onnx_NodeProto, _ index: Int) throws -> Bool {
+        guard ["Cast", "Mul", "Div", "Pow", "Sqrt"].contains(node.opType), let output = node.output.first, !node.input.isEmpty,
+              node.input.allSatisfy({ constants[$0] != nil }) else { return false }
+        let tensors = node.input.compactMap { constants[$0] }
+        if node.opType == "Cast" {
+            guard node.int("to", default: 0) == Int(ONNXDataType.float) else { return false }
+        } else if tensors.contains(where: { $0.dataType != ONNXDataType.float }) {
+            return false
+        }
+        var values: [Float] = []
+        for t in tensors {
+            let v: Tensor = if t.dataType == ONNXDataType.int64 {
+                Tensor(try t.int64Values { error(node, index, $0) }.map { Float($0) })
+            } else {
+                try t.floatTensor { error(node, index, $0) }
+            }
+            guard v.count == 1 else { return false }
+            guard !v.scalars.contains(where: { Double($0) == Double(Self.batchSymbol) }) else {
+                throw error(node, index, "computes with the batch size; Neuromorph evaluates arithmetic on the fixed sample axes only")
+            }
+            values.append(v.scalars[0])
+        }
+        let result: Float
+        switch (node.opType, values.count) {
+        case ("Cast", 1): result = values[0]
+        case ("Sqrt", 1): result = values[0].squareRoot()
+        case ("Mul", 2): result = values[0] * values[1]
+        case ("Div", 2): result = values[0] / values[1]
+        case ("Pow", 2): result = Float(pow(Double(values[0]), Double(values[1])))
+        default: return false
+        }
+        constants[output] = Onnx_TensorProto(name: output, float: Tensor([result]), shape: tensors[0].dims.isEmpty ? [] : [1])
         return true
     }
 
@@ -416,7 +444,11 @@ struct GraphWalk {
         switch node.opType {
         case "Gemm": try gemm(node, index); return true
         case "MatMul": try matMul(node, index, dataInput: dataInput); return true
-        case "Add": try addBias(node, index, dataInput: dataInput); return true
+        case "Add":
+            if try positional(node, index, dataInput: dataInput) { return false }
+            try addBias(node, index, dataInput: dataInput)
+            return true
+        case "ReduceMean": try meanTokens(node, index)
         case "Conv": try conv(node, index); return true
         case "BatchNormalization": try batchNorm(node, index); return true
         case "MaxPool", "AveragePool": try pool(node, index)
@@ -538,7 +570,8 @@ struct GraphWalk {
     }
 
     mutating func matMul(_ node: Onnx_NodeProto, _ index: Int, dataInput: Int) throws {
-        let features = try flatFeatures(node, index)
+        // On flat samples [N, F], or token-wise on [N, T, F] (nn.Linear on a sequence).
+        let features = shape.count == 2 && tokenNode != nil ? shape[1] : try flatFeatures(node, index)
         guard dataInput == 0 else {
             throw error(node, index, "multiplies a constant by the data (constant · x); Neuromorph imports x · B with B [in, out]")
         }
@@ -547,7 +580,7 @@ struct GraphWalk {
             throw error(node, index, "its weight '\(node.input[1])' has shape \(b.shape); for \(features) input features it must be [\(features), out]")
         }
         steps.append(.linear(weight: Self.transposed(b), bias: nil))
-        shape = [b.shape[1]]
+        shape = shape.count == 2 ? [shape[0], b.shape[1]] : [b.shape[1]]
     }
 
     /// `Add` of a constant right after a weight layer: its bias.
@@ -712,6 +745,14 @@ struct GraphWalk {
         // each sample flattened.
         let batch = target.first.map { $0 == Int(Self.batchSymbol) || $0 > 0 || ($0 == 0 && !allowZero) } ?? false
         let flattens = target.count == 2 && ((target[1] == -1 && batch) || (target[1] == features && (target[0] == -1 || batch)))
+        if !flattens, target.count == 3, batch || target[0] == -1, let tokens = Self.resolve(target.suffix(2), features: features),
+           target[0] != -1 || !target.suffix(2).contains(-1) {
+            // [N, T, F]: each sample as T tokens of F values (a transformer's tokenization).
+            steps.append(.tokens(count: tokens[0], features: tokens[1]))
+            tokenNode = (node.name.isEmpty ? "#\(index)" : node.name, node.opType)
+            shape = tokens
+            return
+        }
         guard flattens else {
             throw error(node, index, "reshapes [N, \(shape.map(String.init).joined(separator: ", "))] to \(target); "
                         + "Neuromorph imports Reshape that flattens each sample ([N, -1], [0, -1] or [-1, \(features)])")
@@ -722,10 +763,20 @@ struct GraphWalk {
 
     // MARK: - Finishing
 
-    func finish() throws -> ImportedModel {
-        if let pending = pendingGELU {
-            throw ONNXImportError(file: file, node: pending.start, opType: "Div", "starts an exact-GELU pattern that the graph does not complete "
-                                  + "(Div(x, √2) → Erf → Add(·, 1) → Mul(x, ·) → Mul(·, 0.5))")
+    mutating func finish() throws -> ImportedModel {
+        if let pending = pendingPattern {
+            throw ONNXImportError(file: file, node: pending.start, opType: pending.pattern.startOperator,
+                                  "starts \(pending.pattern.name) pattern that the graph does not complete (\(pending.pattern.description))")
+        }
+        if let attention {
+            throw ONNXImportError(file: file, node: attention.start, opType: "MatMul",
+                                  "starts a self-attention subgraph whose output projection the graph does not reach")
+        }
+        try attachTransformerHead()
+        if let branch = branches.values.first {
+            throw ONNXImportError(file: file, node: branch.start, opType: branch.startOperator,
+                                  "starts a branch from '\(branch.origin)' that no Add joins back to the chain; Neuromorph imports "
+                                  + "branches only as the projection shortcut of a residual Add")
         }
         guard current == outputName else {
             throw ONNXImportError(file: file, "the graph output '\(outputName)' is not the end of the operator chain ('\(current)'); "

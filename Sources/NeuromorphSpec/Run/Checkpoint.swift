@@ -224,27 +224,6 @@ public struct Checkpoint: Codable, Sendable {
             }
             return tensor
         }
-        var failure: (any Error)?
-        model.forEachLayer { path, layer in
-            guard failure == nil else { return }
-            let assign: (inout Parameter) -> Void = { parameter in
-                guard failure == nil else { return }
-                do { parameter.value = try read(layerPath(path, parameter.name), shape: parameter.value.shape) } catch { failure = error }
-            }
-            if var container = layer as? any LayerContainer {
-                container.forEachOwnParameter(assign)
-                layer = container
-            } else {
-                layer.forEachParameter(assign)
-            }
-            guard failure == nil, var programmed = layer as? any ProgrammedLayer else { return }
-            do {
-                for (name, value) in programmed.programmedWeights {
-                    try programmed.program(name, to: try read(layerPath(path, name), shape: value.shape))
-                }
-            } catch { failure = error }
-            layer = programmed
-        }
-        if let failure { throw failure }
+        try model.assignWeights { name, shape in try read(name, shape: shape) }
     }
 }
