@@ -171,6 +171,42 @@ import Testing
         #expect(quantizer.forward(Tensor([0.014, 3.0, -1]), mode: .inference).scalars == [0.01, 2.55, 0])
     }
 
+    /// A CNN gets a spiking row with numbers (convolution, max-pool spike gates): the task
+    /// "compare runs the spiking substrate on the CNN examples" (issue 17, docs/compare.md).
+    @Test func spikingSubstrateConvertsACNN() throws {
+        let spec = try SpecLoader.parse("""
+            name: compare-cnn-test
+            data: {dataset: digits}
+            model:
+              input_shape: [1, 8, 8]
+              layers:
+              - {type: conv2d, out: 8, kernel: 3, padding: 1}
+              - {type: activation, function: relu}
+              - {type: pool, kind: max, window: 2}
+              - {type: flatten}
+              - {type: linear, out: 10}
+            training:
+              loss: cross_entropy
+              optimizer: {kind: sgd, learning_rate: 0.05, momentum: 0.9}
+              epochs: 6
+              batch_size: 32
+              seed: 0
+            substrates:
+            - {kind: digital}
+            - {kind: spiking, steps: 128, test_limit: 80, max_pool: gate}
+            """, format: .yaml)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("compare-cnn-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let comparison = try SubstrateComparison.run(spec, output: dir, log: { _ in })
+        let spiking = try #require(comparison.rows.last)
+        let float = try #require(comparison.rows[0].accuracy)
+        let snn = try #require(spiking.accuracy, "\(spiking.sources.accuracy)")
+        print("digits CNN: float \(float), spiking (128 steps, 80 images) \(snn), SOPs \(spiking.synapticOperationsPerInference ?? 0)")
+        #expect(snn > 0.85 && (spiking.synapticOperationsPerInference ?? 0) > 0 && spiking.energyPerInferenceJ != nil)
+        #expect(spiking.sources.model.contains("spike gates"))
+        #expect(Self.specError("- {kind: spiking, max_pool: median}")?.path == "substrates[0].max_pool")
+    }
+
     // MARK: - A whole comparison
 
     /// Trains the digits MLP once and compares it on every kind; checks the files: JSON and

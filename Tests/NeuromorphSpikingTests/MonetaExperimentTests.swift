@@ -24,6 +24,23 @@ import Testing
         #expect(again.testAccuracy == r.testAccuracy && again.changedWeights == r.changedWeights, "same seed, same run")
     }
 
+    /// The backprop-trained comparison network of MONETA's topology (digest MO §3: "vs the
+    /// same network trained by backprop"): it learns (well above chance on 200 test images
+    /// after 300 training images), its IF conversion keeps its accuracy within 5 points at
+    /// 100 steps.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: mnist5k.path), "/work/shared/data/mnist-5k is absent"))
+    func backpropComparisonNetworkLearnsAndConverts() throws {
+        var c = MonetaExperiment.Configuration()
+        c.trainImages = 300; c.testImages = 100; c.steps = 100; c.filters1 = 8; c.filters2 = 8
+        let r = try MonetaExperiment.backpropBaseline(data: Self.mnist5k, configuration: c, epochs: 8)
+        print("MONETA backprop baseline (8/8 filters, 300/100 images, 8 epochs): ANN \(r.testAccuracy), IF \(r.convertedAccuracy)")
+        #expect(r.testAccuracy > 0.7)
+        #expect(abs(r.convertedAccuracy - r.testAccuracy) <= 0.05)
+        #expect(r.synapticOperationsPerImage > 0 && r.spikesPerImage > 0)
+        c.steps = 0
+        #expect(throws: SpikingParameterError.self) { try MonetaExperiment.backpropBaseline(data: Self.mnist5k, configuration: c) }
+    }
+
     /// The readout learns a linearly separable toy problem.
     @Test func softmaxReadoutSeparatesToyClasses() {
         var x: [[Float]] = []

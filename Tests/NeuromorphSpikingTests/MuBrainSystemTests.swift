@@ -82,6 +82,27 @@ import NeuromorphData
         c = MuBrainConfiguration()
         c.weightScales = [1]
         #expect(throws: ConversionError.self) { try c.validate() }
+        c = MuBrainConfiguration()
+        c.weightClipPercentile = 0
+        #expect(throws: ConversionError.self) { try c.validate() }
+    }
+
+    /// Clipped quantisation: the p-th percentile of |w| maps to the top code, larger weights
+    /// clip to ±7, and more weights get large codes than with max-|w| scaling (note §1.8).
+    @Test func clippedQuantisationUsesMoreOfTheRange() throws {
+        let ann = try Self.randomANN()
+        let full = try MuBrainSystem(ann: ann, configuration: MuBrainConfiguration())
+        var c = MuBrainConfiguration()
+        c.weightClipPercentile = 90
+        let clipped = try MuBrainSystem(ann: ann, configuration: c)
+        for l in 0..<2 {
+            #expect(clipped.integerWeights[l].allSatisfy { (-7...7).contains($0) })
+            let magnitudes = ann.layers[l].weight.map { abs($0) }.sorted()
+            let p90 = magnitudes[Int((0.9 * Double(magnitudes.count)).rounded(.up)) - 1]
+            for (w, q) in zip(ann.layers[l].weight, clipped.integerWeights[l]) where abs(w) >= p90 { #expect(abs(q) == 7) }
+            func mean(_ q: [Int32]) -> Double { Double(q.reduce(0) { $0 + abs(Int($1)) }) / Double(q.count) }
+            #expect(mean(clipped.integerWeights[l]) > mean(full.integerWeights[l]))
+        }
     }
 
     /// The end-to-end pipeline on 8×8 digits (64-64-10, 4-bit, θ = 64, 1,600-spike budget to

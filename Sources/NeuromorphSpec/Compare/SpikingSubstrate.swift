@@ -19,8 +19,12 @@ import NeuromorphSpiking
 /// (synapses × `weight_bits` × 8T SRAM cell at `node`, Lu et al. 2021) — neurons and routing
 /// are not costed.
 ///
-/// The conversion handles `Linear → ReLU → … → Linear [→ LogSoftmax]`; a model with other
-/// layers (convolutions) gives a row with no numbers and the reason in its source.
+/// The conversion (``ConvolutionalReLUNetwork`` → ``RateConvertedConvolutionalNetwork``)
+/// handles `Linear` and `Conv2d` layers with ReLU, max and average pooling, `Flatten`,
+/// `Reshape`, `Dropout` and a final `LogSoftmax`. Max pooling runs as Rueckauer et al. 2017's
+/// spike gate (`max_pool: gate`, default) or is replaced by average pooling
+/// (`max_pool: average`). A model with other layers gives a row with no numbers and the
+/// reason in its source.
 public struct SpikingSubstrate: Substrate {
     public static let kind = "spiking"
     public enum Input: String, Codable, Sendable, CaseIterable { case periodic, current, bernoulli }
@@ -44,10 +48,11 @@ public struct SpikingSubstrate: Substrate {
     public var testLimit: Int?
     public var weightBits: Int
     public var node: Int
+    public var maxPool: MaxPoolConversion
 
     public init(steps: Int = 64, input: Input = .periodic, energy: Energy = .chundi, stepNS: Double = 1000,
                 percentile: Double = 99.9, calibrationSamples: Int = 256, testLimit: Int? = 1000, weightBits: Int = 8,
-                node: Int = 22) {
+                node: Int = 22, maxPool: MaxPoolConversion = .gate) {
         self.steps = steps
         self.input = input
         self.energy = energy
@@ -57,10 +62,12 @@ public struct SpikingSubstrate: Substrate {
         self.testLimit = testLimit
         self.weightBits = weightBits
         self.node = node
+        self.maxPool = maxPool
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case steps, input, energy, percentile, node
+        case maxPool = "max_pool"
         case stepNS = "step_ns", calibrationSamples = "calibration_samples", testLimit = "test_limit", weightBits = "weight_bits"
     }
 
@@ -76,6 +83,7 @@ public struct SpikingSubstrate: Substrate {
         testLimit = try c.decodeCheckedIfPresent(Int.self, forKey: .testLimit, "a positive count") { $0 > 0 } ?? 1000
         weightBits = try c.decodeCheckedIfPresent(Int.self, forKey: .weightBits, "bits in 1...32") { (1...32).contains($0) } ?? 8
         node = try c.decodeIfPresent(Int.self, forKey: .node) ?? 22
+        maxPool = try c.decodeChoiceIfPresent(MaxPoolConversion.self, forKey: .maxPool) ?? .gate
         do { _ = try TechnologyNode.table1(node) } catch {
             throw SpecError(path: SpecError.render(c.codingPath + [CodingKeys.node]),
                             "\(node) is not a Lu et al. 2021 Table 1 node; expected one of: \(TechnologyNode.table1Nodes.map(String.init).joined(separator: ", "))")
@@ -93,18 +101,20 @@ public struct SpikingSubstrate: Substrate {
     public func evaluate(model: Sequential, data: ExperimentData, workload: Workload,
                          context: SubstrateContext) throws -> SubstrateResult {
         let table = energy.table
-        let dense: DenseReLUNetwork
-        do { dense = try DenseReLUNetwork(model) } catch let error as ConversionError {
+        let network: ConvolutionalReLUNetwork
+        do {
+            network = try ConvolutionalReLUNetwork(model, inputShape: data.train.featureShape, maxPool: maxPool)
+        } catch let error as ConversionError {
             let reason = "not converted: \(error.description)"
             return SubstrateResult(rows: [ComparisonRow(
                 substrate: label, kind: Self.kind, accuracy: nil, energyPerInferenceJ: nil, latencySeconds: nil, areaMM2: nil,
                 sources: .init(model: reason, preset: table.name, technologyNode: "-", accuracy: reason, energy: reason,
                                latency: reason, area: reason))])
         }
-        let features = dense.inputCount
+        let features = network.inputCount
         func sample(_ part: Tensor, _ i: Int) -> [Float] { Array(part.scalars[(i * features)..<((i + 1) * features)]) }
         let calibration = (0..<Swift.min(calibrationSamples, data.train.count)).map { sample(data.train.inputs, $0) }
-        let converted = try RateConvertedNetwork(dense, calibration: calibration, statistic: .percentile(percentile))
+        let converted = try RateConvertedConvolutionalNetwork(network, calibration: calibration, statistic: .percentile(percentile))
         let count = Swift.min(testLimit ?? data.test.count, data.test.count)
         let coding: ConversionInput
         switch input {
@@ -138,10 +148,11 @@ public struct SpikingSubstrate: Substrate {
         var breakdown = report.lines.filter { $0.energyJ > 0 }.map { ComparisonRow.EnergyComponent(name: $0.event, joules: $0.energyJ / n) }
         if report.staticJ > 0 { breakdown.append(.init(name: "static", joules: report.staticJ / n)) }
         let technology = try TechnologyNode.table1(node)
-        let synapses = dense.layers.reduce(0) { $0 + $1.inputs * $1.outputs }
+        let synapses = network.layers.reduce(0) { $0 + $1.storedWeights }
         let area = Double(synapses * weightBits) * MemoryCell.sram8T(at: technology).areaUM2(at: technology) * 1e-6
+        let pooling = network.layers.contains { $0.pooling?.kind == .max } ? ", max pooling as \(maxPool == .gate ? "Rueckauer 2017 spike gates" : "average pooling")" : ""
         let how = "ANN→SNN rate conversion (Diehl 2015 normalisation, \(percentile)th percentile on \(calibration.count) training samples; "
-            + "IF neurons, reset by subtraction), \(steps) steps, \(input.rawValue) input, membrane readout"
+            + "IF neurons, reset by subtraction\(pooling)), \(steps) steps, \(input.rawValue) input, membrane readout"
         return SubstrateResult(rows: [ComparisonRow(
             substrate: label, kind: Self.kind, accuracy: Double(correct.filter { $0 }.count) / n,
             energyPerInferenceJ: report.totalJ / n, latencySeconds: latency, areaMM2: area, energyBreakdown: breakdown,
@@ -151,6 +162,6 @@ public struct SpikingSubstrate: Substrate {
                            accuracy: "first \(count) test samples, \(how)",
                            energy: "EnergyTable \(table.name) × the engine's EventCounters (Σ counter · unit + P_static · T)",
                            latency: "\(steps) steps × \(stepNS) ns per step (assumed step duration)",
-                           area: "synaptic weight memory only: \(synapses) synapses × \(weightBits) bits × 8T SRAM (Lu et al. 2021) at \(technology.name)"))])
+                           area: "synaptic weight memory only: \(synapses) weights × \(weightBits) bits × 8T SRAM (Lu et al. 2021) at \(technology.name)"))])
     }
 }
