@@ -307,14 +307,17 @@ struct PulsedDeviceStorage: Sendable, Codable, Equatable {
 /// draw per pulse on the fast path). Nothing is cached between calls, so the device state
 /// never holds a pending draw and a checkpointed array plus its generator resumes
 /// bit-identically.
+/// The Ziggurat tables are fetched once per call (``Ziggurat/Sampler``), not once per pulse.
 @usableFromInline
 struct PulseNormals {
-    @inlinable init() {}
+    @usableFromInline let sampler: Ziggurat.Sampler
+
+    @inlinable init() { sampler = Ziggurat.Sampler() }
 
     @inlinable @inline(__always)
     mutating func next(_ generator: inout SeededGenerator) -> Float {
         // Ziggurat: one 64-bit draw and a table lookup for ~99 % of pulses.
-        Ziggurat.next(&generator)
+        sampler.next(&generator)
     }
 }
 

@@ -23,11 +23,7 @@ public enum AnalogMatVec {
         var scales = [Float](repeating: 1, count: batch)
         if io.noiseManagement == .absMax {
             x.scalars.withUnsafeBufferPointer { p in
-                for b in 0..<batch {
-                    var m: Float = 0
-                    for j in 0..<inputs { m = Swift.max(m, Swift.abs(p[b * inputs + j])) }
-                    scales[b] = m
-                }
+                for b in 0..<batch { scales[b] = absMax(p.baseAddress! + b * inputs, count: inputs) }
             }
         }
         // 2. DAC.
@@ -65,6 +61,29 @@ public enum AnalogMatVec {
     }
 
     // MARK: - Stages
+
+    /// `max_j |p_j|` over `count` finite floats (0 for none), as integers: for finite floats
+    /// the order of `|v|` is the order of the bit patterns with the sign bit cleared, and an
+    /// integer maximum has no NaN rule to respect, so the loop vectorizes (a `Float` `max`
+    /// reduction does not). Inputs are never NaN here (a NaN would also stop the update's
+    /// pulse-train conversion); an infinity gives infinity, as before.
+    @inline(__always)
+    static func absMax(_ p: UnsafePointer<Float>, count: Int) -> Float {
+        var m0: UInt32 = 0, m1: UInt32 = 0, m2: UInt32 = 0, m3: UInt32 = 0
+        var j = 0
+        while j + 4 <= count {
+            m0 = Swift.max(m0, p[j].bitPattern & 0x7FFF_FFFF)
+            m1 = Swift.max(m1, p[j + 1].bitPattern & 0x7FFF_FFFF)
+            m2 = Swift.max(m2, p[j + 2].bitPattern & 0x7FFF_FFFF)
+            m3 = Swift.max(m3, p[j + 3].bitPattern & 0x7FFF_FFFF)
+            j += 4
+        }
+        while j < count {
+            m0 = Swift.max(m0, p[j].bitPattern & 0x7FFF_FFFF)
+            j += 1
+        }
+        return Float(bitPattern: Swift.max(Swift.max(m0, m1), Swift.max(m2, m3)))
+    }
 
     /// Round to nearest, ties to even, without a libm call (the baseline x86-64 target has
     /// no SSE4.1 `roundps`, so `rounded()` would call `rintf` per element and stop the
@@ -156,7 +175,10 @@ public enum AnalogMatVec {
                 var g = SeededGenerator(seed: streamSeed, stream: UInt64(chunk))
                 withUnsafeTemporaryAllocation(of: Float.self, capacity: upper - lower) { z in
                     FastNormalSampler.fill(z, generator: &g)
-                    for i in 0..<(upper - lower) { base[lower + i] += sigma * z[i] }
+                    // Pointer offsets, not `base[lower + i]`: an overflow-checked index keeps
+                    // the loop scalar.
+                    let out = base + lower, noise = z.baseAddress!
+                    for i in 0..<(upper - lower) { out[i] += sigma * noise[i] }
                 }
             }
         }

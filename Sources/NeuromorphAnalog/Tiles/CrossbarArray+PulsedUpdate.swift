@@ -44,6 +44,41 @@ extension CrossbarArray {
         return word
     }
 
+    /// One-slot column trains of one sample (the common case: `bitLength == 1` and every
+    /// probability below 1): column `j` fires when `u_j < |x_j|·scale`, where the 32-bit
+    /// uniforms `u_{2k}`, `u_{2k+1}` are the low and high halves of the `k`-th 64-bit draw.
+    /// Writes the firing columns (index, train 1, sign) in order from the start of the three
+    /// outputs and returns how many fired.
+    ///
+    /// The same draws and the same comparisons as a per-column loop, in two passes: all
+    /// uniforms first (the generator's serial chain alone), then a branch-free compaction
+    /// (every column writes its slot, the slot advances only when it fires), so the
+    /// data-dependent firing test costs no mispredicted branches.
+    @inline(__always)
+    static func oneSlotColumnTrains(x: UnsafePointer<Float>, count inputs: Int, scale: Float,
+                                    indices: UnsafeMutablePointer<Int32>, trains: UnsafeMutablePointer<UInt64>,
+                                    negative: UnsafeMutablePointer<Bool>, generator: inout SeededGenerator) -> Int {
+        let pairs = (inputs + 1) / 2
+        return withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 2 * pairs) { buffer in
+            let uniforms = buffer.baseAddress!
+            for k in 0..<pairs {
+                let bits = generator.next()
+                uniforms[2 * k] = UInt32(truncatingIfNeeded: bits)
+                uniforms[2 * k + 1] = UInt32(truncatingIfNeeded: bits >> 32)
+            }
+            var active = 0
+            for j in 0..<inputs {
+                let v = x[j]
+                let fires = uniforms[j] < UInt32(Swift.abs(v) * scale)
+                indices[active] = Int32(truncatingIfNeeded: j)
+                trains[active] = 1
+                negative[active] = v < 0
+                active &+= fires ? 1 : 0
+            }
+            return active
+        }
+    }
+
     /// The stochastic pulse-coincidence update (Gokmen & Vlasov 2016), one rank-1 update per
     /// sample: row and column pulse trains are bit-packed into 64-bit words, rows and columns
     /// without pulses are skipped, and each coincidence count `popcount(row & column)` is
@@ -81,9 +116,8 @@ extension CrossbarArray {
                                             for b in lower..<upper {
                                                 var generator = SeededGenerator(seed: streamSeed, stream: UInt64(b))
                                                 let xRow = xs.baseAddress! + b * inputs
-                                                var xMax: Float = 0, dMax: Float = 0
-                                                for j in 0..<inputs { xMax = Swift.max(xMax, Swift.abs(xRow[j])) }
-                                                for i in 0..<outputs { dMax = Swift.max(dMax, Swift.abs(ds[b * outputs + i])) }
+                                                let xMax = AnalogMatVec.absMax(xRow, count: inputs)
+                                                let dMax = AnalogMatVec.absMax(ds.baseAddress! + b * outputs, count: outputs)
                                                 guard xMax > 0, dMax > 0 else { counts[b] = 0; continue }
                                                 let gains = trainGains(xMax: xMax, dMax: dMax, learningRate: learningRate)
                                                 gainsOut[b] = gains.rowGain
@@ -92,22 +126,10 @@ extension CrossbarArray {
                                                 let base = b * inputs
                                                 var active = 0
                                                 if gains.bitLength == 1 && gain * xMax < 1 {
-                                                    let scale = gain * 4_294_967_040
-                                                    var j = 0
-                                                    while j < inputs {
-                                                        let bits = generator.next()
-                                                        for half in 0..<2 where j + half < inputs {
-                                                            let v = xRow[j + half]
-                                                            let u = UInt32(truncatingIfNeeded: half == 0 ? bits : bits >> 32)
-                                                            if u < UInt32(Swift.abs(v) * scale) {
-                                                                ci[base + active] = Int32(j + half)
-                                                                ct[base + active] = 1
-                                                                cn[base + active] = v < 0
-                                                                active += 1
-                                                            }
-                                                        }
-                                                        j += 2
-                                                    }
+                                                    active = Self.oneSlotColumnTrains(
+                                                        x: xRow, count: inputs, scale: gain * 4_294_967_040,
+                                                        indices: ci.baseAddress! + base, trains: ct.baseAddress! + base,
+                                                        negative: cn.baseAddress! + base, generator: &generator)
                                                 } else {
                                                     for j in 0..<inputs {
                                                         let v = xRow[j]

@@ -31,6 +31,47 @@ extension CrossbarArray {
     }
 }
 
+// MARK: - Reading one slice from the devices
+
+extension CrossbarArray {
+    /// One column `t` (`columns: true`: `f_out(W f_in(e_t))`) or row `t` (`f_out(Wᵀ f_in(e_t))`)
+    /// of the devices' weights through the periphery `io`: bit for bit what
+    /// ``readColumns(_:io:)`` / ``readRows(_:io:)`` return for `t..<t+1` (same draws from the
+    /// `read` stream), without the product over the whole array and correct even while
+    /// ``weights`` is stale (see ``updateDevices(x:d:learningRate:)``).
+    ///
+    /// Why it is the same: with a one-hot input, noise management scales by `max|e_t| = 1`,
+    /// the DAC maps the zeros to 0 and the one to the same code `q`, so every output of the
+    /// full product is `q·w_it` plus exact zeros, which is `q·w_it` exactly (one rounding, FMA
+    /// or not); the output noise and the ADC see the same number of outputs, so the same
+    /// draws. Stochastic input rounding (one uniform per input element) and bound management
+    /// (repeated reads of the whole input) break the argument: those settings fall back to
+    /// the full read.
+    mutating func readDeviceSlice(_ t: Int, columns byColumn: Bool, io: IOParameters) -> [Float] {
+        guard !io.inputStochasticRounding, io.boundManagement == .none else {
+            refreshWeights()
+            return byColumn ? readColumns(t..<(t + 1), io: io).scalars : readRows(t..<(t + 1), io: io).scalars
+        }
+        let one = Tensor(shape: [1, 1], scalars: [1])
+        if byColumn {
+            precondition(t >= 0 && t < columns, "CrossbarArray.readDeviceSlice: column \(t) outside 0..<\(columns)")
+            var column = [Float](repeating: 0, count: rows)
+            for (k, range) in blockRows.enumerated() {
+                blocks[k].weights.withUnsafeBufferPointer { w in
+                    for local in 0..<range.count { column[range.lowerBound + local] = w[local * columns + t] }
+                }
+            }
+            return AnalogMatVec.apply(one, weights: Tensor(shape: [rows, 1], scalars: column), transpose: .transposed,
+                                      io: io, generator: &readGenerator).scalars
+        }
+        precondition(t >= 0 && t < rows, "CrossbarArray.readDeviceSlice: row \(t) outside 0..<\(rows)")
+        let k = t / Self.rowsPerBlock, local = t - blockRows[k].lowerBound
+        let row = Array(blocks[k].weights[(local * columns)..<((local + 1) * columns)])
+        return AnalogMatVec.apply(one, weights: Tensor(shape: [1, columns], scalars: row), transpose: .none,
+                                  io: io, generator: &readGenerator).scalars
+    }
+}
+
 // MARK: - Pulsing one column or row
 
 extension CrossbarArray {

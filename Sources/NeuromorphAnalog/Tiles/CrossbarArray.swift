@@ -93,12 +93,26 @@ public struct CrossbarArray<Devices: PulsedDeviceArray>: Sendable, Codable {
         return merged
     }
 
-    /// Copies the devices' weights into `weights`.
+    /// Copies the devices' weights into `weights`, in place (block by block into the tensor's
+    /// own storage; a new buffer only where that storage is shared, as copy-on-write does).
     mutating func refreshWeights() {
-        var scalars: [Float] = []
-        scalars.reserveCapacity(rows * columns)
-        for block in blocks { scalars += block.weights }
-        weights = Tensor(shape: [rows, columns], scalars: scalars)
+        guard weights.shape == [rows, columns] else {
+            var scalars: [Float] = []
+            scalars.reserveCapacity(rows * columns)
+            for block in blocks { scalars += block.weights }
+            weights = Tensor(shape: [rows, columns], scalars: scalars)
+            return
+        }
+        let devices = blocks
+        weights.scalars.withUnsafeMutableBufferPointer { destination in
+            var offset = 0
+            for block in devices {
+                block.weights.withUnsafeBufferPointer { source in
+                    (destination.baseAddress! + offset).update(from: source.baseAddress!, count: source.count)
+                    offset += source.count
+                }
+            }
+        }
     }
 
     // MARK: - Products
@@ -148,8 +162,21 @@ public struct CrossbarArray<Devices: PulsedDeviceArray>: Sendable, Codable {
         precondition(x.rows == d.rows && x.columns == columns && d.columns == rows,
                      "CrossbarArray.update: x \(x.shape), d \(d.shape) for a \(rows)×\(columns) array")
         guard learningRate > 0 else { return }
+        updateDevices(x: x, d: d, learningRate: learningRate)
+        refreshWeights()
+    }
+
+    /// ``update(x:d:learningRate:)`` without copying the device weights into ``weights``
+    /// afterwards: `weights` is stale until ``refreshWeights()``. For unit cells that apply
+    /// many small updates in a row (a transfer after every sample) and read the array only
+    /// through ``readDeviceSlice(_:columns:io:)`` in between, then refresh once.
+    mutating func updateDevices(x: Tensor, d: Tensor, learningRate: Float) {
+        precondition(x.rows == d.rows && x.columns == columns && d.columns == rows,
+                     "CrossbarArray.update: x \(x.shape), d \(d.shape) for a \(rows)×\(columns) array")
+        guard learningRate > 0 else { return }
         switch update.pulseType {
         case .float:
+            refreshWeights()   // a deferred update may have left the copy stale
             var w = weights
             Tensor.gemm(d, .transposed, x, .none, alpha: -learningRate, beta: 1, into: &w)
             setWeights(w)
@@ -158,6 +185,5 @@ public struct CrossbarArray<Devices: PulsedDeviceArray>: Sendable, Codable {
         case .stochastic:
             stochasticUpdate(x: x, d: d, learningRate: learningRate)
         }
-        refreshWeights()
     }
 }

@@ -53,10 +53,10 @@ public struct BufferedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevi
                                              batch: x.rows)
         let transferRate = rates.effectiveTransfer * (base.gamma > 0 ? base.gamma : 1)
         for chunk in TransferSchedule.chunks(count: arrays.updateCount, batch: x.rows, period: period) {
-            arrays.updateFast(x: x, d: d, samples: chunk.samples, learningRate: rates.effectiveFast)
+            arrays.updateFast(x: x, d: d, samples: chunk.samples, learningRate: rates.effectiveFast, deferringRefresh: true)
             if chunk.transferAfter {
                 for _ in 0..<Swift.min(base.nReadsPerTransfer, arrays.sliceCount) {
-                    transferSlice(learningRate: transferRate)
+                    transferSlice(learningRate: transferRate, deferringRefresh: true)
                 }
             }
         }
@@ -69,8 +69,9 @@ public struct BufferedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevi
         arrays.transferColumns ? i * columns + t : t * columns + i
     }
 
-    /// One read of slice `t` into `H` and the threshold write to `C`.
-    mutating func transferSlice(learningRate: Float) {
+    /// One read of slice `t` into `H` and the threshold write to `C` (with `deferringRefresh`,
+    /// `C`'s weight copy is left for ``TransferArrays/refresh()``).
+    mutating func transferSlice(learningRate: Float, deferringRefresh: Bool = false) {
         let t = arrays.sliceIndex
         let v = arrays.readFastSlice(t, io: parameters.transfer.transferForward)
         let granularity = arrays.slow.nominalStep
@@ -98,7 +99,9 @@ public struct BufferedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevi
             steps[i] = n
         }
         arrays.statistics.thresholdCrossings += crossings
-        if crossings > 0 { arrays.writeSlowSlice(t, values: steps, learningRate: parameters.step * granularity) }
+        if crossings > 0 {
+            arrays.writeSlowSlice(t, values: steps, learningRate: parameters.step * granularity, deferringRefresh: deferringRefresh)
+        }
         arrays.advanceSlice()
     }
 

@@ -76,6 +76,7 @@ public struct ChoppedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
         let base = parameters.transfer
         let rates = base.rates(sgd: rates.sgd)
         let batch = x.rows
+        let rows = self.rows, columns = self.columns   // read once, not per element
         let period = TransferSchedule.period(transferEvery: base.transferEvery, unitsInMiniBatch: base.unitsInMiniBatch,
                                              batch: batch)
         let transferRate = rates.effectiveTransfer * (base.gamma > 0 ? base.gamma : 1)
@@ -111,9 +112,11 @@ public struct ChoppedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
                 let scale = reference > 0 ? sampleRates[sample] / reference : 0
                 for i in 0..<rows { choppedD.scalars[b * rows + i] *= rowSigns[i] * scale }
             }
-            arrays.updateFast(x: chopped, d: choppedD, samples: 0..<xs.rows, learningRate: reference)
+            // `A` and `C` are read only through transfer reads of the devices until the
+            // refresh at the end: no copy of their weights per chunk.
+            arrays.updateFast(x: chopped, d: choppedD, samples: 0..<xs.rows, learningRate: reference, deferringRefresh: true)
             currentFastRate = sampleRates[chunk.samples.upperBound - 1]     // aihwkit's count LR of the last sample
-            if chunk.transferAfter { transferSlice(learningRate: transferRate) }
+            if chunk.transferAfter { transferSlice(learningRate: transferRate, deferringRefresh: true) }
         }
         arrays.refresh()
     }
@@ -145,8 +148,11 @@ public struct ChoppedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
         arrays.transferColumns ? i * columns + t : t * columns + i
     }
 
-    mutating func transferSlice(learningRate: Float) {
+    /// One transfer read into the buffer and the threshold write to `C` (with
+    /// `deferringRefresh`, `C`'s weight copy is left for ``TransferArrays/refresh()``).
+    mutating func transferSlice(learningRate: Float, deferringRefresh: Bool = false) {
         let t = arrays.sliceIndex
+        let columns = self.columns, byColumn = arrays.transferColumns
         let v = arrays.readFastSlice(t, io: parameters.transfer.transferForward)
         let scale = bufferScale(transferRate: learningRate)
         let maxSteps = Float(parameters.transfer.transferUpdate.desiredBL)
@@ -155,7 +161,7 @@ public struct ChoppedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
         var steps = [Float](repeating: 0, count: v.count)
         var crossings = 0
         for i in v.indices {
-            let index = bufferIndex(slice: t, element: i)
+            let index = byColumn ? i * columns + t : t * columns + i     // bufferIndex(slice: t, element: i)
             var omega = parameters.noBuffer ? 0 : buffer[index]
             omega += v[i] * scale * sign * outChopper[i]
             if Swift.abs(omega) >= 1 {
@@ -168,7 +174,8 @@ public struct ChoppedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
         }
         arrays.statistics.thresholdCrossings += crossings
         if crossings > 0 {
-            arrays.writeSlowSlice(t, values: steps, learningRate: parameters.step * arrays.slow.nominalStep)
+            arrays.writeSlowSlice(t, values: steps, learningRate: parameters.step * arrays.slow.nominalStep,
+                                  deferringRefresh: deferringRefresh)
         }
         // Choppers.
         let p = parameters.inChopProbability

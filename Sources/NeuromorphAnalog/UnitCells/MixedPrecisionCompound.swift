@@ -86,10 +86,16 @@ public struct MixedPrecisionCompound<Devices: PulsedDeviceArray>: UnitCell {
                                                    bins: p.nXBins, stochastic: p.stocRoundX, generator: &generator)
                             let qd = Self.quantize(UnsafeBufferPointer(rebasing: ds[(b * rows)..<((b + 1) * rows)]),
                                                    bins: p.nDBins, stochastic: p.stocRoundD, generator: &generator)
-                            for i in 0..<rows where qd[i] != 0 {
-                                let scale = -lr * qd[i]
-                                let base = i * columns
-                                for j in 0..<columns { chi[base + j] += scale * qx[j] }
+                            // χ_i· += (−η·qd_i)·qx, row by row through pointers: the same
+                            // multiplies and adds in the same order as indexed code, but the
+                            // loop vectorizes (an overflow-checked `base + j` index does not).
+                            qx.withUnsafeBufferPointer { qxs in
+                                let q = qxs.baseAddress!
+                                for i in 0..<rows where qd[i] != 0 {
+                                    let scale = -lr * qd[i]
+                                    let row = chi.baseAddress! + i * columns
+                                    for j in 0..<columns { row[j] += scale * q[j] }
+                                }
                             }
                         }
                     }

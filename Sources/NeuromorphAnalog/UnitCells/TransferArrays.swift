@@ -52,7 +52,11 @@ public struct TransferArrays<Fast: PulsedDeviceArray, Slow: PulsedDeviceArray>: 
     /// Elements per slice.
     public var sliceLength: Int { transferColumns ? rows : columns }
 
+    /// Brings `W` (and both arrays' ``CrossbarArray/weights``, which deferred updates leave
+    /// stale) up to date with the devices.
     mutating func refresh() {
+        fast.refreshWeights()
+        slow.refreshWeights()
         weights = gamma == 0 ? slow.weights : slow.weights + fast.weights * gamma
     }
 
@@ -68,38 +72,56 @@ public struct TransferArrays<Fast: PulsedDeviceArray, Slow: PulsedDeviceArray>: 
 
     // MARK: - Updates
 
-    /// The pulsed update `A ← A − η Σ_b d_bᵀ x_b` over samples `range` of the batch.
-    mutating func updateFast(x: Tensor, d: Tensor, samples range: Range<Int>, learningRate: Float) {
-        if range.count == x.rows {
-            fast.update(x: x, d: d, learningRate: learningRate)
+    /// The pulsed update `A ← A − η Σ_b d_bᵀ x_b` over samples `range` of the batch. With
+    /// `deferringRefresh`, `A`'s ``CrossbarArray/weights`` copy is left stale until
+    /// ``refresh()`` (the caller reads `A` only through ``readFastSlice(_:io:)`` meanwhile):
+    /// a transfer after every sample then costs no copy of the whole array per sample.
+    mutating func updateFast(x: Tensor, d: Tensor, samples range: Range<Int>, learningRate: Float,
+                             deferringRefresh: Bool = false) {
+        let xs = range.count == x.rows ? x : x.gatherRows(range)
+        let ds = range.count == x.rows ? d : d.gatherRows(range)
+        if deferringRefresh {
+            fast.updateDevices(x: xs, d: ds, learningRate: learningRate)
         } else {
-            fast.update(x: x.gatherRows(range), d: d.gatherRows(range), learningRate: learningRate)
+            fast.update(x: xs, d: ds, learningRate: learningRate)
         }
         updateCount += range.count
     }
 
     /// Reads slice `t` of `A` (`A e_t` or `e_tᵀ A`) through `io` with bound management off
-    /// (aihwkit forces it off for transfer reads).
+    /// (aihwkit forces it off for transfer reads), from the devices
+    /// (``CrossbarArray/readDeviceSlice(_:columns:io:)``: the same numbers as a one-hot
+    /// product with the whole array).
     mutating func readFastSlice(_ t: Int, io: IOParameters) -> [Float] {
         var io = io
         io.boundManagement = .none
         statistics.reads += 1
-        return transferColumns ? fast.readColumns(t..<(t + 1), io: io).scalars : fast.readRows(t..<(t + 1), io: io).scalars
+        return fast.readDeviceSlice(t, columns: transferColumns, io: io)
     }
 
     /// The pulsed write `C_slice t += η v` through the slow array's update settings
     /// (aihwkit `writeVector`: `x = e_t, d = −v` for columns, `x = v, d = −e_t` for rows).
-    mutating func writeSlowSlice(_ t: Int, values v: [Float], learningRate: Float) {
+    /// With `deferringRefresh`, `C`'s ``CrossbarArray/weights`` copy is left stale until
+    /// ``refresh()``.
+    mutating func writeSlowSlice(_ t: Int, values v: [Float], learningRate: Float, deferringRefresh: Bool = false) {
         guard learningRate > 0, v.contains(where: { $0 != 0 }) else { return }
         var oneHot = Tensor.zeros([1, sliceCount])
         let vector = Tensor(shape: [1, sliceLength], scalars: v)
         let before = slow.slicePulseCount(t, columns: transferColumns)
         if transferColumns {
             oneHot.scalars[t] = 1
-            slow.update(x: oneHot, d: vector * -1, learningRate: learningRate)
+            if deferringRefresh {
+                slow.updateDevices(x: oneHot, d: vector * -1, learningRate: learningRate)
+            } else {
+                slow.update(x: oneHot, d: vector * -1, learningRate: learningRate)
+            }
         } else {
             oneHot.scalars[t] = -1
-            slow.update(x: vector, d: oneHot, learningRate: learningRate)
+            if deferringRefresh {
+                slow.updateDevices(x: vector, d: oneHot, learningRate: learningRate)
+            } else {
+                slow.update(x: vector, d: oneHot, learningRate: learningRate)
+            }
         }
         statistics.slowPulses += slow.slicePulseCount(t, columns: transferColumns) - before
     }

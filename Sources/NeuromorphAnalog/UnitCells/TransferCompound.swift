@@ -43,15 +43,18 @@ public struct TransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDeviceArray>
         let rates = parameters.rates(sgd: rates.sgd)
         let period = TransferSchedule.period(transferEvery: parameters.transferEvery,
                                              unitsInMiniBatch: parameters.unitsInMiniBatch, batch: x.rows)
+        // Between the chunks `A` and `C` are read only through transfer reads of the devices,
+        // so their weight copies are refreshed once, at the end.
         for chunk in TransferSchedule.chunks(count: arrays.updateCount, batch: x.rows, period: period) {
-            arrays.updateFast(x: x, d: d, samples: chunk.samples, learningRate: rates.effectiveFast)
-            if chunk.transferAfter { transfer(learningRate: rates.effectiveTransfer) }
+            arrays.updateFast(x: x, d: d, samples: chunk.samples, learningRate: rates.effectiveFast, deferringRefresh: true)
+            if chunk.transferAfter { transfer(learningRate: rates.effectiveTransfer, deferringRefresh: true) }
         }
         arrays.refresh()
     }
 
-    /// One transfer event: `n_reads_per_transfer` consecutive slices of `A` read and added to `C`.
-    mutating func transfer(learningRate: Float) {
+    /// One transfer event: `n_reads_per_transfer` consecutive slices of `A` read and added to `C`
+    /// (with `deferringRefresh`, `C`'s weight copy is left for ``TransferArrays/refresh()``).
+    mutating func transfer(learningRate: Float, deferringRefresh: Bool = false) {
         let reads = Swift.min(parameters.nReadsPerTransfer, arrays.sliceCount)
         let threshold = parameters.readThreshold
         for _ in 0..<reads {
@@ -60,7 +63,7 @@ public struct TransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDeviceArray>
             if threshold > 0 {
                 for i in v.indices where Swift.abs(v[i]) < threshold { v[i] = 0 }
             }
-            arrays.writeSlowSlice(t, values: v, learningRate: learningRate)
+            arrays.writeSlowSlice(t, values: v, learningRate: learningRate, deferringRefresh: deferringRefresh)
             arrays.advanceSlice()
         }
     }

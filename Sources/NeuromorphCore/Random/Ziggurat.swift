@@ -61,6 +61,26 @@ public enum Ziggurat {
         return slowPath(hz: hz, iz: iz, generator: &generator)
     }
 
+    /// The tables fetched once, for hot loops in other modules: every access to the
+    /// `static let` ``tables`` from outside this module goes through its lazy-initialization
+    /// check (`swift_once`), once per draw in ``next(_:)``. A loop holds one `Sampler` and
+    /// calls ``Sampler/next(_:)``: the same draws as ``Ziggurat/next(_:)``, bit for bit.
+    public struct Sampler: Sendable {
+        @usableFromInline let t: Tables
+
+        @inlinable public init() { t = Ziggurat.tables }
+
+        /// One N(0, 1) draw (``Ziggurat/next(_:)``).
+        @inlinable @inline(__always)
+        public func next(_ generator: inout SeededGenerator) -> Float {
+            let bits = generator.next()
+            let hz = Int32(truncatingIfNeeded: bits >> 32)
+            let iz = Int(bits & 127)
+            if hz.magnitude < t.k[iz] { return Float(hz) * t.w[iz] }
+            return Ziggurat.slowPath(hz: hz, iz: iz, generator: &generator)
+        }
+    }
+
     /// The wedges and the tail (about 1 % of draws).
     @usableFromInline
     static func slowPath(hz: Int32, iz: Int, generator: inout SeededGenerator) -> Float {
