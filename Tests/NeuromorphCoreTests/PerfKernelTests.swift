@@ -142,6 +142,21 @@ struct PerfKernelTests {
         #expect(mismatches == 0)
     }
 
+    @Test("max-pool backward equals the zero-then-scatter reference bit for bit (2×2 stride-2 path on even planes, general path on odd ones, −0 gradients included)",
+          arguments: [12, 13])
+    func maxPoolBackwardReference(side: Int) {
+        var generator = SeededGenerator(seed: 9)
+        let x = Tensor.randomNormal([3, 5, side, side], using: &generator)
+        let pool = Pooling2D(kind: .max, window: 2, stride: 2)
+        let (y, argmax) = pool.forward(x)
+        var g = Tensor.randomNormal(y.shape, using: &generator)
+        for i in stride(from: 0, to: g.count, by: 7) { g.scalars[i] = -0.0 }
+        let dx = pool.backward(g, inputShape: x.shape, argmax: argmax)
+        var reference = [Float](repeating: 0, count: x.count)
+        for o in 0..<g.count { reference[Int(argmax[o])] += g.scalars[o] }
+        #expect(dx.scalars.map(\.bitPattern) == reference.map(\.bitPattern), "side \(side)")
+    }
+
     @Test("ResidentMemory: with 64 MiB touched, the resident size is at least 64 MiB and the peak at least that")
     func residentMemory() throws {
         let count = 16 * 1_048_576
