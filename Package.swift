@@ -11,7 +11,7 @@ let linuxMath: [LinkerSetting] = [.linkedLibrary("m", .when(platforms: [.linux])
 
 /// (name, dependencies) of every library target, in dependency order.
 let libraries: [(name: String, dependencies: [Target.Dependency])] = [
-    ("NeuromorphCore", ["COpenBLAS", .product(name: "Numerics", package: "swift-numerics")]),
+    ("NeuromorphCore", ["COpenBLAS", "COpenBLASCore", .product(name: "Numerics", package: "swift-numerics")]),
     ("NeuromorphData", ["NeuromorphCore", "CZlib"]),
     ("NeuromorphNN", ["NeuromorphCore"]),
     ("NeuromorphSpec", ["NeuromorphCore", "NeuromorphData", "NeuromorphNN", "NeuromorphAnalog", "NeuromorphSpiking",
@@ -71,6 +71,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // Load-time OpenBLAS kernel selection for CPUs its DYNAMIC_ARCH build does not recognise.
+        .target(name: "COpenBLASCore", dependencies: ["COpenBLAS"]),
     ]
     + libraries.map {
         .target(name: $0.name, dependencies: $0.dependencies, swiftSettings: swiftSettings, linkerSettings: linuxMath)

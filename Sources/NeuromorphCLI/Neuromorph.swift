@@ -13,13 +13,6 @@ struct NeuromorphCommand: ParsableCommand {
                       Reproduce.self, Compare.self, ImportONNX.self, Predict.self, ExportONNX.self,
                       SparseRec.self, FM.self, S2M.self, TrueNorth.self, EP.self],
         defaultSubcommand: nil)
-
-    /// Restarts once with OpenBLAS's AVX2/AVX-512 kernels where its CPU detection fell back to
-    /// the generic SSE3 ones (``OpenBLASKernel``), then parses and runs the command.
-    static func main() {
-        OpenBLASKernel.reexecutingWithPreferredCoreIfNeeded()
-        main(nil)
-    }
 }
 
 /// Options every computing command shares: seed, threads, results folder and epochs, checked

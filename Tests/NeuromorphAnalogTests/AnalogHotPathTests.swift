@@ -111,24 +111,3 @@ import Testing
         #expect(fast == reference, "the column stream must advance by ⌈inputs/2⌉ draws")
     }
 }
-
-/// OpenBLAS kernel selection for CPUs its detection does not know (docs/performance.md §2).
-@Suite struct OpenBLASKernelTests {
-    @Test func preferredCoreFollowsTheCPUFlags() {
-        #expect(OpenBLASKernel.preferredCore(cpuFlags: ["avx2", "fma", "avx512f", "avx512cd", "avx512bw", "avx512dq",
-                                                        "avx512vl"]) == "SkylakeX")
-        #expect(OpenBLASKernel.preferredCore(cpuFlags: ["avx2", "fma", "avx512f"]) == "Haswell")
-        #expect(OpenBLASKernel.preferredCore(cpuFlags: ["sse4_2", "avx"]) == nil)
-    }
-
-    @Test func onlyAGenericFallbackWithoutAUserChoiceIsOverridden() {
-        let avx2: () -> Set<String> = { ["avx2", "fma"] }
-        #expect(OpenBLASKernel.requestedCore(environment: [:], coreName: "Prescott", cpuFlags: avx2) == "Haswell")
-        #expect(OpenBLASKernel.requestedCore(environment: [:], coreName: "Haswell", cpuFlags: avx2) == nil)
-        #expect(OpenBLASKernel.requestedCore(environment: ["OPENBLAS_CORETYPE": "Prescott"], coreName: "Prescott",
-                                             cpuFlags: avx2) == nil)
-        #expect(OpenBLASKernel.requestedCore(environment: ["OPENBLAS_CORETYPE": ""], coreName: "Prescott", cpuFlags: avx2) == nil)
-        #expect(OpenBLASKernel.requestedCore(environment: [:], coreName: "Prescott", cpuFlags: { [] }) == nil)
-        #expect(!OpenBLASKernel.coreName.isEmpty)
-    }
-}

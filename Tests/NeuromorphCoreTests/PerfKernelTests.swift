@@ -142,6 +142,40 @@ struct PerfKernelTests {
         #expect(mismatches == 0)
     }
 
+    @Test("2×2 max-pool forward and backward equal the direct reference bit for bit (even and odd planes, −0 gradients included)",
+          arguments: [12, 13])
+    func maxPoolReference(side: Int) {
+        var generator = SeededGenerator(seed: 9)
+        var x = Tensor.randomNormal([3, 5, side, side], using: &generator)
+        for i in stride(from: 0, to: x.count, by: 3) { x.scalars[i] = 0.25 }   // ties inside windows
+        let pool = Pooling2D(kind: .max, window: 2, stride: 2)
+        let (y, argmax) = pool.forward(x)
+        // Forward: the first maximum of each window in row-major order, value and flat index.
+        let oh = pool.outputExtent(side)
+        var forwardMismatches = 0
+        for plane in 0..<15 {
+            for oy in 0..<oh {
+                for ox in 0..<oh {
+                    var best = -Float.infinity, index = 0
+                    for (dy, dx) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
+                        let i = plane * side * side + (2 * oy + dy) * side + 2 * ox + dx
+                        if x.scalars[i] > best { best = x.scalars[i]; index = i }
+                        if dy == 0 && dx == 0 { index = i }
+                    }
+                    let o = (plane * oh + oy) * oh + ox
+                    if y.scalars[o].bitPattern != best.bitPattern || Int(argmax[o]) != index { forwardMismatches += 1 }
+                }
+            }
+        }
+        #expect(forwardMismatches == 0, "side \(side)")
+        var g = Tensor.randomNormal(y.shape, using: &generator)
+        for i in stride(from: 0, to: g.count, by: 7) { g.scalars[i] = -0.0 }
+        let dx = pool.backward(g, inputShape: x.shape, argmax: argmax)
+        var reference = [Float](repeating: 0, count: x.count)
+        for o in 0..<g.count { reference[Int(argmax[o])] += g.scalars[o] }
+        #expect(dx.scalars.map(\.bitPattern) == reference.map(\.bitPattern), "side \(side)")
+    }
+
     @Test("ResidentMemory: with 64 MiB touched, the resident size is at least 64 MiB and the peak at least that")
     func residentMemory() throws {
         let count = 16 * 1_048_576

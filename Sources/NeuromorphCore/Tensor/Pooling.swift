@@ -37,6 +37,7 @@ public struct Pooling2D: Sendable {
         let oh = outputExtent(h), ow = outputExtent(w)
         precondition(oh > 0 && ow > 0, "Pooling2D: window \(window) larger than input \(h)×\(w)")
         let planes = n * c, outCount = planes * oh * ow
+        precondition(kind != .max || input.count <= Int(Int32.max), "Pooling2D: max pooling indexes at most 2³¹ − 1 input elements")
         var out = Tensor.uninitialized([n, c, oh, ow])
         var argmax = [Int32](unsafeUninitializedCapacity: kind == .max ? outCount : 0) { _, k in k = kind == .max ? outCount : 0 }
         let inverseArea = 1 / Float(window * window)
@@ -50,19 +51,25 @@ public struct Pooling2D: Sendable {
                             let base = plane * h * w
                             var o = plane * oh * ow
                             if kind == .max && window == 2 && stride == 2 {
+                                // All four values are loaded before the comparisons and the
+                                // index is 32-bit wrapping arithmetic, so the loop compiles to
+                                // selects (vectorizable) instead of branches.
                                 for oy in 0..<oh {
                                     let top = base + 2 * oy * w, bottom = top + w
+                                    let row = dst + o, rowArgmax = arg! + o
                                     for ox in 0..<ow {
                                         let i0 = top + 2 * ox, i2 = bottom + 2 * ox
-                                        var best = -Float.infinity, bestIndex = i0
-                                        if src[i0] > best { best = src[i0]; bestIndex = i0 }
-                                        if src[i0 + 1] > best { best = src[i0 + 1]; bestIndex = i0 + 1 }
-                                        if src[i2] > best { best = src[i2]; bestIndex = i2 }
-                                        if src[i2 + 1] > best { best = src[i2 + 1]; bestIndex = i2 + 1 }
-                                        dst[o] = best
-                                        arg![o] = Int32(bestIndex)
-                                        o += 1
+                                        let a = src[i0], b = src[i0 + 1], c = src[i2], d = src[i2 + 1]
+                                        let j0 = Int32(truncatingIfNeeded: i0), j2 = Int32(truncatingIfNeeded: i2)
+                                        var best = -Float.infinity, bestIndex = j0
+                                        if a > best { best = a }
+                                        if b > best { best = b; bestIndex = j0 &+ 1 }
+                                        if c > best { best = c; bestIndex = j2 }
+                                        if d > best { best = d; bestIndex = j2 &+ 1 }
+                                        row[ox] = best
+                                        rowArgmax[ox] = bestIndex
                                     }
+                                    o += ow
                                 }
                                 continue
                             }

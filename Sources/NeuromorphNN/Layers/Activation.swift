@@ -69,14 +69,24 @@ public struct Activation: Layer {
                     let dy = upstream.baseAddress, g = destination.baseAddress, c = cached.baseAddress
                     ComputeThreads.forEachRange(upstream.count) { range in
                         guard let dy, let g, let c else { return }
+                        // `dy[i]` is read before the comparison in every branch, so the loops
+                        // compile to vector selects (a load under a condition does not vectorize).
                         switch kind {
-                        case .relu: for i in range { g[i] = c[i] <= 0 ? 0 : dy[i] }
+                        case .relu:
+                            for i in range {
+                                let d = dy[i]
+                                g[i] = c[i] <= 0 ? 0 : d
+                            }
                         case .sigmoid: for i in range { g[i] = dy[i] * (c[i] * (1 - c[i])) }
                         case .tanh: for i in range { g[i] = dy[i] * (1 - c[i] * c[i]) }
                         case .hardSigmoid: for i in range { g[i] = dy[i] * ((c[i] > -2.5 && c[i] < 2.5) ? 0.2 : 0) }
                         case .hardSigmoidTorch: for i in range { g[i] = dy[i] * ((c[i] > -3 && c[i] < 3) ? 1.0 / 6 : 0) }   // torch: open interval
                         case .sign, .step: for i in range { g[i] = dy[i] * (Swift.abs(c[i]) <= 1 ? 1 : 0) }
-                        case .leakyReLU: for i in range { g[i] = c[i] <= 0 ? dy[i] * 0.01 : dy[i] }
+                        case .leakyReLU:
+                            for i in range {
+                                let d = dy[i]
+                                g[i] = c[i] <= 0 ? d * 0.01 : d
+                            }
                         }
                     }
                 }

@@ -91,20 +91,27 @@ public struct SGD: Optimizer {
             parameter.value.addScaled(parameter.gradient, by: -learningRate)
             return
         }
-        var v = velocity[slot] ?? Tensor.zeros(parameter.value.shape)
-        let (eta, mu) = (learningRate, momentum)
-        v.scalars.withUnsafeMutableBufferPointer { vp in
+        let (eta, mu, nesterov) = (learningRate, momentum, nesterov)
+        // The velocity is updated where it lives in the dictionary (no copy per step).
+        velocity[slot, default: Tensor.zeros(parameter.value.shape)].scalars.withUnsafeMutableBufferPointer { vp in
             parameter.gradient.scalars.withUnsafeBufferPointer { gp in
                 parameter.value.scalars.withUnsafeMutableBufferPointer { wp in
-                    for i in wp.indices {
-                        let g = gp[i] + decay * wp[i]
-                        vp[i] = mu * vp[i] + g
-                        wp[i] -= eta * (nesterov ? g + mu * vp[i] : vp[i])
+                    if nesterov {
+                        for i in wp.indices {
+                            let g = gp[i] + decay * wp[i]
+                            vp[i] = mu * vp[i] + g
+                            wp[i] -= eta * (g + mu * vp[i])
+                        }
+                    } else {
+                        for i in wp.indices {
+                            let g = gp[i] + decay * wp[i]
+                            vp[i] = mu * vp[i] + g
+                            wp[i] -= eta * vp[i]
+                        }
                     }
                 }
             }
         }
-        velocity[slot] = v
     }
 
     public func encodedState() throws -> Data { try OptimizerStateCoding.encode(OptimizerStateCoding.sorted(velocity)) }
@@ -155,13 +162,15 @@ public struct Adam: Optimizer {
     }
 
     public mutating func update(_ parameter: inout Parameter, slot: Int) {
-        let saved = moments[slot] ?? Moments(m: Tensor.zeros(parameter.value.shape), v: Tensor.zeros(parameter.value.shape))
-        var (m, v) = (saved.m, saved.v)
+        // Taken out of the dictionary while it is updated, so its buffers are not copied.
+        var entry = moments.removeValue(forKey: slot)
+            ?? Moments(m: Tensor.zeros(parameter.value.shape), v: Tensor.zeros(parameter.value.shape))
+        defer { moments[slot] = entry }
         let c1 = 1 - Float.pow(beta1, Float(step)), c2 = 1 - Float.pow(beta2, Float(step))
         let decay = parameter.decays || decayBiases ? weightDecay : 0
         let (b1, b2, eps, eta, decoupled) = (beta1, beta2, epsilon, learningRate, decoupledWeightDecay)
-        m.scalars.withUnsafeMutableBufferPointer { mp in
-            v.scalars.withUnsafeMutableBufferPointer { vp in
+        entry.m.scalars.withUnsafeMutableBufferPointer { mp in
+            entry.v.scalars.withUnsafeMutableBufferPointer { vp in
                 parameter.gradient.scalars.withUnsafeBufferPointer { gp in
                     parameter.value.scalars.withUnsafeMutableBufferPointer { wp in
                         for i in wp.indices {
@@ -175,7 +184,6 @@ public struct Adam: Optimizer {
                 }
             }
         }
-        moments[slot] = Moments(m: m, v: v)
     }
 
     public mutating func finishStep() { step += 1 }
@@ -209,10 +217,10 @@ public struct RMSprop: Optimizer {
     }
 
     public mutating func update(_ parameter: inout Parameter, slot: Int) {
-        var s = squares[slot] ?? Tensor.zeros(parameter.value.shape)
         let decay = parameter.decays || decayBiases ? weightDecay : 0
         let (r, eps, eta) = (rho, epsilon, learningRate)
-        s.scalars.withUnsafeMutableBufferPointer { sp in
+        // The running average is updated where it lives in the dictionary (no copy per step).
+        squares[slot, default: Tensor.zeros(parameter.value.shape)].scalars.withUnsafeMutableBufferPointer { sp in
             parameter.gradient.scalars.withUnsafeBufferPointer { gp in
                 parameter.value.scalars.withUnsafeMutableBufferPointer { wp in
                     for i in wp.indices {
@@ -223,7 +231,6 @@ public struct RMSprop: Optimizer {
                 }
             }
         }
-        squares[slot] = s
     }
 
     public func encodedState() throws -> Data { try OptimizerStateCoding.encode(OptimizerStateCoding.sorted(squares)) }
