@@ -134,4 +134,26 @@ import Testing
         #expect(accuracy > 0.75, "accuracy \(accuracy)")
         print("TikiTakaIdealizedPreset blobs accuracy", accuracy)
     }
+
+    // results.json gets per-epoch transfer statistics for transfer cells (AGAD preset with its
+    // desired_bl 100 update): one transfer read per sample and tile (transfer_every 1,
+    // units_in_mbatch false), so every epoch reads the same number of slices; A receives
+    // pulses. A single-device run has none.
+    @Test func resultsCarryTransferStatisticsPerEpoch() throws {
+        ComputeThreads.set(1)
+        var spec = try SpecLoader.parse(Self.yaml("    preset: AGADIdealizedPreset\n"), format: .yaml)
+        spec.training.epochs = 2
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let results = try ExperimentRunner.run(spec, output: folder, log: { _ in })
+        let records = try #require(results.transferStatistics)
+        #expect(records.map(\.epoch) == [1, 2])
+        #expect(records[0].transferReads > 0 && records[0].transferReads == records[1].transferReads, "\(records)")
+        #expect(records.allSatisfy { $0.fastPulses > 0 && $0.chopperFlips > 0 }, "\(records)")
+        let json = try String(contentsOf: folder.appendingPathComponent("results.json"), encoding: .utf8)
+        #expect(json.contains("\"transferStatistics\"") && json.contains("\"threshold_crossings\""))
+        var single = try SpecLoader.parse(Self.yaml("    preset: IdealizedPreset\n"), format: .yaml)
+        single.training.epochs = 1
+        #expect(try ExperimentRunner.run(single, output: nil, log: { _ in }).transferStatistics == nil)
+    }
 }
