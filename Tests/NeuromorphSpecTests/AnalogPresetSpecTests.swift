@@ -83,6 +83,13 @@ import Testing
                 && a.chopped.inChopProbability == 0.005 && a.chopped.autoScale && !a.chopped.inChopRandom && agad.update.desiredBL == 31)
         #expect(try #require(AnalogPresets.named("AGADIdealizedPreset")).hardware.update.desiredBL == 100)
 
+        // Through the spec: the preset's `pulsed` reaches the device, and `pulsed:` next to the
+        // preset merges over it.
+        let parsed = try #require(try SpecLoader.parse(Self.yaml("    preset: AGADReRamSBPreset\n    pulsed: {dw_min: 0.001}\n"),
+                                                       format: .yaml).hardware.analog)
+        let device = try #require(try parsed.deviceConfiguration as? WriteNoiseDevice<SoftBoundsReferenceDevice>)
+        #expect(device.base.subtractSymmetryPoint && device.base.pulsed.dwMin == 0.001 && device.writeNoiseStd == 56)
+
         let mp = try #require(AnalogPresets.named("MixedPrecisionGokmenVlasovPreset")).hardware
         #expect(mp.device.rawValue == "gokmen_vlasov" && mp.unitCell == .mixedPrecision(MixedPrecisionCompoundParameters()))
     }

@@ -75,7 +75,11 @@ public struct AnalogHardwareSpec: Codable, Sendable, Equatable {
         } else {
             device = try c.decodeChoice(AnalogDeviceChoice.self, forKey: .device)
         }
-        pulsed = try c.decodeIfPresent(PulsedParameterOverrides.self, forKey: .pulsed) ?? PulsedParameterOverrides()
+        // `pulsed` merges over the preset's (TT-family ReRamSB presets set subtract_symmetry_point).
+        pulsed = base?.pulsed ?? PulsedParameterOverrides()
+        if let given = try c.decodeIfPresent(PulsedParameterOverrides.self, forKey: .pulsed) {
+            pulsed.values.merge(given.values) { _, new in new }
+        }
         unitCell = try c.decodeIfPresent(UnitCellSpec.self, forKey: .unitCell) ?? base?.unitCell ?? .singleDevice
         forward = try c.decodeIfPresent(IOParameters.self, forKey: .forward) ?? base?.forward ?? .forwardDefault
         backward = try c.decodeIfPresent(IOParameters.self, forKey: .backward) ?? base?.backward ?? .backwardDefault
