@@ -11,7 +11,7 @@ struct NeuromorphCommand: ParsableCommand {
         subcommands: [Train.self, Evaluate.self, Infer.self, Demo.self, Bench.self, Presets.self, Estimate.self, Map.self, Chip.self,
                       COBA.self, SNN.self, Plan.self, Bayes.self, W1.self, Sweep.self, Collect.self, Report.self,
                       Reproduce.self, Compare.self, ImportONNX.self, Predict.self, ExportONNX.self,
-                      SparseRec.self, FM.self, S2M.self, TrueNorth.self, EP.self],
+                      SparseRec.self, FM.self, S2M.self, TrueNorth.self, EP.self, Extract.self],
         defaultSubcommand: nil)
 }
 

@@ -84,11 +84,14 @@ import NeuromorphCore
             let changed = entry.configuration(pulsed: p)
             #expect(changed.nominalStep == 0.01, "\(name)")
         }
-        // The ReRAM presets are not registered: write_noise_std has no counterpart here.
-        for missing in ["reram_es", "ReRamESPresetDevice", "reram_sb", "ReRamSBPresetDevice"] {
-            #expect(DeviceRegistry.entry(named: missing) == nil)
-        }
-        #expect(AihwkitDevicePresets.unavailable.map(\.aihwkit).contains("ReRamSBPresetDevice"))
+        // The ReRAM presets carry aihwkit's write noise (75 and 56 × dw_min) and ReRamSB is a
+        // SoftBoundsReferenceDevice (consistency checks of presets/devices.py values).
+        let es = try #require(DeviceRegistry.entry(named: "ReRamESPresetDevice")?.configuration() as? WriteNoiseDevice<ExpStepDevice>)
+        #expect(es.writeNoiseStd == 75 && es.base.pulsed.dwMin == 0.00135 && es.base.aUp == -1.18445 && es.base.slope == -0.5)
+        let sb = try #require(DeviceRegistry.entry(named: "reram_sb")?.configuration() as? WriteNoiseDevice<SoftBoundsReferenceDevice>)
+        #expect(sb.writeNoiseStd == 56 && sb.base.pulsed.wMax == 1.25 && sb.base.pulsed.wMin == -0.75 && sb.base.pulsed.noise == .additive)
+        #expect(!sb.base.subtractSymmetryPoint)
+        #expect(!AihwkitDevicePresets.unavailable.map(\.aihwkit).contains("ReRamSBPresetDevice"))
     }
 
     // Consistency check: presets/utils.py PresetIOParameters (7-bit DAC, 9-bit ADC,

@@ -119,6 +119,19 @@ import Testing
         try Self.resumesBitIdentically(ChoppedTransferCompoundConfiguration(device: SoftBoundsDevice(), parameters: p))
     }
 
+    @Test func dynamicTransferCompound() throws {
+        var p = DynamicTransferCompoundParameters()
+        p.chopped.inChopProbability = 0.5
+        p.chopped.inChopRandom = true
+        p.chopped.outChopProbability = 0.3
+        p.chopped.autoScale = true
+        try Self.resumesBitIdentically(DynamicTransferCompoundConfiguration(device: SoftBoundsDevice(), parameters: p))
+        // The ReRamSB preset's devices (write noise, reference subtraction) resume too.
+        var sb = AihwkitDevicePresets.reramSB
+        sb.subtractSymmetryPoint = true
+        try Self.resumesBitIdentically(DynamicTransferCompoundConfiguration(device: WriteNoiseDevice(base: sb, writeNoiseStd: 56), parameters: p))
+    }
+
     @Test func stochasticHamiltonianDescent() throws {
         var p = StochasticHamiltonianDescentParameters()
         p.zeroShiftPairs = 20

@@ -15,6 +15,7 @@ import Testing
         case .singleDevice: "SingleDevice"
         case .transferCompound: "TransferCompound"
         case .choppedTransferCompound: "ChoppedTransferCompound"
+        case .dynamicTransferCompound: "DynamicTransferCompound"
         case .mixedPrecision: "MixedPrecisionCompound"
         default: "?"
         }
@@ -25,7 +26,7 @@ import Testing
     // TikiTaka* → TransferCompound, TTv2*/ChoppedTTv2* → ChoppedTransferCompound (aihwkit
     // builds both from ChoppedTransferCompound), MixedPrecision* → MixedPrecisionCompound.
     @Test func everyPresetBuildsItsCell() throws {
-        #expect(AnalogPresets.all.count == 16)   // 5 single + 4 TikiTaka + TTv2 + ChoppedTTv2 + 5 MixedPrecision
+        #expect(AnalogPresets.all.count == 38)   // 7 single + 6 each of TikiTaka, TTv2, ChoppedTTv2, AGAD + 7 MixedPrecision
         for preset in AnalogPresets.all {
             let spec = try SpecLoader.parse(Self.yaml("    preset: \(preset.name)\n"), format: .yaml)
             let analog = try #require(spec.hardware.analog)
@@ -35,6 +36,7 @@ import Testing
             let expected: UnitCellSpec.Kind =
                 preset.name.hasPrefix("TikiTaka") ? .transferCompound
                 : preset.name.hasPrefix("TTv2") || preset.name.hasPrefix("ChoppedTTv2") ? .choppedTransferCompound
+                : preset.name.hasPrefix("AGAD") ? .dynamicTransferCompound
                 : preset.name.hasPrefix("MixedPrecision") ? .mixedPrecision : .singleDevice
             #expect(analog.unitCell.kind == expected, "\(preset.name)")
             var g = SeededGenerator(seed: 1)
@@ -64,6 +66,30 @@ import Testing
         guard case .choppedTransferCompound(let cc, nil) = chopped.unitCell else { Issue.record("\(chopped.unitCell)"); return }
         #expect(cc.inChopProbability == 0.01 && cc.transfer.fastLR == 0.1 && cc.autoGranularity == 1000)
 
+        // configs.py: the TT family on ReRamSB uses ReRamSBPresetDevice(subtract_symmetry_point=True);
+        // EcRamMO/Idealized TTv2 and AGAD updates use desired_bl 100; ChoppedTTv2EcRamPreset
+        // leaves fast_lr at 1.0 (note §2.3); AGAD values per device.
+        let sb = try #require(AnalogPresets.named("TTv2ReRamSBPreset")).hardware
+        #expect(sb.device.rawValue == "reram_sb" && sb.pulsed.values["subtract_symmetry_point"] == 1 && sb.update.desiredBL == 31)
+        #expect(try #require(AnalogPresets.named("ReRamSBPreset")).hardware.pulsed.isEmpty)
+        #expect(try #require(AnalogPresets.named("MixedPrecisionReRamSBPreset")).hardware.pulsed.isEmpty)
+        #expect(try #require(AnalogPresets.named("TTv2IdealizedPreset")).hardware.update.desiredBL == 100)
+        let ec = try #require(AnalogPresets.named("ChoppedTTv2EcRamPreset")).hardware
+        guard case .choppedTransferCompound(let e, nil) = ec.unitCell else { Issue.record("\(ec.unitCell)"); return }
+        #expect(e.transfer.fastLR == 1 && e.autoGranularity == 500 && e.inChopProbability == 0.01 && ec.update.desiredBL == 100)
+        let agad = try #require(AnalogPresets.named("AGADEcRamPreset")).hardware
+        guard case .dynamicTransferCompound(let a, nil) = agad.unitCell else { Issue.record("\(agad.unitCell)"); return }
+        #expect(a.chopped.transfer.fastLR == 0.1 && a.chopped.autoGranularity == 750 && a.tailWeightening == 50
+                && a.chopped.inChopProbability == 0.005 && a.chopped.autoScale && !a.chopped.inChopRandom && agad.update.desiredBL == 31)
+        #expect(try #require(AnalogPresets.named("AGADIdealizedPreset")).hardware.update.desiredBL == 100)
+
+        // Through the spec: the preset's `pulsed` reaches the device, and `pulsed:` next to the
+        // preset merges over it.
+        let parsed = try #require(try SpecLoader.parse(Self.yaml("    preset: AGADReRamSBPreset\n    pulsed: {dw_min: 0.001}\n"),
+                                                       format: .yaml).hardware.analog)
+        let device = try #require(try parsed.deviceConfiguration as? WriteNoiseDevice<SoftBoundsReferenceDevice>)
+        #expect(device.base.subtractSymmetryPoint && device.base.pulsed.dwMin == 0.001 && device.writeNoiseStd == 56)
+
         let mp = try #require(AnalogPresets.named("MixedPrecisionGokmenVlasovPreset")).hardware
         #expect(mp.device.rawValue == "gokmen_vlasov" && mp.unitCell == .mixedPrecision(MixedPrecisionCompoundParameters()))
     }
@@ -90,10 +116,9 @@ import Testing
     @Test func unknownOrUnavailablePresetsErrorWithTheList() {
         expectSpecError(Self.yaml("    preset: TTv2CapcitorPreset\n"), path: "hardware.analog.preset",
                         mentions: ["not an aihwkit preset", "TTv2CapacitorPreset", "MixedPrecisionIdealizedPreset"])
-        expectSpecError(Self.yaml("    preset: TTv2ReRamSBPreset\n"), path: "hardware.analog.preset",
-                        mentions: ["not available", "write_noise_std", "TikiTakaCapacitorPreset"])
-        expectSpecError(Self.yaml("    preset: TTv2EcRamPreset\n"), path: "hardware.analog.preset", mentions: ["desired_bl = 100"])
-        expectSpecError(Self.yaml("    preset: AGADCapacitorPreset\n"), path: "hardware.analog.preset", mentions: ["DynamicTransferCompound"])
+        expectSpecError(Self.yaml("    preset: ReRamSB2Preset\n"), path: "hardware.analog.preset",
+                        mentions: ["not available", "VectorUnitCell", "TikiTakaCapacitorPreset"])
+        expectSpecError(Self.yaml("    preset: PCMPreset\n"), path: "hardware.analog.preset", mentions: ["OneSidedUnitCell"])
     }
 
     @Test func listingHasOneLinePerPreset() {
@@ -115,5 +140,27 @@ import Testing
         let accuracy = results.finalTest.accuracy ?? 0
         #expect(accuracy > 0.75, "accuracy \(accuracy)")
         print("TikiTakaIdealizedPreset blobs accuracy", accuracy)
+    }
+
+    // results.json gets per-epoch transfer statistics for transfer cells (AGAD preset with its
+    // desired_bl 100 update): one transfer read per sample and tile (transfer_every 1,
+    // units_in_mbatch false), so every epoch reads the same number of slices; A receives
+    // pulses. A single-device run has none.
+    @Test func resultsCarryTransferStatisticsPerEpoch() throws {
+        ComputeThreads.set(1)
+        var spec = try SpecLoader.parse(Self.yaml("    preset: AGADIdealizedPreset\n"), format: .yaml)
+        spec.training.epochs = 2
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let results = try ExperimentRunner.run(spec, output: folder, log: { _ in })
+        let records = try #require(results.transferStatistics)
+        #expect(records.map(\.epoch) == [1, 2])
+        #expect(records[0].transferReads > 0 && records[0].transferReads == records[1].transferReads, "\(records)")
+        #expect(records.allSatisfy { $0.fastPulses > 0 && $0.chopperFlips > 0 }, "\(records)")
+        let json = try String(contentsOf: folder.appendingPathComponent("results.json"), encoding: .utf8)
+        #expect(json.contains("\"transferStatistics\"") && json.contains("\"threshold_crossings\""))
+        var single = try SpecLoader.parse(Self.yaml("    preset: IdealizedPreset\n"), format: .yaml)
+        single.training.epochs = 1
+        #expect(try ExperimentRunner.run(single, output: nil, log: { _ in }).transferStatistics == nil)
     }
 }

@@ -107,6 +107,8 @@ func temporaryFolder() -> URL {
         #expect(results.model.contains("AnalogLinear"))
         let counts = try NumpyArray.read(straight.appendingPathComponent("checkpoint/devices/0.tile0_0.device0.pulse_counts.npy"))
         #expect(counts.shape == [8, 2] && counts.sum() > 0)     // per-device pulse counts, readable in NumPy
+        // Whole counts, not UInt32 bit patterns read as Float (`map(Float.init)` picked `init(bitPattern:)`).
+        #expect(counts.sum() >= 16 && counts.scalars.allSatisfy { $0 >= 0 && $0 == $0.rounded() }, "\(counts.scalars)")
         #expect((results.finalTest.accuracy ?? 0) > 0.8, "analog accuracy \(String(describing: results.finalTest.accuracy))")
         var short = spec
         short.training.epochs = 1

@@ -129,8 +129,8 @@ func expectSpecError(_ text: String, path: String, mentions fragments: [String],
                         mentions: ["dw_min_dtod"])
         expectSpecError(base + "    device: zhao-ag-si\n    pulsed: {dw_min: 0.1}", path: "hardware.analog.pulsed",
                         mentions: ["no aihwkit PulsedDevice parameters"])
-        expectSpecError(base + "    device: ideal\n    update: {desired_bl: 100}", path: "hardware.analog.update.desired_bl",
-                        mentions: ["1...64"])
+        expectSpecError(base + "    device: ideal\n    update: {desired_bl: 300}", path: "hardware.analog.update.desired_bl",
+                        mentions: ["1...255"])
     }
 
     @Test func idxDatasetNeedsPath() {

@@ -12,14 +12,35 @@ public struct DeviceRegistryEntry: Sendable {
     /// The preset's aihwkit `PulsedDevice` parameters, or `nil` when the model has none (so
     /// `pulsed:` overrides do not apply).
     public let pulsedDefaults: PulsedDeviceParameters?
-    private let make: @Sendable (PulsedDeviceParameters?) -> any PulsedDeviceConfiguration
+    /// The preset's read-visible write noise in units of `dw_min` (aihwkit `write_noise_std`;
+    /// 0: none). A positive value wraps the configuration in ``WriteNoiseDevice``.
+    public let writeNoiseStd: Float
+    /// The model's own keys beyond aihwkit's `PulsedDevice` ones that `pulsed:` may set, with
+    /// their defaults (e.g. `reference_std` of ``SoftBoundsReferenceDevice``); booleans as 0/1.
+    public let modelDefaults: [String: Double]
+    private let make: @Sendable (PulsedDeviceParameters?, [String: Double]) -> any PulsedDeviceConfiguration
 
     /// An entry for a model without aihwkit `PulsedDevice` parameters.
     public init<Device: PulsedDeviceConfiguration>(name: String, summary: String, preset: Device) {
         self.name = name
         self.summary = summary
         pulsedDefaults = nil
-        make = { _ in preset }
+        writeNoiseStd = 0
+        modelDefaults = [:]
+        make = { _, _ in preset }
+    }
+
+    /// An entry with `PulsedDevice` parameters, write noise and model keys: `build` makes the
+    /// configuration from the (overridden) parameters and model keys.
+    public init(name: String, summary: String, pulsed: PulsedDeviceParameters, writeNoiseStd: Float = 0,
+                modelDefaults: [String: Double] = [:],
+                build: @escaping @Sendable (PulsedDeviceParameters, [String: Double]) -> any PulsedDeviceConfiguration) {
+        self.name = name
+        self.summary = summary
+        pulsedDefaults = pulsed
+        self.writeNoiseStd = writeNoiseStd
+        self.modelDefaults = modelDefaults
+        make = { parameters, model in build(parameters ?? pulsed, modelDefaults.merging(model) { _, new in new }) }
     }
 
     /// An entry whose `PulsedDevice` parameters are `preset.pulsed`-like and can be
@@ -32,7 +53,9 @@ public struct DeviceRegistryEntry: Sendable {
         self.name = name
         self.summary = summary
         pulsedDefaults = read(preset)
-        make = { parameters in parameters.map { write(preset, $0) } ?? preset }
+        writeNoiseStd = 0
+        modelDefaults = [:]
+        make = { parameters, _ in parameters.map { write(preset, $0) } ?? preset }
     }
 
     /// Whether `pulsed:` overrides apply.
@@ -41,7 +64,21 @@ public struct DeviceRegistryEntry: Sendable {
     /// The configuration, with `pulsed` replacing the preset's `PulsedDevice` parameters
     /// where the model has them (ignored otherwise; check ``acceptsPulsedParameters``).
     public func configuration(pulsed: PulsedDeviceParameters? = nil) -> any PulsedDeviceConfiguration {
-        make(acceptsPulsedParameters ? pulsed : nil)
+        configuration(pulsed: pulsed, model: [:], writeNoiseStd: nil)
+    }
+
+    /// The configuration with `pulsed` parameters, model keys (see ``modelDefaults``) and
+    /// write noise (`nil`: the preset's), wrapped in ``WriteNoiseDevice`` when the write noise
+    /// is positive.
+    public func configuration(pulsed: PulsedDeviceParameters?, model: [String: Double],
+                              writeNoiseStd noise: Float?) -> any PulsedDeviceConfiguration {
+        let base = make(acceptsPulsedParameters ? pulsed : nil, model)
+        let std = noise ?? writeNoiseStd
+        guard std != 0 else { return base }
+        func wrap<D: PulsedDeviceConfiguration>(_ device: D) -> any PulsedDeviceConfiguration {
+            WriteNoiseDevice(base: device, writeNoiseStd: std)
+        }
+        return wrap(base)
     }
 }
 
@@ -52,6 +89,7 @@ public enum DeviceRegistry {
         IdealPulsedDevice.registryEntries,
         ConstantStepDevice.registryEntries,
         SoftBoundsDevice.registryEntries,
+        SoftBoundsReferenceDevice.registryEntries,
         ExpStepDevice.registryEntries,
         PowStepDevice.registryEntries,
         LinearStepDevice.registryEntries,

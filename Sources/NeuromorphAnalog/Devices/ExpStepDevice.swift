@@ -45,7 +45,11 @@ public struct ExpStepDevice: PulsedDeviceConfiguration {
 
     public func validate() throws {
         try pulsed.validate(device: "ExpStepDevice")
-        for (name, value) in [("A_up", aUp), ("A_down", aDown), ("gamma_up", gammaUp), ("gamma_down", gammaDown)]
+        // A± may be negative (aihwkit's ReRamESPresetDevice: A_up = −1.18445, A_down = −0.081404).
+        for (name, value) in [("A_up", aUp), ("A_down", aDown)] where !value.isFinite {
+            throw DeviceParameterError(device: "ExpStepDevice", parameter: name, "must be finite, got \(value)")
+        }
+        for (name, value) in [("gamma_up", gammaUp), ("gamma_down", gammaDown)]
         where !(value.isFinite && value >= 0) {
             throw DeviceParameterError(device: "ExpStepDevice", parameter: name, "must be finite and ≥ 0, got \(value)")
         }

@@ -19,13 +19,15 @@ import NeuromorphCore
 /// scales the slopes (by the mean bounds), `lifetime`/`lifetime_dtod` are
 /// ``PulsedDeviceParameters/lifetime`` (one decay call per mini-batch, as aihwkit).
 ///
+/// | `reram_es`      | `ReRamESPresetDevice`      | ``ExpStepDevice`` in ``WriteNoiseDevice`` (`write_noise_std` 75) |
+/// | `reram_sb`      | `ReRamSBPresetDevice`      | ``SoftBoundsReferenceDevice`` in ``WriteNoiseDevice`` (`write_noise_std` 56) |
+///
+/// The TT-family presets on ReRamSB use `subtract_symmetry_point: True` (a `pulsed:` key of
+/// `reram_sb`).
+///
 /// Not registered, because a parameter has no exact counterpart here (never approximated):
-/// - `ReRamESPresetDevice` (``ExpStepDevice``) and `ReRamSBPresetDevice`
-///   (`SoftBoundsReferenceDevice`) set `write_noise_std` (75 and 56 × `dw_min`), the
-///   read-visible write noise our device arrays do not model; the TT presets additionally
-///   use `subtract_symmetry_point=True` on ReRamSB.
-/// - `PCMPresetDevice` and the `ReRamArray*` presets (uni-directional PCM with refresh,
-///   `dw_min_std_add`/`_slope`, corrupt devices, symmetry-point subtraction).
+/// `PCMPresetDevice` and the `ReRamArray*` presets (uni-directional PCM with refresh,
+/// `dw_min_std_add`/`_slope`, corrupt devices, log-normal `dw_min_dtod`).
 public enum AihwkitDevicePresets {
     /// aihwkit `CapacitorPresetDevice` (fit to Li et al., VLSI 2018, with leakage).
     public static var capacitor: LinearStepDevice {
@@ -93,16 +95,50 @@ public enum AihwkitDevicePresets {
         return ConstantStepDevice(pulsed: p)
     }
 
+    /// aihwkit `ReRamESPresetDevice` (exp-step fit to Gong et al., Nat. Commun. 2018), without
+    /// its write noise (`write_noise_std = 75`, added by the registry entry).
+    public static var reramES: ExpStepDevice {
+        var p = PulsedDeviceParameters()
+        p.dwMin = 0.00135; p.upDown = 0.259359
+        p.wMax = 1.0; p.wMin = -1.0
+        p.dwMinDtod = 0.2; p.upDownDtod = 0.05
+        p.wMaxDtod = 0.3; p.wMinDtod = 0.3
+        p.dwMinStd = 5.0
+        var d = ExpStepDevice(pulsed: p)
+        d.slope = -0.5; d.offset = -0.5
+        d.gammaUp = 5.0; d.gammaDown = 5.0
+        d.aUp = -1.18445; d.aDown = -0.081404
+        return d
+    }
+
+    /// `write_noise_std` of `ReRamESPresetDevice`, in units of `dw_min`.
+    public static let reramESWriteNoise: Float = 75
+
+    /// aihwkit `ReRamSBPresetDevice` (soft-bounds fit to Gong et al. 2018, a
+    /// `SoftBoundsReferenceDevice`), without its write noise (`write_noise_std = 56`).
+    public static var reramSB: SoftBoundsReferenceDevice {
+        var p = PulsedDeviceParameters()
+        p.dwMin = 0.002; p.upDown = 0
+        p.wMax = 1.25; p.wMin = -0.75
+        p.noise = .additive                          // mult_noise = False
+        p.dwMinDtod = 0.3; p.upDownDtod = 0.01
+        p.wMaxDtod = 0.3 / 1.25; p.wMinDtod = 0.3 / 0.75
+        p.dwMinStd = 3.75
+        return SoftBoundsReferenceDevice(pulsed: p)
+    }
+
+    /// `write_noise_std` of `ReRamSBPresetDevice`, in units of `dw_min`.
+    public static let reramSBWriteNoise: Float = 56
+
     /// The registered names: `(snake-case name, aihwkit class name)`.
     public static let names: [(name: String, aihwkit: String)] = [
         ("capacitor", "CapacitorPresetDevice"), ("ecram", "EcRamPresetDevice"), ("ecram_mo", "EcRamMOPresetDevice"),
         ("idealized", "IdealizedPresetDevice"), ("gokmen_vlasov", "GokmenVlasovPresetDevice"),
+        ("reram_es", "ReRamESPresetDevice"), ("reram_sb", "ReRamSBPresetDevice"),
     ]
 
     /// aihwkit device presets that are not registered, with the reason (see the type's doc).
     public static let unavailable: [(aihwkit: String, reason: String)] = [
-        ("ReRamESPresetDevice", "write_noise_std = 75 (read-visible write noise) is not modelled"),
-        ("ReRamSBPresetDevice", "write_noise_std = 56 and SoftBoundsReferenceDevice's subtract_symmetry_point are not modelled"),
         ("PCMPresetDevice", "uni-directional PCM pair with refresh (OneSidedUnitCell) and dw_min_std_add/slope are not modelled"),
         ("ReRamArrayOMPresetDevice", "SoftBoundsReferenceDevice with symmetry-point subtraction and log-normal dw_min_dtod not modelled"),
         ("ReRamArrayHfO2PresetDevice", "SoftBoundsReferenceDevice with symmetry-point subtraction and log-normal dw_min_dtod not modelled"),
@@ -118,6 +154,19 @@ public enum AihwkitDevicePresets {
             DeviceRegistryEntry(name: name, summary: summary, preset: device, read: { $0.pulsed },
                                 write: { d, p in var d = d; d.pulsed = p; return d })
         }
+        func expStep(_ name: String, _ summary: String) -> DeviceRegistryEntry {
+            let preset = reramES
+            return DeviceRegistryEntry(name: name, summary: summary, pulsed: preset.pulsed, writeNoiseStd: reramESWriteNoise) { p, _ in
+                var d = preset; d.pulsed = p; return d
+            }
+        }
+        func softBoundsReference(_ name: String, _ summary: String) -> DeviceRegistryEntry {
+            let preset = reramSB
+            return DeviceRegistryEntry(name: name, summary: summary, pulsed: preset.pulsed, writeNoiseStd: reramSBWriteNoise,
+                                       modelDefaults: SoftBoundsReferenceDevice.modelKeyDefaults) { p, model in
+                SoftBoundsReferenceDevice(pulsed: p, model: model)
+            }
+        }
         var entries: [DeviceRegistryEntry] = []
         for (name, aihwkit) in names {
             let summary = "aihwkit \(aihwkit) (presets/devices.py)"
@@ -130,6 +179,10 @@ public enum AihwkitDevicePresets {
                                          linear(aihwkit, summary, ecramMO)]
             case "idealized": entries += [constant(name, summary + ": ConstantStep, 10,000 states", idealized),
                                           constant(aihwkit, summary, idealized)]
+            case "reram_es": entries += [expStep(name, summary + ": ExpStep, ReRAM (Gong 2018), write_noise_std 75"),
+                                         expStep(aihwkit, summary)]
+            case "reram_sb": entries += [softBoundsReference(name, summary + ": SoftBoundsReference, ReRAM (Gong 2018), write_noise_std 56"),
+                                         softBoundsReference(aihwkit, summary)]
             default: entries += [constant(name, summary + ": ConstantStep, Gokmen & Vlasov 2016 on ±1 (1,250 states)", gokmenVlasov),
                                  constant(aihwkit, summary, gokmenVlasov)]
             }

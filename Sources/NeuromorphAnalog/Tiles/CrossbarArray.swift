@@ -182,6 +182,8 @@ public struct CrossbarArray<Devices: PulsedDeviceArray>: Sendable, Codable {
             setWeights(w)
         case .expected:
             expectedUpdate(x: x, d: d, learningRate: learningRate)
+        case .stochastic where update.desiredBL > Self.packedTrainLimit:
+            longTrainUpdate(x: x, d: d, learningRate: learningRate)
         case .stochastic:
             stochasticUpdate(x: x, d: d, learningRate: learningRate)
         }

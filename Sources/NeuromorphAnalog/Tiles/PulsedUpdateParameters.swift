@@ -28,7 +28,8 @@ public enum PulseType: String, Sendable, Codable, CaseIterable {
 /// side saturates.
 public struct PulsedUpdateParameters: Sendable, Codable, Equatable {
     public var pulseType: PulseType = .stochastic
-    /// Longest pulse train, in pulses (aihwkit `desired_bl`); at most 64.
+    /// Longest pulse train, in pulses (aihwkit `desired_bl`), 1…255: trains up to 64 slots
+    /// are one packed 64-bit word, longer ones several (``PulsedUpdateParameters/maxDesiredBL``).
     public var desiredBL: Int = 31
     /// Shorten the trains to the pulses the update needs (aihwkit `update_bl_management`).
     public var bitLengthManagement: Bool = true
@@ -38,9 +39,14 @@ public struct PulsedUpdateParameters: Sendable, Codable, Equatable {
 
     public init() {}
 
+    /// The longest train: coincidence counts per device and sample are kept in a byte
+    /// (aihwkit accepts any positive `desired_bl`; its presets use at most 100).
+    public static var maxDesiredBL: Int { 255 }
+
     public func validate() throws {
-        guard (1...64).contains(desiredBL) else {
-            throw DeviceParameterError(device: "update", parameter: "desiredBL", "must be in 1...64 pulses, got \(desiredBL)")
+        guard (1...Self.maxDesiredBL).contains(desiredBL) else {
+            throw DeviceParameterError(device: "update", parameter: "desired_bl",
+                                       "must be in 1...\(Self.maxDesiredBL) pulses, got \(desiredBL)")
         }
     }
 }
@@ -58,7 +64,9 @@ extension PulsedUpdateParameters {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init()
         pulseType = try c.decodeChoiceIfPresent(PulseType.self, forKey: .pulseType) ?? pulseType
-        desiredBL = try c.decodeCheckedIfPresent(Int.self, forKey: .desiredBL, "a pulse count in 1...64") { (1...64).contains($0) } ?? desiredBL
+        desiredBL = try c.decodeCheckedIfPresent(Int.self, forKey: .desiredBL, "a pulse count in 1...\(Self.maxDesiredBL)") {
+            (1...Self.maxDesiredBL).contains($0)
+        } ?? desiredBL
         bitLengthManagement = try c.decodeIfPresent(Bool.self, forKey: .bitLengthManagement) ?? bitLengthManagement
         updateManagement = try c.decodeIfPresent(Bool.self, forKey: .updateManagement) ?? updateManagement
     }

@@ -65,7 +65,7 @@ extension CrossbarArray {
         let shape = [rows, columns]
         var result: [(name: String, tensor: Tensor)] = [
             ("\(prefix).weights", weights),
-            ("\(prefix).pulse_counts", Tensor(shape: shape, scalars: pulseCounts.map(Float.init))),
+            ("\(prefix).pulse_counts", Tensor(shape: shape, scalars: pulseCounts.map { Float($0) })),   // not map(Float.init): that picks init(bitPattern:)
         ]
         for (name, values) in sampledParameters.sorted(by: { $0.key < $1.key }) where values.count == rows * columns {
             result.append(("\(prefix).\(name)", Tensor(shape: shape, scalars: values)))

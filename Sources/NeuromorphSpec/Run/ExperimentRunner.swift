@@ -52,6 +52,9 @@ public struct RunResults: Codable, Sendable {
     public var versions: [String: String]
     /// The accuracy-over-time sweep of a `hardware.inference` run (`neuromorph infer`).
     public var inference: InferenceSweepResult?
+    /// Per epoch, what the model's transfer cells did (reads, threshold crossings, pulses,
+    /// chopper flips); `nil` without transfer cells.
+    public var transferStatistics: [TransferStatisticsRecord]? = nil
 }
 
 /// Runs an experiment spec: loads data, builds and trains the model, and writes the results
@@ -257,7 +260,13 @@ public enum ExperimentRunner {
             savedEpoch = epoch
             lastSave = (Date().timeIntervalSince(begin), Date())
         }
+        var transferTotals = TransferStatisticsRecord.totals(of: model)
+        var transferStatistics: [TransferStatisticsRecord] = []
         let afterEpoch: (Int, Sequential, any Optimizer) throws -> Void = { epoch, model, optimizer in
+            if let previous = transferTotals, let now = TransferStatisticsRecord.totals(of: model) {
+                transferStatistics.append(now.since(previous, epoch: epoch))
+                transferTotals = now
+            }
             guard let output else { return }
             try ResultsFolder.writing(output.appendingPathComponent("metrics.csv")) {
                 try AtomicFile.write(csv, to: output.appendingPathComponent("metrics.csv"))
@@ -300,7 +309,8 @@ public enum ExperimentRunner {
             name: spec.name, dataSource: data.source, trainSamples: data.train.count, testSamples: data.test.count,
             parameters: parameterCount, model: model.summary, epochs: history, finalTest: finalTest,
             totalSeconds: Date().timeIntervalSince(started), threads: ComputeThreads.count,
-            versions: ["neuromorph": version, "openblas": ComputeThreads.blasConfiguration], inference: sweepResult)
+            versions: ["neuromorph": version, "openblas": ComputeThreads.blasConfiguration], inference: sweepResult,
+            transferStatistics: transferTotals == nil ? nil : transferStatistics)
         if let output {
             try AtomicFile.write(try SpecLoader.json(results), to: output.appendingPathComponent("results.json"))
             let report = RunReport(results: results, specText: try? SpecLoader.yaml(spec))

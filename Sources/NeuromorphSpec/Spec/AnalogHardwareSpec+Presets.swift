@@ -26,6 +26,10 @@ public struct AnalogAlgorithmPreset: Sendable {
 ///   `ChoppedTransferCompound` (TTv2 with `in_chop_prob = 0`) → `chopped_transfer_compound`
 ///   with the same `in_chop_prob`, `fast_lr`, `auto_scale`, `auto_granularity`,
 ///   `units_in_mbatch = False` and the single-pulse transfer update.
+/// - `AGAD<Device>Preset`: `DynamicTransferCompound` → `dynamic_transfer_compound` with the
+///   same `fast_lr`, `auto_granularity`, `tail_weightening`, `in_chop_prob`, `auto_scale` and
+///   the single-pulse transfer update.
+/// - The TT-family presets on ReRamSB set `subtract_symmetry_point: true` (`pulsed:`).
 /// - `MixedPrecision<Device>Preset` (`DigitalRankUpdateRPUConfig`): `MixedPrecisionCompound`
 ///   with its defaults → `mixed_precision`.
 /// All use `PresetIOParameters` forward and backward (``IOParameters/aihwkitPreset``) and
@@ -33,14 +37,24 @@ public struct AnalogAlgorithmPreset: Sendable {
 public enum AnalogPresets {
     /// The devices of the presets: aihwkit's name part and our registered device name.
     static let devices: [(part: String, device: String)] = [
+        ("ReRamES", "reram_es"), ("ReRamSB", "reram_sb"),
         ("Capacitor", "capacitor"), ("EcRam", "ecram"), ("EcRamMO", "ecram_mo"),
         ("Idealized", "idealized"), ("GokmenVlasov", "gokmen_vlasov"),
     ]
 
-    static func section(_ device: String, _ cell: UnitCellSpec, desiredBL: Int = 31) -> AnalogHardwareSpec {
+    /// `pulsed: {subtract_symmetry_point: true}`: aihwkit's TT-family presets build ReRamSB as
+    /// `ReRamSBPresetDevice(subtract_symmetry_point=True)`.
+    static func transferPulsed(_ device: String) -> PulsedParameterOverrides {
+        var p = PulsedParameterOverrides()
+        if device == "reram_sb" { p.values["subtract_symmetry_point"] = 1 }
+        return p
+    }
+
+    static func section(_ device: String, _ cell: UnitCellSpec, desiredBL: Int = 31,
+                        pulsed: PulsedParameterOverrides = PulsedParameterOverrides()) -> AnalogHardwareSpec {
         // Registered names only (AihwkitDevicePresets.names), so the choice always exists.
         let choice = AnalogDeviceChoice.allCases.first { $0.rawValue == device } ?? .constantStep
-        return AnalogHardwareSpec(device: choice, unitCell: cell, forward: .aihwkitPreset, backward: .aihwkitPreset,
+        return AnalogHardwareSpec(device: choice, pulsed: pulsed, unitCell: cell, forward: .aihwkitPreset, backward: .aihwkitPreset,
                                   update: .aihwkitPreset(desiredBL: desiredBL))
     }
 
@@ -52,13 +66,18 @@ public enum AnalogPresets {
         return p
     }
 
-    static func chopped(inChop: Float, fastLR: Float?, autoGranularity: Float) -> ChoppedTransferCompoundParameters {
-        var p = ChoppedTransferCompoundParameters()
-        p.transfer.transferForward = .aihwkitPresetTransfer
+    /// The single-pulse transfer update of the TTv2/c-TTv2/AGAD presets.
+    static var singlePulseTransfer: PulsedUpdateParameters {
         var update = PulsedUpdateParameters.aihwkitPreset(desiredBL: 1)
         update.bitLengthManagement = false
         update.updateManagement = false
-        p.transfer.transferUpdate = update
+        return update
+    }
+
+    static func chopped(inChop: Float, fastLR: Float?, autoGranularity: Float) -> ChoppedTransferCompoundParameters {
+        var p = ChoppedTransferCompoundParameters()
+        p.transfer.transferForward = .aihwkitPresetTransfer
+        p.transfer.transferUpdate = singlePulseTransfer
         p.transfer.unitsInMiniBatch = false
         if let fastLR { p.transfer.fastLR = fastLR }
         p.inChopProbability = inChop
@@ -67,26 +86,51 @@ public enum AnalogPresets {
         return p
     }
 
+    /// Per-device values of aihwkit's `presets/configs.py` (ReRamES, ReRamSB, Capacitor,
+    /// EcRam, EcRamMO, Idealized): TTv2 and c-TTv2 `fast_lr` (`nil`: not set, 1.0 — aihwkit's
+    /// `ChoppedTTv2EcRamPreset` omits it, note §2.3), `auto_granularity`, `in_chop_prob`, and
+    /// the SGD update's `desired_bl`.
+    static let ttv2Values: [String: (fastLR: Float, choppedFastLR: Float?, granularity: Float, inChop: Float, bl: Int)] = [
+        "ReRamES": (0.5, 0.5, 1000, 0.01, 31), "ReRamSB": (0.5, 0.5, 1000, 0.01, 31),
+        "Capacitor": (0.1, 0.1, 1000, 0.01, 31), "EcRam": (0.1, nil, 500, 0.01, 100),
+        "EcRamMO": (0.1, 0.1, 500, 0.001, 100), "Idealized": (0.1, 0.1, 500, 0.001, 100),
+    ]
+
     /// Every preset that maps exactly, in aihwkit's order (single, Tiki-Taka, TTv2,
-    /// chopped TTv2, mixed precision).
+    /// chopped TTv2, AGAD, mixed precision).
     public static let all: [AnalogAlgorithmPreset] = {
         var presets: [AnalogAlgorithmPreset] = []
         for (part, device) in devices {
             presets.append(AnalogAlgorithmPreset(name: "\(part)Preset", summary: "single_device on \(device); analog SGD",
                                                  hardware: section(device, .singleDevice)))
         }
-        for (part, device) in devices where part != "GokmenVlasov" {
+        let transferDevices = devices.filter { $0.part != "GokmenVlasov" }
+        for (part, device) in transferDevices {
+            let sp = device == "reram_sb" ? ", subtract_symmetry_point" : ""
             presets.append(AnalogAlgorithmPreset(
-                name: "TikiTaka\(part)Preset", summary: "transfer_compound on \(device) (units_in_mbatch, transfer read without NM/BM)",
-                hardware: section(device, .transferCompound(tikiTaka(), slow: nil))))
+                name: "TikiTaka\(part)Preset", summary: "transfer_compound on \(device)\(sp) (units_in_mbatch, transfer read without NM/BM)",
+                hardware: section(device, .transferCompound(tikiTaka(), slow: nil), pulsed: transferPulsed(device))))
         }
-        // configs.py: TTv2/ChoppedTTv2 Capacitor use fast_lr 0.1, auto_granularity 1000, desired_bl 31.
-        presets.append(AnalogAlgorithmPreset(
-            name: "TTv2CapacitorPreset", summary: "chopped_transfer_compound on capacitor, in_chop_prob 0, fast_lr 0.1, auto_scale, auto_granularity 1000",
-            hardware: section("capacitor", .choppedTransferCompound(chopped(inChop: 0, fastLR: 0.1, autoGranularity: 1000), slow: nil))))
-        presets.append(AnalogAlgorithmPreset(
-            name: "ChoppedTTv2CapacitorPreset", summary: "chopped_transfer_compound on capacitor, in_chop_prob 0.01, fast_lr 0.1, auto_scale, auto_granularity 1000",
-            hardware: section("capacitor", .choppedTransferCompound(chopped(inChop: 0.01, fastLR: 0.1, autoGranularity: 1000), slow: nil))))
+        for (part, device) in transferDevices {
+            guard let v = ttv2Values[part] else { continue }
+            let sp = device == "reram_sb" ? ", subtract_symmetry_point" : ""
+            presets.append(AnalogAlgorithmPreset(
+                name: "TTv2\(part)Preset",
+                summary: "chopped_transfer_compound on \(device)\(sp), in_chop_prob 0, fast_lr \(v.fastLR), auto_scale, auto_granularity \(Int(v.granularity))",
+                hardware: section(device, .choppedTransferCompound(chopped(inChop: 0, fastLR: v.fastLR, autoGranularity: v.granularity), slow: nil),
+                                  desiredBL: v.bl, pulsed: transferPulsed(device))))
+        }
+        for (part, device) in transferDevices {
+            guard let v = ttv2Values[part] else { continue }
+            let sp = device == "reram_sb" ? ", subtract_symmetry_point" : ""
+            presets.append(AnalogAlgorithmPreset(
+                name: "ChoppedTTv2\(part)Preset",
+                summary: "chopped_transfer_compound on \(device)\(sp), in_chop_prob \(v.inChop), fast_lr \(v.choppedFastLR ?? 1), auto_scale, auto_granularity \(Int(v.granularity))",
+                hardware: section(device, .choppedTransferCompound(chopped(inChop: v.inChop, fastLR: v.choppedFastLR, autoGranularity: v.granularity),
+                                                                   slow: nil),
+                                  desiredBL: v.bl, pulsed: transferPulsed(device))))
+        }
+        presets += agadPresets
         for (part, device) in devices {
             presets.append(AnalogAlgorithmPreset(
                 name: "MixedPrecision\(part)Preset", summary: "mixed_precision on \(device) (MixedPrecisionCompound defaults)",
@@ -98,20 +142,6 @@ public enum AnalogPresets {
     /// aihwkit presets with no exact counterpart here, and why.
     public static let unavailable: [(name: String, reason: String)] = {
         var list: [(String, String)] = []
-        let families = ["", "TikiTaka", "TTv2", "ChoppedTTv2", "AGAD", "MixedPrecision"]
-        for device in ["ReRamES", "ReRamSB"] {
-            for family in families {
-                list.append(("\(family)\(device)Preset", "the \(device)PresetDevice's write_noise_std is not modelled"))
-            }
-        }
-        for device in ["EcRam", "EcRamMO", "Idealized"] {
-            for family in ["TTv2", "ChoppedTTv2"] {
-                list.append(("\(family)\(device)Preset", "its update uses desired_bl = 100; our pulse trains are at most 64 pulses"))
-            }
-        }
-        for (part, _) in devices where part != "GokmenVlasov" {
-            list.append(("AGAD\(part)Preset", "DynamicTransferCompound (AGAD) is not implemented"))
-        }
         for part in ["ReRamES", "ReRamSB", "Capacitor", "EcRam", "EcRamMO", "Idealized"] {
             for n in [2, 4] { list.append(("\(part)\(n)Preset", "VectorUnitCell is not implemented")) }
         }
@@ -153,5 +183,38 @@ public enum AnalogPresets {
             lines.append("  \(name)  \(reason)")
         }
         return lines
+    }
+}
+
+extension AnalogPresets {
+    /// Per-device values of aihwkit's `AGAD<Device>Preset` (ReRamES, ReRamSB, Capacitor, EcRam,
+    /// EcRamMO, Idealized): `fast_lr`, `auto_granularity`, `tail_weightening`, `in_chop_prob`
+    /// and the SGD update's `desired_bl`.
+    static let agadValues: [String: (fastLR: Float, granularity: Float, tail: Float, inChop: Float, bl: Int)] = [
+        "ReRamES": (0.5, 1000, 5, 0.02, 31), "ReRamSB": (0.5, 1000, 5, 0.02, 31),
+        "Capacitor": (0.1, 1000, 20, 0.01, 31), "EcRam": (0.1, 750, 50, 0.005, 31),
+        "EcRamMO": (0.1, 500, 50, 0.005, 100), "Idealized": (0.1, 500, 50, 0.005, 100),
+    ]
+
+    /// aihwkit's `AGAD<Device>Preset`s: `DynamicTransferCompound` with the single-pulse transfer
+    /// update, `auto_scale` and the values of ``agadValues``.
+    static var agadPresets: [AnalogAlgorithmPreset] {
+        devices.compactMap { part, device in
+            guard let v = agadValues[part] else { return nil }
+            var p = DynamicTransferCompoundParameters()
+            p.chopped.transfer.transferForward = .aihwkitPresetTransfer
+            p.chopped.transfer.transferUpdate = singlePulseTransfer
+            p.chopped.transfer.unitsInMiniBatch = false
+            p.chopped.transfer.fastLR = v.fastLR
+            p.chopped.autoGranularity = v.granularity
+            p.chopped.inChopProbability = v.inChop
+            p.chopped.autoScale = true
+            p.tailWeightening = v.tail
+            let sp = device == "reram_sb" ? ", subtract_symmetry_point" : ""
+            return AnalogAlgorithmPreset(
+                name: "AGAD\(part)Preset",
+                summary: "dynamic_transfer_compound on \(device)\(sp), in_chop_prob \(v.inChop), fast_lr \(v.fastLR), tail_weightening \(Int(v.tail)), auto_scale, auto_granularity \(Int(v.granularity))",
+                hardware: section(device, .dynamicTransferCompound(p, slow: nil), desiredBL: v.bl, pulsed: transferPulsed(device)))
+        }
     }
 }

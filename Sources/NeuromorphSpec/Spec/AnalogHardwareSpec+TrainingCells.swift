@@ -8,7 +8,8 @@ import NeuromorphCore
 /// ```yaml
 /// unit_cell:
 ///   kind: buffered_transfer_compound      # transfer_compound | buffered_transfer_compound |
-///                                         # chopped_transfer_compound | shd | mixed_precision
+///                                         # chopped_transfer_compound | dynamic_transfer_compound |
+///                                         # shd | mixed_precision
 ///   transfer_every: 5                     # aihwkit names, flat (as aihwkit's dataclasses)
 ///   units_in_mbatch: false
 ///   hysteretic_reset: 0.6
@@ -25,6 +26,7 @@ extension UnitCellSpec {
         case .transferCompound: .transferCompound(TransferCompoundParameters(), slow: nil)
         case .bufferedTransferCompound: .bufferedTransferCompound(BufferedTransferCompoundParameters(), slow: nil)
         case .choppedTransferCompound: .choppedTransferCompound(ChoppedTransferCompoundParameters(), slow: nil)
+        case .dynamicTransferCompound: .dynamicTransferCompound(DynamicTransferCompoundParameters(), slow: nil)
         case .shd: .shd(StochasticHamiltonianDescentParameters(), slow: nil)
         case .mixedPrecision: .mixedPrecision(MixedPrecisionCompoundParameters())
         case .miniBatch: .miniBatch(MiniBatchCellSpec())
@@ -56,6 +58,10 @@ extension UnitCellSpec {
             let p = try ChoppedTransferCompoundParameters(from: decoder)
             try checked(p.validate)
             return .choppedTransferCompound(p, slow: slow)
+        case .dynamicTransferCompound:
+            let p = try DynamicTransferCompoundParameters(from: decoder)
+            try checked(p.validate)
+            return .dynamicTransferCompound(p, slow: slow)
         case .shd:
             let p = try StochasticHamiltonianDescentParameters(from: decoder)
             try checked(p.validate)
@@ -82,6 +88,7 @@ extension UnitCellSpec {
         case .transferCompound(let p, _): try p.encode(to: encoder)
         case .bufferedTransferCompound(let p, _): try p.encode(to: encoder)
         case .choppedTransferCompound(let p, _): try p.encode(to: encoder)
+        case .dynamicTransferCompound(let p, _): try p.encode(to: encoder)
         case .shd(let p, _): try p.encode(to: encoder)
         case .mixedPrecision(let p): try p.encode(to: encoder)
         case .miniBatch(let p): try p.encode(to: encoder)
@@ -138,6 +145,7 @@ extension UnitCellSpec {
         case .transferCompound(let p, _): return TransferCompoundConfiguration(fast: fast, slow: slow, parameters: p)
         case .bufferedTransferCompound(let p, _): return BufferedTransferCompoundConfiguration(fast: fast, slow: slow, parameters: p)
         case .choppedTransferCompound(let p, _): return ChoppedTransferCompoundConfiguration(fast: fast, slow: slow, parameters: p)
+        case .dynamicTransferCompound(let p, _): return DynamicTransferCompoundConfiguration(fast: fast, slow: slow, parameters: p)
         case .shd(let p, _): return StochasticHamiltonianDescentConfiguration(fast: fast, slow: slow, parameters: p)
         case .singleDevice, .referencePair, .mixedPrecision, .miniBatch, .lowRank:
             throw SpecError(path: "hardware.analog.unit_cell", "kind \(kind.rawValue) is not a two-array training cell")

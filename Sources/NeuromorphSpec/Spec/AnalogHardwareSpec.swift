@@ -75,7 +75,11 @@ public struct AnalogHardwareSpec: Codable, Sendable, Equatable {
         } else {
             device = try c.decodeChoice(AnalogDeviceChoice.self, forKey: .device)
         }
-        pulsed = try c.decodeIfPresent(PulsedParameterOverrides.self, forKey: .pulsed) ?? PulsedParameterOverrides()
+        // `pulsed` merges over the preset's (TT-family ReRamSB presets set subtract_symmetry_point).
+        pulsed = base?.pulsed ?? PulsedParameterOverrides()
+        if let given = try c.decodeIfPresent(PulsedParameterOverrides.self, forKey: .pulsed) {
+            pulsed.values.merge(given.values) { _, new in new }
+        }
         unitCell = try c.decodeIfPresent(UnitCellSpec.self, forKey: .unitCell) ?? base?.unitCell ?? .singleDevice
         forward = try c.decodeIfPresent(IOParameters.self, forKey: .forward) ?? base?.forward ?? .forwardDefault
         backward = try c.decodeIfPresent(IOParameters.self, forKey: .backward) ?? base?.backward ?? .backwardDefault
@@ -90,6 +94,14 @@ public struct AnalogHardwareSpec: Codable, Sendable, Equatable {
         if !pulsed.isEmpty && !device.hasPulsedParameters {
             throw SpecError(path: SpecError.render(c.codingPath + [CodingKeys.pulsed]),
                             "device '\(device.rawValue)' has no aihwkit PulsedDevice parameters to override; remove 'pulsed'")
+        }
+        try device.checkModelKeys(pulsed, path: SpecError.render(c.codingPath + [CodingKeys.pulsed]))
+        if let slow = unitCell.slowDevice {
+            try (slow.device ?? device).checkModelKeys(slow.pulsed, path: SpecError.render(c.codingPath + [CodingKeys.unitCell]) + ".slow.pulsed")
+        }
+        if case .referencePair(let reference?, _) = unitCell {
+            try (reference.device ?? device).checkModelKeys(reference.pulsed,
+                                                            path: SpecError.render(c.codingPath + [CodingKeys.unitCell]) + ".reference.pulsed")
         }
         if let defaults = device.entry?.pulsedDefaults {
             do { try pulsed.applied(to: defaults).validate(device: device.rawValue) } catch let error as DeviceParameterError {
@@ -170,7 +182,19 @@ public struct AnalogDeviceChoice: RawRepresentable, Codable, Sendable, Hashable,
             throw SpecError(path: "hardware.analog.device", "'\(rawValue)' is not a registered device; expected one of: "
                             + DeviceRegistry.names.joined(separator: ", "))
         }
-        return entry.configuration(pulsed: entry.pulsedDefaults.map { overrides.applied(to: $0) })
+        return entry.configuration(pulsed: entry.pulsedDefaults.map { overrides.applied(to: $0) },
+                                   model: overrides.modelValues, writeNoiseStd: overrides.writeNoiseStd)
+    }
+
+    /// Throws when `overrides` sets a model key this device does not have (e.g.
+    /// `subtract_symmetry_point` on a device that is not a `SoftBoundsReferenceDevice`).
+    func checkModelKeys(_ overrides: PulsedParameterOverrides, path: String) throws {
+        let own = entry?.modelDefaults.keys.sorted() ?? []
+        for key in overrides.modelValues.keys.sorted() where !own.contains(key) {
+            throw SpecError(path: path + "." + key,
+                            "'\(key)' applies only to SoftBoundsReferenceDevice models (soft_bounds_reference, reram_sb); "
+                            + "device '\(rawValue)' has " + (own.isEmpty ? "no model keys" : "model keys: " + own.joined(separator: ", ")))
+        }
     }
 
     public init(from decoder: any Decoder) throws {
@@ -205,8 +229,8 @@ public struct AnalogDeviceChoice: RawRepresentable, Codable, Sendable, Hashable,
 ///     pulsed: {dw_min_dtod: 0.1}      #   overrides on the reference's device
 /// unit_cell:                          # Tiki-Taka v1 (aihwkit TransferCompound)
 ///   kind: transfer_compound           # or buffered_transfer_compound (TTv2),
-///   gamma: 0.0                        #    chopped_transfer_compound (c-TTv2), shd,
-///   transfer_every: 1                 #    mixed_precision
+///   gamma: 0.0                        #    chopped_transfer_compound (c-TTv2),
+///   transfer_every: 1                 #    dynamic_transfer_compound (AGAD), shd, mixed_precision
 ///   slow: {device: soft_bounds}       # optional: C's device (default: the section's)
 /// ```
 public enum UnitCellSpec: Codable, Sendable, Equatable {
@@ -220,6 +244,10 @@ public enum UnitCellSpec: Codable, Sendable, Equatable {
     case bufferedTransferCompound(BufferedTransferCompoundParameters, slow: ReferenceDeviceSpec?)
     /// Chopped TTv2 (`ChoppedTransferCompound`).
     case choppedTransferCompound(ChoppedTransferCompoundParameters, slow: ReferenceDeviceSpec?)
+    /// AGAD (`DynamicTransferCompound`). Boxed: stored inline, this largest payload made the
+    /// debug build release a tagged value as a pointer when destroying a `Checkpoint`
+    /// (Swift 6 multi-payload enum layout; reproduced by `aSmallSpecTrainsWithAPreset`).
+    indirect case dynamicTransferCompound(DynamicTransferCompoundParameters, slow: ReferenceDeviceSpec?)
     /// Stochastic Hamiltonian Descent (`StochasticHamiltonianDescent`); `slow`: C_main's device.
     case shd(StochasticHamiltonianDescentParameters, slow: ReferenceDeviceSpec?)
     /// Mixed precision (`MixedPrecisionCompound`).
@@ -236,6 +264,7 @@ public enum UnitCellSpec: Codable, Sendable, Equatable {
         case transferCompound = "transfer_compound"
         case bufferedTransferCompound = "buffered_transfer_compound"
         case choppedTransferCompound = "chopped_transfer_compound"
+        case dynamicTransferCompound = "dynamic_transfer_compound"
         case shd
         case mixedPrecision = "mixed_precision"
         case miniBatch = "mini_batch"
@@ -249,6 +278,7 @@ public enum UnitCellSpec: Codable, Sendable, Equatable {
         case .transferCompound: .transferCompound
         case .bufferedTransferCompound: .bufferedTransferCompound
         case .choppedTransferCompound: .choppedTransferCompound
+        case .dynamicTransferCompound: .dynamicTransferCompound
         case .shd: .shd
         case .mixedPrecision: .mixedPrecision
         case .miniBatch: .miniBatch
@@ -260,7 +290,7 @@ public enum UnitCellSpec: Codable, Sendable, Equatable {
     public var slowDevice: ReferenceDeviceSpec? {
         switch self {
         case .transferCompound(_, let slow), .bufferedTransferCompound(_, let slow), .choppedTransferCompound(_, let slow),
-             .shd(_, let slow): slow
+             .dynamicTransferCompound(_, let slow), .shd(_, let slow): slow
         default: nil
         }
     }
@@ -277,6 +307,7 @@ public enum UnitCellSpec: Codable, Sendable, Equatable {
         case .transferCompound: ["kind", "slow"] + TransferCompoundParameters.keys
         case .bufferedTransferCompound: ["kind", "slow"] + BufferedTransferCompoundParameters.keys
         case .choppedTransferCompound: ["kind", "slow"] + ChoppedTransferCompoundParameters.keys
+        case .dynamicTransferCompound: ["kind", "slow"] + DynamicTransferCompoundParameters.keys
         case .shd: ["kind", "slow"] + StochasticHamiltonianDescentParameters.keys
         case .mixedPrecision: ["kind"] + MixedPrecisionCompoundParameters.keys
         case .miniBatch: ["kind"] + MiniBatchCellSpec.keys
@@ -384,15 +415,51 @@ public struct PulsedParameterOverrides: Codable, Sendable, Equatable {
         "lifetime": \.lifetime, "lifetime_dtod": \.lifetimeDtod, "diffusion": \.diffusion, "diffusion_dtod": \.diffusionDtod,
     ] }
 
+    /// `write_noise_std` (aihwkit `PulsedDevice`, units of `dw_min`): read-visible write noise,
+    /// applied by wrapping the device in ``WriteNoiseDevice``.
+    static let writeNoiseKey = "write_noise_std"
+    /// Keys of ``SoftBoundsReferenceDevice`` (checked against the device's registry entry).
+    static let modelKeys = ["reference_mean", "reference_std", "subtract_symmetry_point"]
+    static let booleanKeys: Set<String> = ["subtract_symmetry_point"]
+
+    /// The `write_noise_std` given here, if any.
+    public var writeNoiseStd: Float? { values[Self.writeNoiseKey].map(Float.init) }
+    /// The model keys given here (booleans as 0/1).
+    public var modelValues: [String: Double] { values.filter { Self.modelKeys.contains($0.key) } }
+
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(allowed: Self.keys.keys.sorted())
+        try decoder.rejectUnknownKeys(allowed: (Self.keys.keys.sorted() + [Self.writeNoiseKey] + Self.modelKeys).sorted())
         let c = try decoder.container(keyedBy: AnyKey.self)
-        for key in c.allKeys { values[key.stringValue] = try c.decode(Double.self, forKey: key) }
+        for key in c.allKeys {
+            if Self.booleanKeys.contains(key.stringValue) {
+                values[key.stringValue] = try c.decode(Bool.self, forKey: key) ? 1 : 0
+            } else {
+                values[key.stringValue] = try c.decode(Double.self, forKey: key)
+            }
+        }
+        if let noise = values[Self.writeNoiseKey], !(noise.isFinite && noise >= 0) {
+            throw SpecError(path: SpecError.render(c.codingPath + [AnyKey(stringValue: Self.writeNoiseKey)]),
+                            "expected a write noise ≥ 0 in units of dw_min (aihwkit write_noise_std), got \(noise)")
+        }
+        if let std = values["reference_std"], !(std.isFinite && std >= 0) {
+            throw SpecError(path: SpecError.render(c.codingPath + [AnyKey(stringValue: "reference_std")]),
+                            "expected a reference spread ≥ 0 in weight units, got \(std)")
+        }
+        if let mean = values["reference_mean"], !mean.isFinite {
+            throw SpecError(path: SpecError.render(c.codingPath + [AnyKey(stringValue: "reference_mean")]),
+                            "expected a finite reference in weight units, got \(mean)")
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: AnyKey.self)
-        for (key, value) in values.sorted(by: { $0.key < $1.key }) { try c.encode(value, forKey: AnyKey(stringValue: key)) }
+        for (key, value) in values.sorted(by: { $0.key < $1.key }) {
+            if Self.booleanKeys.contains(key) {
+                try c.encode(value != 0, forKey: AnyKey(stringValue: key))
+            } else {
+                try c.encode(value, forKey: AnyKey(stringValue: key))
+            }
+        }
     }
 
     func applied(to parameters: PulsedDeviceParameters) -> PulsedDeviceParameters {
