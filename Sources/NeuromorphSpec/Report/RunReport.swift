@@ -19,7 +19,7 @@ public struct RunReport: Sendable {
     public init(folder: URL) throws {
         let url = folder.appendingPathComponent("results.json")
         guard FileManager.default.fileExists(atPath: url.path) else {
-            throw SweepError("\(folder.path): no results.json here (a folder written by `neuromorph train` or `infer`)")
+            throw SweepError("\(folder.path): no results.json here (a folder written by `neuromorph train` or `infer`; or comparison.json, written by `neuromorph compare`)")
         }
         results = try SpecLoader.decode(RunResults.self, from: url)
         specText = try? String(contentsOf: folder.appendingPathComponent("spec.yaml"), encoding: .utf8)

@@ -8,6 +8,40 @@ public enum NormalizationStatistic: Sendable, Hashable {
     case percentile(Double)
 }
 
+extension NormalizationStatistic {
+    /// The normalisation scales λ_1 … λ_L of a ReLU network (Diehl et al. 2015; Rueckauer et al.
+    /// 2017 for the percentile): the statistic over all of a layer's activations on the
+    /// calibration set, zeros included for the percentile; 1 where it is not positive.
+    ///
+    /// - Throws: ``ConversionError`` for empty or mis-sized calibration data or a percentile
+    ///   outside (0, 100].
+    func layerScales(layerCount: Int, inputCount: Int, calibration: [[Float]],
+                     activations: ([Float]) -> [[Float]]) throws -> [Float] {
+        guard !calibration.isEmpty else { throw ConversionError(location: "calibration", "no samples") }
+        if let bad = calibration.firstIndex(where: { $0.count != inputCount }) {
+            throw ConversionError(location: "calibration[\(bad)]", "has \(calibration[bad].count) values, expected \(inputCount)")
+        }
+        if case .percentile(let p) = self, !(p > 0 && p <= 100) {
+            throw ConversionError(location: "statistic", "percentile \(p) is outside (0, 100]")
+        }
+        var perLayer = [[Float]](repeating: [], count: layerCount)
+        for x in calibration {
+            for (l, a) in activations(x).enumerated() { perLayer[l] += a }
+        }
+        return perLayer.map { values in
+            var lambda: Float
+            switch self {
+            case .maximum: lambda = values.filter { $0 > 0 }.max() ?? 1
+            case .percentile(let p):
+                let sorted = values.sorted()
+                let index = Swift.min(sorted.count - 1, Swift.max(0, Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1))
+                lambda = sorted.isEmpty ? 1 : sorted[index]
+            }
+            return lambda > 0 ? lambda : 1
+        }
+    }
+}
+
 /// How the converted network's inputs are presented.
 public enum ConversionInput: Sendable, Hashable {
     /// The value itself as an input current every step (analog first layer).
@@ -42,31 +76,8 @@ public struct RateConvertedNetwork: Sendable, Hashable {
     /// Normalises `network` on `calibration` inputs (each of `network.inputCount` values, in
     /// [0, 1]); throws ``ConversionError`` for empty or mis-sized calibration data.
     public init(_ network: DenseReLUNetwork, calibration: [[Float]], statistic: NormalizationStatistic = .maximum) throws {
-        guard !calibration.isEmpty else { throw ConversionError(location: "calibration", "no samples") }
-        if let bad = calibration.firstIndex(where: { $0.count != network.inputCount }) {
-            throw ConversionError(location: "calibration[\(bad)]", "has \(calibration[bad].count) values, expected \(network.inputCount)")
-        }
-        if case .percentile(let p) = statistic, !(p > 0 && p <= 100) {
-            throw ConversionError(location: "statistic", "percentile \(p) is outside (0, 100]")
-        }
-        var perLayer = [[Float]](repeating: [], count: network.layers.count)
-        for x in calibration {
-            for (l, a) in network.activations(x).enumerated() { perLayer[l] += a }
-        }
-        var scales: [Float] = []
-        for values in perLayer {
-            let positive = values.filter { $0 > 0 }
-            var lambda: Float
-            switch statistic {
-            case .maximum: lambda = positive.max() ?? 1
-            case .percentile(let p):
-                let sorted = values.sorted()
-                let index = Swift.min(sorted.count - 1, Swift.max(0, Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1))
-                lambda = sorted.isEmpty ? 1 : sorted[index]
-            }
-            if !(lambda > 0) { lambda = 1 }
-            scales.append(lambda)
-        }
+        let scales = try statistic.layerScales(layerCount: network.layers.count, inputCount: network.inputCount,
+                                               calibration: calibration, activations: network.activations)
         var layers = network.layers
         var previous: Float = 1
         for l in layers.indices {

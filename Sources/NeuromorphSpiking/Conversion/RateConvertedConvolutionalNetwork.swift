@@ -24,30 +24,8 @@ public struct RateConvertedConvolutionalNetwork: Sendable, Hashable {
     /// The percentile is taken over all of a layer's activations on the calibration set,
     /// zeros included, as ``RateConvertedNetwork``.
     public init(_ network: ConvolutionalReLUNetwork, calibration: [[Float]], statistic: NormalizationStatistic = .maximum) throws {
-        guard !calibration.isEmpty else { throw ConversionError(location: "calibration", "no samples") }
-        if let bad = calibration.firstIndex(where: { $0.count != network.inputCount }) {
-            throw ConversionError(location: "calibration[\(bad)]", "has \(calibration[bad].count) values, expected \(network.inputCount)")
-        }
-        if case .percentile(let p) = statistic, !(p > 0 && p <= 100) {
-            throw ConversionError(location: "statistic", "percentile \(p) is outside (0, 100]")
-        }
-        var perLayer = [[Float]](repeating: [], count: network.layers.count)
-        for x in calibration {
-            for (l, a) in network.activations(x).enumerated() { perLayer[l] += a }
-        }
-        var scales: [Float] = []
-        for values in perLayer {
-            var lambda: Float
-            switch statistic {
-            case .maximum: lambda = values.filter { $0 > 0 }.max() ?? 1
-            case .percentile(let p):
-                let sorted = values.sorted()
-                let index = Swift.min(sorted.count - 1, Swift.max(0, Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1))
-                lambda = sorted.isEmpty ? 1 : sorted[index]
-            }
-            if !(lambda > 0) { lambda = 1 }
-            scales.append(lambda)
-        }
+        let scales = try statistic.layerScales(layerCount: network.layers.count, inputCount: network.inputCount,
+                                               calibration: calibration, activations: network.activations)
         var layers = network.layers
         var previous: Float = 1
         for l in layers.indices {
