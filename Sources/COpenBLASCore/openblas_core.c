@@ -14,7 +14,29 @@ char *openblas_get_corename(void);
 void gotoblas_dynamic_init(void) __attribute__((weak));
 void gotoblas_dynamic_quit(void) __attribute__((weak));
 
+void openblas_set_num_threads(int num_threads);
+
 static char core_note[160] = "";
+
+/* Neuromorph runs OpenBLAS single-threaded and cuts large products into blocks on its own
+   threads (ProductSplit.swift): OpenBLAS's spinning workers and Dispatch's workers would
+   otherwise compete for the same cores. Set before any Swift code runs. */
+__attribute__((constructor))
+static void neuromorph_single_threaded_openblas(void) { openblas_set_num_threads(1); }
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+/* A training step allocates and frees the same activation-sized buffers every step. With
+   glibc's defaults, buffers above the mmap threshold come from fresh mmap'd pages and the
+   heap top is trimmed back to the kernel, so every step page-faults its buffers in again
+   (about 4 % of the demo CNN step). Keep freed memory in the heap instead: only blocks of
+   64 MiB and more are mmap'd, and the heap is trimmed only above 256 MiB free at the top. */
+__attribute__((constructor))
+static void neuromorph_reuse_freed_memory(void) {
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+}
+#endif
 
 const char *neuromorph_openblas_core_note(void) { return core_note; }
 

@@ -18,4 +18,11 @@
    "OpenBLAS chose Prescott for this CPU; switched to SkylakeX (AVX-512)". */
 const char *neuromorph_openblas_core_note(void);
 
+/* A CPU hint inside spin-wait loops (x86 `pause`; a no-op elsewhere). */
+static inline void neuromorph_cpu_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
 #endif

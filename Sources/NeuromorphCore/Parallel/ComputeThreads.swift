@@ -2,31 +2,41 @@ import COpenBLAS
 import Dispatch
 import Synchronization
 
-/// The one place that sets how many threads Neuromorph computes with: OpenBLAS's pool and
-/// Neuromorph's own parallel loops.
+/// The one place that sets how many threads Neuromorph computes with.
 ///
 /// Neuromorph's own loops split work into chunks whose boundaries depend only on the
 /// problem size, never on the thread count, and each chunk writes its own output, so
-/// their results are bit-identical for any thread count. OpenBLAS may change its
-/// summation order with the thread count; call `set(1)` where bit-identical BLAS sums
-/// across thread counts matter (tests do).
+/// their results are bit-identical for any thread count. OpenBLAS runs single-threaded:
+/// large matrix products are cut into output blocks by ``ProductSplit`` and run on these
+/// same threads, so BLAS results are bit-identical for any thread count too, and only one
+/// pool of workers competes for the cores.
 public enum ComputeThreads {
     private static let current = Atomic<Int>(1)
 
     /// The number of threads in use.
     public static var count: Int { current.load(ordering: .relaxed) }
 
-    /// Uses `threads` threads (at least 1) for BLAS and for Neuromorph's parallel loops.
+    /// Uses `threads` threads (at least 1) for Neuromorph's parallel loops and its cut
+    /// matrix products (OpenBLAS itself stays single-threaded).
     public static func set(_ threads: Int) {
         let n = Swift.max(1, threads)
         current.store(n, ordering: .relaxed)
-        openblas_set_num_threads(Int32(n))
+        openblas_set_num_threads(1)
     }
 
     /// Runs `body(chunk)` for `chunk` in `0..<chunks`, concurrently when more than one
-    /// thread is configured. The caller must make each chunk write disjoint memory.
+    /// thread is configured (on ``ChunkPool``'s helpers). The caller must make each chunk
+    /// write disjoint memory. A call made while the pool runs another job (from inside a
+    /// chunk, or from a second thread) runs its chunks on the calling thread.
     public static func forEachChunk(_ chunks: Int, _ body: (Int) -> Void) {
-        if count <= 1 || chunks <= 1 {
+        let threads = Swift.min(count, chunks)
+        if threads <= 1 {
+            for c in 0..<chunks { body(c) }
+        } else if ChunkPool.shared.run(chunks, threads: threads, body) {
+            return
+        } else if chunks <= ChunkPool.maximumChunks {
+            // The pool is running another job (this is a chunk of it, or another thread's):
+            // run here, alone.
             for c in 0..<chunks { body(c) }
         } else {
             withoutActuallyEscaping(body) { body in

@@ -154,29 +154,33 @@ extension Tensor {
 
     /// The adjoint of ``im2colColumns(_:batch:geometry:into:)``: adds every entry of the
     /// column matrix `[C·kh·kw, N·P]` onto its input pixel of `output` (`[N, C, H, W]`, which
-    /// the caller zeroes). Images run in parallel, each summing its rows in the fixed order
-    /// `k = 0, 1, …`, so the result does not depend on the thread count.
+    /// the caller zeroes). Input channels run in parallel; each reads its `kh·kw` rows from
+    /// start to end (sequential streams the prefetcher follows, instead of one short
+    /// segment per row and image) and adds them in the fixed order `k = 0, 1, …`, so every
+    /// pixel's sum does not depend on the thread count.
     public static func col2imColumns(_ columns: UnsafePointer<Float>, batch: Int, geometry g: ConvolutionGeometry,
                                      into output: UnsafeMutablePointer<Float>) {
         let oh = g.outputHeight, ow = g.outputWidth, pixels = g.outputPixels
         let imageSize = g.channels * g.height * g.width, planeSize = g.height * g.width
         let rowLength = batch * pixels
         let kernelArea = g.kernelHeight * g.kernelWidth
-        ComputeThreads.forEachChunk(batch) { n in
-            for k in 0..<g.patchSize {
-                let c = k / kernelArea, ky = (k % kernelArea) / g.kernelWidth, kx = k % g.kernelWidth
+        ComputeThreads.forEachChunk(g.channels) { c in
+            for k in (c * kernelArea)..<((c + 1) * kernelArea) {
+                let ky = (k % kernelArea) / g.kernelWidth, kx = k % g.kernelWidth
                 let (lower, upper) = g.validOutputColumns(kernelColumn: kx)
-                let plane = output + n * imageSize + c * planeSize
-                let row = columns + k * rowLength + n * pixels
-                for oy in 0..<oh {
-                    let y = oy * g.stride - g.padding + ky
-                    guard y >= 0 && y < g.height else { continue }
-                    let src = row + oy * ow
-                    let dst = plane + y * g.width - g.padding + kx
-                    if g.stride == 1 {
-                        for ox in lower..<upper { dst[ox] += src[ox] }
-                    } else {
-                        for ox in lower..<upper { dst[ox * g.stride] += src[ox] }
+                for n in 0..<batch {
+                    let plane = output + n * imageSize + c * planeSize
+                    let row = columns + k * rowLength + n * pixels
+                    for oy in 0..<oh {
+                        let y = oy * g.stride - g.padding + ky
+                        guard y >= 0 && y < g.height else { continue }
+                        let src = row + oy * ow
+                        let dst = plane + y * g.width - g.padding + kx
+                        if g.stride == 1 {
+                            for ox in lower..<upper { dst[ox] += src[ox] }
+                        } else {
+                            for ox in lower..<upper { dst[ox * g.stride] += src[ox] }
+                        }
                     }
                 }
             }

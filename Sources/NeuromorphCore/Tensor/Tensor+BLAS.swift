@@ -36,11 +36,9 @@ extension Tensor {
         a.scalars.withUnsafeBufferPointer { pa in
             b.scalars.withUnsafeBufferPointer { pb in
                 c.scalars.withUnsafeMutableBufferPointer { pc in
-                    cblas_sgemm(CblasRowMajor, transA.cblas, transB.cblas,
-                                Int32(m), Int32(n), Int32(k), alpha,
-                                pa.baseAddress, Int32(a.columns),
-                                pb.baseAddress, Int32(b.columns),
-                                beta, pc.baseAddress, Int32(n))
+                    guard let pa = pa.baseAddress, let pb = pb.baseAddress, let pc = pc.baseAddress else { return }
+                    BLASKernels.sgemm(transA, transB, m: m, n: n, k: k, alpha: alpha,
+                                      pa, lda: a.columns, pb, ldb: b.columns, beta: beta, pc, ldc: n)
                 }
             }
         }
@@ -65,11 +63,24 @@ extension Tensor {
         if beta == 0 && y.count != outLength { y = Tensor.zeros([outLength]) }
         precondition(y.count == outLength, "gemv: y has \(y.count) elements, expected \(outLength)")
         guard a.count > 0 else { return }
+        let (rows, columns) = (a.rows, a.columns)
+        // Cut the outputs into blocks that depend only on the shape (see ProductSplit).
+        let split = ProductSplit(m: outLength, n: 1, k: inLength)
+        let blocks = split.axis == .rows ? split.blocks : 1
         a.scalars.withUnsafeBufferPointer { pa in
             x.scalars.withUnsafeBufferPointer { px in
                 y.scalars.withUnsafeMutableBufferPointer { py in
-                    cblas_sgemv(CblasRowMajor, transA.cblas, Int32(a.rows), Int32(a.columns), alpha,
-                                pa.baseAddress, Int32(a.columns), px.baseAddress, 1, beta, py.baseAddress, 1)
+                    guard let pa = pa.baseAddress, let px = px.baseAddress, let py = py.baseAddress else { return }
+                    ComputeThreads.forEachChunk(blocks) { block in
+                        let r = blocks == 1 ? 0..<outLength : split.range(of: block)
+                        if transA == .none {
+                            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(r.count), Int32(columns), alpha,
+                                        pa + r.lowerBound * columns, Int32(columns), px, 1, beta, py + r.lowerBound, 1)
+                        } else {
+                            cblas_sgemv(CblasRowMajor, CblasTrans, Int32(rows), Int32(r.count), alpha,
+                                        pa + r.lowerBound, Int32(columns), px, 1, beta, py + r.lowerBound, 1)
+                        }
+                    }
                 }
             }
         }
@@ -120,7 +131,9 @@ extension Tensor {
 // MARK: - Raw-buffer products
 
 /// `cblas_sgemm` on raw row-major buffers, for kernels that keep their operands in reused
-/// scratch buffers instead of tensors (the batched convolution).
+/// scratch buffers instead of tensors (the batched convolution). Large products are cut
+/// into output blocks run on Neuromorph's threads (``ProductSplit``): the same bits for
+/// any thread count.
 public enum BLASKernels {
     /// `C = alpha · op(A) · op(B) + beta · C` with `op(A)` `m × k`, `op(B)` `k × n`, `C`
     /// `m × n`, all row-major with leading dimensions `lda`, `ldb`, `ldc`.
@@ -132,7 +145,57 @@ public enum BLASKernels {
             for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
             return
         }
-        cblas_sgemm(CblasRowMajor, transA.cblas, transB.cblas, Int32(m), Int32(n), Int32(k), alpha,
-                    a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        let split = ProductSplit(m: m, n: n, k: k)
+        guard split.blocks > 1 else {
+            cblas_sgemm(CblasRowMajor, transA.cblas, transB.cblas, Int32(m), Int32(n), Int32(k), alpha,
+                        a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+            return
+        }
+        switch split.axis {
+        case .columns:
+            ComputeThreads.forEachChunk(split.blocks) { block in
+                let r = split.range(of: block)
+                let bBlock = transB == .none ? b + r.lowerBound : b + r.lowerBound * ldb
+                cblas_sgemm(CblasRowMajor, transA.cblas, transB.cblas, Int32(m), Int32(r.count), Int32(k), alpha,
+                            a, Int32(lda), bBlock, Int32(ldb), beta, c + r.lowerBound, Int32(ldc))
+            }
+        case .rows:
+            ComputeThreads.forEachChunk(split.blocks) { block in
+                let r = split.range(of: block)
+                let aBlock = transA == .none ? a + r.lowerBound * lda : a + r.lowerBound
+                cblas_sgemm(CblasRowMajor, transA.cblas, transB.cblas, Int32(r.count), Int32(n), Int32(k), alpha,
+                            aBlock, Int32(lda), b, Int32(ldb), beta, c + r.lowerBound * ldc, Int32(ldc))
+            }
+        case .inner:
+            sgemmInnerBlocks(split, transA, transB, m: m, n: n, k: k, alpha: alpha, a, lda: lda, b, ldb: ldb,
+                             beta: beta, c, ldc: ldc)
+        }
+    }
+
+    /// The inner-dimension cut: block `i` computes the partial product over its inner range
+    /// into its own `m × n` buffer; then `C = alpha · Σᵢ Pᵢ + beta · C`, summed in block order.
+    private static func sgemmInnerBlocks(_ split: ProductSplit, _ transA: Transpose, _ transB: Transpose,
+                                         m: Int, n: Int, k: Int, alpha: Float,
+                                         _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
+                                         beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
+        let size = m * n
+        let partials = UnsafeMutablePointer<Float>.allocate(capacity: split.blocks * size)
+        defer { partials.deallocate() }
+        ComputeThreads.forEachChunk(split.blocks) { block in
+            let r = split.range(of: block)
+            let aBlock = transA == .none ? a + r.lowerBound : a + r.lowerBound * lda
+            let bBlock = transB == .none ? b + r.lowerBound * ldb : b + r.lowerBound
+            cblas_sgemm(CblasRowMajor, transA.cblas, transB.cblas, Int32(m), Int32(n), Int32(r.count), 1,
+                        aBlock, Int32(lda), bBlock, Int32(ldb), 0, partials + block * size, Int32(n))
+        }
+        let blocks = split.blocks
+        ComputeThreads.forEachChunk(m) { i in
+            let row = c + i * ldc
+            for j in 0..<n {
+                var total = partials[i * n + j]
+                for block in 1..<blocks { total += partials[block * size + i * n + j] }
+                row[j] = beta == 0 ? alpha * total : alpha * total + beta * row[j]
+            }
+        }
     }
 }
