@@ -129,6 +129,8 @@ struct NeuroSimReferenceTests {
         var metric: String
         var target: Double
         var achieved: Double
+        /// A metric measured outside the tolerance, recorded as a miss (the docs say so).
+        var miss = false
     }
 
     /// Neuromorph / NeuroSim for the headline metrics of one reference file.
@@ -171,19 +173,39 @@ struct NeuroSimReferenceTests {
                             Bound(metric: "topsPerWatt", target: 0.15, achieved: 0.04),
                             Bound(metric: "clock", target: 0.10, achieved: 1e-3),
                             Bound(metric: "leakage", target: 0.25, achieved: 1e-3)],
+        // Node predictions, 22 → 32 nm (Table 1 scaling of the 22 nm fits; the numbers were
+        // printed in docs/cost-neurosim.md before NeuroSim's 32 nm runs existed). Area −1.8 %,
+        // energy +8.7 % / +2.8 %, TOPS/W −8.1 % / −3.1 %; MISSES: latency −16.2 %, clock −11.8 %,
+        // leakage +33.5 % (NeuroSim's 32 nm device tables slow its sensing more than × 1.08).
+        "rram32_d050.csv": [Bound(metric: "area", target: 0.15, achieved: 0.02),
+                            Bound(metric: "dynamicEnergy", target: 0.15, achieved: 0.09),
+                            Bound(metric: "latency", target: 0.15, achieved: 0.17, miss: true),
+                            Bound(metric: "topsPerWatt", target: 0.15, achieved: 0.09),
+                            Bound(metric: "clock", target: 0.10, achieved: 0.12, miss: true),
+                            Bound(metric: "leakage", target: 0.25, achieved: 0.34, miss: true)],
+        "rram32_d017.csv": [Bound(metric: "area", target: 0.15, achieved: 0.02),
+                            Bound(metric: "dynamicEnergy", target: 0.15, achieved: 0.03),
+                            Bound(metric: "latency", target: 0.15, achieved: 0.17, miss: true),
+                            Bound(metric: "topsPerWatt", target: 0.15, achieved: 0.04),
+                            Bound(metric: "clock", target: 0.10, achieved: 0.12, miss: true),
+                            Bound(metric: "leakage", target: 0.25, achieved: 0.34, miss: true)],
     ]
     static let fitted = ["area", "dynamicEnergy", "latency", "topsPerWatt", "clock", "leakage"].map {
         Bound(metric: $0, target: $0 == "clock" ? 0.10 : $0 == "leakage" ? 0.25 : 0.15, achieved: 1e-3)
     }
 
-    /// Every recorded achieved bound is inside the target (true for the runs committed so
-    /// far; a new reference outside the target must be recorded with its own bound and the docs).
+    /// Every recorded achieved bound is inside the target unless it is recorded as a
+    /// miss, and a recorded miss really is outside it (a reference outside the target must be
+    /// recorded with its own bound, as a miss, and in the docs).
     @Test func achievedBoundsWithinTarget() {
-        for (file, list) in Self.bounds { for b in list { #expect(b.achieved <= b.target, "\(file) \(b.metric)") } }
+        for (file, list) in Self.bounds {
+            for b in list { #expect((b.achieved <= b.target) != b.miss, "\(file) \(b.metric)") }
+        }
     }
 
     @Test(arguments: [("rram22", 0.5, "rram22_d050.csv"), ("rram22", 0.17, "rram22_d017.csv"),
-                      ("sram22", 0.17, "sram22_d017.csv"), ("sram22", 0.5, "sram22_d050.csv")])
+                      ("sram22", 0.17, "sram22_d017.csv"), ("sram22", 0.5, "sram22_d050.csv"),
+                      ("rram32", 0.5, "rram32_d050.csv"), ("rram32", 0.17, "rram32_d017.csv")])
     func headlineMetrics(config: String, label: Double, file: String) throws {
         let ratios = try Self.ratios(config: config, label: label, file: file)
         let bounds = try #require(Self.bounds[file], "no bounds recorded for \(file)")
