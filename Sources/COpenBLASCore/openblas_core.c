@@ -30,12 +30,16 @@ static void neuromorph_single_threaded_openblas(void) { openblas_set_num_threads
    glibc's defaults, buffers above the mmap threshold come from fresh mmap'd pages and the
    heap top is trimmed back to the kernel, so every step page-faults its buffers in again
    (about 4 % of the demo CNN step). Keep freed memory in the heap instead: only blocks of
-   64 MiB and more are mmap'd, and the heap is trimmed only above 256 MiB free at the top. */
+   64 MiB and more are mmap'd, and the heap is trimmed only above 64 MiB free at the top. */
 __attribute__((constructor))
 static void neuromorph_reuse_freed_memory(void) {
     mallopt(M_MMAP_THRESHOLD, 64 << 20);
-    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
 }
+
+void neuromorph_release_free_memory(void) { malloc_trim(0); }
+#else
+void neuromorph_release_free_memory(void) {}
 #endif
 
 const char *neuromorph_openblas_core_note(void) { return core_note; }

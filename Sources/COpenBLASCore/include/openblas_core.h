@@ -18,6 +18,10 @@
    "OpenBLAS chose Prescott for this CPU; switched to SkylakeX (AVX-512)". */
 const char *neuromorph_openblas_core_note(void);
 
+/* Returns freed heap memory to the kernel (glibc `malloc_trim(0)`; a no-op elsewhere).
+   Neuromorph keeps freed buffers in the heap between training steps (see openblas_core.c). */
+void neuromorph_release_free_memory(void);
+
 /* A CPU hint inside spin-wait loops (x86 `pause`; a no-op elsewhere). */
 static inline void neuromorph_cpu_pause(void) {
 #if defined(__x86_64__) || defined(__i386__)

@@ -1,3 +1,4 @@
+import COpenBLASCore
 import Foundation
 
 /// The resident memory of this process, for the peak-memory column of `neuromorph bench
@@ -26,8 +27,12 @@ public enum ResidentMemory {
 
     /// Resets the peak to the current resident size; `false` where the kernel does not allow
     /// it (then ``peakBytes()`` keeps the process-wide peak).
+    /// Freed heap memory is returned to the kernel first (`malloc_trim`: Neuromorph keeps
+    /// freed buffers in the heap between steps, see `Sources/COpenBLASCore`), so the peak
+    /// starts from what the process really holds.
     @discardableResult
     public static func resetPeak() -> Bool {
+        neuromorph_release_free_memory()
         guard let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return false }
         defer { try? handle.close() }
         do {

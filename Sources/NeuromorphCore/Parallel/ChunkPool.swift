@@ -32,6 +32,8 @@ final class ChunkPool: @unchecked Sendable {
     static let maximumChunks = (1 << 20) - 1
     /// How long an idle helper polls for the next job before it sleeps.
     static let spinNanoseconds: UInt64 = 200_000
+    /// Polls of the finished count before the caller starts yielding its core between polls.
+    static let spinPollsBeforeYield = 4_096
 
     private static let indexBits: UInt64 = 20
     private static let chunkBits: UInt64 = 20
@@ -83,7 +85,13 @@ final class ChunkPool: @unchecked Sendable {
                 if sleepers > 0 { pthread_cond_broadcast(&wake) }
                 pthread_mutex_unlock(&mutex)
                 work(generation: generation, job: pointer)
-                while finished.load(ordering: .acquiring) < chunks { spinPause() }
+                // A helper still running a chunk may have been descheduled (a loaded machine):
+                // after a short spin, give the core away between polls.
+                var polls = 0
+                while finished.load(ordering: .acquiring) < chunks {
+                    polls += 1
+                    if polls > Self.spinPollsBeforeYield { sched_yield() } else { spinPause() }
+                }
                 body.store(0, ordering: .releasing)
                 return true
             }
