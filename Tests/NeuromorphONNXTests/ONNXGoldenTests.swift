@@ -32,7 +32,7 @@ struct ONNXGoldenTests {
     static let tolerance: Float = 1e-4
 
     @Test("each golden model imports and matches PyTorch's outputs", arguments: ["mlp", "cnn", "convbn", "view", "activations", "resblock", "mlpblock", "projblock",
-                                                                          "transformer", "transformer20", "groupconv"])
+                                                                          "transformer", "transformer20"])
     func matchesReference(name: String) throws {
         let model = try Golden.model(name)
         let (x, reference) = try Golden.arrays(name)
@@ -58,12 +58,12 @@ struct ONNXGoldenTests {
                 == ["conv2d", "activation", "conv2d", "activation", "pool", "flatten", "linear", "activation", "linear"])
         #expect(model.notes.filter { $0.contains("BatchNormalization") }.count == 3)
         // The first conv has no bias in PyTorch (bias=False); folding gives it one.
-        guard case let .conv(_, bias, kernel, stride, padding, _) = model.steps[0] else {
+        guard case let .conv(_, bias, kernel, stride, padding) = model.steps[0] else {
             Issue.record("layer 0 is not a convolution")
             return
         }
         #expect(bias != nil && kernel == 3 && stride == 1 && padding == 1)
-        guard case let .conv(_, _, _, stride2, _, _) = model.steps[2] else { return }
+        guard case let .conv(_, _, _, stride2, _) = model.steps[2] else { return }
         #expect(stride2 == 2)
     }
 
@@ -94,7 +94,7 @@ struct ONNXGoldenTests {
             return
         }
         #expect(body.map(\.blueprint.type) == ["conv2d", "activation", "conv2d"])
-        guard shortcut.count == 1, case let .conv(weight, bias, kernel, stride, padding, groups) = shortcut[0], groups == 1 else {
+        guard shortcut.count == 1, case let .conv(weight, bias, kernel, stride, padding) = shortcut[0] else {
             Issue.record("the shortcut is not one conv: \(shortcut)")
             return
         }
@@ -107,46 +107,6 @@ struct ONNXGoldenTests {
         let yaml = try SpecLoader.yaml(spec)
         #expect(yaml.contains("shortcut:"))
         #expect(try SpecLoader.parse(yaml, format: .yaml, file: "p.yaml").model == spec.model)
-    }
-
-    @Test("grouped and depthwise convolutions: Conv group > 1 imports as conv2d with groups, one Conv2d per group")
-    func groupedConvolutions() throws {
-        let model = try Golden.model("groupconv")
-        let convs = model.modelSpec.layers.compactMap { $0.blueprint as? Conv2dBlueprint }
-        #expect(convs.map(\.groups) == [nil, 8, nil, 4])
-        guard case let .conv(weight, bias, kernel, stride, padding, groups) = model.steps[2] else {
-            Issue.record("layer 2 is not a convolution: \(model.steps[2])")
-            return
-        }
-        // Depthwise 3×3 over 8 channels: one 3×3 kernel per channel, BatchNorm folded into a bias.
-        #expect(weight.shape == [8, 9] && bias != nil && kernel == 3 && stride == 1 && padding == 1 && groups == 8)
-        let built = try model.build()
-        let grouped = try #require(built.layers[2] as? GroupedConvolution)
-        #expect(grouped.groups.count == 8 && grouped.groups.allSatisfy { $0 is Conv2d })
-        #expect(built.namedParameters().map(\.name).contains("2.group7.weight"))
-        // The spec round-trips through YAML with its groups.
-        let spec = model.experimentSpec(name: "g", data: DataSpec(dataset: .fashionMNIST))
-        let yaml = try SpecLoader.yaml(spec)
-        #expect(yaml.contains("groups: 8"))
-        #expect(try SpecLoader.parse(yaml, format: .yaml, file: "g.yaml").model == spec.model)
-    }
-
-    @Test("a Conv whose group does not divide its channels names the node")
-    func badGroupCount() throws {
-        _ = try Golden.model("groupconv")   // the valid file imports
-        let data = try Data(contentsOf: Golden.url("groupconv", "onnx"))
-        var proto = try Onnx_ModelProto(serializedBytes: data)
-        let index = try #require(proto.graph.node.firstIndex { node in node.opType == "Conv" && node.attribute.contains { $0.name == "group" && $0.i == 4 } })
-        for a in proto.graph.node[index].attribute.indices where proto.graph.node[index].attribute[a].name == "group" {
-            proto.graph.node[index].attribute[a].i = 3
-        }
-        let broken: Data = try proto.serializedBytes()
-        #expect {
-            _ = try ONNXImporter().importModel(broken)
-        } throws: { error in
-            let text = "\(error)"
-            return text.contains(proto.graph.node[index].name) && text.contains("group = 3") && text.contains("divide")
-        }
     }
 
     @Test("the pre-LN MLP sublayer: LayerNormalization, the Erf decomposition of nn.GELU() and the residual Add")
@@ -236,14 +196,13 @@ struct ONNXGoldenTests {
         bn.attribute = [ONNXExporter.attribute("epsilon", float: 0)]
         graph.node = [conv, bn]
         let model = try ONNXImporter().importModel(ONNXTestModels.wrap(graph, opset: 15))
-        #expect(model.steps == [.conv(weight: Tensor(shape: [1, 1], scalars: [12]), bias: Tensor([-17.5]), kernel: 1, stride: 1, padding: 0, groups: 1)])
+        #expect(model.steps == [.conv(weight: Tensor(shape: [1, 1], scalars: [12]), bias: Tensor([-17.5]), kernel: 1, stride: 1, padding: 0)])
     }
 }
 
 @Suite("ONNX export")
 struct ONNXExportTests {
-    @Test("export → reimport round-trips bit-identical weights", arguments: ["mlp", "cnn", "convbn", "view", "resblock", "mlpblock", "projblock",
-                                                                             "groupconv"])
+    @Test("export → reimport round-trips bit-identical weights", arguments: ["mlp", "cnn", "convbn", "view", "resblock", "mlpblock", "projblock"])
     func roundTrip(name: String) throws {
         let imported = try Golden.model(name)
         let model = try imported.build()

@@ -9,7 +9,7 @@ Run once in the PyTorch virtual environment (torch 2.10, onnx, onnxruntime):
 For every model it writes `<name>.onnx`, `<name>.input.npy` (a fixed input batch drawn
 from a seeded NumPy stream) and `<name>.output.npy` (PyTorch's output on it, checked
 against ONNX Runtime here). `export_goldens.py NAME …` re-exports only the named models
-(`mlpblock`, `resblock`, `transformer`, `transformer20`, `projblock`, `groupconv`). The Swift tests (ONNXGoldenTests) import each model and compare
+(`mlpblock`, `resblock`, `transformer`, `transformer20`, `projblock`). The Swift tests (ONNXGoldenTests) import each model and compare
 Neuromorph's outputs with these. Models are small so each file stays well under 1 MB.
 """
 import math
@@ -147,24 +147,6 @@ class ResNetDownsample(nn.Module):
 
     def forward(self, x):
         return self.head(self.block2(self.block1(self.stem(x))))
-
-
-class GroupedNet(nn.Module):
-    """Grouped convolutions (ONNX `Conv` with `group` > 1): a MobileNet-style depthwise-separable
-    block (depthwise 3×3, groups = channels, + BN + ReLU; pointwise 1×1 + BN + ReLU) and a strided
-    3×3 convolution in 4 groups, global average pool, linear."""
-
-    def __init__(self):
-        super().__init__()
-        self.features = nn.Sequential(
-            nn.Conv2d(2, 8, 3, padding=1), nn.ReLU(),
-            nn.Conv2d(8, 8, 3, padding=1, groups=8, bias=False), nn.BatchNorm2d(8), nn.ReLU(),
-            nn.Conv2d(8, 8, 1, bias=False), nn.BatchNorm2d(8), nn.ReLU(),
-            nn.Conv2d(8, 12, 3, stride=2, padding=1, groups=4), nn.ReLU())
-        self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(12, 5))
-
-    def forward(self, x):
-        return self.head(self.features(x))
 
 
 class ResNetSmall(nn.Module):
@@ -358,8 +340,6 @@ SELECTABLE = {
     "projblock": lambda: (torch.manual_seed(10),
                           export_torch("projblock", ResNetDownsample(), (1, 12, 12), opset=17, seed=10, keep_batchnorm=True)),
     "transformer20": export_transformer20,
-    "groupconv": lambda: (torch.manual_seed(11),
-                          export_torch("groupconv", GroupedNet(), (2, 10, 10), opset=17, seed=11, keep_batchnorm=True)),
 }
 
 
@@ -406,8 +386,6 @@ def main():
     export_transformer20()
     # A ResNet downsampling block: projection shortcut (strided 1×1 conv + BatchNorm) joined by Add.
     SELECTABLE["projblock"]()
-    # Grouped and depthwise convolutions (Conv group > 1), BatchNorm kept in the file.
-    SELECTABLE["groupconv"]()
 
 
 if __name__ == "__main__":

@@ -1,10 +1,8 @@
 import NeuromorphCore
 
-/// `{type: conv2d, out: C, kernel: k, stride: 1, padding: 0, bias: true, groups: 1}`: a 2-D
+/// `{type: conv2d, out: C, kernel: k, stride: 1, padding: 0, bias: true}`: a 2-D
 /// convolution over `[channels, height, width]` samples (``Conv2d``, or a crossbar
-/// convolution under a hardware section). `groups: G > 1` (PyTorch's `groups`) makes it a
-/// ``GroupedConvolution`` of `G` such convolutions of `C_in/G → C/G` channels; `G` must divide
-/// both channel counts (`groups` = the input channels = `out` is a depthwise convolution).
+/// convolution under a hardware section).
 public struct Conv2dBlueprint: LayerBlueprint, Equatable {
     public static let type = "conv2d"
     /// Output channels.
@@ -13,19 +11,16 @@ public struct Conv2dBlueprint: LayerBlueprint, Equatable {
     public var stride: Int?
     public var padding: Int?
     public var bias: Bool?
-    /// Channel groups (PyTorch's `groups`); `nil` or 1: an ordinary convolution.
-    public var groups: Int?
 
-    public init(out: Int, kernel: Int, stride: Int? = nil, padding: Int? = nil, bias: Bool? = nil, groups: Int? = nil) {
+    public init(out: Int, kernel: Int, stride: Int? = nil, padding: Int? = nil, bias: Bool? = nil) {
         self.out = out
         self.kernel = kernel
         self.stride = stride
         self.padding = padding
         self.bias = bias
-        self.groups = groups
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case out, bias, kernel, stride, padding, groups }
+    enum CodingKeys: String, CodingKey, CaseIterable { case out, bias, kernel, stride, padding }
 
     public init(from decoder: any Decoder) throws {
         try Self.rejectUnknownKeys(decoder, CodingKeys.allCases.map(\.rawValue))
@@ -35,15 +30,10 @@ public struct Conv2dBlueprint: LayerBlueprint, Equatable {
         stride = try c.positiveIfPresent(.stride)
         padding = try c.decodeCheckedIfPresent(Int.self, forKey: .padding, "an integer ≥ 0") { $0 >= 0 }
         bias = try c.decodeIfPresent(Bool.self, forKey: .bias)
-        groups = try c.positiveIfPresent(.groups)
     }
 
     public func outputShape(for input: [Int], context: LayerBuildContext) throws -> [Int] {
         let image = try context.image(input, "conv2d")
-        let g = groups ?? 1
-        guard image.c % g == 0, out % g == 0 else {
-            throw context.error("groups \(g) must divide the \(image.c) input channels and the \(out) output channels", key: "groups")
-        }
         let (p, s) = (padding ?? 0, stride ?? 1)
         let (h, w) = (image.h + 2 * p - kernel, image.w + 2 * p - kernel)
         guard h >= 0, w >= 0 else {
@@ -54,16 +44,7 @@ public struct Conv2dBlueprint: LayerBlueprint, Equatable {
 
     public func build(for input: [Int], context: inout LayerBuildContext) throws -> any Layer {
         _ = try outputShape(for: input, context: context)
-        let g = groups ?? 1
-        guard g > 1 else {
-            return try context.hardware.conv(input[0], out, kernel: kernel, stride: stride ?? 1, padding: padding ?? 0,
-                                             bias: bias ?? true, generator: &context.generator)
-        }
-        var convolutions: [any Layer] = []
-        for _ in 0..<g {
-            convolutions.append(try context.hardware.conv(input[0] / g, out / g, kernel: kernel, stride: stride ?? 1,
-                                                          padding: padding ?? 0, bias: bias ?? true, generator: &context.generator))
-        }
-        return GroupedConvolution(groups: convolutions, inChannels: input[0], outChannels: out)
+        return try context.hardware.conv(input[0], out, kernel: kernel, stride: stride ?? 1, padding: padding ?? 0,
+                                         bias: bias ?? true, generator: &context.generator)
     }
 }

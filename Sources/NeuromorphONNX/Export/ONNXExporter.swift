@@ -94,14 +94,13 @@ public enum ONNXExporter {
                     node.input.append("\(name).bias")
                 }
             case let conv as Conv2dBlueprint:
-                let groups = conv.groups ?? 1
-                let (weight, bias) = try groups > 1 ? groupedWeights(of: layer, path) : weights(of: layer, path)
+                let (weight, bias) = try weights(of: layer, path)
                 let k = conv.kernel, s = conv.stride ?? 1, p = conv.padding ?? 0
                 node.opType = "Conv"
                 node.attribute = [attribute("kernel_shape", ints: [k, k]), attribute("strides", ints: [s, s]),
-                                  attribute("pads", ints: [p, p, p, p])] + (groups > 1 ? [attribute("group", int: groups)] : [])
+                                  attribute("pads", ints: [p, p, p, p])]
                 graph.initializer.append(Onnx_TensorProto(name: "\(name).weight", float: weight,
-                                                          shape: [conv.out, shape[0] / groups, k, k]))
+                                                          shape: [conv.out, shape[0], k, k]))
                 node.input.append("\(name).weight")
                 if let bias {
                     graph.initializer.append(Onnx_TensorProto(name: "\(name).bias", float: bias))
@@ -225,22 +224,6 @@ public enum ONNXExporter {
             throw ONNXExportError(layer: path, "\(layer.summary) has no weight Neuromorph can read for export")
         }
         return (weight, values["bias"])
-    }
-
-    /// A grouped convolution's kernels and biases, its groups' rows stacked in group order
-    /// (ONNX's `W[M, C/group, k, k]`).
-    static func groupedWeights(of layer: any Layer, _ path: String) throws -> (Tensor, Tensor?) {
-        guard let grouped = layer as? GroupedConvolution else {
-            throw ONNXExportError(layer: path, "\(layer.summary) is not a grouped convolution")
-        }
-        var rows: [Float] = [], biases: [Float] = [], width = 0, allBiased = true
-        for (name, group) in grouped.children {
-            let (w, b) = try weights(of: group, "\(path).\(name)")
-            rows += w.scalars
-            width = w.count / max(grouped.groupOutChannels, 1)
-            if let b { biases += b.scalars } else { allBiased = false }
-        }
-        return (Tensor(shape: [grouped.outChannels, width], scalars: rows), allBiased ? Tensor(biases) : nil)
     }
 
     static func valueInfo(_ name: String, _ sample: [Int]) -> Onnx_ValueInfoProto {

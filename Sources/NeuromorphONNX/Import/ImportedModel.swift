@@ -12,9 +12,8 @@ public struct ImportedModel: Sendable {
     public enum Step: Sendable, Equatable {
         /// `y = x Wᵀ + b`, `W` `[out, in]`.
         case linear(weight: Tensor, bias: Tensor?)
-        /// `W` `[out, (in/groups)·k·k]` in (channel, ky, kx) order, as ``Conv2d``; `groups > 1`:
-        /// a ``GroupedConvolution`` (rows `[g·out/G, (g+1)·out/G)` are group `g`'s kernels).
-        case conv(weight: Tensor, bias: Tensor?, kernel: Int, stride: Int, padding: Int, groups: Int)
+        /// `W` `[out, in·k·k]` in (channel, ky, kx) order, as ``Conv2d``.
+        case conv(weight: Tensor, bias: Tensor?, kernel: Int, stride: Int, padding: Int)
         case pool(PoolingKind, window: Int, stride: Int)
         case flatten
         case activation(ActivationKind)
@@ -56,10 +55,9 @@ public struct ImportedModel: Sendable {
         var blueprint: LayerSpec {
             switch self {
             case let .linear(weight, bias): LayerSpec(LinearBlueprint(out: weight.shape[0], bias: bias == nil ? false : nil))
-            case let .conv(weight, bias, kernel, stride, padding, groups):
+            case let .conv(weight, bias, kernel, stride, padding):
                 LayerSpec(Conv2dBlueprint(out: weight.shape[0], kernel: kernel, stride: stride == 1 ? nil : stride,
-                                          padding: padding == 0 ? nil : padding, bias: bias == nil ? false : nil,
-                                          groups: groups == 1 ? nil : groups))
+                                          padding: padding == 0 ? nil : padding, bias: bias == nil ? false : nil))
             case let .pool(kind, window, stride): LayerSpec(PoolBlueprint(kind: kind, window: window, stride: stride == window ? nil : stride))
             case .flatten: .flatten
             case let .activation(kind): .activation(kind)
@@ -76,18 +74,11 @@ public struct ImportedModel: Sendable {
         }
 
         /// The parameters by name in the order the built layer visits them
-        /// (``Layer/forEachParameter(_:)``: weight, bias; a grouped convolution's groups in
-        /// order; a residual body's layers in order).
+        /// (``Layer/forEachParameter(_:)``: weight, bias; a residual body's layers in order).
         var parameters: [(name: String, value: Tensor)] {
             switch self {
-            case let .linear(weight, bias), let .conv(weight, bias, _, _, _, 1):
+            case let .linear(weight, bias), let .conv(weight, bias, _, _, _):
                 [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
-            case let .conv(weight, bias, _, _, _, groups):
-                (0..<groups).flatMap { g -> [(name: String, value: Tensor)] in
-                    let rows = weight.shape[0] / groups, width = weight.shape[1]
-                    let w = Tensor(shape: [rows, width], scalars: Array(weight.scalars[(g * rows * width)..<((g + 1) * rows * width)]))
-                    return [("weight", w)] + (bias.map { [("bias", Tensor(Array($0.scalars[(g * rows)..<((g + 1) * rows)])))] } ?? [])
-                }
             case let .residual(body): body.flatMap(\.parameters)
             case let .projectionResidual(body, shortcut): (body + shortcut).flatMap(\.parameters)
             case let .layerNorm(weight, bias, _): [("weight", weight), ("bias", bias)]
