@@ -177,17 +177,23 @@ struct NeuroSimReferenceTests {
         // printed in docs/cost-neurosim.md before NeuroSim's 32 nm runs existed). Area −1.8 %,
         // energy +8.7 % / +2.8 %, TOPS/W −8.1 % / −3.1 %; MISSES: latency −16.2 %, clock −11.8 %,
         // leakage +33.5 % (NeuroSim's 32 nm device tables slow its sensing more than × 1.08).
-        "rram32_d050.csv": rram32(dynamicEnergy: 0.09, topsPerWatt: 0.09),
-        "rram32_d017.csv": rram32(dynamicEnergy: 0.03, topsPerWatt: 0.04),
+        "rram32_d050.csv": node32(dynamicEnergy: 0.09, topsPerWatt: 0.09, latency: 0.17, clock: 0.12),
+        "rram32_d017.csv": node32(dynamicEnergy: 0.03, topsPerWatt: 0.04, latency: 0.17, clock: 0.12),
+        // SRAM at 32 nm: area −0.7 %, energy −6.1 % / −5.4 %, TOPS/W +7.7 % / +7.2 %; MISSES: latency
+        // −33.9 %, clock −30.0 % (NeuroSim's SRAM sensing slows ×1.54 from 22 to 32 nm, RRAM's ×1.22,
+        // Table 1's gate length ×1.08), leakage +34.3 %.
+        "sram32_d050.csv": node32(dynamicEnergy: 0.07, topsPerWatt: 0.08, latency: 0.34, clock: 0.31),
+        "sram32_d017.csv": node32(dynamicEnergy: 0.06, topsPerWatt: 0.08, latency: 0.34, clock: 0.31),
     ]
-    /// The rram32 bounds: the density-independent metrics are shared by both densities.
-    static func rram32(dynamicEnergy: Double, topsPerWatt: Double) -> [Bound] {
+    /// The 32 nm bounds (node predictions): area within 2 %, leakage a miss at +34 %, latency
+    /// and clock misses, energy and TOPS/W within the target.
+    static func node32(dynamicEnergy: Double, topsPerWatt: Double, latency: Double, clock: Double) -> [Bound] {
         [Bound(metric: "area", target: 0.15, achieved: 0.02),
          Bound(metric: "dynamicEnergy", target: 0.15, achieved: dynamicEnergy),
-         Bound(metric: "latency", target: 0.15, achieved: 0.17, miss: true),
+         Bound(metric: "latency", target: 0.15, achieved: latency, miss: true),
          Bound(metric: "topsPerWatt", target: 0.15, achieved: topsPerWatt),
-         Bound(metric: "clock", target: 0.10, achieved: 0.12, miss: true),
-         Bound(metric: "leakage", target: 0.25, achieved: 0.34, miss: true)]
+         Bound(metric: "clock", target: 0.10, achieved: clock, miss: true),
+         Bound(metric: "leakage", target: 0.25, achieved: 0.35, miss: true)]
     }
     static let fitted = ["area", "dynamicEnergy", "latency", "topsPerWatt", "clock", "leakage"].map {
         Bound(metric: $0, target: $0 == "clock" ? 0.10 : $0 == "leakage" ? 0.25 : 0.15, achieved: 1e-3)
@@ -204,7 +210,8 @@ struct NeuroSimReferenceTests {
 
     @Test(arguments: [("rram22", 0.5, "rram22_d050.csv"), ("rram22", 0.17, "rram22_d017.csv"),
                       ("sram22", 0.17, "sram22_d017.csv"), ("sram22", 0.5, "sram22_d050.csv"),
-                      ("rram32", 0.5, "rram32_d050.csv"), ("rram32", 0.17, "rram32_d017.csv")])
+                      ("rram32", 0.5, "rram32_d050.csv"), ("rram32", 0.17, "rram32_d017.csv"),
+                      ("sram32", 0.5, "sram32_d050.csv"), ("sram32", 0.17, "sram32_d017.csv")])
     func headlineMetrics(config: String, label: Double, file: String) throws {
         let ratios = try Self.ratios(config: config, label: label, file: file)
         let bounds = try #require(Self.bounds[file], "no bounds recorded for \(file)")
