@@ -2,7 +2,8 @@ import NeuromorphAnalog
 import NeuromorphCore
 
 /// EP on analog tiles (learning-rules §4 "EP on analog tiles"): a fully connected EP network
-/// (squared-error output state layer) whose weights `w_n` live on crossbar arrays.
+/// (squared-error output state layer) whose weights `w_n` live on analog unit cells (any
+/// ``UnitCell``: a single device, a reference pair, a transfer compound, …).
 ///
 /// Relaxation reads the tiles: the forward drive `w_n s^{n-1}` is a forward read (`forwardIO`,
 /// with its noise, bounds and ADC), the feedback `w_{n+1}ᵀ s^{n+1}` a transposed read
@@ -11,20 +12,21 @@ import NeuromorphCore
 /// ```
 /// Δw_n = η/(2βB) [ Σ_b s^{n,β}_b s^{n-1,β}_bᵀ − Σ_b s^{n,−β}_b s^{n-1,−β}_bᵀ ]
 /// ```
-/// is applied as two opposite-sign pulsed updates (`CrossbarArray.update`, any pulse type and
-/// device), one per nudged phase, so device asymmetry and the ±β terms meet on the array.
-public struct EPAnalogNetwork<Devices: PulsedDeviceArray>: Sendable {
+/// is applied as two opposite-sign cell updates (`UnitCell.update`, any pulse type and
+/// device), one per nudged phase, so device asymmetry and the ±β terms meet on the array;
+/// then the cell's once-per-batch step (`finishBatch`: decay, diffusion, transfers).
+public struct EPAnalogNetwork<Cell: UnitCell>: Sendable {
     public let architecture: EPArchitecture
-    public var tiles: [CrossbarArray<Devices>]
+    public var tiles: [Cell]
     public var biases: [[Float]]
     let units: [Int]
 
-    /// A network whose tiles are programmed (set) to the weights of `EPNetwork<Float>(architecture:seed:)`
-    /// and whose biases are copied from it; each tile draws from stream `ep/tile.n` of `seed`.
-    public init<Configuration: PulsedDeviceConfiguration>(
-        architecture: EPArchitecture, device: Configuration, forwardIO: IOParameters = .forwardDefault,
+    /// A network whose cells are programmed to the weights of `EPNetwork<Float>(architecture:seed:)`
+    /// and whose biases are copied from it; each cell draws from stream `ep/tile.n` of `seed`.
+    public init<Configuration: UnitCellConfiguration>(
+        architecture: EPArchitecture, cell: Configuration, forwardIO: IOParameters = .forwardDefault,
         backwardIO: IOParameters = .backwardDefault, update: PulsedUpdateParameters = PulsedUpdateParameters(), seed: UInt64
-    ) throws where Configuration.DeviceArray == Devices {
+    ) throws where Configuration.Cell == Cell {
         guard architecture.convolutions.isEmpty, architecture.cost == .squaredError, !architecture.unidirectional else {
             throw LearningRuleParameterError(type: "EPAnalogNetwork", field: "architecture",
                                              value: "\(architecture.convolutions.count) conv layers, \(architecture.cost.rawValue)",
@@ -33,19 +35,28 @@ public struct EPAnalogNetwork<Devices: PulsedDeviceArray>: Sendable {
         let digital = try EPNetwork<Float>(architecture: architecture, seed: seed)
         self.architecture = architecture
         self.units = digital.layers.map(\.units)
-        var tiles: [CrossbarArray<Devices>] = []
+        var tiles: [Cell] = []
         var biases: [[Float]] = []
         for (i, layer) in digital.layers.enumerated() {
             guard case .dense(let inputs) = layer.kind else { continue }
             var g = SeededGenerator(seed: seed, key: StreamKey("ep").child("tile", i + 1))
-            var tile = try CrossbarArray(outputs: layer.units, inputs: inputs, device: device, forwardIO: forwardIO,
+            var tile = try cell.makeCell(outputs: layer.units, inputs: inputs, forwardIO: forwardIO,
                                          backwardIO: backwardIO, update: update, generator: &g)
-            tile.setWeights(Tensor(shape: [layer.units, inputs], scalars: digital.parameters.tensors[digital.weightIndex(i)]))
+            tile.program(Tensor(shape: [layer.units, inputs], scalars: digital.parameters.tensors[digital.weightIndex(i)]))
             tiles.append(tile)
             biases.append(digital.parameters.tensors[digital.biasIndex(i)])
         }
         self.tiles = tiles
         self.biases = biases
+    }
+
+    /// One device per cross-point (`SingleDeviceConfiguration(device:)`).
+    public init<Configuration: PulsedDeviceConfiguration>(
+        architecture: EPArchitecture, device: Configuration, forwardIO: IOParameters = .forwardDefault,
+        backwardIO: IOParameters = .backwardDefault, update: PulsedUpdateParameters = PulsedUpdateParameters(), seed: UInt64
+    ) throws where Cell == SingleDevice<Configuration.DeviceArray> {
+        try self.init(architecture: architecture, cell: SingleDeviceConfiguration(device: device), forwardIO: forwardIO,
+                      backwardIO: backwardIO, update: update, seed: seed)
     }
 
     /// The weights as they are on the tiles, in ``EPNetwork``'s parameter order (biases included).
@@ -92,20 +103,40 @@ public struct EPAnalogNetwork<Devices: PulsedDeviceArray>: Sendable {
         let (drive, targets) = prepare(batch)
         let s = relax(units.map { [Float](repeating: 0, count: batch.size * $0) }, drive: drive, targets: targets,
                       batch: batch.size, beta: 0, steps: steps)
+        return classes(s[units.count - 1], batch: batch.size)
+    }
+
+    /// The free-phase loss `½‖s^N − y‖²` (batch mean) and the number of correct predictions after `steps` free steps.
+    public mutating func evaluate(_ batch: EPBatch<Float>, steps: Int) -> (loss: Float, correct: Int) {
+        let (drive, targets) = prepare(batch)
+        let s = relax(units.map { [Float](repeating: 0, count: batch.size * $0) }, drive: drive, targets: targets,
+                      batch: batch.size, beta: 0, steps: steps)
+        return score(s[units.count - 1], targets: targets, labels: batch.labels)
+    }
+
+    private func classes(_ output: [Float], batch: Int) -> [Int] {
         let c = architecture.classes
-        return (0..<batch.size).map { r in
+        return (0..<batch).map { r in
             var best = 0
-            for k in 1..<c where s[units.count - 1][r * c + k] > s[units.count - 1][r * c + best] { best = k }
+            for k in 1..<c where output[r * c + k] > output[r * c + best] { best = k }
             return best
         }
     }
 
+    private func score(_ output: [Float], targets: [Float], labels: [Int]) -> (loss: Float, correct: Int) {
+        var loss: Float = 0
+        for k in targets.indices { loss += (output[k] - targets[k]) * (output[k] - targets[k]) / 2 }
+        let correct = zip(classes(output, batch: labels.count), labels).filter { $0 == $1 }.count
+        return (loss / Float(max(labels.count, 1)), correct)
+    }
+
     /// One symmetric-EP training step: T free steps, K at +β and K at −β from s_*, then per tile
     /// two pulsed updates (`x = s^{n-1,±β}`, `d = ∓s^{n,±β}/(2βB)`, learning rate η_n) and the
-    /// digital bias step. Returns the free-phase loss `½‖s^N − y‖²` (batch mean).
+    /// digital bias step. Returns the free-phase loss `½‖s^N − y‖²` (batch mean) and the number of
+    /// correct free-phase predictions.
     @discardableResult
     public mutating func trainStep(_ batch: EPBatch<Float>, beta: Float, freeSteps: Int, nudgedSteps: Int,
-                                   learningRates: [Float]) throws -> Float {
+                                   learningRates: [Float]) throws -> (loss: Float, correct: Int) {
         guard beta > 0, beta.isFinite else {
             throw LearningRuleParameterError(type: "EPAnalogNetwork", field: "beta", value: "\(beta)", expected: "a positive finite nudging strength")
         }
@@ -123,18 +154,18 @@ public struct EPAnalogNetwork<Devices: PulsedDeviceArray>: Sendable {
         for i in tiles.indices {
             let inputsPlus = i == 0 ? batch.inputs : plus[i - 1], inputsMinus = i == 0 ? batch.inputs : minus[i - 1]
             let cols = tiles[i].columns
+            let rates = LearningRates(sgd: learningRates[i])
             tiles[i].update(x: Tensor(shape: [b, cols], scalars: inputsPlus),
-                            d: Tensor(shape: [b, units[i]], scalars: plus[i].map { -$0 * scale }), learningRate: learningRates[i])
+                            d: Tensor(shape: [b, units[i]], scalars: plus[i].map { -$0 * scale }), rates: rates)
             tiles[i].update(x: Tensor(shape: [b, cols], scalars: inputsMinus),
-                            d: Tensor(shape: [b, units[i]], scalars: minus[i].map { $0 * scale }), learningRate: learningRates[i])
+                            d: Tensor(shape: [b, units[i]], scalars: minus[i].map { $0 * scale }), rates: rates)
+            tiles[i].finishBatch()
             for c in 0..<units[i] {
                 var diff: Float = 0
                 for r in 0..<b { diff += plus[i][r * units[i] + c] - minus[i][r * units[i] + c] }
                 biases[i][c] += learningRates[i] * diff * scale
             }
         }
-        var loss: Float = 0
-        for k in targets.indices { loss += (free[units.count - 1][k] - targets[k]) * (free[units.count - 1][k] - targets[k]) / 2 }
-        return loss / Float(b)
+        return score(free[units.count - 1], targets: targets, labels: batch.labels)
     }
 }

@@ -16,9 +16,9 @@ import NeuromorphLearning
 public enum EquilibriumPropagationExperiment {
     public static func run(_ spec: ExperimentSpec, settings ep: EquilibriumPropagationSpec, data: ExperimentData,
                            output: URL?, started: Date = Date(), log: (String) -> Void = { print($0) }) throws -> RunResults {
-        if spec.hardware.analog != nil || spec.hardware.inference != nil {
-            throw SpecError(path: "hardware", "Equilibrium Propagation specs run digitally; remove the hardware section "
-                            + "(EP on analog tiles: EPAnalogNetwork, docs/learning-rules-ep.md)")
+        if spec.hardware.inference != nil {
+            throw SpecError(path: "hardware.inference", "Equilibrium Propagation specs train on digital weights or on "
+                            + "hardware.analog tiles; remove the inference section")
         }
         guard !data.isRegression else {
             throw SpecError(path: "training.procedure", "Equilibrium Propagation trains classifiers; the data set has real-valued targets")
@@ -27,9 +27,11 @@ public enum EquilibriumPropagationExperiment {
         let a = settings.architecture
         log("EP network: input \(a.inputShape), conv \(a.convolutions.map(\.channels)), fc \(a.hidden), \(a.classes) "
             + "(\(a.cost.rawValue), \(a.activation.rawValue)\(a.unidirectional ? ", backward weights" : "")); "
-            + "\(settings.estimator.rawValue), β \(settings.beta), T \(settings.freeSteps), K \(settings.nudgedSteps)")
-        var trainer = try EPTrainer<Float>(settings: settings)
-        let parameterCount = trainer.network.parameters.tensors.reduce(0) { $0 + $1.count }
+            + "\(settings.estimator.rawValue), β \(settings.beta), T \(settings.freeSteps), K \(settings.nudgedSteps)"
+            + (spec.hardware.analog.map { "; on analog tiles: \($0.device.rawValue)" + ($0.preset.map { " (preset \($0))" } ?? "") } ?? ""))
+        var trainer: any EquilibriumPropagationModel = try spec.hardware.analog?.equilibriumPropagationModel(settings)
+            ?? EPTrainer<Float>(settings: settings)
+        let parameterCount = trainer.parameterCount
         let trainSet = EPDataset<Float>(data.train), testSet = EPDataset<Float>(data.test)
         let validationSet = data.validation.map { EPDataset<Float>($0) }
         let evaluationSteps = settings.evaluationSteps ?? settings.freeSteps
@@ -39,28 +41,28 @@ public enum EquilibriumPropagationExperiment {
         }
         var csv = "epoch,learning_rate,train_loss,train_accuracy,train_rmse,validation_loss,validation_accuracy,validation_rmse,"
             + "test_loss,test_accuracy,test_rmse,train_seconds\n"
-        let initial = evaluate(trainer.network, testSet, steps: evaluationSteps)
+        let initial = trainer.evaluate(testSet, steps: evaluationSteps)
         log("before training: test \(initial.headline)")
         var history: [EpochMetrics] = []
         var records: [EPEpochRecord] = []
         let clock = ContinuousClock()
         for epoch in 0..<settings.epochs {
-            let rates = trainer.optimizer.rates(epoch: epoch)
+            let rates = trainer.rates(epoch: epoch)
             let start = clock.now
             let (loss, accuracy) = try trainer.trainEpoch(trainSet, epoch: epoch)
             let elapsed = clock.now - start
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             guard loss.isFinite else { throw TrainingDivergedError(epoch: epoch + 1, batch: 0, loss: Float(loss)) }
-            let test = evaluate(trainer.network, testSet, steps: evaluationSteps)
-            let validation = validationSet.map { evaluate(trainer.network, $0, steps: evaluationSteps) }
+            let test = trainer.evaluate(testSet, steps: evaluationSteps)
+            let validation = validationSet.map { trainer.evaluate($0, steps: evaluationSteps) }
             let metrics = try epochMetrics(epoch: epoch + 1, learningRate: Float(rates[0]), trainLoss: Float(loss),
                                            trainAccuracy: Float(accuracy), validation: validation, test: test, seconds: seconds)
             history.append(metrics)
             records.append(EPEpochRecord(epoch: epoch + 1, trainLoss: loss, trainAccuracy: accuracy,
                                          testAccuracy: Double(test.accuracy ?? 0), learningRates: rates,
-                                         alignmentAnglesDegrees: a.unidirectional ? trainer.alignmentAnglesDegrees : nil,
+                                         alignmentAnglesDegrees: trainer.alignmentAngles,
                                          seconds: seconds))
-            let angles = a.unidirectional ? "  angles " + trainer.alignmentAnglesDegrees.map { String(format: "%.1f°", $0) }.joined(separator: " ") : ""
+            let angles = trainer.alignmentAngles.map { "  angles " + $0.map { String(format: "%.1f°", $0) }.joined(separator: " ") } ?? ""
             log(String(format: "%@ epoch %2d  lr %.4g  train loss %.4f  train %.2f%%%@  test %@  %.1f s%@", spec.name, epoch + 1,
                        rates[0], loss, 100 * accuracy, validation.map { "  val \($0.headline)" } ?? "", test.headline, seconds, angles))
             func text(_ value: Float?) -> String { value.map { "\($0)" } ?? "" }
@@ -72,7 +74,7 @@ public enum EquilibriumPropagationExperiment {
         let finalTest = history.last?.test ?? initial
         let results = RunResults(
             name: spec.name, dataSource: data.source, trainSamples: data.train.count, testSamples: data.test.count,
-            parameters: parameterCount, model: "EP \(settings.estimator.rawValue): conv \(a.convolutions.map(\.channels)) fc \(a.hidden) → \(a.classes)",
+            parameters: parameterCount, model: "EP \(settings.estimator.rawValue)\(spec.hardware.analog == nil ? "" : " on analog tiles"): conv \(a.convolutions.map(\.channels)) fc \(a.hidden) → \(a.classes)",
             epochs: history, finalTest: finalTest, totalSeconds: Date().timeIntervalSince(started), threads: ComputeThreads.count,
             versions: ["neuromorph": ExperimentRunner.version, "openblas": ComputeThreads.blasConfiguration], inference: nil)
         if let output {
