@@ -91,19 +91,9 @@ public struct ChoppedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
         arrays.refresh()
     }
 
-    /// The buffer granularity `bg` and the read-to-buffer scale `λ` (aihwkit
-    /// `getBufferGranularity`, `getTransferLRScale`).
+    /// ``ChoppedTransferCompoundParameters/bufferScale(transferRate:currentFastRate:arrays:)``.
     func bufferScale(transferRate: Float) -> Float {
-        let dwA = arrays.fast.nominalStep, dwC = arrays.slow.nominalStep
-        var bg = (parameters.bufferGranularity > 0 ? parameters.bufferGranularity : 1) * dwA
-        if parameters.autoGranularity > 0 {
-            bg *= parameters.autoGranularity / (Float(arrays.sliceCount) * Swift.abs(parameters.transfer.transferEvery))
-        }
-        if parameters.correctGradientMagnitudes {
-            bg *= dwC / dwA
-            return currentFastRate > 0 ? Swift.abs(transferRate) / currentFastRate / bg : 0
-        }
-        return Swift.abs(transferRate) / bg
+        parameters.bufferScale(transferRate: transferRate, currentFastRate: currentFastRate, arrays: arrays)
     }
 
     @inline(__always)
@@ -152,16 +142,7 @@ public struct ChoppedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
             }
             if flip { inChopper[t] = -inChopper[t]; arrays.statistics.chopperFlips += 1 }
         }
-        if t == arrays.sliceCount - 1 {
-            if parameters.outChopProbability > 0 {
-                for i in outChopper.indices where chopperGenerator.nextUniform() < parameters.outChopProbability {
-                    outChopper[i] = -outChopper[i]
-                    arrays.statistics.chopperFlips += 1
-                }
-            }
-            sweeps += 1
-        }
-        arrays.advanceSlice()
+        parameters.finishSliceRead(t, arrays: &arrays, outChopper: &outChopper, sweeps: &sweeps, generator: &chopperGenerator)
     }
 
     public mutating func finishBatch() { arrays.finishBatch() }

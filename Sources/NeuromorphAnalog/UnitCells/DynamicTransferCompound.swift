@@ -106,18 +106,9 @@ public struct DynamicTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
         arrays.refresh()
     }
 
-    /// c-TTv2's read-to-buffer scale (aihwkit `getTransferLRScale`).
+    /// ``ChoppedTransferCompoundParameters/bufferScale(transferRate:currentFastRate:arrays:)``.
     func bufferScale(transferRate: Float) -> Float {
-        let dwA = arrays.fast.nominalStep, dwC = arrays.slow.nominalStep
-        var bg = (chopped.bufferGranularity > 0 ? chopped.bufferGranularity : 1) * dwA
-        if chopped.autoGranularity > 0 {
-            bg *= chopped.autoGranularity / (Float(arrays.sliceCount) * Swift.abs(chopped.transfer.transferEvery))
-        }
-        if chopped.correctGradientMagnitudes {
-            bg *= dwC / dwA
-            return currentFastRate > 0 ? Swift.abs(transferRate) / currentFastRate / bg : 0
-        }
-        return Swift.abs(transferRate) / bg
+        chopped.bufferScale(transferRate: transferRate, currentFastRate: currentFastRate, arrays: arrays)
     }
 
     @inline(__always)
@@ -172,16 +163,7 @@ public struct DynamicTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
             switched[t] = true
             arrays.statistics.chopperFlips += 1
         }
-        if t == arrays.sliceCount - 1 {
-            if chopped.outChopProbability > 0 {
-                for i in outChopper.indices where chopperGenerator.nextUniform() < chopped.outChopProbability {
-                    outChopper[i] = -outChopper[i]
-                    arrays.statistics.chopperFlips += 1
-                }
-            }
-            sweeps += 1
-        }
-        arrays.advanceSlice()
+        chopped.finishSliceRead(t, arrays: &arrays, outChopper: &outChopper, sweeps: &sweeps, generator: &chopperGenerator)
     }
 
     public mutating func finishBatch() { arrays.finishBatch() }

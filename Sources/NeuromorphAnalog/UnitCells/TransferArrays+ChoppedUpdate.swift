@@ -62,3 +62,40 @@ extension TransferArrays {
         return sampleRates[samples.upperBound - 1]
     }
 }
+
+// MARK: - The chopped transfer read's shared pieces
+
+extension ChoppedTransferCompoundParameters {
+    /// The read-to-buffer scale `λ = |η_C|/bg` with the buffer granularity `bg` (aihwkit
+    /// `getBufferGranularity`, `getTransferLRScale`; note §1.3); with
+    /// `correct_gradient_magnitudes`, `bg` is in units of `dw_min_C` and `λ` is divided by the
+    /// fast rate of the last sample.
+    func bufferScale<Fast, Slow>(transferRate: Float, currentFastRate: Float, arrays: TransferArrays<Fast, Slow>) -> Float {
+        let dwA = arrays.fast.nominalStep, dwC = arrays.slow.nominalStep
+        var bg = (bufferGranularity > 0 ? bufferGranularity : 1) * dwA
+        if autoGranularity > 0 {
+            bg *= autoGranularity / (Float(arrays.sliceCount) * Swift.abs(transfer.transferEvery))
+        }
+        if correctGradientMagnitudes {
+            bg *= dwC / dwA
+            return currentFastRate > 0 ? Swift.abs(transferRate) / currentFastRate / bg : 0
+        }
+        return Swift.abs(transferRate) / bg
+    }
+
+    /// After the read of slice `t`: at the end of a sweep the output choppers flip with
+    /// `out_chop_prob` each and the sweep counter advances; then the next slice.
+    func finishSliceRead<Fast, Slow>(_ t: Int, arrays: inout TransferArrays<Fast, Slow>, outChopper: inout [Float],
+                                     sweeps: inout Int, generator: inout SeededGenerator) {
+        if t == arrays.sliceCount - 1 {
+            if outChopProbability > 0 {
+                for i in outChopper.indices where generator.nextUniform() < outChopProbability {
+                    outChopper[i] = -outChopper[i]
+                    arrays.statistics.chopperFlips += 1
+                }
+            }
+            sweeps += 1
+        }
+        arrays.advanceSlice()
+    }
+}
