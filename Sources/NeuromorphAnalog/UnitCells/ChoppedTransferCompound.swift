@@ -75,72 +75,25 @@ public struct ChoppedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
     public mutating func update(x: Tensor, d: Tensor, rates: LearningRates) {
         let base = parameters.transfer
         let rates = base.rates(sgd: rates.sgd)
-        let batch = x.rows
-        let rows = self.rows, columns = self.columns   // read once, not per element
         let period = TransferSchedule.period(transferEvery: base.transferEvery, unitsInMiniBatch: base.unitsInMiniBatch,
-                                             batch: batch)
+                                             batch: x.rows)
         let transferRate = rates.effectiveTransfer * (base.gamma > 0 ? base.gamma : 1)
-        // Per-sample fast rates (auto_scale), applied as one call with d rows scaled by
-        // η_b/η_ref: the same expected update, and the same pulse probabilities under update
-        // management (both sides' gains depend on η·max|x|·max|d| only).
-        var sampleRates = [Float](repeating: rates.effectiveFast, count: batch)
-        if parameters.autoScale {
-            let dwA = arrays.fast.nominalStep, bl = Float(arrays.fast.update.desiredBL)
-            let tau = (1 - parameters.autoMomentum) / Float(batch)
-            for b in 0..<batch {
-                var xMax: Float = 0, dMax: Float = 0
-                for j in 0..<columns { xMax = Swift.max(xMax, Swift.abs(x.scalars[b * columns + j])) }
-                for i in 0..<rows { dMax = Swift.max(dMax, Swift.abs(d.scalars[b * rows + i])) }
-                xMaxAverage = Self.runningMax(xMaxAverage, xMax, tau: tau)
-                dMaxAverage = Self.runningMax(dMaxAverage, dMax, tau: tau)
-                if base.fastLR > 0 {
-                    var rate = base.fastLR * bl * dwA
-                    if xMaxAverage > 0 && dMaxAverage > 0 { rate /= xMaxAverage * dMaxAverage }
-                    sampleRates[b] = rate
-                }
-            }
-        }
-        for chunk in TransferSchedule.chunks(count: arrays.updateCount, batch: batch, period: period) {
-            let xs = x.gatherRows(chunk.samples), ds = d.gatherRows(chunk.samples)
-            let columnSigns = columnChopper, rowSigns = rowChopper
-            var chopped = xs, choppedD = ds
-            for b in 0..<xs.rows {
-                for j in 0..<columns { chopped.scalars[b * columns + j] *= columnSigns[j] }
-            }
-            let reference = sampleRates[chunk.samples.lowerBound]
-            for (b, sample) in chunk.samples.enumerated() {
-                let scale = reference > 0 ? sampleRates[sample] / reference : 0
-                for i in 0..<rows { choppedD.scalars[b * rows + i] *= rowSigns[i] * scale }
-            }
+        var scale = ChoppedAutoScale(xMaxAverage: xMaxAverage, dMaxAverage: dMaxAverage)
+        let sampleRates = scale.sampleRates(x: x, d: d, arrays: arrays, parameters: parameters, fastRate: rates.effectiveFast)
+        (xMaxAverage, dMaxAverage) = (scale.xMaxAverage, scale.dMaxAverage)
+        for chunk in TransferSchedule.chunks(count: arrays.updateCount, batch: x.rows, period: period) {
             // `A` and `C` are read only through transfer reads of the devices until the
             // refresh at the end: no copy of their weights per chunk.
-            arrays.updateFast(x: chopped, d: choppedD, samples: 0..<xs.rows, learningRate: reference, deferringRefresh: true)
-            currentFastRate = sampleRates[chunk.samples.upperBound - 1]     // aihwkit's count LR of the last sample
+            currentFastRate = arrays.updateFastChopped(x: x, d: d, samples: chunk.samples, sampleRates: sampleRates,
+                                                       columnSigns: columnChopper, rowSigns: rowChopper, deferringRefresh: true)
             if chunk.transferAfter { transferSlice(learningRate: transferRate, deferringRefresh: true) }
         }
         arrays.refresh()
     }
 
-    /// aihwkit `updateAutoScale`: the first positive value is taken as is, then an EMA.
-    static func runningMax(_ m: Float, _ value: Float, tau: Float) -> Float {
-        if m <= 0 { return value }
-        if value <= 0 { return m }
-        return (1 - tau) * m + tau * value
-    }
-
-    /// The buffer granularity `bg` and the read-to-buffer scale `λ` (aihwkit
-    /// `getBufferGranularity`, `getTransferLRScale`).
+    /// ``ChoppedTransferCompoundParameters/bufferScale(transferRate:currentFastRate:arrays:)``.
     func bufferScale(transferRate: Float) -> Float {
-        let dwA = arrays.fast.nominalStep, dwC = arrays.slow.nominalStep
-        var bg = (parameters.bufferGranularity > 0 ? parameters.bufferGranularity : 1) * dwA
-        if parameters.autoGranularity > 0 {
-            bg *= parameters.autoGranularity / (Float(arrays.sliceCount) * Swift.abs(parameters.transfer.transferEvery))
-        }
-        if parameters.correctGradientMagnitudes {
-            bg *= dwC / dwA
-            return currentFastRate > 0 ? Swift.abs(transferRate) / currentFastRate / bg : 0
-        }
-        return Swift.abs(transferRate) / bg
+        parameters.bufferScale(transferRate: transferRate, currentFastRate: currentFastRate, arrays: arrays)
     }
 
     @inline(__always)
@@ -189,16 +142,7 @@ public struct ChoppedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
             }
             if flip { inChopper[t] = -inChopper[t]; arrays.statistics.chopperFlips += 1 }
         }
-        if t == arrays.sliceCount - 1 {
-            if parameters.outChopProbability > 0 {
-                for i in outChopper.indices where chopperGenerator.nextUniform() < parameters.outChopProbability {
-                    outChopper[i] = -outChopper[i]
-                    arrays.statistics.chopperFlips += 1
-                }
-            }
-            sweeps += 1
-        }
-        arrays.advanceSlice()
+        parameters.finishSliceRead(t, arrays: &arrays, outChopper: &outChopper, sweeps: &sweeps, generator: &chopperGenerator)
     }
 
     public mutating func finishBatch() { arrays.finishBatch() }

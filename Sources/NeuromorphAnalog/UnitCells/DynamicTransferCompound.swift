@@ -92,58 +92,23 @@ public struct DynamicTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
     public mutating func update(x: Tensor, d: Tensor, rates: LearningRates) {
         let base = chopped.transfer
         let rates = base.rates(sgd: rates.sgd)
-        let batch = x.rows
-        let period = TransferSchedule.period(transferEvery: base.transferEvery, unitsInMiniBatch: base.unitsInMiniBatch, batch: batch)
+        let period = TransferSchedule.period(transferEvery: base.transferEvery, unitsInMiniBatch: base.unitsInMiniBatch, batch: x.rows)
         let transferRate = rates.effectiveTransfer * (base.gamma > 0 ? base.gamma : 1)
-        // As ChoppedTransferCompound: per-sample fast rates (auto_scale) as one call with the
-        // d rows scaled by η_b/η_ref.
-        var sampleRates = [Float](repeating: rates.effectiveFast, count: batch)
-        if chopped.autoScale {
-            let dwA = arrays.fast.nominalStep, bl = Float(arrays.fast.update.desiredBL)
-            let tau = (1 - chopped.autoMomentum) / Float(batch)
-            for b in 0..<batch {
-                var xMax: Float = 0, dMax: Float = 0
-                for j in 0..<columns { xMax = Swift.max(xMax, Swift.abs(x.scalars[b * columns + j])) }
-                for i in 0..<rows { dMax = Swift.max(dMax, Swift.abs(d.scalars[b * rows + i])) }
-                xMaxAverage = ChoppedTransferCompound<Fast, Slow>.runningMax(xMaxAverage, xMax, tau: tau)
-                dMaxAverage = ChoppedTransferCompound<Fast, Slow>.runningMax(dMaxAverage, dMax, tau: tau)
-                if base.fastLR > 0 {
-                    var rate = base.fastLR * bl * dwA
-                    if xMaxAverage > 0 && dMaxAverage > 0 { rate /= xMaxAverage * dMaxAverage }
-                    sampleRates[b] = rate
-                }
-            }
-        }
-        for chunk in TransferSchedule.chunks(count: arrays.updateCount, batch: batch, period: period) {
-            var xs = x.gatherRows(chunk.samples), ds = d.gatherRows(chunk.samples)
-            let columnSigns = columnChopper, rowSigns = rowChopper
-            for b in 0..<xs.rows {
-                for j in 0..<columns { xs.scalars[b * columns + j] *= columnSigns[j] }
-            }
-            let reference = sampleRates[chunk.samples.lowerBound]
-            for (b, sample) in chunk.samples.enumerated() {
-                let scale = reference > 0 ? sampleRates[sample] / reference : 0
-                for i in 0..<rows { ds.scalars[b * rows + i] *= rowSigns[i] * scale }
-            }
-            arrays.updateFast(x: xs, d: ds, samples: 0..<xs.rows, learningRate: reference)
-            currentFastRate = sampleRates[chunk.samples.upperBound - 1]
+        // The chopped fast update of c-TTv2 (``TransferArrays/updateFastChopped``).
+        var scale = ChoppedAutoScale(xMaxAverage: xMaxAverage, dMaxAverage: dMaxAverage)
+        let sampleRates = scale.sampleRates(x: x, d: d, arrays: arrays, parameters: chopped, fastRate: rates.effectiveFast)
+        (xMaxAverage, dMaxAverage) = (scale.xMaxAverage, scale.dMaxAverage)
+        for chunk in TransferSchedule.chunks(count: arrays.updateCount, batch: x.rows, period: period) {
+            currentFastRate = arrays.updateFastChopped(x: x, d: d, samples: chunk.samples, sampleRates: sampleRates,
+                                                       columnSigns: columnChopper, rowSigns: rowChopper, deferringRefresh: false)
             if chunk.transferAfter { transferSlice(learningRate: transferRate) }
         }
         arrays.refresh()
     }
 
-    /// c-TTv2's read-to-buffer scale (aihwkit `getTransferLRScale`).
+    /// ``ChoppedTransferCompoundParameters/bufferScale(transferRate:currentFastRate:arrays:)``.
     func bufferScale(transferRate: Float) -> Float {
-        let dwA = arrays.fast.nominalStep, dwC = arrays.slow.nominalStep
-        var bg = (chopped.bufferGranularity > 0 ? chopped.bufferGranularity : 1) * dwA
-        if chopped.autoGranularity > 0 {
-            bg *= chopped.autoGranularity / (Float(arrays.sliceCount) * Swift.abs(chopped.transfer.transferEvery))
-        }
-        if chopped.correctGradientMagnitudes {
-            bg *= dwC / dwA
-            return currentFastRate > 0 ? Swift.abs(transferRate) / currentFastRate / bg : 0
-        }
-        return Swift.abs(transferRate) / bg
+        chopped.bufferScale(transferRate: transferRate, currentFastRate: currentFastRate, arrays: arrays)
     }
 
     @inline(__always)
@@ -198,16 +163,7 @@ public struct DynamicTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
             switched[t] = true
             arrays.statistics.chopperFlips += 1
         }
-        if t == arrays.sliceCount - 1 {
-            if chopped.outChopProbability > 0 {
-                for i in outChopper.indices where chopperGenerator.nextUniform() < chopped.outChopProbability {
-                    outChopper[i] = -outChopper[i]
-                    arrays.statistics.chopperFlips += 1
-                }
-            }
-            sweeps += 1
-        }
-        arrays.advanceSlice()
+        chopped.finishSliceRead(t, arrays: &arrays, outChopper: &outChopper, sweeps: &sweeps, generator: &chopperGenerator)
     }
 
     public mutating func finishBatch() { arrays.finishBatch() }

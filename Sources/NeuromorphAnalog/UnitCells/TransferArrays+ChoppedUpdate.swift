@@ -1,0 +1,101 @@
+import NeuromorphCore
+
+// MARK: - The chopped fast-array update shared by c-TTv2 and AGAD
+
+/// The running maxima `m_x`, `m_d` of aihwkit's `auto_scale` (`updateAutoScale`), kept by the
+/// chopped transfer cells (``ChoppedTransferCompound``, ``DynamicTransferCompound``).
+struct ChoppedAutoScale {
+    var xMaxAverage: Float
+    var dMaxAverage: Float
+
+    /// aihwkit `updateAutoScale`: the first positive value is taken as is, then an EMA.
+    static func runningMax(_ m: Float, _ value: Float, tau: Float) -> Float {
+        if m <= 0 { return value }
+        if value <= 0 { return m }
+        return (1 - tau) * m + tau * value
+    }
+
+    /// The per-sample fast rates `η_b` (note §1.3): `fast_lr·BL·dw_min_A/(m_x·m_d)` with
+    /// `auto_scale` (the maxima updated sample by sample), else `η_A` for every sample.
+    mutating func sampleRates<Fast, Slow>(x: Tensor, d: Tensor, arrays: TransferArrays<Fast, Slow>,
+                                          parameters: ChoppedTransferCompoundParameters, fastRate: Float) -> [Float] {
+        let batch = x.rows, rows = arrays.rows, columns = arrays.columns
+        var rates = [Float](repeating: fastRate, count: batch)
+        guard parameters.autoScale else { return rates }
+        let dwA = arrays.fast.nominalStep, bl = Float(arrays.fast.update.desiredBL)
+        let tau = (1 - parameters.autoMomentum) / Float(batch)
+        let fastLR = parameters.transfer.fastLR
+        for b in 0..<batch {
+            var xMax: Float = 0, dMax: Float = 0
+            for j in 0..<columns { xMax = Swift.max(xMax, Swift.abs(x.scalars[b * columns + j])) }
+            for i in 0..<rows { dMax = Swift.max(dMax, Swift.abs(d.scalars[b * rows + i])) }
+            xMaxAverage = Self.runningMax(xMaxAverage, xMax, tau: tau)
+            dMaxAverage = Self.runningMax(dMaxAverage, dMax, tau: tau)
+            if fastLR > 0 {
+                var rate = fastLR * bl * dwA
+                if xMaxAverage > 0 && dMaxAverage > 0 { rate /= xMaxAverage * dMaxAverage }
+                rates[b] = rate
+            }
+        }
+        return rates
+    }
+}
+
+extension TransferArrays {
+    /// One chunk of a chopped fast update (note §1.3): `A ← A − Σ_b η_b (c_out∘d_b)ᵀ(c_in∘x_b)`,
+    /// applied as one call with the `d` rows scaled by `η_b/η_ref` (the same expected update,
+    /// and the same pulse probabilities under update management, whose gains depend on
+    /// `η·max|x|·max|d|` only). Returns `η` of the chunk's last sample (aihwkit `tmp_count_lr`).
+    mutating func updateFastChopped(x: Tensor, d: Tensor, samples: Range<Int>, sampleRates: [Float],
+                                    columnSigns: [Float], rowSigns: [Float], deferringRefresh: Bool) -> Float {
+        let rows = self.rows, columns = self.columns
+        var xs = x.gatherRows(samples), ds = d.gatherRows(samples)
+        for b in 0..<xs.rows {
+            for j in 0..<columns { xs.scalars[b * columns + j] *= columnSigns[j] }
+        }
+        let reference = sampleRates[samples.lowerBound]
+        for (b, sample) in samples.enumerated() {
+            let scale = reference > 0 ? sampleRates[sample] / reference : 0
+            for i in 0..<rows { ds.scalars[b * rows + i] *= rowSigns[i] * scale }
+        }
+        updateFast(x: xs, d: ds, samples: 0..<xs.rows, learningRate: reference, deferringRefresh: deferringRefresh)
+        return sampleRates[samples.upperBound - 1]
+    }
+}
+
+// MARK: - The chopped transfer read's shared pieces
+
+extension ChoppedTransferCompoundParameters {
+    /// The read-to-buffer scale `λ = |η_C|/bg` with the buffer granularity `bg` (aihwkit
+    /// `getBufferGranularity`, `getTransferLRScale`; note §1.3); with
+    /// `correct_gradient_magnitudes`, `bg` is in units of `dw_min_C` and `λ` is divided by the
+    /// fast rate of the last sample.
+    func bufferScale<Fast, Slow>(transferRate: Float, currentFastRate: Float, arrays: TransferArrays<Fast, Slow>) -> Float {
+        let dwA = arrays.fast.nominalStep, dwC = arrays.slow.nominalStep
+        var bg = (bufferGranularity > 0 ? bufferGranularity : 1) * dwA
+        if autoGranularity > 0 {
+            bg *= autoGranularity / (Float(arrays.sliceCount) * Swift.abs(transfer.transferEvery))
+        }
+        if correctGradientMagnitudes {
+            bg *= dwC / dwA
+            return currentFastRate > 0 ? Swift.abs(transferRate) / currentFastRate / bg : 0
+        }
+        return Swift.abs(transferRate) / bg
+    }
+
+    /// After the read of slice `t`: at the end of a sweep the output choppers flip with
+    /// `out_chop_prob` each and the sweep counter advances; then the next slice.
+    func finishSliceRead<Fast, Slow>(_ t: Int, arrays: inout TransferArrays<Fast, Slow>, outChopper: inout [Float],
+                                     sweeps: inout Int, generator: inout SeededGenerator) {
+        if t == arrays.sliceCount - 1 {
+            if outChopProbability > 0 {
+                for i in outChopper.indices where generator.nextUniform() < outChopProbability {
+                    outChopper[i] = -outChopper[i]
+                    arrays.statistics.chopperFlips += 1
+                }
+            }
+            sweeps += 1
+        }
+        arrays.advanceSlice()
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+@testable import NeuromorphAnalog
+@testable import NeuromorphCore
+
+/// Golden fixed-seed trajectories of every transfer cell (TTv1, TTv2, c-TTv2, AGAD), recorded
+/// from the code before the shared-transfer-core refactor (issue 11, duplicates D1/D3), so the
+/// refactor can be checked bit for bit. Each case: a 5×6 cell of soft-bounds devices with
+/// aihwkit's default device-to-device and cycle-to-cycle variation, aihwkit's preset
+/// periphery (`PresetIOParameters`, noisy transfer reads) and stochastic pulse trains
+/// (`PresetUpdateParameters`, BL 31), 60 updates with batches of 4 seeded random samples.
+/// The recorded value is an FNV-1a hash over the bit patterns of `A`, `C` and `W` after every
+/// update, plus the transfer counters; any change of a single bit of a single weight, or of
+/// the random draws, changes it. Resume: the cell encoded after 30 updates and decoded must
+/// continue with the same bits (Codable state unchanged).
+@Suite struct TransferCellTrajectoryTests {
+    typealias Device = SoftBoundsDevice
+    static let outputs = 5, inputs = 6, steps = 60, batch = 4
+
+    enum Cell: String, CaseIterable, CustomStringConvertible {
+        case ttv1, ttv2, cttv2, agad
+        var description: String { rawValue }
+    }
+
+    /// The recorded pre-refactor hashes (commit 0b5b201, before the refactor; see the doc comment).
+    static let expected: [Cell: UInt64] = [
+        .ttv1: 11_873_428_429_154_198_353, .ttv2: 1_592_011_570_171_620_584,
+        .cttv2: 7_625_473_139_108_124_300, .agad: 5_006_952_318_885_925_925,
+    ]
+
+    struct Fingerprint {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        mutating func mix(_ word: UInt64) {
+            for shift in stride(from: 0, to: 64, by: 8) {
+                hash ^= (word >> UInt64(shift)) & 0xff
+                hash = hash &* 0x100_0000_01b3
+            }
+        }
+        mutating func mix(_ tensor: Tensor) { for v in tensor.scalars { mix(UInt64(v.bitPattern)) } }
+        mutating func mix(_ s: TransferStatistics) {
+            for v in [s.reads, s.thresholdCrossings, s.slowPulses, s.chopperFlips] { mix(UInt64(bitPattern: Int64(v))) }
+        }
+    }
+
+    static func run<F: PulsedDeviceArray, S: PulsedDeviceArray, C: UnitCell>(
+        _ cell: inout C, arrays: (C) -> TransferArrays<F, S>, from start: Int, to end: Int, into print: inout Fingerprint
+    ) {
+        var data = SeededGenerator(seed: 77)
+        for step in 0..<end {
+            let x = Tensor.randomUniform([batch, inputs], lower: -1, upper: 1, using: &data)
+            let d = Tensor.randomNormal([batch, outputs], std: 0.5, using: &data)
+            guard step >= start else { continue }
+            cell.update(x: x, d: d, rates: LearningRates(sgd: 0.1))
+            cell.finishBatch()
+            let a = arrays(cell)
+            print.mix(a.fast.weights); print.mix(a.slow.weights); print.mix(cell.weights); print.mix(a.statistics)
+        }
+    }
+
+    static func check<Configuration: UnitCellConfiguration, F: PulsedDeviceArray, S: PulsedDeviceArray>(
+        _ configuration: Configuration, _ name: Cell, arrays: @escaping (Configuration.Cell) -> TransferArrays<F, S>
+    ) throws {
+        let io = IOParameters.aihwkitPreset
+        let update = PulsedUpdateParameters.aihwkitPreset(desiredBL: 31)
+        var cell = try CellTestSupport.makeCell(configuration, outputs: outputs, inputs: inputs, seed: 5, io: io, update: update)
+        var whole = Fingerprint()
+        var first = cell
+        Self.run(&cell, arrays: arrays, from: 0, to: steps, into: &whole)
+        #expect(whole.hash == expected[name], "\(name): trajectory hash \(whole.hash) (recorded \(expected[name] ?? 0))")
+        // Not a vacuous trajectory: the transfer wrote `C`.
+        #expect(arrays(cell).statistics.slowPulses > 0 && arrays(cell).slow.weights.scalars.contains { $0 != 0 }, "\(name): C never written")
+
+        // Resume: 30 updates, encode, decode, 30 more.
+        var resumed = Fingerprint()
+        Self.run(&first, arrays: arrays, from: 0, to: steps / 2, into: &resumed)
+        let data = try JSONEncoder().encode(first)
+        var decoded = try JSONDecoder().decode(Configuration.Cell.self, from: data)
+        Self.run(&decoded, arrays: arrays, from: steps / 2, to: steps, into: &resumed)
+        #expect(resumed.hash == whole.hash, "\(name): resumed trajectory differs")
+    }
+
+    @Test(arguments: Cell.allCases) func trajectoryIsUnchanged(_ cell: Cell) throws {
+        var pulsed = PulsedDeviceParameters()
+        pulsed.dwMin = 0.01
+        let device = Device(pulsed: pulsed)
+        switch cell {
+        case .ttv1:
+            var p = TransferCompoundParameters()
+            p.transferEvery = 2
+            try Self.check(TransferCompoundConfiguration(device: device, parameters: p), cell) { $0.arrays }
+        case .ttv2:
+            try Self.check(BufferedTransferCompoundConfiguration(device: device), cell) { $0.arrays }
+        case .cttv2:
+            var p = ChoppedTransferCompoundParameters()
+            p.inChopProbability = 0.3
+            try Self.check(ChoppedTransferCompoundConfiguration(device: device, parameters: p), cell) { $0.arrays }
+        case .agad:
+            var p = DynamicTransferCompoundParameters()
+            p.chopped.inChopProbability = 0.3
+            try Self.check(DynamicTransferCompoundConfiguration(device: device, parameters: p), cell) { $0.arrays }
+        }
+    }
+}
