@@ -10,7 +10,7 @@ import SwiftProtobuf
 /// | Neuromorph | ONNX |
 /// |---|---|
 /// | `linear` | `Gemm` (`transB = 1`, `W` `[out, in]`) |
-/// | `conv2d` | `Conv` (`W` reshaped to `[out, in, k, k]`) |
+/// | `conv2d` | `Conv` (`W` reshaped to `[out, in/groups, k, k]`, `group` when `groups > 1`: the groups' rows stacked) |
 /// | `pool` | `MaxPool` / `AveragePool` |
 /// | `flatten` | `Flatten` (`axis = 1`) |
 /// | `activation` | `Relu`, `Sigmoid`, `Tanh`, `HardSigmoid` (α = 0.2 or 1/6), `LeakyRelu` (α = 0.01) |
@@ -95,12 +95,12 @@ public enum ONNXExporter {
                 }
             case let conv as Conv2dBlueprint:
                 let (weight, bias) = try weights(of: layer, path)
-                let k = conv.kernel, s = conv.stride ?? 1, p = conv.padding ?? 0
+                let k = conv.kernel, s = conv.stride ?? 1, p = conv.padding ?? 0, g = conv.groups ?? 1
                 node.opType = "Conv"
                 node.attribute = [attribute("kernel_shape", ints: [k, k]), attribute("strides", ints: [s, s]),
-                                  attribute("pads", ints: [p, p, p, p])]
+                                  attribute("pads", ints: [p, p, p, p])] + (g > 1 ? [attribute("group", int: g)] : [])
                 graph.initializer.append(Onnx_TensorProto(name: "\(name).weight", float: weight,
-                                                          shape: [conv.out, shape[0], k, k]))
+                                                          shape: [conv.out, shape[0] / g, k, k]))
                 node.input.append("\(name).weight")
                 if let bias {
                     graph.initializer.append(Onnx_TensorProto(name: "\(name).bias", float: bias))
@@ -214,6 +214,13 @@ public enum ONNXExporter {
     /// The weight and bias of a weight layer: digital parameters, or the effective weights an
     /// analog layer reads from its devices (its digital bias, if any, from its parameters).
     static func weights(of layer: any Layer, _ path: String) throws -> (Tensor, Tensor?) {
+        if let grouped = layer as? GroupedConv2d {
+            // The groups' rows stacked in group order: ONNX's [out, C_in/G, k, k] weight.
+            let parts = try grouped.children.map { try weights(of: $0.layer, "\(path).\($0.name)") }
+            let weight = Tensor(shape: [grouped.outChannels, parts[0].0.shape[1]], scalars: parts.flatMap(\.0.scalars))
+            let biases = parts.compactMap(\.1)
+            return (weight, biases.count == parts.count ? Tensor(biases.flatMap(\.scalars)) : nil)
+        }
         var values: [String: Tensor] = [:]
         var copy = layer
         copy.forEachParameter { values[$0.name] = $0.value }
