@@ -9,7 +9,7 @@ Run once in the PyTorch virtual environment (torch 2.10, onnx, onnxruntime):
 For every model it writes `<name>.onnx`, `<name>.input.npy` (a fixed input batch drawn
 from a seeded NumPy stream) and `<name>.output.npy` (PyTorch's output on it, checked
 against ONNX Runtime here). `export_goldens.py NAME …` re-exports only the named models
-(`mlpblock`, `resblock`, `transformer`, `transformer20`, `projblock`). The Swift tests (ONNXGoldenTests) import each model and compare
+(`mlpblock`, `resblock`, `transformer`, `transformer20`, `projblock`, `dwsep`). The Swift tests (ONNXGoldenTests) import each model and compare
 Neuromorph's outputs with these. Models are small so each file stays well under 1 MB.
 """
 import math
@@ -147,6 +147,23 @@ class ResNetDownsample(nn.Module):
 
     def forward(self, x):
         return self.head(self.block2(self.block1(self.stem(x))))
+
+
+class DepthwiseSeparable(nn.Module):
+    """MobileNet's block (Howard et al. 2017): stem conv-bn-relu (1 → 6), a depthwise 3×3 conv
+    (groups = 6) + bn + relu, a pointwise 1×1 conv (6 → 8) + bn + relu, a grouped 3×3 conv
+    (8 → 8, groups = 2, stride 2) with bias, global average pool, linear."""
+
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(nn.Conv2d(1, 6, 3, padding=1, bias=False), nn.BatchNorm2d(6), nn.ReLU(),
+                                 nn.Conv2d(6, 6, 3, padding=1, groups=6, bias=False), nn.BatchNorm2d(6), nn.ReLU(),
+                                 nn.Conv2d(6, 8, 1, bias=False), nn.BatchNorm2d(8), nn.ReLU(),
+                                 nn.Conv2d(8, 8, 3, stride=2, padding=1, groups=2), nn.ReLU(),
+                                 nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, 5))
+
+    def forward(self, x):
+        return self.net(x)
 
 
 class ResNetSmall(nn.Module):
@@ -340,6 +357,8 @@ SELECTABLE = {
     "projblock": lambda: (torch.manual_seed(10),
                           export_torch("projblock", ResNetDownsample(), (1, 12, 12), opset=17, seed=10, keep_batchnorm=True)),
     "transformer20": export_transformer20,
+    "dwsep": lambda: (torch.manual_seed(11),
+                      export_torch("dwsep", DepthwiseSeparable(), (1, 10, 10), opset=17, seed=11, keep_batchnorm=True)),
 }
 
 
@@ -386,6 +405,8 @@ def main():
     export_transformer20()
     # A ResNet downsampling block: projection shortcut (strided 1×1 conv + BatchNorm) joined by Add.
     SELECTABLE["projblock"]()
+    # MobileNet's depthwise-separable block and a grouped conv (Conv with group > 1).
+    SELECTABLE["dwsep"]()
 
 
 if __name__ == "__main__":

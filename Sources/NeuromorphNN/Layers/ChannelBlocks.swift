@@ -2,7 +2,7 @@ import NeuromorphCore
 
 /// Channel-axis slicing and concatenation of `[N, C, …]` batches (NCHW feature maps, or
 /// `[N, F]` feature vectors with `C = F` and nothing after it): the data movement of grouped
-/// convolutions (``GroupedConv2d``) and of ONNX `Concat` blocks (``Concatenation``).
+/// convolutions (``GroupedConvolution``) and of ONNX `Concat` blocks (``Concatenation``).
 public enum ChannelBlocks {
     /// Values per channel per sample (`H·W` for NCHW, 1 for `[N, F]`).
     static func inner(_ shape: [Int]) -> Int { shape.dropFirst(2).reduce(1, *) }

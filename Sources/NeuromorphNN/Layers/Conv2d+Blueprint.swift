@@ -3,7 +3,7 @@ import NeuromorphCore
 /// `{type: conv2d, out: C, kernel: k, stride: 1, padding: 0, bias: true, groups: 1}`: a 2-D
 /// convolution over `[channels, height, width]` samples (``Conv2d``, or a crossbar
 /// convolution under a hardware section). `groups: G > 1` (PyTorch's `groups`) builds a
-/// ``GroupedConv2d`` of `G` such convolutions, `C_in/G → out/G` each; `G` must divide both.
+/// ``GroupedConvolution`` of `G` such convolutions, `C_in/G → out/G` each; `G` must divide both.
 public struct Conv2dBlueprint: LayerBlueprint, Equatable {
     public static let type = "conv2d"
     /// Output channels.
@@ -66,6 +66,6 @@ public struct Conv2dBlueprint: LayerBlueprint, Equatable {
             convs.append(try context.hardware.conv(input[0] / groups, out / groups, kernel: kernel, stride: stride ?? 1,
                                                    padding: padding ?? 0, bias: bias ?? true, generator: &context.generator))
         }
-        return GroupedConv2d(groups: convs, inChannels: input[0], outChannels: out)
+        return GroupedConvolution(groups: convs, inChannels: input[0], outChannels: out)
     }
 }

@@ -11,7 +11,7 @@ extension Conv2d: WorkloadDescribing {
     }
 }
 
-extension GroupedConv2d: WorkloadDescribing {
+extension GroupedConvolution: WorkloadDescribing {
     /// Each group's convolution on its `[C_in/G, H, W]` slice (paths `<path>.<g>`, weights
     /// `[out/G, C_in/G, k, k]`: the layer's MACs and weights are their sums), then a 0-MAC
     /// `reshape` that lays the `G` outputs side by side as `[out, H', W']`.

@@ -214,7 +214,7 @@ public enum ONNXExporter {
     /// The weight and bias of a weight layer: digital parameters, or the effective weights an
     /// analog layer reads from its devices (its digital bias, if any, from its parameters).
     static func weights(of layer: any Layer, _ path: String) throws -> (Tensor, Tensor?) {
-        if let grouped = layer as? GroupedConv2d {
+        if let grouped = layer as? GroupedConvolution {
             // The groups' rows stacked in group order: ONNX's [out, C_in/G, k, k] weight.
             let parts = try grouped.children.map { try weights(of: $0.layer, "\(path).\($0.name)") }
             let weight = Tensor(shape: [grouped.outChannels, parts[0].0.shape[1]], scalars: parts.flatMap(\.0.scalars))

@@ -13,7 +13,7 @@ public struct ImportedModel: Sendable {
         /// `y = x Wᵀ + b`, `W` `[out, in]`.
         case linear(weight: Tensor, bias: Tensor?)
         /// `W` `[out, in/groups·k·k]` in (channel, ky, kx) order, as ``Conv2d`` (`groups > 1`:
-        /// ``GroupedConv2d``, group g holding rows `g·out/groups ..< (g+1)·out/groups`).
+        /// ``GroupedConvolution``, group g holding rows `g·out/groups ..< (g+1)·out/groups`).
         case conv(weight: Tensor, bias: Tensor?, kernel: Int, stride: Int, padding: Int, groups: Int)
         case pool(PoolingKind, window: Int, stride: Int)
         case flatten

@@ -14,7 +14,7 @@ import SwiftProtobuf
 /// |---|---|
 /// | `Gemm` (`transA = 0`) | `linear`: `W = α·B` (`transB = 1`) or `α·Bᵀ`, `b = β·C` |
 /// | `MatMul` with a constant `B` `[in, out]`, then `Add` of a constant | `linear`: `W = Bᵀ`, `b` = the added constant |
-/// | `Conv` (2-D, square kernel, any `group`, equal strides and pads, dilations 1) | `conv2d` (`groups: G` when `group > 1`): `W[o, c·k·k + ky·k + kx] = W_onnx[o, c, ky, kx]`, rows of group g to its ``GroupedConv2d`` child |
+/// | `Conv` (2-D, square kernel, any `group`, equal strides and pads, dilations 1) | `conv2d` (`groups: G` when `group > 1`): `W[o, c·k·k + ky·k + kx] = W_onnx[o, c, ky, kx]`, rows of group g to its ``GroupedConvolution`` child |
 /// | `BatchNormalization` after `Conv`/`Gemm`/`MatMul` | folded: `s = γ/√(σ² + ε)`, `W' = s·W` (per output), `b' = s·(b − μ) + β` |
 /// | `MaxPool`, `AveragePool` (square, no padding, floor mode) | `pool` |
 /// | `GlobalAveragePool` (square input) | `pool` `avg` with the window the input's size |

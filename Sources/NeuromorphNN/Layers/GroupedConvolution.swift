@@ -13,7 +13,7 @@ import NeuromorphCore
 /// group on its own tiles), reached by path `<i>.<g>`: checkpoint names `<i>.<g>.weight`.
 /// Group `g`'s weight rows are PyTorch's `weight[g·C_out/G ..< (g+1)·C_out/G]` unrolled in
 /// (channel, ky, kx) order, and its initialization is PyTorch's (fan-in `C_in/G·k·k`).
-public struct GroupedConv2d: Layer {
+public struct GroupedConvolution: Layer {
     /// The convolutions of the groups, in channel order.
     public var groups: [any Layer]
     public let inChannels: Int
@@ -21,7 +21,7 @@ public struct GroupedConv2d: Layer {
 
     public init(groups: [any Layer], inChannels: Int, outChannels: Int) {
         precondition(!groups.isEmpty && inChannels % groups.count == 0 && outChannels % groups.count == 0,
-                     "GroupedConv2d: \(groups.count) groups must divide \(inChannels) input and \(outChannels) output channels")
+                     "GroupedConvolution: \(groups.count) groups must divide \(inChannels) input and \(outChannels) output channels")
         self.groups = groups
         self.inChannels = inChannels
         self.outChannels = outChannels
@@ -31,7 +31,7 @@ public struct GroupedConv2d: Layer {
     var groupOutputs: Int { outChannels / groups.count }
 
     public var summary: String {
-        "GroupedConv2d(\(inChannels) → \(outChannels), \(groups.count) groups of \(groups[0].summary))"
+        "GroupedConvolution(\(inChannels) → \(outChannels), \(groups.count) groups of \(groups[0].summary))"
     }
 
     public mutating func forward(_ input: Tensor, mode: ExecutionMode) -> Tensor {
@@ -63,12 +63,12 @@ public struct GroupedConv2d: Layer {
     }
 }
 
-extension GroupedConv2d: LayerContainer {
+extension GroupedConvolution: LayerContainer {
     /// The groups' convolutions, named by group index (`0`, `1`, …).
     public var children: [(name: String, layer: any Layer)] { groups.enumerated().map { ("\($0.offset)", $0.element) } }
 
     public mutating func replaceChild(_ name: String, with layer: any Layer) {
-        guard let index = Int(name), groups.indices.contains(index) else { preconditionFailure("GroupedConv2d has no group \(name)") }
+        guard let index = Int(name), groups.indices.contains(index) else { preconditionFailure("GroupedConvolution has no group \(name)") }
         groups[index] = layer
     }
 }
