@@ -56,4 +56,36 @@ struct GroupedConvTests {
         #expect(workload.outputShape == [4, 8, 8])
         #expect(workload.layers.filter { $0.kind == .conv2d }.map(\.weightShape) == Array(repeating: [1, 1, 3, 3], count: 4))
     }
+
+    /// dL/dx of a concat block sums the branches' input gradients (one of them the identity).
+    @Test func concatenationGradients() {
+        var g = SeededGenerator(seed: 22)
+        let block = Concatenation([
+            Sequential([Conv2d(3, 2, kernelSize: 1, generator: &g), Activation(.tanh)]),
+            Sequential([Conv2d(3, 4, kernelSize: 3, padding: 1, generator: &g)]),
+            Sequential([]),
+        ])
+        let x = Tensor.randomNormal([2, 3, 5, 4], using: &g)
+        var copy = block
+        #expect(copy(x).shape == [2, 9, 5, 4])
+        #expect(gradientCheck(block, input: x) < 3e-3)
+        let flat = Concatenation([Sequential([Linear(5, 3, generator: &g)]), Sequential([Linear(5, 2, generator: &g), Activation(.sigmoid)])])
+        #expect(gradientCheck(flat, input: Tensor.randomNormal([3, 5], using: &g)) < 3e-3)
+    }
+
+    @Test func concatBlueprintChecksBranchShapes() throws {
+        var context = LayerBuildContext(path: "model.layers[1]", index: 1, seed: 0)
+        let fits = ConcatBlueprint(branches: [[LayerSpec(Conv2dBlueprint(out: 2, kernel: 1))], []])
+        #expect(try fits.outputShape(for: [3, 6, 6], context: context) == [5, 6, 6])
+        let layer = try fits.build(for: [3, 6, 6], context: &context)
+        let workload = try layer.describeWorkload(inputShape: [3, 6, 6])
+        #expect(workload.outputShape == [5, 6, 6] && workload.macs == 6 * 6 * 3 * 2)
+        let misfit = ConcatBlueprint(branches: [[LayerSpec(Conv2dBlueprint(out: 2, kernel: 3))], []])
+        do {
+            _ = try misfit.outputShape(for: [3, 6, 6], context: context)
+            Issue.record("a 3×3 unpadded branch beside the identity was accepted")
+        } catch {
+            #expect("\(error)".contains("model.layers[1].branches") && "\(error)".contains("channel"))
+        }
+    }
 }

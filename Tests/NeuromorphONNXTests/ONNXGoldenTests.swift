@@ -32,7 +32,7 @@ struct ONNXGoldenTests {
     static let tolerance: Float = 1e-4
 
     @Test("each golden model imports and matches PyTorch's outputs", arguments: ["mlp", "cnn", "convbn", "view", "activations", "resblock", "mlpblock", "projblock",
-                                                                          "transformer", "transformer20", "dwsep"])
+                                                                          "transformer", "transformer20", "dwsep", "concat"])
     func matchesReference(name: String) throws {
         let model = try Golden.model(name)
         let (x, reference) = try Golden.arrays(name)
@@ -94,6 +94,20 @@ struct ONNXGoldenTests {
         #expect(built.layers.compactMap { $0 as? GroupedConvolution }.map(\.groups.count) == [6, 2])
         // Checkpoint names of group g: `<i>.<g>.weight`, here the depthwise layer 2 (after conv, relu).
         #expect(built.namedParameters().map(\.name).contains("2.5.weight"))
+    }
+
+    @Test("Concat of a 1×1 branch, a 3×3 conv-bn branch and the identity (channel axis), and of two linear branches (feature axis)")
+    func concatBlocks() throws {
+        let model = try Golden.model("concat")
+        #expect(model.modelSpec.layers.map(\.type) == ["conv2d", "activation", "concat", "pool", "pool", "flatten", "concat", "linear"])
+        guard case let .concat(branches) = model.steps[2], case let .concat(flat) = model.steps[6] else {
+            Issue.record("layers 2 and 6 are not concat blocks: \(model.steps)")
+            return
+        }
+        #expect(branches.map { $0.map(\.blueprint.type) } == [["conv2d", "activation"], ["conv2d", "activation"], []])
+        #expect(flat.map { $0.map(\.blueprint.type) } == [["linear", "activation"], ["linear", "activation"]])
+        let built = try model.build()
+        #expect(built.namedParameters().map(\.name).contains("2.1.0.weight"))
     }
 
     @Test("a ResNet downsampling block: the Add of the chain and the strided 1×1 conv branch becomes a projection-shortcut residual")
@@ -214,7 +228,7 @@ struct ONNXGoldenTests {
 
 @Suite("ONNX export")
 struct ONNXExportTests {
-    @Test("export → reimport round-trips bit-identical weights", arguments: ["mlp", "cnn", "convbn", "view", "resblock", "mlpblock", "projblock", "dwsep"])
+    @Test("export → reimport round-trips bit-identical weights", arguments: ["mlp", "cnn", "convbn", "view", "resblock", "mlpblock", "projblock", "dwsep", "concat"])
     func roundTrip(name: String) throws {
         let imported = try Golden.model(name)
         let model = try imported.build()

@@ -17,6 +17,7 @@ import SwiftProtobuf
 /// | `log_softmax` | `LogSoftmax` (`axis = 1`) |
 /// | `dropout` | nothing (inference) |
 /// | `residual` | the body's nodes, then `Add(body output, block input)`; with a projection shortcut, its nodes from the block input and `Add(body output, shortcut output)` |
+/// | `concat` | each branch's nodes from the block input, then `Concat` (`axis = 1`) |
 /// | `layer_norm` | `LayerNormalization` (`axis = −1`) |
 /// | `gelu` (exact) | `Div(x, √2)`, `Erf`, `Add 1`, `Mul x`, `Mul 0.5` (PyTorch's form; `Gelu` needs opset 20) |
 /// | `transformer` (rows, float attention) | PyTorch's operators for the same module (``emitTransformer(_:input:name:path:graph:)``) |
@@ -155,6 +156,21 @@ public enum ONNXExporter {
                 }
                 node.opType = "Add"
                 node.input = [bodyOutput, addend]
+            case let concat as ConcatBlueprint:
+                // y = Concat(B₁(x), B₂(x), …; axis 1): each branch's nodes from the block input.
+                guard let block = layer as? Concatenation, block.branches.count == concat.branches.count else {
+                    throw ONNXExportError(layer: path, "\(layer.summary) is not a concat block of \(concat.branches.count) branches")
+                }
+                var outputs: [String] = []
+                for (b, branch) in concat.branches.enumerated() {
+                    var branchShape = shape, branchOutput = current
+                    try emit(branch, block.branches[b].layers, shape: &branchShape, current: &branchOutput, graph: &graph,
+                             pathPrefix: "\(path).branches[\(b)].", namePrefix: "\(name).\(b).")
+                    outputs.append(branchOutput)
+                }
+                node.opType = "Concat"
+                node.input = outputs
+                node.attribute = [attribute("axis", int: 1)]
             case let norm as LayerNormBlueprint:
                 var values: [String: Tensor] = [:]
                 var copy = layer
@@ -198,7 +214,7 @@ public enum ONNXExporter {
                 continue
             default:
                 throw ONNXExportError(layer: path, "a '\(layerSpec.type)' layer has no ONNX export yet; exportable: linear, conv2d, "
-                                      + "pool, flatten, activation, log_softmax, dropout, residual, layer_norm, gelu, transformer")
+                                      + "pool, flatten, activation, log_softmax, dropout, residual, concat, layer_norm, gelu, transformer")
             }
             graph.node.append(node)
             current = output

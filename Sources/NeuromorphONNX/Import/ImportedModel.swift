@@ -24,6 +24,9 @@ public struct ImportedModel: Sendable {
         /// `y = body(x) + shortcut(x)`: an `Add` of the chain and a branch from an earlier tensor
         /// (ResNet's projection shortcut, a strided 1×1 `Conv` + BatchNormalization).
         case projectionResidual(body: [Step], shortcut: [Step])
+        /// `y = [B₁(x), B₂(x), …]` on the channel axis: an ONNX `Concat` (axis 1) of tensors computed
+        /// from one earlier chain tensor (an empty branch: that tensor itself).
+        case concat([[Step]])
         /// Layer normalization over the last axis, `γ` (`weight`) and `β` (`bias`) of its size.
         case layerNorm(weight: Tensor, bias: Tensor, epsilon: Float)
         /// GELU, exact (erf) or its tanh approximation.
@@ -48,6 +51,7 @@ public struct ImportedModel: Sendable {
             case .tokens, .positional, .attention, .meanTokens: true
             case let .residual(body): body.contains(where: \.isTransformerPart)
             case let .projectionResidual(body, shortcut): (body + shortcut).contains(where: \.isTransformerPart)
+            case let .concat(branches): branches.joined().contains(where: \.isTransformerPart)
             default: false
             }
         }
@@ -75,6 +79,7 @@ public struct ImportedModel: Sendable {
             case let .residual(body): LayerSpec(ResidualBlueprint(layers: body.map(\.blueprint)))
             case let .projectionResidual(body, shortcut):
                 LayerSpec(ResidualBlueprint(layers: body.map(\.blueprint), shortcut: shortcut.map(\.blueprint)))
+            case let .concat(branches): LayerSpec(ConcatBlueprint(branches: branches.map { $0.map(\.blueprint) }))
             case let .layerNorm(_, _, epsilon): LayerSpec(LayerNormBlueprint(epsilon: epsilon == 1e-5 ? nil : Double(epsilon)))
             case let .gelu(tanh): LayerSpec(GELUBlueprint(approximate: tanh ? .tanh : nil))
             case let .transformer(t): LayerSpec(t.blueprint)
@@ -95,6 +100,7 @@ public struct ImportedModel: Sendable {
                 }
             case let .residual(body): body.flatMap(\.parameters)
             case let .projectionResidual(body, shortcut): (body + shortcut).flatMap(\.parameters)
+            case let .concat(branches): branches.joined().flatMap(\.parameters)
             case let .layerNorm(weight, bias, _): [("weight", weight), ("bias", bias)]
             case let .transformer(t): t.parameters.map { ($0.name, $0.value) }
             default: []

@@ -25,6 +25,7 @@ import SwiftProtobuf
 /// | `LogSoftmax` (last axis) | `log_softmax` |
 /// | `Softmax` (last axis) as the final operator | applied after the layers (``ImportedModel/outputSoftmax``) |
 /// | `Dropout`, `Identity` | nothing (inference) |
+/// | `Concat` (axis 1) of the chain's output and branches from one earlier chain tensor (or that tensor) | `concat` (``Concatenation``): each input's operators since that tensor are a branch |
 /// | `Add` of the chain's output and an earlier chain tensor of the same shape | `residual` (``Residual``): the operators since that tensor are the body |
 /// | `LayerNormalization` (`axis = −1`, constant scale and bias) | `layer_norm` (``LayerNorm``) |
 /// | `Gelu` (opset 20), or `Div(x, √2)` → `Erf` → `Add 1` → `Mul(x, ·)` → `Mul 0.5` (PyTorch's `nn.GELU()` below opset 20) | `gelu` (``ExactGELU``; `approximate = "tanh"`: ``GELU``) |
@@ -226,6 +227,13 @@ struct GraphWalk {
         let dataInputs = node.input.enumerated().filter { !$0.element.isEmpty && constants[$0.element] == nil }
         guard let data = dataInputs.first else {
             throw error(node, index, "has only constant inputs; Neuromorph imports a chain of operators on the model input")
+        }
+        if node.opType == "Concat", dataInputs.count >= 2, let output = node.output.first, !output.isEmpty {
+            try concatBranches(node, index, dataInputs.map(\.element))
+            current = output
+            currentIsWeightOutput = false
+            shortcuts[output] = (steps.count, shape)
+            return
         }
         if node.opType == "Add", dataInputs.count == 2, let output = node.output.first, !output.isEmpty {
             try residualAdd(node, index, dataInputs.map(\.element))
@@ -779,8 +787,8 @@ struct GraphWalk {
         try attachTransformerHead()
         if let branch = branches.values.first {
             throw ONNXImportError(file: file, node: branch.start, opType: branch.startOperator,
-                                  "starts a branch from '\(branch.origin)' that no Add joins back to the chain; Neuromorph imports "
-                                  + "branches only as the projection shortcut of a residual Add")
+                                  "starts a branch from '\(branch.origin)' that no Add or Concat joins back to the chain; Neuromorph imports "
+                                  + "branches only as the projection shortcut of a residual Add or as branches of a Concat (axis 1)")
         }
         guard current == outputName else {
             throw ONNXImportError(file: file, "the graph output '\(outputName)' is not the end of the operator chain ('\(current)'); "
