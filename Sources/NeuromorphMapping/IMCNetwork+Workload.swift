@@ -51,6 +51,10 @@ extension IMCNetwork {
                 guard let weight = layer.weightShape, weight.count == 4 else {
                     throw .unmappableLayer(layer: layer.path, reason: "conv2d without an [outC, inC, k, k] weight shape")
                 }
+                guard layer.inputShape.first == current.c else {
+                    throw .unmappableLayer(layer: layer.path, reason: "one group of a grouped convolution (\(layer.inputShape.first ?? 0) of "
+                        + "\(current.c) channels); the pipeline mapper streams one dense layer after another; expected groups: 1")
+                }
                 layers.append(IMCLayer(name: layer.path, kind: .conv, kernel: weight[2], inChannels: weight[1],
                                        outChannels: weight[0], stride: layer.stride ?? 1, padding: layer.padding ?? 0,
                                        inputHeight: current.h, inputWidth: current.w, source: source,

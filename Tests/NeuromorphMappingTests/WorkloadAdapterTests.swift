@@ -75,6 +75,17 @@ struct WorkloadAdapterTests {
         #expect(overlapping?.description.contains("expected stride = window") == true)
     }
 
+    @Test("a grouped convolution's groups (each on a slice of the channels) are reported, not streamed as a chain")
+    func groupedConvolution() throws {
+        let grouped = Workload(name: "depthwise", inputShape: [2, 8, 8], layers: [
+            try .conv2d(path: "0.0", inputShape: [1, 8, 8], outChannels: 1, kernel: 3, stride: 1, padding: 1, bias: true),
+            try .conv2d(path: "0.1", inputShape: [1, 8, 8], outChannels: 1, kernel: 3, stride: 1, padding: 1, bias: true),
+            WorkloadLayer(kind: .reshape, path: "0", operation: "concatenate 2 groups", inputShape: [1, 8, 8], outputShape: [2, 8, 8]),
+        ])
+        let error = #expect(throws: IMCMappingError.self) { try IMCNetwork(workload: grouped) }
+        #expect(error?.description.contains("'0.0'") == true && error?.description.contains("grouped convolution") == true)
+    }
+
     @Test("a pooled pixel arrives with the last producer pixel of its window")
     func pooledArrival() {
         // A 4×4 producer map, column-major, pixel k arrives at timestep k.

@@ -97,6 +97,17 @@ struct WrongSmallGradient: Layer {
         #expect(gradientCheck(conv, input: x) < 3e-3, "stride \(strideAndPadding.0) pad \(strideAndPadding.1)")
     }
 
+    /// Grouped (2 groups) and depthwise (groups = C_in) convolutions (``GroupedConvolution``).
+    @Test(arguments: [(4, 6, 2), (4, 4, 4)])
+    func groupedConv2d(channels: (Int, Int, Int)) {
+        var g = SeededGenerator(seed: 12)
+        let (cin, cout, groups) = channels
+        let x = Tensor.randomNormal([2, cin, 6, 5], using: &g)
+        let convs: [any Layer] = (0..<groups).map { _ in Conv2d(cin / groups, cout / groups, kernelSize: 3, stride: 2, padding: 1, generator: &g) }
+        let conv = GroupedConvolution(groups: convs, inChannels: cin, outChannels: cout)
+        #expect(gradientCheck(conv, input: x) < 3e-3, "\(cin) → \(cout) in \(groups) groups")
+    }
+
     @Test(arguments: [ActivationKind.relu, .sigmoid, .tanh, .hardSigmoid, .hardSigmoidTorch, .leakyReLU])
     func smoothActivations(kind: ActivationKind) {
         var g = SeededGenerator(seed: 12)

@@ -52,6 +52,16 @@ struct ONNXAnalogPredictionTests {
         #expect(noisy.scalars.allSatisfy(\.isFinite) && noisy.scalars != y.scalars)
     }
 
+    @Test("grouped and depthwise convolutions run on analog tiles, one tile set per group: ideal tiles give PyTorch's outputs")
+    func groupedConvolutionsOnTiles() throws {
+        let imported = try Golden.model("dwsep")
+        let (x, reference) = try Golden.arrays("dwsep")
+        let model = try imported.build()
+        let ideal = AnalogHardwareSpec(device: .ideal, forward: .perfect)
+        let y = try AnalogTilePrediction(analog: ideal, seed: 0).predict(model, spec: imported.modelSpec, on: x, sampleShape: imported.inputShape)
+        #expect(Golden.relativeDifference(y, reference) <= 1e-4)
+    }
+
     @Test("the substrate comes from the spec: inference → PCM, analog → tiles, PCM flags with analog rejected, none → error")
     func fromSpec() throws {
         var spec = ExperimentSpec(name: "s", data: DataSpec(dataset: .fashionMNIST), model: ModelSpec(layers: []),

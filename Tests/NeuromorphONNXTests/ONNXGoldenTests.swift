@@ -32,7 +32,7 @@ struct ONNXGoldenTests {
     static let tolerance: Float = 1e-4
 
     @Test("each golden model imports and matches PyTorch's outputs", arguments: ["mlp", "cnn", "convbn", "view", "activations", "resblock", "mlpblock", "projblock",
-                                                                          "transformer", "transformer20"])
+                                                                          "transformer", "transformer20", "dwsep", "concat"])
     func matchesReference(name: String) throws {
         let model = try Golden.model(name)
         let (x, reference) = try Golden.arrays(name)
@@ -58,12 +58,12 @@ struct ONNXGoldenTests {
                 == ["conv2d", "activation", "conv2d", "activation", "pool", "flatten", "linear", "activation", "linear"])
         #expect(model.notes.filter { $0.contains("BatchNormalization") }.count == 3)
         // The first conv has no bias in PyTorch (bias=False); folding gives it one.
-        guard case let .conv(_, bias, kernel, stride, padding) = model.steps[0] else {
+        guard case let .conv(_, bias, kernel, stride, padding, 1) = model.steps[0] else {
             Issue.record("layer 0 is not a convolution")
             return
         }
         #expect(bias != nil && kernel == 3 && stride == 1 && padding == 1)
-        guard case let .conv(_, _, _, stride2, _) = model.steps[2] else { return }
+        guard case let .conv(_, _, _, stride2, _, _) = model.steps[2] else { return }
         #expect(stride2 == 2)
     }
 
@@ -84,6 +84,32 @@ struct ONNXGoldenTests {
         #expect(model.notes.filter { $0.hasPrefix("Add") && $0.hasSuffix("residual block of 3 layers") }.count == 2)
     }
 
+    @Test("MobileNet's depthwise-separable block: Conv group 6 (depthwise) and group 2 import as conv2d groups")
+    func groupedConvolutions() throws {
+        let model = try Golden.model("dwsep")
+        let convs = model.modelSpec.layers.compactMap { $0.blueprint as? Conv2dBlueprint }
+        #expect(convs.map(\.groups) == [nil, 6, nil, 2])
+        #expect(convs.map(\.out) == [6, 6, 8, 8])
+        let built = try model.build()
+        #expect(built.layers.compactMap { $0 as? GroupedConvolution }.map(\.groups.count) == [6, 2])
+        // Checkpoint names of group g: `<i>.<g>.weight`, here the depthwise layer 2 (after conv, relu).
+        #expect(built.namedParameters().map(\.name).contains("2.5.weight"))
+    }
+
+    @Test("Concat of a 1×1 branch, a 3×3 conv-bn branch and the identity (channel axis), and of two linear branches (feature axis)")
+    func concatBlocks() throws {
+        let model = try Golden.model("concat")
+        #expect(model.modelSpec.layers.map(\.type) == ["conv2d", "activation", "concat", "pool", "pool", "flatten", "concat", "linear"])
+        guard case let .concat(branches) = model.steps[2], case let .concat(flat) = model.steps[6] else {
+            Issue.record("layers 2 and 6 are not concat blocks: \(model.steps)")
+            return
+        }
+        #expect(branches.map { $0.map(\.blueprint.type) } == [["conv2d", "activation"], ["conv2d", "activation"], []])
+        #expect(flat.map { $0.map(\.blueprint.type) } == [["linear", "activation"], ["linear", "activation"]])
+        let built = try model.build()
+        #expect(built.namedParameters().map(\.name).contains("2.1.0.weight"))
+    }
+
     @Test("a ResNet downsampling block: the Add of the chain and the strided 1×1 conv branch becomes a projection-shortcut residual")
     func projectionShortcut() throws {
         let model = try Golden.model("projblock")
@@ -94,7 +120,7 @@ struct ONNXGoldenTests {
             return
         }
         #expect(body.map(\.blueprint.type) == ["conv2d", "activation", "conv2d"])
-        guard shortcut.count == 1, case let .conv(weight, bias, kernel, stride, padding) = shortcut[0] else {
+        guard shortcut.count == 1, case let .conv(weight, bias, kernel, stride, padding, 1) = shortcut[0] else {
             Issue.record("the shortcut is not one conv: \(shortcut)")
             return
         }
@@ -196,13 +222,13 @@ struct ONNXGoldenTests {
         bn.attribute = [ONNXExporter.attribute("epsilon", float: 0)]
         graph.node = [conv, bn]
         let model = try ONNXImporter().importModel(ONNXTestModels.wrap(graph, opset: 15))
-        #expect(model.steps == [.conv(weight: Tensor(shape: [1, 1], scalars: [12]), bias: Tensor([-17.5]), kernel: 1, stride: 1, padding: 0)])
+        #expect(model.steps == [.conv(weight: Tensor(shape: [1, 1], scalars: [12]), bias: Tensor([-17.5]), kernel: 1, stride: 1, padding: 0, groups: 1)])
     }
 }
 
 @Suite("ONNX export")
 struct ONNXExportTests {
-    @Test("export → reimport round-trips bit-identical weights", arguments: ["mlp", "cnn", "convbn", "view", "resblock", "mlpblock", "projblock"])
+    @Test("export → reimport round-trips bit-identical weights", arguments: ["mlp", "cnn", "convbn", "view", "resblock", "mlpblock", "projblock", "dwsep", "concat"])
     func roundTrip(name: String) throws {
         let imported = try Golden.model(name)
         let model = try imported.build()

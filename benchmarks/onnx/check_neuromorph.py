@@ -28,7 +28,7 @@ GOLDEN = os.path.join(ROOT, "Tests", "NeuromorphONNXTests", "Golden")
 # for a data set, so `import` can write a spec and `export` can run.
 MODELS = {"mlp": "fashion-mnist", "cnn": "fashion-mnist", "convbn": None, "view": None, "activations": None,
           "resblock": "fashion-mnist", "mlpblock": None, "transformer": None, "transformer20": None,
-          "projblock": None}
+          "projblock": None, "dwsep": None, "concat": None}
 
 
 def idx_folder(tmp, name, elements):

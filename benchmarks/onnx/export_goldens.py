@@ -9,7 +9,7 @@ Run once in the PyTorch virtual environment (torch 2.10, onnx, onnxruntime):
 For every model it writes `<name>.onnx`, `<name>.input.npy` (a fixed input batch drawn
 from a seeded NumPy stream) and `<name>.output.npy` (PyTorch's output on it, checked
 against ONNX Runtime here). `export_goldens.py NAME …` re-exports only the named models
-(`mlpblock`, `resblock`, `transformer`, `transformer20`, `projblock`). The Swift tests (ONNXGoldenTests) import each model and compare
+(`mlpblock`, `resblock`, `transformer`, `transformer20`, `projblock`, `dwsep`, `concat`). The Swift tests (ONNXGoldenTests) import each model and compare
 Neuromorph's outputs with these. Models are small so each file stays well under 1 MB.
 """
 import math
@@ -147,6 +147,45 @@ class ResNetDownsample(nn.Module):
 
     def forward(self, x):
         return self.head(self.block2(self.block1(self.stem(x))))
+
+
+class DepthwiseSeparable(nn.Module):
+    """MobileNet's block (Howard et al. 2017): stem conv-bn-relu (1 → 6), a depthwise 3×3 conv
+    (groups = 6) + bn + relu, a pointwise 1×1 conv (6 → 8) + bn + relu, a grouped 3×3 conv
+    (8 → 8, groups = 2, stride 2) with bias, global average pool, linear."""
+
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(nn.Conv2d(1, 6, 3, padding=1, bias=False), nn.BatchNorm2d(6), nn.ReLU(),
+                                 nn.Conv2d(6, 6, 3, padding=1, groups=6, bias=False), nn.BatchNorm2d(6), nn.ReLU(),
+                                 nn.Conv2d(6, 8, 1, bias=False), nn.BatchNorm2d(8), nn.ReLU(),
+                                 nn.Conv2d(8, 8, 3, stride=2, padding=1, groups=2), nn.ReLU(),
+                                 nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, 5))
+
+    def forward(self, x):
+        return self.net(x)
+
+
+class ConcatNet(nn.Module):
+    """Concat on the channel axis (an Inception/DenseNet-style block: a 1×1 branch, a 3×3 conv-bn
+    branch and the identity, `cat([a(x), b(x), x], 1)`) and on the feature axis of flat vectors
+    (`cat([relu(fc1(h)), tanh(fc2(h))], 1)`)."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1, bias=False), nn.BatchNorm2d(4), nn.ReLU())
+        self.a = nn.Sequential(nn.Conv2d(4, 3, 1), nn.ReLU())
+        self.b = nn.Sequential(nn.Conv2d(4, 5, 3, padding=1, bias=False), nn.BatchNorm2d(5), nn.ReLU())
+        self.pool = nn.Sequential(nn.MaxPool2d(2), nn.AdaptiveAvgPool2d(1), nn.Flatten())
+        self.fc1 = nn.Linear(12, 6)
+        self.fc2 = nn.Linear(12, 4)
+        self.head = nn.Linear(10, 3)
+
+    def forward(self, x):
+        x = self.stem(x)
+        x = torch.cat([self.a(x), self.b(x), x], 1)
+        h = self.pool(x)
+        return self.head(torch.cat([torch.relu(self.fc1(h)), torch.tanh(self.fc2(h))], 1))
 
 
 class ResNetSmall(nn.Module):
@@ -340,6 +379,10 @@ SELECTABLE = {
     "projblock": lambda: (torch.manual_seed(10),
                           export_torch("projblock", ResNetDownsample(), (1, 12, 12), opset=17, seed=10, keep_batchnorm=True)),
     "transformer20": export_transformer20,
+    "concat": lambda: (torch.manual_seed(12),
+                       export_torch("concat", ConcatNet(), (1, 8, 8), opset=17, seed=12, keep_batchnorm=True)),
+    "dwsep": lambda: (torch.manual_seed(11),
+                      export_torch("dwsep", DepthwiseSeparable(), (1, 10, 10), opset=17, seed=11, keep_batchnorm=True)),
 }
 
 
@@ -386,6 +429,10 @@ def main():
     export_transformer20()
     # A ResNet downsampling block: projection shortcut (strided 1×1 conv + BatchNorm) joined by Add.
     SELECTABLE["projblock"]()
+    # MobileNet's depthwise-separable block and a grouped conv (Conv with group > 1).
+    SELECTABLE["dwsep"]()
+    # Concat of branches on the channel axis (Inception/DenseNet) and on flat features.
+    SELECTABLE["concat"]()
 
 
 if __name__ == "__main__":

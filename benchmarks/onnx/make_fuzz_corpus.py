@@ -124,7 +124,7 @@ def main():
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 8])],
         [numpy_helper.from_array(f(c, 1, 3, 3), "k1"), numpy_helper.from_array(f(c, 1, 1, 1), "ks")] + bn("bns"))
     # The small golden models (each well under libFuzzer's 8192-byte max_len).
-    for name in ["activations", "view", "convbn"]:
+    for name in ["activations", "view", "convbn", "dwsep", "concat"]:
         shutil.copy(os.path.join(GOLDEN, f"{name}.onnx"), os.path.join(OUT, f"{name}.onnx"))
     for name in sorted(os.listdir(OUT)):
         print(name, os.path.getsize(os.path.join(OUT, name)), "bytes")

@@ -93,7 +93,7 @@ public enum LayerRegistry {
     public static let standard: [any LayerBlueprint.Type] = [
         LinearBlueprint.self, Conv2dBlueprint.self, PoolBlueprint.self, FlattenBlueprint.self, DropoutBlueprint.self,
         ActivationBlueprint.self, LogSoftmaxBlueprint.self, TransformerBlueprint.self, FactorizationMachineBlueprint.self,
-        ResidualBlueprint.self, LayerNormBlueprint.self, GELUBlueprint.self,
+        ResidualBlueprint.self, LayerNormBlueprint.self, GELUBlueprint.self, ConcatBlueprint.self,
     ]
 
     /// The kinds by key.

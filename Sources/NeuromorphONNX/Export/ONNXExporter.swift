@@ -10,13 +10,14 @@ import SwiftProtobuf
 /// | Neuromorph | ONNX |
 /// |---|---|
 /// | `linear` | `Gemm` (`transB = 1`, `W` `[out, in]`) |
-/// | `conv2d` | `Conv` (`W` reshaped to `[out, in, k, k]`) |
+/// | `conv2d` | `Conv` (`W` reshaped to `[out, in/groups, k, k]`, `group` when `groups > 1`: the groups' rows stacked) |
 /// | `pool` | `MaxPool` / `AveragePool` |
 /// | `flatten` | `Flatten` (`axis = 1`) |
 /// | `activation` | `Relu`, `Sigmoid`, `Tanh`, `HardSigmoid` (α = 0.2 or 1/6), `LeakyRelu` (α = 0.01) |
 /// | `log_softmax` | `LogSoftmax` (`axis = 1`) |
 /// | `dropout` | nothing (inference) |
 /// | `residual` | the body's nodes, then `Add(body output, block input)`; with a projection shortcut, its nodes from the block input and `Add(body output, shortcut output)` |
+/// | `concat` | each branch's nodes from the block input, then `Concat` (`axis = 1`) |
 /// | `layer_norm` | `LayerNormalization` (`axis = −1`) |
 /// | `gelu` (exact) | `Div(x, √2)`, `Erf`, `Add 1`, `Mul x`, `Mul 0.5` (PyTorch's form; `Gelu` needs opset 20) |
 /// | `transformer` (rows, float attention) | PyTorch's operators for the same module (``emitTransformer(_:input:name:path:graph:)``) |
@@ -95,12 +96,12 @@ public enum ONNXExporter {
                 }
             case let conv as Conv2dBlueprint:
                 let (weight, bias) = try weights(of: layer, path)
-                let k = conv.kernel, s = conv.stride ?? 1, p = conv.padding ?? 0
+                let k = conv.kernel, s = conv.stride ?? 1, p = conv.padding ?? 0, g = conv.groups ?? 1
                 node.opType = "Conv"
                 node.attribute = [attribute("kernel_shape", ints: [k, k]), attribute("strides", ints: [s, s]),
-                                  attribute("pads", ints: [p, p, p, p])]
+                                  attribute("pads", ints: [p, p, p, p])] + (g > 1 ? [attribute("group", int: g)] : [])
                 graph.initializer.append(Onnx_TensorProto(name: "\(name).weight", float: weight,
-                                                          shape: [conv.out, shape[0], k, k]))
+                                                          shape: [conv.out, shape[0] / g, k, k]))
                 node.input.append("\(name).weight")
                 if let bias {
                     graph.initializer.append(Onnx_TensorProto(name: "\(name).bias", float: bias))
@@ -155,6 +156,21 @@ public enum ONNXExporter {
                 }
                 node.opType = "Add"
                 node.input = [bodyOutput, addend]
+            case let concat as ConcatBlueprint:
+                // y = Concat(B₁(x), B₂(x), …; axis 1): each branch's nodes from the block input.
+                guard let block = layer as? Concatenation, block.branches.count == concat.branches.count else {
+                    throw ONNXExportError(layer: path, "\(layer.summary) is not a concat block of \(concat.branches.count) branches")
+                }
+                var outputs: [String] = []
+                for (b, branch) in concat.branches.enumerated() {
+                    var branchShape = shape, branchOutput = current
+                    try emit(branch, block.branches[b].layers, shape: &branchShape, current: &branchOutput, graph: &graph,
+                             pathPrefix: "\(path).branches[\(b)].", namePrefix: "\(name).\(b).")
+                    outputs.append(branchOutput)
+                }
+                node.opType = "Concat"
+                node.input = outputs
+                node.attribute = [attribute("axis", int: 1)]
             case let norm as LayerNormBlueprint:
                 var values: [String: Tensor] = [:]
                 var copy = layer
@@ -198,7 +214,7 @@ public enum ONNXExporter {
                 continue
             default:
                 throw ONNXExportError(layer: path, "a '\(layerSpec.type)' layer has no ONNX export yet; exportable: linear, conv2d, "
-                                      + "pool, flatten, activation, log_softmax, dropout, residual, layer_norm, gelu, transformer")
+                                      + "pool, flatten, activation, log_softmax, dropout, residual, concat, layer_norm, gelu, transformer")
             }
             graph.node.append(node)
             current = output
@@ -214,6 +230,13 @@ public enum ONNXExporter {
     /// The weight and bias of a weight layer: digital parameters, or the effective weights an
     /// analog layer reads from its devices (its digital bias, if any, from its parameters).
     static func weights(of layer: any Layer, _ path: String) throws -> (Tensor, Tensor?) {
+        if let grouped = layer as? GroupedConvolution {
+            // The groups' rows stacked in group order: ONNX's [out, C_in/G, k, k] weight.
+            let parts = try grouped.children.map { try weights(of: $0.layer, "\(path).\($0.name)") }
+            let weight = Tensor(shape: [grouped.outChannels, parts[0].0.shape[1]], scalars: parts.flatMap(\.0.scalars))
+            let biases = parts.compactMap(\.1)
+            return (weight, biases.count == parts.count ? Tensor(biases.flatMap(\.scalars)) : nil)
+        }
         var values: [String: Tensor] = [:]
         var copy = layer
         copy.forEachParameter { values[$0.name] = $0.value }

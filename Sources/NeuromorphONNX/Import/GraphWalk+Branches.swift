@@ -55,4 +55,49 @@ extension GraphWalk {
         notes.append("Add '\(node.name)' of '\(current)' and the branch '\(output)' from '\(branch.origin)' imported as a residual block "
                      + "of \(body.count) layers with a \(branch.steps.count)-layer projection shortcut")
     }
+
+    /// `Concat` on axis 1 of the chain's output and branches (or the tensor itself) that all start
+    /// at one earlier chain tensor `x`: the chain's steps since `x` and each branch's steps become
+    /// the branches of a ``Concatenation``, `y = [B₁(x), B₂(x), …]`, in the `Concat`'s input order.
+    mutating func concatBranches(_ node: Onnx_NodeProto, _ index: Int, _ inputs: [String]) throws {
+        let rank = shape.count + 1
+        let axis = node.int("axis", default: 1)
+        guard axis == 1 || axis == 1 - rank else {
+            throw error(node, index, "concatenates on axis \(axis) of [N, \(shape.map(String.init).joined(separator: ", "))]; Neuromorph's concat "
+                        + "joins the channel (or feature) axis 1 only")
+        }
+        guard inputs.contains(current) else {
+            throw error(node, index, "concatenates \(inputs.map { "'\($0)'" }.joined(separator: ", ")), none of which is the output of the "
+                        + "previous operator ('\(current)'); Neuromorph imports a Concat of branches from one chain tensor")
+        }
+        var origins: [String] = []
+        for input in inputs where input != current {
+            if let branch = branches[input] { origins.append(branch.origin) } else if shortcuts[input] != nil { origins.append(input) } else {
+                throw error(node, index, "concatenates '\(input)', which is neither a branch of the chain nor an earlier chain tensor")
+            }
+        }
+        guard let origin = origins.first, origins.allSatisfy({ $0 == origin }), let start = shortcuts[origin] else {
+            throw error(node, index, "concatenates branches from different tensors (\(Set(origins).sorted())); Neuromorph's concat "
+                        + "applies every branch to one input")
+        }
+        var parts: [(steps: [ImportedModel.Step], shape: [Int])] = []
+        for input in inputs {
+            if input == current {
+                parts.append((Array(steps[start.steps...]), shape))
+            } else if let branch = branches.removeValue(forKey: input) {
+                parts.append((branch.steps, branch.shape))
+            } else {
+                parts.append(([], start.shape))
+            }
+        }
+        for part in parts where part.shape.count != shape.count || part.shape.dropFirst() != shape.dropFirst() {
+            throw error(node, index, "concatenates [N, \(part.shape.map(String.init).joined(separator: ", "))] and [N, "
+                        + "\(shape.map(String.init).joined(separator: ", "))]; the inputs may differ on axis 1 only")
+        }
+        steps.removeSubrange(start.steps...)
+        steps.append(.concat(parts.map(\.steps)))
+        shape = [parts.reduce(0) { $0 + $1.shape[0] }] + shape.dropFirst()
+        shortcuts = shortcuts.filter { $0.value.steps <= start.steps }
+        notes.append("Concat '\(node.name)' of \(inputs.count) branches from '\(origin)' imported as a concat block")
+    }
 }

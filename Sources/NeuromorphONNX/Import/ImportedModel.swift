@@ -12,8 +12,9 @@ public struct ImportedModel: Sendable {
     public enum Step: Sendable, Equatable {
         /// `y = x Wᵀ + b`, `W` `[out, in]`.
         case linear(weight: Tensor, bias: Tensor?)
-        /// `W` `[out, in·k·k]` in (channel, ky, kx) order, as ``Conv2d``.
-        case conv(weight: Tensor, bias: Tensor?, kernel: Int, stride: Int, padding: Int)
+        /// `W` `[out, in/groups·k·k]` in (channel, ky, kx) order, as ``Conv2d`` (`groups > 1`:
+        /// ``GroupedConvolution``, group g holding rows `g·out/groups ..< (g+1)·out/groups`).
+        case conv(weight: Tensor, bias: Tensor?, kernel: Int, stride: Int, padding: Int, groups: Int)
         case pool(PoolingKind, window: Int, stride: Int)
         case flatten
         case activation(ActivationKind)
@@ -23,6 +24,9 @@ public struct ImportedModel: Sendable {
         /// `y = body(x) + shortcut(x)`: an `Add` of the chain and a branch from an earlier tensor
         /// (ResNet's projection shortcut, a strided 1×1 `Conv` + BatchNormalization).
         case projectionResidual(body: [Step], shortcut: [Step])
+        /// `y = [B₁(x), B₂(x), …]` on the channel axis: an ONNX `Concat` (axis 1) of tensors computed
+        /// from one earlier chain tensor (an empty branch: that tensor itself).
+        case concat([[Step]])
         /// Layer normalization over the last axis, `γ` (`weight`) and `β` (`bias`) of its size.
         case layerNorm(weight: Tensor, bias: Tensor, epsilon: Float)
         /// GELU, exact (erf) or its tanh approximation.
@@ -47,17 +51,27 @@ public struct ImportedModel: Sendable {
             case .tokens, .positional, .attention, .meanTokens: true
             case let .residual(body): body.contains(where: \.isTransformerPart)
             case let .projectionResidual(body, shortcut): (body + shortcut).contains(where: \.isTransformerPart)
+            case let .concat(branches): branches.joined().contains(where: \.isTransformerPart)
             default: false
             }
+        }
+
+        /// Rows `g·R/groups ..< (g+1)·R/groups` of `t` (`[R, …]`): group g's block.
+        static func rows(_ t: Tensor, group g: Int, of groups: Int) -> Tensor {
+            let rows = t.shape[0] / groups, width = t.count / t.shape[0]
+            var shape = t.shape
+            shape[0] = rows
+            return Tensor(shape: shape, scalars: Array(t.scalars[(g * rows * width)..<((g + 1) * rows * width)]))
         }
 
         /// The layer blueprint of this step.
         var blueprint: LayerSpec {
             switch self {
             case let .linear(weight, bias): LayerSpec(LinearBlueprint(out: weight.shape[0], bias: bias == nil ? false : nil))
-            case let .conv(weight, bias, kernel, stride, padding):
+            case let .conv(weight, bias, kernel, stride, padding, groups):
                 LayerSpec(Conv2dBlueprint(out: weight.shape[0], kernel: kernel, stride: stride == 1 ? nil : stride,
-                                          padding: padding == 0 ? nil : padding, bias: bias == nil ? false : nil))
+                                          padding: padding == 0 ? nil : padding, bias: bias == nil ? false : nil,
+                                          groups: groups == 1 ? nil : groups))
             case let .pool(kind, window, stride): LayerSpec(PoolBlueprint(kind: kind, window: window, stride: stride == window ? nil : stride))
             case .flatten: .flatten
             case let .activation(kind): .activation(kind)
@@ -65,6 +79,7 @@ public struct ImportedModel: Sendable {
             case let .residual(body): LayerSpec(ResidualBlueprint(layers: body.map(\.blueprint)))
             case let .projectionResidual(body, shortcut):
                 LayerSpec(ResidualBlueprint(layers: body.map(\.blueprint), shortcut: shortcut.map(\.blueprint)))
+            case let .concat(branches): LayerSpec(ConcatBlueprint(branches: branches.map { $0.map(\.blueprint) }))
             case let .layerNorm(_, _, epsilon): LayerSpec(LayerNormBlueprint(epsilon: epsilon == 1e-5 ? nil : Double(epsilon)))
             case let .gelu(tanh): LayerSpec(GELUBlueprint(approximate: tanh ? .tanh : nil))
             case let .transformer(t): LayerSpec(t.blueprint)
@@ -77,10 +92,15 @@ public struct ImportedModel: Sendable {
         /// (``Layer/forEachParameter(_:)``: weight, bias; a residual body's layers in order).
         var parameters: [(name: String, value: Tensor)] {
             switch self {
-            case let .linear(weight, bias), let .conv(weight, bias, _, _, _):
+            case let .linear(weight, bias), let .conv(weight, bias, _, _, _, 1):
                 [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
+            case let .conv(weight, bias, _, _, _, groups):
+                (0..<groups).flatMap { g in
+                    [("weight", Self.rows(weight, group: g, of: groups))] + (bias.map { [("bias", Self.rows($0, group: g, of: groups))] } ?? [])
+                }
             case let .residual(body): body.flatMap(\.parameters)
             case let .projectionResidual(body, shortcut): (body + shortcut).flatMap(\.parameters)
+            case let .concat(branches): branches.joined().flatMap(\.parameters)
             case let .layerNorm(weight, bias, _): [("weight", weight), ("bias", bias)]
             case let .transformer(t): t.parameters.map { ($0.name, $0.value) }
             default: []

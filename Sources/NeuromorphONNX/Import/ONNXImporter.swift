@@ -14,7 +14,7 @@ import SwiftProtobuf
 /// |---|---|
 /// | `Gemm` (`transA = 0`) | `linear`: `W = α·B` (`transB = 1`) or `α·Bᵀ`, `b = β·C` |
 /// | `MatMul` with a constant `B` `[in, out]`, then `Add` of a constant | `linear`: `W = Bᵀ`, `b` = the added constant |
-/// | `Conv` (2-D, square kernel, `group = 1`, equal strides and pads, dilations 1) | `conv2d`: `W[o, c·k·k + ky·k + kx] = W_onnx[o, c, ky, kx]` |
+/// | `Conv` (2-D, square kernel, any `group`, equal strides and pads, dilations 1) | `conv2d` (`groups: G` when `group > 1`): `W[o, c·k·k + ky·k + kx] = W_onnx[o, c, ky, kx]`, rows of group g to its ``GroupedConvolution`` child |
 /// | `BatchNormalization` after `Conv`/`Gemm`/`MatMul` | folded: `s = γ/√(σ² + ε)`, `W' = s·W` (per output), `b' = s·(b − μ) + β` |
 /// | `MaxPool`, `AveragePool` (square, no padding, floor mode) | `pool` |
 /// | `GlobalAveragePool` (square input) | `pool` `avg` with the window the input's size |
@@ -25,6 +25,7 @@ import SwiftProtobuf
 /// | `LogSoftmax` (last axis) | `log_softmax` |
 /// | `Softmax` (last axis) as the final operator | applied after the layers (``ImportedModel/outputSoftmax``) |
 /// | `Dropout`, `Identity` | nothing (inference) |
+/// | `Concat` (axis 1) of the chain's output and branches from one earlier chain tensor (or that tensor) | `concat` (``Concatenation``): each input's operators since that tensor are a branch |
 /// | `Add` of the chain's output and an earlier chain tensor of the same shape | `residual` (``Residual``): the operators since that tensor are the body |
 /// | `LayerNormalization` (`axis = −1`, constant scale and bias) | `layer_norm` (``LayerNorm``) |
 /// | `Gelu` (opset 20), or `Div(x, √2)` → `Erf` → `Add 1` → `Mul(x, ·)` → `Mul 0.5` (PyTorch's `nn.GELU()` below opset 20) | `gelu` (``ExactGELU``; `approximate = "tanh"`: ``GELU``) |
@@ -226,6 +227,13 @@ struct GraphWalk {
         let dataInputs = node.input.enumerated().filter { !$0.element.isEmpty && constants[$0.element] == nil }
         guard let data = dataInputs.first else {
             throw error(node, index, "has only constant inputs; Neuromorph imports a chain of operators on the model input")
+        }
+        if node.opType == "Concat", dataInputs.count >= 2, let output = node.output.first, !output.isEmpty {
+            try concatBranches(node, index, dataInputs.map(\.element))
+            current = output
+            currentIsWeightOutput = false
+            shortcuts[output] = (steps.count, shape)
+            return
         }
         if node.opType == "Add", dataInputs.count == 2, let output = node.output.first, !output.isEmpty {
             try residualAdd(node, index, dataInputs.map(\.element))
@@ -593,14 +601,14 @@ struct GraphWalk {
         case let .linear(weight, bias):
             let add = try Self.broadcastBias(c, weight.shape[0]) { error(node, index, "its addend has shape \(c.shape); \($0)") }
             steps[steps.count - 1] = .linear(weight: weight, bias: Self.sum(bias, add))
-        case let .conv(weight, bias, kernel, stride, padding):
+        case let .conv(weight, bias, kernel, stride, padding, groups):
             let channels = weight.shape[0]
             let perChannel = c.count == 1 || (c.count == channels && (c.shape.suffix(2).allSatisfy { $0 == 1 } || c.rank == 1))
             guard perChannel, c.rank <= 4 else {
                 throw error(node, index, "its addend has shape \(c.shape); a convolution bias must be [\(channels), 1, 1] or [1, \(channels), 1, 1]")
             }
             let add = Tensor(shape: [channels], scalars: c.count == 1 ? Array(repeating: c.scalars[0], count: channels) : c.scalars)
-            steps[steps.count - 1] = .conv(weight: weight, bias: Self.sum(bias, add), kernel: kernel, stride: stride, padding: padding)
+            steps[steps.count - 1] = .conv(weight: weight, bias: Self.sum(bias, add), kernel: kernel, stride: stride, padding: padding, groups: groups)
         default:
             throw error(node, index, "adds a constant that does not follow a weight layer")
         }
@@ -611,9 +619,13 @@ struct GraphWalk {
         let w = try floats(node, index, input: 1, "weight W")
         guard w.rank == 4 else { throw error(node, index, "its weight has shape \(w.shape); Neuromorph imports 2-D convolutions (weight [M, C, k, k])") }
         let group = node.int("group", default: 1)
-        guard group == 1 else { throw error(node, index, "has group = \(group); Neuromorph's conv2d has group = 1 (no grouped or depthwise convolutions)") }
-        guard w.shape[1] == image.c else {
-            throw error(node, index, "its weight '\(node.input[1])' has shape \(w.shape) but the input has \(image.c) channels; expected [M, \(image.c), k, k]")
+        guard group >= 1, image.c % group == 0, w.shape[0] % group == 0 else {
+            throw error(node, index, "has group = \(group) for \(image.c) input and \(w.shape[0]) output channels; "
+                        + "group must be ≥ 1 and divide both")
+        }
+        guard w.shape[1] * group == image.c else {
+            throw error(node, index, "its weight '\(node.input[1])' has shape \(w.shape) but the input has \(image.c) channels in \(group) "
+                        + "group(s); expected [M, \(image.c / group), k, k]")
         }
         let kernel = w.shape[2]
         guard w.shape[3] == kernel, node.ints("kernel_shape").map({ $0 == [kernel, kernel] }) ?? true else {
@@ -637,8 +649,8 @@ struct GraphWalk {
         }
         let (h, wd) = (image.h + 2 * padding - kernel, image.w + 2 * padding - kernel)
         guard h >= 0, wd >= 0 else { throw error(node, index, "its \(kernel)×\(kernel) kernel does not fit the \(image.h)×\(image.w) input") }
-        steps.append(.conv(weight: w.reshaped([w.shape[0], image.c * kernel * kernel]), bias: bias, kernel: kernel,
-                           stride: strides[0], padding: padding))
+        steps.append(.conv(weight: w.reshaped([w.shape[0], w.shape[1] * kernel * kernel]), bias: bias, kernel: kernel,
+                           stride: strides[0], padding: padding, groups: group))
         shape = [w.shape[0], h / strides[0] + 1, wd / strides[0] + 1]
     }
 
@@ -697,9 +709,9 @@ struct GraphWalk {
         case let .linear(weight, bias):
             let (w, b) = fold(weight, bias)
             steps[steps.count - 1] = .linear(weight: w, bias: b)
-        case let .conv(weight, bias, kernel, stride, padding):
+        case let .conv(weight, bias, kernel, stride, padding, groups):
             let (w, b) = fold(weight, bias)
-            steps[steps.count - 1] = .conv(weight: w, bias: b, kernel: kernel, stride: stride, padding: padding)
+            steps[steps.count - 1] = .conv(weight: w, bias: b, kernel: kernel, stride: stride, padding: padding, groups: groups)
         default:
             throw error(node, index, "does not follow a weight layer")
         }
@@ -775,8 +787,8 @@ struct GraphWalk {
         try attachTransformerHead()
         if let branch = branches.values.first {
             throw ONNXImportError(file: file, node: branch.start, opType: branch.startOperator,
-                                  "starts a branch from '\(branch.origin)' that no Add joins back to the chain; Neuromorph imports "
-                                  + "branches only as the projection shortcut of a residual Add")
+                                  "starts a branch from '\(branch.origin)' that no Add or Concat joins back to the chain; Neuromorph imports "
+                                  + "branches only as the projection shortcut of a residual Add or as branches of a Concat (axis 1)")
         }
         guard current == outputName else {
             throw ONNXImportError(file: file, "the graph output '\(outputName)' is not the end of the operator chain ('\(current)'); "
