@@ -83,13 +83,7 @@ struct EquilibriumPropagationAnalogSpecTests {
     func rejectsUnsupported(_ c: (String, String, String, String, [String])) throws {
         let (old, new, analog, path, fragments) = c
         let spec = try SpecLoader.parse(Self.yaml(analog).replacingOccurrences(of: old, with: new), format: .yaml)
-        do {
-            _ = try ExperimentRunner.run(spec, output: nil, log: { _ in })
-            Issue.record("spec ran")
-        } catch let error as SpecError {
-            #expect(error.path == path, "\(error)")
-            for f in fragments { #expect(error.description.contains(f), "\(error) lacks '\(f)'") }
-        }
+        try expectRunRejected(spec, path: path, fragments: fragments)
     }
 
     @Test("momentum on tiles is rejected at load time (pulsed SGD)")

@@ -123,12 +123,18 @@ struct EquilibriumPropagationSpecTests {
     func rejectsUnrunnableSpecs(_ replacement: (String, String, String, [String])) throws {
         let (old, new, path, fragments) = replacement
         let spec = try SpecLoader.parse(tinyEPYAML.replacingOccurrences(of: old, with: new), format: .yaml)
-        do {
-            _ = try ExperimentRunner.run(spec, output: nil, log: { _ in })
-            Issue.record("spec ran")
-        } catch let error as SpecError {
-            #expect(error.path == path, "\(error)")
-            for f in fragments { #expect(error.description.contains(f), "\(error) lacks '\(f)'") }
-        }
+        try expectRunRejected(spec, path: path, fragments: fragments)
+    }
+}
+
+/// Runs `spec` and expects a `SpecError` at `path` whose message contains every fragment.
+func expectRunRejected(_ spec: ExperimentSpec, path: String, fragments: [String],
+                       sourceLocation: SourceLocation = #_sourceLocation) throws {
+    do {
+        _ = try ExperimentRunner.run(spec, output: nil, log: { _ in })
+        Issue.record("spec ran", sourceLocation: sourceLocation)
+    } catch let error as SpecError {
+        #expect(error.path == path, "\(error)", sourceLocation: sourceLocation)
+        for f in fragments { #expect(error.description.contains(f), "\(error) lacks '\(f)'", sourceLocation: sourceLocation) }
     }
 }
