@@ -129,8 +129,7 @@ final class ChunkPool: @unchecked Sendable {
             guard pthread_create(&thread, nil, { raw in
                 guard let raw else { return nil }
                 let context = Unmanaged<HelperContext>.fromOpaque(raw).takeRetainedValue()
-                context.pool.helperLoop(index: context.index)
-                return nil
+                context.pool.helperLoop(index: context.index)   // never returns
             }, context) == 0 else {
                 Unmanaged<HelperContext>.fromOpaque(context).release()
                 return   // fewer helpers: the caller and the others do the chunks
