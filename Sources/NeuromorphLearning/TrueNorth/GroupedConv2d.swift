@@ -205,7 +205,7 @@ public struct GroupedConv2d: Layer {
         precondition(input.rank == 4 && input.shape[1] == inChannels, "GroupedConv2d: input must be [N, \(inChannels), H, W]")
         let batch = input.shape[0]
         let parts = (0..<groupCount).map { g in
-            groups[g].forward(ChannelBlocks.slice(input, channels: (g * groupInChannels)..<((g + 1) * groupInChannels)), mode: mode)
+            groups[g].forward(ChannelBlocks.slice(input, start: g * groupInChannels, count: groupInChannels), mode: mode)
         }
         var output = ChannelBlocks.concatenate(parts)
         if mode == .training { cachedSums = output }
@@ -245,7 +245,7 @@ public struct GroupedConv2d: Layer {
         bias.gradient = Tensor(biasGradient)
         scale.gradient = Tensor(scaleGradient)
         let parts = (0..<groupCount).map { g in
-            groups[g].backward(ChannelBlocks.slice(scaled, channels: (g * groupOutChannels)..<((g + 1) * groupOutChannels)),
+            groups[g].backward(ChannelBlocks.slice(scaled, start: g * groupOutChannels, count: groupOutChannels),
                                needsInputGradient: needsInputGradient)
         }
         return needsInputGradient ? ChannelBlocks.concatenate(parts) : Tensor.zeros([0])
@@ -275,43 +275,4 @@ public struct GroupedConv2d: Layer {
 public enum TrueNorthAffine {
     @inline(__always)
     public static func apply(_ v: Float, scale: Float, bias: Float) -> Float { scale * v + bias }
-}
-
-/// Channel slicing and concatenation of NCHW tensors.
-enum ChannelBlocks {
-    static func slice(_ x: Tensor, channels range: Range<Int>) -> Tensor {
-        let batch = x.shape[0], total = x.shape[1], pixels = x.shape[2] * x.shape[3]
-        if range.count == total { return x }
-        var out = [Float](repeating: 0, count: batch * range.count * pixels)
-        x.scalars.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                for n in 0..<batch {
-                    let from = (n * total + range.lowerBound) * pixels, to = n * range.count * pixels
-                    for i in 0..<(range.count * pixels) { dst[to + i] = src[from + i] }
-                }
-            }
-        }
-        return Tensor(shape: [batch, range.count, x.shape[2], x.shape[3]], scalars: out)
-    }
-
-    static func concatenate(_ parts: [Tensor]) -> Tensor {
-        if parts.count == 1 { return parts[0] }
-        let batch = parts[0].shape[0], pixels = parts[0].shape[2] * parts[0].shape[3]
-        let total = parts.reduce(0) { $0 + $1.shape[1] }
-        var out = [Float](repeating: 0, count: batch * total * pixels)
-        out.withUnsafeMutableBufferPointer { dst in
-            var offset = 0
-            for part in parts {
-                let c = part.shape[1]
-                part.scalars.withUnsafeBufferPointer { src in
-                    for n in 0..<batch {
-                        let from = n * c * pixels, to = (n * total + offset) * pixels
-                        for i in 0..<(c * pixels) { dst[to + i] = src[from + i] }
-                    }
-                }
-                offset += c
-            }
-        }
-        return Tensor(shape: [batch, total, parts[0].shape[2], parts[0].shape[3]], scalars: out)
-    }
 }
