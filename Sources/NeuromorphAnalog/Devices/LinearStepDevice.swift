@@ -226,6 +226,7 @@ public struct LinearStepDeviceArray: SymmetryPointDeviceArray, DecayingDeviceArr
                                            up: UnsafePointer<Bool>, n: Int, generator: inout SeededGenerator) {
         let lower = storage.minBound, upper = storage.maxBound, stepUp = storage.stepUp, stepDown = storage.stepDown
         let std = cycleStd, model = noise
+        let aggregate = model == .additive && std > 0
         var normals = PulseNormals()
         lower.withUnsafeBufferPointer { lo in
             upper.withUnsafeBufferPointer { hi in
@@ -236,16 +237,29 @@ public struct LinearStepDeviceArray: SymmetryPointDeviceArray, DecayingDeviceArr
                                 let index = base + Int(columns[k])
                                 var w = weights[index]
                                 let a = lo[index], b = hi[index]
+                                let n = Int(counts[k])
                                 if up[k] {
                                     let s = su[index], slope: Float = b > 0 ? 1 / b : 0
-                                    for _ in 0..<Int(counts[k]) {
+                                    if aggregate && n > 1,
+                                       let end = aggregatedLinearSteps(from: w, count: n, r: 1 - s * slope, q: s, noiseScale: s * std,
+                                                                       lower: a, upper: b, normals: &normals, generator: &generator) {
+                                        weights[index] = end
+                                        continue
+                                    }
+                                    for _ in 0..<n {
                                         let nominal = s * (1 - slope * (w - 0))
                                         w = clamp(w + noisyStep(nominal, deviceStep: s, std: std, noise: model,
                                                                 normals: &normals, generator: &generator), a, b)
                                     }
                                 } else {
                                     let s = sd[index], slope: Float = a < 0 ? -1 / a : 0
-                                    for _ in 0..<Int(counts[k]) {
+                                    if aggregate && n > 1,
+                                       let end = aggregatedLinearSteps(from: w, count: n, r: 1 - s * slope, q: -s, noiseScale: s * std,
+                                                                       lower: a, upper: b, normals: &normals, generator: &generator) {
+                                        weights[index] = end
+                                        continue
+                                    }
+                                    for _ in 0..<n {
                                         let nominal = s * (1 + slope * (w - 0))
                                         w = clamp(w - noisyStep(nominal, deviceStep: s, std: std, noise: model,
                                                                 normals: &normals, generator: &generator), a, b)
@@ -267,6 +281,7 @@ public struct LinearStepDeviceArray: SymmetryPointDeviceArray, DecayingDeviceArr
         let lower = storage.minBound, upper = storage.maxBound, stepUp = storage.stepUp, stepDown = storage.stepDown
         let centers = center, slopesUp = slopeUp, slopesDown = slopeDown
         let std = cycleStd, model = noise
+        let aggregate = model == .additive && std > 0
         var normals = PulseNormals()
         lower.withUnsafeBufferPointer { lo in
             upper.withUnsafeBufferPointer { hi in
@@ -280,16 +295,31 @@ public struct LinearStepDeviceArray: SymmetryPointDeviceArray, DecayingDeviceArr
                                             let index = base + Int(columns[k])
                                             var w = weights[index]
                                             let a = lo[index], b = hi[index], c = cs[index]
+                                            let n = Int(counts[k])
                                             if up[k] {
                                                 let s = su[index], slope = ku[index]
-                                                for _ in 0..<Int(counts[k]) {
+                                                if aggregate && n > 1,
+                                                   let end = aggregatedLinearSteps(
+                                                       from: w, count: n, r: 1 - s * slope, q: s * (1 + slope * c), noiseScale: s * std,
+                                                       lower: a, upper: b, normals: &normals, generator: &generator) {
+                                                    weights[index] = end
+                                                    continue
+                                                }
+                                                for _ in 0..<n {
                                                     let nominal = s * (1 - slope * (w - c))
                                                     w = clamp(w + noisyStep(nominal, deviceStep: s, std: std, noise: model,
                                                                             normals: &normals, generator: &generator), a, b)
                                                 }
                                             } else {
                                                 let s = sd[index], slope = kd[index]
-                                                for _ in 0..<Int(counts[k]) {
+                                                if aggregate && n > 1,
+                                                   let end = aggregatedLinearSteps(
+                                                       from: w, count: n, r: 1 - s * slope, q: -s * (1 - slope * c), noiseScale: s * std,
+                                                       lower: a, upper: b, normals: &normals, generator: &generator) {
+                                                    weights[index] = end
+                                                    continue
+                                                }
+                                                for _ in 0..<n {
                                                     let nominal = s * (1 + slope * (w - c))
                                                     w = clamp(w - noisyStep(nominal, deviceStep: s, std: std, noise: model,
                                                                             normals: &normals, generator: &generator), a, b)

@@ -130,10 +130,15 @@ public struct ReferenceSubtractedDeviceArray<Base: SymmetryPointDeviceArray>: Sy
     public mutating func applyRowPulses(base offset: Int, columns: UnsafePointer<Int32>, counts: UnsafePointer<UInt8>,
                                         up: UnsafePointer<Bool>, n: Int, generator: inout SeededGenerator) {
         base.applyRowPulses(base: offset, columns: columns, counts: counts, up: up, n: n, generator: &generator)
-        let g = base.weights
-        for k in 0..<n {
-            let index = offset + Int(columns[k])
-            weights[index] = g[index] - reference[index]
+        base.weights.withUnsafeBufferPointer { g in
+            reference.withUnsafeBufferPointer { r in
+                weights.withUnsafeMutableBufferPointer { apparent in
+                    for k in 0..<n {
+                        let index = offset + Int(columns[k])
+                        apparent[index] = g[index] - r[index]
+                    }
+                }
+            }
         }
     }
 

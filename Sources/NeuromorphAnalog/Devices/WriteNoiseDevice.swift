@@ -15,6 +15,8 @@ import NeuromorphCore
 ///   when `apply_write_noise_on_set` (aihwkit's default `True`);
 /// - the hidden weight stays within the device's bounds; the apparent one is not clipped.
 ///
+/// The noise is drawn by the Ziggurat method (``PulseNormals``), like the pulses' cycle noise.
+///
 /// Any device model can be wrapped (``WriteNoiseDevice``); a `pulsed: {write_noise_std: σ}`
 /// key or a preset with write noise (`reram_es`, `reram_sb`) wraps the registered device.
 public struct WriteNoiseDevice<Base: PulsedDeviceConfiguration>: PulsedDeviceConfiguration {
@@ -72,22 +74,29 @@ public struct WriteNoiseDeviceArray<Base: PulsedDeviceArray>: PulsedDeviceArray 
 
     mutating func redrawAll() {
         let hidden = base.weights
-        for k in weights.indices { weights[k] = hidden[k] + noiseStd * generator.nextNormal() }
+        var normals = PulseNormals()
+        for k in weights.indices { weights[k] = hidden[k] + noiseStd * normals.next(&generator) }
     }
 
     public mutating func applyPulses(at index: Int, count: Int, up: Bool, generator: inout SeededGenerator) {
         guard count > 0 else { return }
         base.applyPulses(at: index, count: count, up: up, generator: &generator)
-        weights[index] = base.weights[index] + noiseStd * generator.nextNormal()
+        var normals = PulseNormals()
+        weights[index] = base.weights[index] + noiseStd * normals.next(&generator)
     }
 
     public mutating func applyRowPulses(base offset: Int, columns: UnsafePointer<Int32>, counts: UnsafePointer<UInt8>,
                                         up: UnsafePointer<Bool>, n: Int, generator: inout SeededGenerator) {
         base.applyRowPulses(base: offset, columns: columns, counts: counts, up: up, n: n, generator: &generator)
-        let hidden = base.weights
-        for k in 0..<n where counts[k] > 0 {
-            let index = offset + Int(columns[k])
-            weights[index] = hidden[index] + noiseStd * generator.nextNormal()
+        let scale = noiseStd
+        var normals = PulseNormals()
+        base.weights.withUnsafeBufferPointer { hidden in
+            weights.withUnsafeMutableBufferPointer { apparent in
+                for k in 0..<n where counts[k] > 0 {
+                    let index = offset + Int(columns[k])
+                    apparent[index] = hidden[index] + scale * normals.next(&generator)
+                }
+            }
         }
     }
 
