@@ -17,7 +17,7 @@ let libraries: [(name: String, dependencies: [Target.Dependency])] = [
     ("NeuromorphSpec", ["NeuromorphCore", "NeuromorphData", "NeuromorphNN", "NeuromorphAnalog", "NeuromorphSpiking",
                         "NeuromorphLearning", "NeuromorphCost", "NeuromorphMapping",
                         .product(name: "Yams", package: "Yams")]),
-    ("NeuromorphAnalog", ["NeuromorphCore", "NeuromorphNN"]),
+    ("NeuromorphAnalog", ["NeuromorphCore", "NeuromorphNN", "CPulseKernels"]),
     ("NeuromorphCost", ["NeuromorphCore"]),
     ("NeuromorphMapping", ["NeuromorphCore"]),
     ("NeuromorphChipModels", ["NeuromorphCore"]),
@@ -73,6 +73,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // Load-time OpenBLAS kernel selection for CPUs its DYNAMIC_ARCH build does not recognise.
         .target(name: "COpenBLASCore", dependencies: ["COpenBLAS"]),
+        // The pulsed update's coincidence counting, with a POPCNT clone chosen at load time.
+        .target(name: "CPulseKernels"),
     ]
     + libraries.map {
         .target(name: $0.name, dependencies: $0.dependencies, swiftSettings: swiftSettings, linkerSettings: linuxMath)

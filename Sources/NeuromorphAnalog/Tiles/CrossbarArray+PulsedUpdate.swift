@@ -1,3 +1,4 @@
+import CPulseKernels
 import NeuromorphCore
 
 extension CrossbarArray {
@@ -210,17 +211,11 @@ extension CrossbarArray {
                                                 for c in first..<last { count[base + Int(ci[c])] &+= 1 }
                                                 continue
                                             }
-                                            var hits = 0
-                                            for c in first..<last {
-                                                let coincidences = (rowTrain & ct[c]).nonzeroBitCount
-                                                guard coincidences > 0 else { continue }
-                                                hitColumns[hits] = ci[c]
-                                                hitCounts[hits] = UInt8(coincidences)
-                                                // W ← W − η d x: d·x < 0 raises the weight.
-                                                hitUp[hits] = rowNegative != cn[c]
-                                                count[base + Int(ci[c])] &+= UInt32(coincidences)
-                                                hits += 1
-                                            }
+                                            // W ← W − η d x: d·x < 0 raises the weight.
+                                            let hits = neuromorph_row_coincidences(
+                                                rowTrain, rowNegative, ct.baseAddress! + first, ci.baseAddress! + first,
+                                                cn.baseAddress! + first, last - first, hitColumns, hitCounts, hitUp,
+                                                count.baseAddress! + base)
                                             if hits > 0 {
                                                 devices[k].applyRowPulses(base: base, columns: hitColumns, counts: hitCounts, up: hitUp,
                                                                           n: hits, generator: &generator)
