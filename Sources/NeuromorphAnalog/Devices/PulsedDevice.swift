@@ -28,6 +28,10 @@ public protocol PulsedDeviceArray: Sendable, Codable {
     /// The current weight of every device (row-major).
     var weights: [Float] { get }
 
+    /// The current weight of device `index` (`weights[index]`; models that compute their
+    /// weights on read answer for one device without computing the others).
+    func weight(at index: Int) -> Float
+
     /// Applies `count` pulses in one direction to device `index` (`up`: increases the
     /// weight), each with its cycle-to-cycle noise drawn from `generator`, and keeps the
     /// weight within the device's bounds.
@@ -72,6 +76,7 @@ public protocol PulsedDeviceArray: Sendable, Codable {
 }
 
 extension PulsedDeviceArray {
+    public func weight(at index: Int) -> Float { weights[index] }
     public var hasSlowDynamics: Bool { false }
     public mutating func decayWeights(alpha: Float) {}
     public mutating func diffuseWeights(generator: inout SeededGenerator) {}

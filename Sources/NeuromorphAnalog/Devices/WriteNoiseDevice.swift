@@ -15,8 +15,6 @@ import NeuromorphCore
 ///   when `apply_write_noise_on_set` (aihwkit's default `True`);
 /// - the hidden weight stays within the device's bounds; the apparent one is not clipped.
 ///
-/// The noise is drawn by the Ziggurat method (``PulseNormals``), like the pulses' cycle noise.
-///
 /// Any device model can be wrapped (``WriteNoiseDevice``); a `pulsed: {write_noise_std: σ}`
 /// key or a preset with write noise (`reram_es`, `reram_sb`) wraps the registered device.
 public struct WriteNoiseDevice<Base: PulsedDeviceConfiguration>: PulsedDeviceConfiguration {
@@ -47,56 +45,85 @@ public struct WriteNoiseDevice<Base: PulsedDeviceConfiguration>: PulsedDeviceCon
     }
 }
 
-/// The devices of ``WriteNoiseDevice``: the base array holds the hidden weights, `weights`
-/// the apparent ones.
+/// The devices of ``WriteNoiseDevice``: the base array holds the hidden weights; the
+/// apparent ones are computed on read.
+///
+/// The noise of device `k` after its `n`-th write is a pure function of the array's
+/// `noiseSeed`, `k` and `n` (a SplitMix64 hash fed to the Ziggurat), so a write costs one
+/// counter increment and only the devices actually read draw noise: the per-sample fast
+/// arrays of Tiki-Taka and TTv2 are written by every sample and read one column per sample.
+/// Each draw is N(0, 1) and independent of every other (distinct keys), as aihwkit's fresh
+/// draw per write; only the random numbers differ from drawing at write time.
 public struct WriteNoiseDeviceArray<Base: PulsedDeviceArray>: PulsedDeviceArray {
     /// The devices with their hidden (persistent) weights (aihwkit `w_persistent_`).
     public internal(set) var base: Base
-    /// The apparent weights every read sees.
-    public private(set) var weights: [Float]
     /// `σ_w · dw_min`, in weight units.
     public let noiseStd: Float
     public let applyOnSet: Bool
-    /// Noise of writes that are not pulsed updates (set, decay, reset).
-    var generator: SeededGenerator
+    /// Writes of each device that draw new noise; 0: no noise (never written, or set
+    /// without `apply_write_noise_on_set`).
+    var writes: [UInt32]
+    /// The key of the noise draws; changed when the counts restart, so no key repeats.
+    var noiseSeed: UInt64
+    /// The apparent-minus-hidden offsets of a checkpoint written by an older Neuromorph (which
+    /// drew the noise at write time), used for devices not written since it was loaded;
+    /// empty otherwise.
+    var legacyOffsets: [Float] = []
 
     init(base: Base, noiseStd: Float, applyOnSet: Bool, generator: SeededGenerator) {
+        var keys = generator
         self.base = base
         self.noiseStd = noiseStd
         self.applyOnSet = applyOnSet
-        self.generator = generator
-        weights = base.weights
+        noiseSeed = keys.next()
+        writes = [UInt32](repeating: 0, count: base.rows * base.columns)
         if applyOnSet { redrawAll() }
     }
 
     public var rows: Int { base.rows }
     public var columns: Int { base.columns }
 
+    /// `σ_w · dw_min · ξ(k, n)` of device `k` after its `writes[k]`-th write.
+    @inline(__always)
+    func offset(_ k: Int, writes n: UInt32, normals: Ziggurat.Sampler) -> Float {
+        guard n > 0 else { return legacyOffsets.isEmpty ? 0 : legacyOffsets[k] }
+        let key = SplitMix64.mix(noiseSeed ^ SplitMix64.mix(UInt64(truncatingIfNeeded: k) << 32 | UInt64(n)))
+        return noiseStd * normals.next(key: key)
+    }
+
+    /// The apparent weights every read sees: hidden + write noise.
+    public var weights: [Float] {
+        let hidden = base.weights, normals = Ziggurat.Sampler()
+        return [Float](unsafeUninitializedCapacity: hidden.count) { out, count in
+            writes.withUnsafeBufferPointer { n in
+                for k in 0..<hidden.count { out[k] = hidden[k] + offset(k, writes: n[k], normals: normals) }
+            }
+            count = hidden.count
+        }
+    }
+
+    public func weight(at index: Int) -> Float {
+        base.weight(at: index) + offset(index, writes: writes[index], normals: Ziggurat.Sampler())
+    }
+
+    /// Every device is written (decay, diffusion, reset, set): new noise for all.
     mutating func redrawAll() {
-        let hidden = base.weights
-        var normals = PulseNormals()
-        for k in weights.indices { weights[k] = hidden[k] + noiseStd * normals.next(&generator) }
+        writes.withUnsafeMutableBufferPointer { n in
+            for k in n.indices { n[k] &+= 1 }
+        }
     }
 
     public mutating func applyPulses(at index: Int, count: Int, up: Bool, generator: inout SeededGenerator) {
         guard count > 0 else { return }
         base.applyPulses(at: index, count: count, up: up, generator: &generator)
-        var normals = PulseNormals()
-        weights[index] = base.weights[index] + noiseStd * normals.next(&generator)
+        writes[index] &+= 1
     }
 
     public mutating func applyRowPulses(base offset: Int, columns: UnsafePointer<Int32>, counts: UnsafePointer<UInt8>,
                                         up: UnsafePointer<Bool>, n: Int, generator: inout SeededGenerator) {
         base.applyRowPulses(base: offset, columns: columns, counts: counts, up: up, n: n, generator: &generator)
-        let scale = noiseStd
-        var normals = PulseNormals()
-        base.weights.withUnsafeBufferPointer { hidden in
-            weights.withUnsafeMutableBufferPointer { apparent in
-                for k in 0..<n where counts[k] > 0 {
-                    let index = offset + Int(columns[k])
-                    apparent[index] = hidden[index] + scale * normals.next(&generator)
-                }
-            }
+        writes.withUnsafeMutableBufferPointer { written in
+            for k in 0..<n where counts[k] > 0 { written[offset + Int(columns[k])] &+= 1 }
         }
     }
 
@@ -104,7 +131,13 @@ public struct WriteNoiseDeviceArray<Base: PulsedDeviceArray>: PulsedDeviceArray 
 
     public mutating func setWeights(_ targets: [Float]) {
         base.setWeights(targets)
-        if applyOnSet { redrawAll() } else { weights = base.weights }
+        if applyOnSet {
+            redrawAll()
+        } else {
+            writes = [UInt32](repeating: 0, count: writes.count)
+            legacyOffsets = []
+            noiseSeed = SplitMix64.mix(noiseSeed &+ 1)
+        }
     }
 
     /// The base's parameters and `persistent_weights` (aihwkit's hidden-parameter name).
@@ -129,6 +162,52 @@ public struct WriteNoiseDeviceArray<Base: PulsedDeviceArray>: PulsedDeviceArray 
     public mutating func resetDevices(at indices: [Int], generator: inout SeededGenerator) {
         base.resetDevices(at: indices, generator: &generator)
         redrawAll()
+    }
+}
+
+extension WriteNoiseDeviceArray {
+    enum CodingKeys: String, CodingKey {
+        case base, noiseStd, applyOnSet, writes, noiseSeed, legacyOffsets
+        /// The older format: the apparent weights and the generator of the set/decay draws.
+        case weights, generator
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        base = try c.decode(Base.self, forKey: .base)
+        noiseStd = try c.decode(Float.self, forKey: .noiseStd)
+        applyOnSet = try c.decode(Bool.self, forKey: .applyOnSet)
+        if let writes = try c.decodeIfPresent([UInt32].self, forKey: .writes) {
+            self.writes = writes
+            noiseSeed = try c.decode(UInt64.self, forKey: .noiseSeed)
+            legacyOffsets = try c.decodeIfPresent([Float].self, forKey: .legacyOffsets) ?? []
+        } else {
+            // Written before the noise was computed on read: keep its apparent weights.
+            let apparent = try c.decode([Float].self, forKey: .weights)
+            var generator = try c.decode(SeededGenerator.self, forKey: .generator)
+            let hidden = base.weights
+            guard apparent.count == hidden.count else {
+                throw DecodingError.dataCorruptedError(forKey: .weights, in: c,
+                    debugDescription: "\(apparent.count) apparent weights for \(hidden.count) devices")
+            }
+            legacyOffsets = zip(apparent, hidden).map { $0 - $1 }
+            writes = [UInt32](repeating: 0, count: hidden.count)
+            noiseSeed = generator.next()
+        }
+        guard writes.count == base.rows * base.columns, legacyOffsets.isEmpty || legacyOffsets.count == writes.count else {
+            throw DecodingError.dataCorruptedError(forKey: .writes, in: c,
+                debugDescription: "\(writes.count) write counts for a \(base.rows)×\(base.columns) array")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(base, forKey: .base)
+        try c.encode(noiseStd, forKey: .noiseStd)
+        try c.encode(applyOnSet, forKey: .applyOnSet)
+        try c.encode(writes, forKey: .writes)
+        try c.encode(noiseSeed, forKey: .noiseSeed)
+        if !legacyOffsets.isEmpty { try c.encode(legacyOffsets, forKey: .legacyOffsets) }
     }
 }
 

@@ -57,16 +57,16 @@ extension CrossbarArray {
             precondition(t >= 0 && t < columns, "CrossbarArray.readDeviceSlice: column \(t) outside 0..<\(columns)")
             var column = [Float](repeating: 0, count: rows)
             for (k, range) in blockRows.enumerated() {
-                blocks[k].weights.withUnsafeBufferPointer { w in
-                    for local in 0..<range.count { column[range.lowerBound + local] = w[local * columns + t] }
-                }
+                let devices = blocks[k]
+                for local in 0..<range.count { column[range.lowerBound + local] = devices.weight(at: local * columns + t) }
             }
             return AnalogMatVec.apply(one, weights: Tensor(shape: [rows, 1], scalars: column), transpose: .transposed,
                                       io: io, generator: &readGenerator).scalars
         }
         precondition(t >= 0 && t < rows, "CrossbarArray.readDeviceSlice: row \(t) outside 0..<\(rows)")
         let k = t / Self.rowsPerBlock, local = t - blockRows[k].lowerBound
-        let row = Array(blocks[k].weights[(local * columns)..<((local + 1) * columns)])
+        let devices = blocks[k]
+        let row = (0..<columns).map { devices.weight(at: local * columns + $0) }
         return AnalogMatVec.apply(one, weights: Tensor(shape: [1, columns], scalars: row), transpose: .none,
                                   io: io, generator: &readGenerator).scalars
     }

@@ -79,6 +79,18 @@ public enum Ziggurat {
             if hz.magnitude < t.k[iz] { return Float(hz) * t.w[iz] }
             return Ziggurat.slowPath(hz: hz, iz: iz, generator: &generator)
         }
+
+        /// One N(0, 1) draw that is a pure function of `key` (a well-mixed 64-bit hash, e.g.
+        /// of a device index and its write count): the fast path uses `key` as the 64-bit
+        /// draw; the wedges and the tail continue with a generator seeded from `key`.
+        @inlinable @inline(__always)
+        public func next(key: UInt64) -> Float {
+            let hz = Int32(truncatingIfNeeded: key >> 32)
+            let iz = Int(key & 127)
+            if hz.magnitude < t.k[iz] { return Float(hz) * t.w[iz] }
+            var generator = SeededGenerator(seed: key)
+            return Ziggurat.slowPath(hz: hz, iz: iz, generator: &generator)
+        }
     }
 
     /// The wedges and the tail (about 1 % of draws).
