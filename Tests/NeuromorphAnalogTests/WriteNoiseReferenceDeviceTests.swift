@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import NeuromorphAnalog
 @testable import NeuromorphCore
@@ -34,6 +35,39 @@ import Testing
         let quiet = try WriteNoiseDevice(base: plain, writeNoiseStd: 0).makeArray(rows: 2, columns: 2, generator: &g3)
         #expect(quiet.weights == quiet.base.weights)
         #expect(throws: DeviceParameterError.self) { var g = SeededGenerator(seed: 1); _ = try WriteNoiseDevice(base: plain, writeNoiseStd: -1).makeArray(rows: 1, columns: 1, generator: &g) }
+    }
+
+    // The noise is computed on read from each device's write count: repeated reads agree,
+    // one device's read equals the whole array's, a checkpoint round trip keeps every bit,
+    // and a checkpoint of the older format (apparent weights stored) keeps its weights.
+    @Test func writeNoiseIsComputedOnReadAndSurvivesCheckpoints() throws {
+        let noisy = WriteNoiseDevice(base: IdealPulsedDevice(dwMin: 0.01), writeNoiseStd: 2)
+        var g = SeededGenerator(seed: 5)
+        var array = try noisy.makeArray(rows: 10, columns: 20, generator: &g)
+        var pulses = SeededGenerator(seed: 6)
+        let columns = (0..<Int32(20)).map { $0 }, counts = (0..<20).map { UInt8($0 % 3) }, up = (0..<20).map { $0 % 2 == 0 }
+        let offsetsBefore = zip(array.weights, array.base.weights).map { $0 - $1 }
+        array.applyRowPulses(base: 40, columns: columns, counts: counts, up: up, n: 20, generator: &pulses)
+        let first = array.weights
+        let offsetsAfter = zip(first, array.base.weights).map { $0 - $1 }
+        #expect(array.weights == first)
+        #expect((0..<200).allSatisfy { array.weight(at: $0) == first[$0] })
+        // Row 2's devices with pulses have new noise; every other device keeps its own.
+        #expect((0..<200).allSatisfy { k in
+            let written = k >= 40 && k < 60 && counts[k - 40] > 0
+            return written ? offsetsAfter[k] != offsetsBefore[k] : offsetsAfter[k] == offsetsBefore[k]
+        })
+        let decoded = try JSONDecoder().decode(WriteNoiseDeviceArray<IdealPulsedDeviceArray>.self, from: JSONEncoder().encode(array))
+        #expect(decoded == array && decoded.weights == first)
+        // The older format: base, apparent weights, σ, applyOnSet and the set/decay generator.
+        struct Legacy: Encodable {
+            var base: IdealPulsedDeviceArray, weights: [Float], noiseStd: Float, applyOnSet: Bool, generator: SeededGenerator
+        }
+        let legacy = Legacy(base: array.base, weights: first, noiseStd: array.noiseStd, applyOnSet: true, generator: SeededGenerator(seed: 7))
+        var old = try JSONDecoder().decode(WriteNoiseDeviceArray<IdealPulsedDeviceArray>.self, from: JSONEncoder().encode(legacy))
+        #expect(old.weights == first)
+        old.applyPulses(at: 3, count: 1, up: true, generator: &pulses)
+        #expect(old.weights[3] != first[3] && old.weights[4] == first[4])
     }
 
     // A crossbar with write noise: reads see the apparent weights; the exported state has the
