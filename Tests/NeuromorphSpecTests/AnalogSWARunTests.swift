@@ -51,6 +51,7 @@ import Testing
             let a = try #require(w2[name]), b = try #require(w3[name]), s = try #require(swa[name])
             let mean = (a + b) * 0.5
             let moved = Self.rms(a, b)
+            print("analog SWA \(name): rms(swa − mean) \(Self.rms(s, mean)), rms(swa − final) \(Self.rms(s, b)), rms(w3 − w2) \(moved)")
             #expect(Self.rms(s, mean) < 0.005 && Self.rms(s, mean) < 0.25 * Self.rms(s, b), "\(name): swa−mean \(Self.rms(s, mean)), swa−final \(Self.rms(s, b)), moved \(moved)")
         }
         let swaResult = try #require(results.analogSWA)
@@ -65,8 +66,8 @@ import Testing
         ComputeThreads.set(1)
         let spec = try SpecLoader.parse(Self.yaml, format: .yaml)   // 2 epochs; tiles of 2 and 8 inputs
         func flag(_ settings: AnalogSWASettings, _ spec: ExperimentSpec) -> String? {
-            do { _ = try ExperimentRunner.run(spec, output: nil, swa: settings, log: { _ in }); return nil } catch let error as AnalogSWAError {
-                return error.flag
+            do { _ = try ExperimentRunner.run(spec, output: nil, swa: settings, log: { _ in }); return nil } catch let error as ExtractionError {
+                return error.field
             } catch { return "\(error)" }
         }
         #expect(flag(AnalogSWASettings(epochs: 3, productsPerEpoch: 100), spec) == "--swa-epochs")

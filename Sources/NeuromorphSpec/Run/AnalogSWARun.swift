@@ -29,18 +29,19 @@ public struct AnalogSWASettings: Sendable, Equatable {
     /// The epochs (1-based) whose end is recorded, for a run of `total` epochs.
     public func window(total: Int) -> ClosedRange<Int> { Swift.max(1, total - epochs + 1)...total }
 
-    /// Checks the settings against the run and its built `model`; errors name the flag.
+    /// Checks the settings against the run and its built `model`; errors (``ExtractionError``)
+    /// name the flag as their field.
     func validate(_ spec: ExperimentSpec, startEpoch: Int, model: Sequential) throws {
-        guard epochs >= 1 else { throw AnalogSWAError(flag: "--swa-epochs", "must be at least 1 epoch, got \(epochs)") }
+        guard epochs >= 1 else { throw ExtractionError(field: "--swa-epochs", "must be at least 1 epoch, got \(epochs)") }
         guard productsPerEpoch >= 1 else {
-            throw AnalogSWAError(flag: "--swa-mvms", "must be at least 1 product per tile and epoch, got \(productsPerEpoch)")
+            throw ExtractionError(field: "--swa-mvms", "must be at least 1 product per tile and epoch, got \(productsPerEpoch)")
         }
         guard spec.hardware.analog != nil, spec.hardware.inference == nil else {
-            throw AnalogSWAError(flag: "--swa-epochs", "averages analog training tiles; the spec has no hardware.analog "
+            throw ExtractionError(field: "--swa-epochs", "averages analog training tiles; the spec has no hardware.analog "
                                  + "(hardware.inference runs are not supported)")
         }
         guard epochs <= spec.training.epochs else {
-            throw AnalogSWAError(flag: "--swa-epochs", "\(epochs) exceeds the run's \(spec.training.epochs) epochs (training.epochs)")
+            throw ExtractionError(field: "--swa-epochs", "\(epochs) exceeds the run's \(spec.training.epochs) epochs (training.epochs)")
         }
         var largest = 0
         var copy = model
@@ -48,31 +49,18 @@ public struct AnalogSWASettings: Sendable, Equatable {
             if let averaging = layer as? any ProductAveragingLayer { largest = Swift.max(largest, averaging.largestTileInputs) }
         }
         guard largest > 0 else {
-            throw AnalogSWAError(flag: "--swa-epochs", "the model has no analog linear or conv2d layer to average")
+            throw ExtractionError(field: "--swa-epochs", "the model has no analog linear or conv2d layer to average")
         }
         guard epochs * productsPerEpoch >= largest else {
-            throw AnalogSWAError(flag: "--swa-mvms", "the window needs at least as many products per tile as a tile has inputs "
+            throw ExtractionError(field: "--swa-mvms", "the window needs at least as many products per tile as a tile has inputs "
                                  + "(\(largest)); got \(epochs) epochs × \(productsPerEpoch)")
         }
         if startEpoch >= window(total: spec.training.epochs).lowerBound {
-            throw AnalogSWAError(flag: "--swa-epochs", "the window (epochs \(window(total: spec.training.epochs))) begins at or before the "
+            throw ExtractionError(field: "--swa-epochs", "the window (epochs \(window(total: spec.training.epochs))) begins at or before the "
                                  + "resumed checkpoint's epoch \(startEpoch); the averagers are not checkpointed, so rerun from the start "
                                  + "or choose a window after epoch \(startEpoch)")
         }
     }
-}
-
-/// A bad `--swa-*` request (names the flag and the expected form).
-public struct AnalogSWAError: UserFacingError, Sendable, Equatable {
-    public var flag: String
-    public var message: String
-
-    public init(flag: String, _ message: String) {
-        self.flag = flag
-        self.message = message
-    }
-
-    public var description: String { "\(flag): \(message)" }
 }
 
 /// What the averaging gave, in `results.json` (`analogSWA`).
@@ -119,7 +107,7 @@ struct AnalogSWARecorder {
     /// are) as a digital checkpoint at `output` (none when nil); returns the digital model.
     func write(model: Sequential, spec: ExperimentSpec, epoch: Int, to output: URL?) throws -> Sequential {
         guard !recorded.isEmpty else {
-            throw AnalogSWAError(flag: "--swa-epochs", "no epoch of the window \(window) ran (early stopping?); nothing to average")
+            throw ExtractionError(field: "--swa-epochs", "no epoch of the window \(window) ran (early stopping?); nothing to average")
         }
         var values: [String: Tensor] = [:]
         var model = model
@@ -129,7 +117,7 @@ struct AnalogSWARecorder {
             do {
                 for (name, value) in try averaging.averagedWeights(from: tiles) { values[layerPath(path, name)] = value }
             } catch let error as ExtractionError {
-                throw AnalogSWAError(flag: "--swa-mvms", "layer \(path): \(error.message); raise --swa-mvms or --swa-epochs")
+                throw ExtractionError(field: "--swa-mvms", "layer \(path): \(error.message); raise --swa-mvms or --swa-epochs")
             }
         }
         return try ExtractedCheckpoint.writeDigital(values: values, spec: spec, epoch: epoch, source: "analog SWA", to: output)

@@ -168,7 +168,7 @@ public enum ExperimentRunner {
         log("data: \(data.source): \(data.train.count) train, \(data.validation?.count ?? 0) validation, \(data.test.count) test")
         if let ep = spec.training.procedure.equilibriumPropagation {  // EP relaxes its own network (issue 14)
             guard swa == nil else {
-                throw AnalogSWAError(flag: "--swa-epochs", "averages analog backprop tiles; Equilibrium Propagation runs are not supported")
+                throw ExtractionError(field: "--swa-epochs", "averages analog backprop tiles; Equilibrium Propagation runs are not supported")
             }
             guard initialWeights == nil, resume == nil else {
                 throw SpecError(path: "training.procedure", "Equilibrium Propagation runs have no checkpoint: --weights and --resume are not available")
