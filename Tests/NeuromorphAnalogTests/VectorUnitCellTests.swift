@@ -159,6 +159,15 @@ import Testing
         #expect(cell.arrays.allSatisfy { $0.pulseCounts.contains { $0 > 0 } })
     }
 
+    // The layer checkpoint (encodedState/restoreState) resumes bit-identically for every policy.
+    @Test(arguments: VectorUnitCellUpdatePolicy.allCases)
+    func layerCheckpointResumesBitIdentically(policy: VectorUnitCellUpdatePolicy) throws {
+        var p = VectorUnitCellParameters()
+        p.devices = 3
+        p.updatePolicy = policy
+        try UnitCellResumeTests.resumesBitIdentically(VectorUnitCellConfiguration(device: SoftBoundsDevice(), parameters: p))
+    }
+
     @Test func badParametersNameTheKey() {
         func key(_ edit: (inout VectorUnitCellParameters) -> Void) -> String? {
             var p = VectorUnitCellParameters()
