@@ -17,6 +17,7 @@ import Testing
         case .choppedTransferCompound: "ChoppedTransferCompound"
         case .dynamicTransferCompound: "DynamicTransferCompound"
         case .mixedPrecision: "MixedPrecisionCompound"
+        case .vector: "VectorUnitCell"
         default: "?"
         }
     }
@@ -26,7 +27,8 @@ import Testing
     // TikiTaka* → TransferCompound, TTv2*/ChoppedTTv2* → ChoppedTransferCompound (aihwkit
     // builds both from ChoppedTransferCompound), MixedPrecision* → MixedPrecisionCompound.
     @Test func everyPresetBuildsItsCell() throws {
-        #expect(AnalogPresets.all.count == 38)   // 7 single + 6 each of TikiTaka, TTv2, ChoppedTTv2, AGAD + 7 MixedPrecision
+        // 7 single + 6 each of *2, *4, TikiTaka, TTv2, ChoppedTTv2, AGAD + 7 MixedPrecision
+        #expect(AnalogPresets.all.count == 50)
         for preset in AnalogPresets.all {
             let spec = try SpecLoader.parse(Self.yaml("    preset: \(preset.name)\n"), format: .yaml)
             let analog = try #require(spec.hardware.analog)
@@ -37,7 +39,8 @@ import Testing
                 preset.name.hasPrefix("TikiTaka") ? .transferCompound
                 : preset.name.hasPrefix("TTv2") || preset.name.hasPrefix("ChoppedTTv2") ? .choppedTransferCompound
                 : preset.name.hasPrefix("AGAD") ? .dynamicTransferCompound
-                : preset.name.hasPrefix("MixedPrecision") ? .mixedPrecision : .singleDevice
+                : preset.name.hasPrefix("MixedPrecision") ? .mixedPrecision
+                : preset.name.hasSuffix("2Preset") || preset.name.hasSuffix("4Preset") ? .vector : .singleDevice
             #expect(analog.unitCell.kind == expected, "\(preset.name)")
             var g = SeededGenerator(seed: 1)
             let layer = try analog.linear(4, 3, bias: true, generator: &g)
@@ -90,6 +93,21 @@ import Testing
         let device = try #require(try parsed.deviceConfiguration as? WriteNoiseDevice<SoftBoundsReferenceDevice>)
         #expect(device.base.subtractSymmetryPoint && device.base.pulsed.dwMin == 0.001 && device.writeNoiseStd == 56)
 
+        // configs.py: ReRamES2Preset … Idealized4Preset are VectorUnitCell(unit_cell_devices = n ×
+        // <Device>PresetDevice(), update_policy = SINGLE_RANDOM) with the default gamma_vec and
+        // PresetUpdateParameters; the ReRamSB device without symmetry-point subtraction.
+        for n in [2, 4] {
+            for (part, device) in [("ReRamES", "reram_es"), ("ReRamSB", "reram_sb"), ("Capacitor", "capacitor"),
+                                   ("EcRam", "ecram"), ("EcRamMO", "ecram_mo"), ("Idealized", "idealized")] {
+                let v = try #require(AnalogPresets.named("\(part)\(n)Preset"), "\(part)\(n)Preset").hardware
+                guard case .vector(let p) = v.unitCell else { Issue.record("\(v.unitCell)"); return }
+                #expect(v.device.rawValue == device && v.pulsed.isEmpty && v.update == .aihwkitPreset(), "\(part)\(n)Preset")
+                #expect(p.devices == n && p.updatePolicy == .singleRandom && p.firstUpdateIndex == 0 && p.gammaVec.isEmpty
+                        && p.gammas == [Float](repeating: 1 / Float(n), count: n), "\(part)\(n)Preset")
+            }
+        }
+        #expect(AnalogPresets.named("GokmenVlasov2Preset") == nil)
+
         let mp = try #require(AnalogPresets.named("MixedPrecisionGokmenVlasovPreset")).hardware
         #expect(mp.device.rawValue == "gokmen_vlasov" && mp.unitCell == .mixedPrecision(MixedPrecisionCompoundParameters()))
     }
@@ -116,9 +134,8 @@ import Testing
     @Test func unknownOrUnavailablePresetsErrorWithTheList() {
         expectSpecError(Self.yaml("    preset: TTv2CapcitorPreset\n"), path: "hardware.analog.preset",
                         mentions: ["not an aihwkit preset", "TTv2CapacitorPreset", "MixedPrecisionIdealizedPreset"])
-        expectSpecError(Self.yaml("    preset: ReRamSB2Preset\n"), path: "hardware.analog.preset",
-                        mentions: ["not available", "VectorUnitCell", "TikiTakaCapacitorPreset"])
-        expectSpecError(Self.yaml("    preset: PCMPreset\n"), path: "hardware.analog.preset", mentions: ["OneSidedUnitCell"])
+        expectSpecError(Self.yaml("    preset: PCMPreset\n"), path: "hardware.analog.preset",
+                        mentions: ["not available", "OneSidedUnitCell", "TikiTakaCapacitorPreset"])
     }
 
     @Test func listingHasOneLinePerPreset() {

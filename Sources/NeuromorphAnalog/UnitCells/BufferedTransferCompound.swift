@@ -141,9 +141,12 @@ public struct BufferedTransferCompoundParameters: Sendable, Codable, Equatable {
     /// threshold, `0 ≤ r < 1`.
     public var hystereticReset: Float?
 
-    public init(transfer: TransferCompoundParameters = Self.defaultTransfer) {
+    public init(transfer: TransferCompoundParameters) {
         self.transfer = transfer
     }
+
+    /// aihwkit's defaults (transfer settings ``defaultTransfer``).
+    public init() { self.init(transfer: Self.defaultTransfer) }
 
     /// aihwkit's `BufferedTransferCompound` transfer settings: `UpdateParameters(desired_bl=1,
     /// update_bl_management=False, update_management=False)`.
@@ -262,7 +265,7 @@ extension TransferCompoundParameters {
 
 /// Builds ``BufferedTransferCompound`` cells (`A` from `fast`, `C` from `slow`).
 public struct BufferedTransferCompoundConfiguration<FastDevice: PulsedDeviceConfiguration, SlowDevice: PulsedDeviceConfiguration>:
-    UnitCellConfiguration {
+    TwoDeviceCellConfiguration {
     public var fast: FastDevice
     public var slow: SlowDevice
     public var parameters: BufferedTransferCompoundParameters
@@ -277,17 +280,8 @@ public struct BufferedTransferCompoundConfiguration<FastDevice: PulsedDeviceConf
     public func makeCell(outputs: Int, inputs: Int, forwardIO: IOParameters, backwardIO: IOParameters,
                          update: PulsedUpdateParameters,
                          generator: inout SeededGenerator) throws -> BufferedTransferCompound<FastDevice.DeviceArray, SlowDevice.DeviceArray> {
-        try parameters.validate()
-        let p = parameters.transfer
-        let arrays = try makeTransferArrays(fast: fast, slow: slow, outputs: outputs, inputs: inputs, forwardIO: forwardIO,
-                                            backwardIO: backwardIO, update: update, transferUpdate: p.transferUpdate,
-                                            gamma: p.gamma, transferColumns: p.transferColumns, generator: &generator)
-        return BufferedTransferCompound(arrays: arrays, parameters: parameters)
-    }
-}
-
-extension BufferedTransferCompoundConfiguration where SlowDevice == FastDevice {
-    public init(device: FastDevice, parameters: BufferedTransferCompoundParameters = BufferedTransferCompoundParameters()) {
-        self.init(fast: device, slow: device, parameters: parameters)
+        BufferedTransferCompound(arrays: try makeTransferArrays(outputs: outputs, inputs: inputs, forwardIO: forwardIO,
+                                                                backwardIO: backwardIO, update: update, generator: &generator),
+                                 parameters: parameters)
     }
 }

@@ -201,7 +201,10 @@ public struct ChoppedTransferCompoundParameters: Sendable, Codable, Equatable {
     /// [`forget_buffer`, true]: `H ← momentum·ω` after a write (else `ω − (1−momentum)m`).
     public var forgetBuffer: Bool = true
 
-    public init(transfer: TransferCompoundParameters = Self.defaultTransfer) {
+    /// aihwkit's defaults (transfer settings ``defaultTransfer``).
+    public init() { self.init(transfer: Self.defaultTransfer) }
+
+    public init(transfer: TransferCompoundParameters) {
         self.transfer = transfer
     }
 
@@ -295,7 +298,7 @@ public struct ChoppedTransferCompoundParameters: Sendable, Codable, Equatable {
 /// Builds ``ChoppedTransferCompound`` cells (`A` from `fast`, `C` from `slow`, chopper flips
 /// from stream `chopper`).
 public struct ChoppedTransferCompoundConfiguration<FastDevice: PulsedDeviceConfiguration, SlowDevice: PulsedDeviceConfiguration>:
-    UnitCellConfiguration {
+    TwoDeviceCellConfiguration {
     public var fast: FastDevice
     public var slow: SlowDevice
     public var parameters: ChoppedTransferCompoundParameters
@@ -310,17 +313,8 @@ public struct ChoppedTransferCompoundConfiguration<FastDevice: PulsedDeviceConfi
     public func makeCell(outputs: Int, inputs: Int, forwardIO: IOParameters, backwardIO: IOParameters,
                          update: PulsedUpdateParameters,
                          generator: inout SeededGenerator) throws -> ChoppedTransferCompound<FastDevice.DeviceArray, SlowDevice.DeviceArray> {
-        try parameters.validate()
-        let p = parameters.transfer
-        let arrays = try makeTransferArrays(fast: fast, slow: slow, outputs: outputs, inputs: inputs, forwardIO: forwardIO,
-                                            backwardIO: backwardIO, update: update, transferUpdate: p.transferUpdate,
-                                            gamma: p.gamma, transferColumns: p.transferColumns, generator: &generator)
+        let arrays = try makeTransferArrays(outputs: outputs, inputs: inputs, forwardIO: forwardIO, backwardIO: backwardIO,
+                                            update: update, generator: &generator)
         return ChoppedTransferCompound(arrays: arrays, parameters: parameters, generator: generator.split(key: "chopper"))
-    }
-}
-
-extension ChoppedTransferCompoundConfiguration where SlowDevice == FastDevice {
-    public init(device: FastDevice, parameters: ChoppedTransferCompoundParameters = ChoppedTransferCompoundParameters()) {
-        self.init(fast: device, slow: device, parameters: parameters)
     }
 }

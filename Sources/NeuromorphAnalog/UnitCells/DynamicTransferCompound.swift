@@ -270,7 +270,7 @@ public struct DynamicTransferCompoundParameters: Sendable, Codable, Equatable {
 /// Builds ``DynamicTransferCompound`` cells (`A` from `fast`, `C` from `slow`, chopper flips
 /// from stream `chopper`).
 public struct DynamicTransferCompoundConfiguration<FastDevice: PulsedDeviceConfiguration, SlowDevice: PulsedDeviceConfiguration>:
-    UnitCellConfiguration {
+    TwoDeviceCellConfiguration {
     public var fast: FastDevice
     public var slow: SlowDevice
     public var parameters: DynamicTransferCompoundParameters
@@ -284,17 +284,8 @@ public struct DynamicTransferCompoundConfiguration<FastDevice: PulsedDeviceConfi
     public func makeCell(outputs: Int, inputs: Int, forwardIO: IOParameters, backwardIO: IOParameters,
                          update: PulsedUpdateParameters,
                          generator: inout SeededGenerator) throws -> DynamicTransferCompound<FastDevice.DeviceArray, SlowDevice.DeviceArray> {
-        try parameters.validate()
-        let p = parameters.chopped.transfer
-        let arrays = try makeTransferArrays(fast: fast, slow: slow, outputs: outputs, inputs: inputs, forwardIO: forwardIO,
-                                            backwardIO: backwardIO, update: update, transferUpdate: p.transferUpdate,
-                                            gamma: p.gamma, transferColumns: p.transferColumns, generator: &generator)
+        let arrays = try makeTransferArrays(outputs: outputs, inputs: inputs, forwardIO: forwardIO, backwardIO: backwardIO,
+                                            update: update, generator: &generator)
         return DynamicTransferCompound(arrays: arrays, parameters: parameters, generator: generator.split(key: "chopper"))
-    }
-}
-
-extension DynamicTransferCompoundConfiguration where SlowDevice == FastDevice {
-    public init(device: FastDevice, parameters: DynamicTransferCompoundParameters = DynamicTransferCompoundParameters()) {
-        self.init(fast: device, slow: device, parameters: parameters)
     }
 }

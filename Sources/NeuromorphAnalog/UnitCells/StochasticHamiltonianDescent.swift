@@ -221,7 +221,7 @@ public struct StochasticHamiltonianDescentParameters: Sendable, Codable, Equatab
 /// Builds ``StochasticHamiltonianDescent`` cells: `A_main` and `A_ref` from `fast` (streams
 /// `device.0`, `device.1`), `C_main` from `slow` (stream `device.2`).
 public struct StochasticHamiltonianDescentConfiguration<FastDevice: PulsedDeviceConfiguration, SlowDevice: PulsedDeviceConfiguration>:
-    UnitCellConfiguration {
+    TwoDeviceCellConfiguration {
     public var fast: FastDevice
     public var slow: SlowDevice
     public var parameters: StochasticHamiltonianDescentParameters
@@ -247,11 +247,5 @@ public struct StochasticHamiltonianDescentConfiguration<FastDevice: PulsedDevice
         a.zeroShift(pairs: parameters.zeroShiftPairs)
         reference.setWeights(a.weights)
         return StochasticHamiltonianDescent(fast: a, reference: reference, slow: c, parameters: parameters)
-    }
-}
-
-extension StochasticHamiltonianDescentConfiguration where SlowDevice == FastDevice {
-    public init(device: FastDevice, parameters: StochasticHamiltonianDescentParameters = StochasticHamiltonianDescentParameters()) {
-        self.init(fast: device, slow: device, parameters: parameters)
     }
 }

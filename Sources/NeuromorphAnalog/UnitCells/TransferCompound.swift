@@ -189,7 +189,7 @@ public struct TransferCompoundParameters: Sendable, Codable, Equatable {
 /// Builds ``TransferCompound`` cells: `A` from `fast`, `C` from `slow` (aihwkit
 /// `unit_cell_devices = [fast, slow]`).
 public struct TransferCompoundConfiguration<FastDevice: PulsedDeviceConfiguration, SlowDevice: PulsedDeviceConfiguration>:
-    UnitCellConfiguration {
+    TwoDeviceCellConfiguration {
     public var fast: FastDevice
     public var slow: SlowDevice
     public var parameters: TransferCompoundParameters
@@ -205,19 +205,9 @@ public struct TransferCompoundConfiguration<FastDevice: PulsedDeviceConfiguratio
     public func makeCell(outputs: Int, inputs: Int, forwardIO: IOParameters, backwardIO: IOParameters,
                          update: PulsedUpdateParameters,
                          generator: inout SeededGenerator) throws -> TransferCompound<FastDevice.DeviceArray, SlowDevice.DeviceArray> {
-        try parameters.validate()
-        let arrays = try makeTransferArrays(fast: fast, slow: slow, outputs: outputs, inputs: inputs, forwardIO: forwardIO,
-                                            backwardIO: backwardIO, update: update, transferUpdate: parameters.transferUpdate,
-                                            gamma: parameters.gamma, transferColumns: parameters.transferColumns,
-                                            generator: &generator)
-        return TransferCompound(arrays: arrays, parameters: parameters)
-    }
-}
-
-extension TransferCompoundConfiguration where SlowDevice == FastDevice {
-    /// Both arrays of one device model.
-    public init(device: FastDevice, parameters: TransferCompoundParameters = TransferCompoundParameters()) {
-        self.init(fast: device, slow: device, parameters: parameters)
+        TransferCompound(arrays: try makeTransferArrays(outputs: outputs, inputs: inputs, forwardIO: forwardIO, backwardIO: backwardIO,
+                                                        update: update, generator: &generator),
+                         parameters: parameters)
     }
 }
 

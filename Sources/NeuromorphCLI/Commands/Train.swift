@@ -13,6 +13,18 @@ struct Train: ParsableCommand {
     @Option(help: "Resume from a checkpoint folder (…/checkpoint): continues after the epochs it holds.")
     var resume: String?
 
+    @Option(help: ArgumentHelp("Analog SWA: average the analog weights over the last N epochs (Gokmen 2021 Part II) and write them as a digital checkpoint OUTPUT/swa-checkpoint.",
+                               valueName: "N"))
+    var swaEpochs: Int?
+
+    @Option(help: "With --swa-epochs: uniform-input products per analog tile after each epoch of the window.")
+    var swaMvms: Int = 10240
+
+    func validate() throws {
+        if let swaEpochs, swaEpochs < 1 { throw ValidationError("--swa-epochs must be at least 1 epoch, got \(swaEpochs)") }
+        guard swaMvms >= 1 else { throw ValidationError("--swa-mvms must be at least 1 product, got \(swaMvms)") }
+    }
+
     func run() throws {
         options.run.applyThreads()
         try reportingErrors(spec: options.spec) {
@@ -20,7 +32,8 @@ struct Train: ParsableCommand {
             let output = options.run.outputFolder(for: experiment.name)
             say("neuromorph train \(options.spec) → \(output.path)  (threads \(ComputeThreads.count))")
             let results = try ExperimentRunner.run(experiment, output: output, initialWeights: initialWeights.map(URL.init(fileURLWithPath:)),
-                                                    resume: resume.map(URL.init(fileURLWithPath:)), log: say)
+                                                    resume: resume.map(URL.init(fileURLWithPath:)),
+                                                    swa: swaEpochs.map { AnalogSWASettings(epochs: $0, productsPerEpoch: swaMvms) }, log: say)
             say(String(format: "final test %@, loss %.4f, %.1f s", results.finalTest.headline,
                          results.finalTest.loss, results.totalSeconds))
         }

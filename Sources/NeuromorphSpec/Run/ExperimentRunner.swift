@@ -55,6 +55,8 @@ public struct RunResults: Codable, Sendable {
     /// Per epoch, what the model's transfer cells did (reads, threshold crossings, pulses,
     /// chopper flips); `nil` without transfer cells.
     public var transferStatistics: [TransferStatisticsRecord]? = nil
+    /// The analog SWA window's averaged weights on the test set (`--swa-epochs`); `nil` without.
+    public var analogSWA: AnalogSWAResult? = nil
 }
 
 /// Runs an experiment spec: loads data, builds and trains the model, and writes the results
@@ -155,14 +157,19 @@ public enum ExperimentRunner {
     /// momentum and moment estimates are not checkpointed yet).
     /// With `sweep` and a `hardware.inference` section, the trained model is programmed and
     /// its test accuracy swept over the section's times and repeats (`inference.csv`,
-    /// `inference.svg`, and `results.json`).
+    /// `inference.svg`, and `results.json`). With `swa`, the last epochs' analog weights are
+    /// averaged from tile products and written as `swa-checkpoint/` (``AnalogSWASettings``).
     public static func run(_ spec: ExperimentSpec, output: URL?, initialWeights: URL? = nil, resume: URL? = nil,
-                           sweep: Bool = false, log: (String) -> Void = { print($0) }) throws -> RunResults {
+                           sweep: Bool = false, swa: AnalogSWASettings? = nil,
+                           log: (String) -> Void = { print($0) }) throws -> RunResults {
         let started = Date()
         if let output { try ResultsFolder.prepare(output) }
         let data = try loadData(spec.data, seed: spec.training.seed)
         log("data: \(data.source): \(data.train.count) train, \(data.validation?.count ?? 0) validation, \(data.test.count) test")
         if let ep = spec.training.procedure.equilibriumPropagation {  // EP relaxes its own network (issue 14)
+            guard swa == nil else {
+                throw ExtractionError(field: "--swa-epochs", "averages analog backprop tiles; Equilibrium Propagation runs are not supported")
+            }
             guard initialWeights == nil, resume == nil else {
                 throw SpecError(path: "training.procedure", "Equilibrium Propagation runs have no checkpoint: --weights and --resume are not available")
             }
@@ -211,6 +218,13 @@ public enum ExperimentRunner {
             startEpoch = try Checkpoint.load(into: &model, from: resume).epoch
             try Checkpoint.restoreOptimizer(&optimizer, from: resume)
             log("resuming from \(resume.path) after epoch \(startEpoch)")
+        }
+        var swaRecorder: AnalogSWARecorder?
+        if let swa {
+            try swa.validate(spec, startEpoch: startEpoch, model: model)
+            let recorder = AnalogSWARecorder(swa, spec: spec)
+            log("analog SWA: epochs \(recorder.window), \(swa.productsPerEpoch) products per tile and epoch")
+            swaRecorder = recorder
         }
         let parameterCount = model.parameterCount()
         log("model: \(model.summary) (\(parameterCount) parameters)")
@@ -267,6 +281,7 @@ public enum ExperimentRunner {
                 transferStatistics.append(now.since(previous, epoch: epoch))
                 transferTotals = now
             }
+            swaRecorder?.record(epoch: epoch, model: model)
             guard let output else { return }
             try ResultsFolder.writing(output.appendingPathComponent("metrics.csv")) {
                 try AtomicFile.write(csv, to: output.appendingPathComponent("metrics.csv"))
@@ -291,6 +306,16 @@ public enum ExperimentRunner {
             try saveCheckpoint(startEpoch + history.count, model, optimizer)
         }
         let finalTest = history.last?.test ?? Trainer.evaluate(&model, objective: objective, data: test)
+        var swaResult: AnalogSWAResult?
+        if let swaRecorder {
+            let folder = output?.appendingPathComponent("swa-checkpoint")
+            var averaged = try swaRecorder.write(model: model, spec: spec, epoch: startEpoch + history.count, to: folder)
+            let evaluation = Trainer.evaluate(&averaged, objective: objective, data: test)
+            swaResult = AnalogSWAResult(epochs: swaRecorder.recorded, productsPerEpoch: swaRecorder.settings.productsPerEpoch,
+                                        test: evaluation, checkpoint: folder?.path)
+            log("analog SWA (epochs \(swaRecorder.recorded.map(String.init).joined(separator: ","))): test \(evaluation.headline) "
+                + "(digital model with the averaged weights)" + (folder.map { " → \($0.path)" } ?? ""))
+        }
         var sweepResult: InferenceSweepResult?
         if sweep, let inference = spec.hardware.inference {
             let times = try InferenceTime.parseGrid(inference.times)
@@ -310,7 +335,7 @@ public enum ExperimentRunner {
             parameters: parameterCount, model: model.summary, epochs: history, finalTest: finalTest,
             totalSeconds: Date().timeIntervalSince(started), threads: ComputeThreads.count,
             versions: ["neuromorph": version, "openblas": ComputeThreads.blasConfiguration], inference: sweepResult,
-            transferStatistics: transferTotals == nil ? nil : transferStatistics)
+            transferStatistics: transferTotals == nil ? nil : transferStatistics, analogSWA: swaResult)
         if let output {
             try AtomicFile.write(try SpecLoader.json(results), to: output.appendingPathComponent("results.json"))
             let report = RunReport(results: results, specText: try? SpecLoader.yaml(spec))

@@ -70,6 +70,18 @@ public enum ExtractedCheckpoint {
             layer = extracting
         }
 
+        try writeDigital(values: values, spec: spec, epoch: manifest.epoch, source: manifestPath, to: output)
+        return reports
+    }
+
+    /// Writes `values` (parameter name → value, the analog layers' weights among them) as a
+    /// digital checkpoint of `spec`'s model without `hardware.analog`, atomically, with the
+    /// digital `spec.yaml` beside it (nothing is written when `output` is nil); returns the
+    /// digital model. `source` names where the values came from in errors.
+    @discardableResult
+    static func writeDigital(values: [String: Tensor], spec: ExperimentSpec, epoch: Int, source manifestPath: String,
+                             to output: URL?) throws -> Sequential {
+        let shape = try spec.data.sampleShape()
         var digitalSpec = spec
         digitalSpec.hardware.analog = nil
         var (digital, _) = try ModelBuilder.build(spec.model, dataShape: shape, seed: spec.training.seed)
@@ -98,10 +110,11 @@ public enum ExtractedCheckpoint {
             }
         }
         if let failure { throw failure }
-        try Checkpoint.save(digital, optimizer: nil, spec: digitalSpec, epoch: manifest.epoch, to: output)
+        guard let output else { return digital }
+        try Checkpoint.save(digital, optimizer: nil, spec: digitalSpec, epoch: epoch, to: output)
         // The digital spec beside the weights, for `neuromorph eval OUTPUT/spec.yaml --checkpoint OUTPUT`
         // (the manifest holds the same spec).
         try AtomicFile.write(try SpecLoader.yaml(digitalSpec), to: output.appendingPathComponent("spec.yaml"))
-        return reports
+        return digital
     }
 }

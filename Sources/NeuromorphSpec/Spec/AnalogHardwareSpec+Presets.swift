@@ -19,6 +19,8 @@ public struct AnalogAlgorithmPreset: Sendable {
 ///
 /// aihwkit families and how they map:
 /// - `<Device>Preset` (`SingleRPUConfig`): `unit_cell: single_device`.
+/// - `<Device>2Preset`, `<Device>4Preset`: `VectorUnitCell` of 2 or 4 preset devices,
+///   `SINGLE_RANDOM` → `vector_unit_cell` with `update_policy: single_random`.
 /// - `TikiTaka<Device>Preset`: `TransferCompound` with `transfer_forward =
 ///   PresetIOParameters(noise_management=NONE, bound_management=NONE)`, `transfer_update =
 ///   PresetUpdateParameters()`, `units_in_mbatch = True` → `transfer_compound`.
@@ -96,14 +98,15 @@ public enum AnalogPresets {
         "EcRamMO": (0.1, 0.1, 500, 0.001, 100), "Idealized": (0.1, 0.1, 500, 0.001, 100),
     ]
 
-    /// Every preset that maps exactly, in aihwkit's order (single, Tiki-Taka, TTv2,
-    /// chopped TTv2, AGAD, mixed precision).
+    /// Every preset that maps exactly, in aihwkit's order (single, 2- and 4-device vector
+    /// cells, Tiki-Taka, TTv2, chopped TTv2, AGAD, mixed precision).
     public static let all: [AnalogAlgorithmPreset] = {
         var presets: [AnalogAlgorithmPreset] = []
         for (part, device) in devices {
             presets.append(AnalogAlgorithmPreset(name: "\(part)Preset", summary: "single_device on \(device); analog SGD",
                                                  hardware: section(device, .singleDevice)))
         }
+        presets += vectorPresets
         let transferDevices = devices.filter { $0.part != "GokmenVlasov" }
         for (part, device) in transferDevices {
             let sp = device == "reram_sb" ? ", subtract_symmetry_point" : ""
@@ -142,11 +145,10 @@ public enum AnalogPresets {
     /// aihwkit presets with no exact counterpart here, and why.
     public static let unavailable: [(name: String, reason: String)] = {
         var list: [(String, String)] = []
-        for part in ["ReRamES", "ReRamSB", "Capacitor", "EcRam", "EcRamMO", "Idealized"] {
-            for n in [2, 4] { list.append(("\(part)\(n)Preset", "VectorUnitCell is not implemented")) }
-        }
-        list.append(("PCMPreset", "PCMPresetUnitCell (OneSidedUnitCell with refresh) is not implemented"))
-        list.append(("MixedPrecisionPCMPreset", "PCMPresetUnitCell (OneSidedUnitCell with refresh) is not implemented"))
+        let pcm = "PCMPresetUnitCell needs OneSidedUnitCell (sign-routed pulses, refresh) and PCMPresetDevice "
+            + "(ExpStep with dw_min_std_add/dw_min_std_slope); neither is implemented"
+        list.append(("PCMPreset", pcm))
+        list.append(("MixedPrecisionPCMPreset", pcm))
         return list
     }()
 
@@ -215,6 +217,26 @@ extension AnalogPresets {
                 name: "AGAD\(part)Preset",
                 summary: "dynamic_transfer_compound on \(device)\(sp), in_chop_prob \(v.inChop), fast_lr \(v.fastLR), tail_weightening \(Int(v.tail)), auto_scale, auto_granularity \(Int(v.granularity))",
                 hardware: section(device, .dynamicTransferCompound(p, slow: nil), desiredBL: v.bl, pulsed: transferPulsed(device)))
+        }
+    }
+}
+
+extension AnalogPresets {
+    /// aihwkit's `<Device>2Preset` and `<Device>4Preset` (ReRamES, ReRamSB, Capacitor, EcRam,
+    /// EcRamMO, Idealized): `VectorUnitCell` of 2 or 4 devices of the preset device with
+    /// `update_policy = SINGLE_RANDOM`, the default `gamma_vec` (1/n each) and
+    /// `PresetUpdateParameters` (`desired_bl` 31). The ReRamSB device is plain
+    /// `ReRamSBPresetDevice()` here (no symmetry-point subtraction, unlike the TT family).
+    static var vectorPresets: [AnalogAlgorithmPreset] {
+        [2, 4].flatMap { n in
+            devices.filter { $0.part != "GokmenVlasov" }.map { part, device in
+                var p = VectorUnitCellParameters()
+                p.devices = n
+                p.updatePolicy = .singleRandom
+                return AnalogAlgorithmPreset(name: "\(part)\(n)Preset",
+                                             summary: "vector_unit_cell of \(n) × \(device), update_policy single_random, gamma_vec 1/\(n) each",
+                                             hardware: section(device, .vector(p)))
+            }
         }
     }
 }

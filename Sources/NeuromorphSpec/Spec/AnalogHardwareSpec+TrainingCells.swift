@@ -31,6 +31,7 @@ extension UnitCellSpec {
         case .mixedPrecision: .mixedPrecision(MixedPrecisionCompoundParameters())
         case .miniBatch: .miniBatch(MiniBatchCellSpec())
         case .lowRank: .lowRank(LowRankCellSpec())
+        case .vector: .vector(VectorUnitCellParameters())
         }
     }
 
@@ -74,6 +75,10 @@ extension UnitCellSpec {
             return .miniBatch(try MiniBatchCellSpec(from: decoder))
         case .lowRank:
             return .lowRank(try LowRankCellSpec(from: decoder))
+        case .vector:
+            let p = try VectorUnitCellParameters(from: decoder)
+            try checked(p.validate)
+            return .vector(p)
         case .singleDevice, .referencePair:
             return defaults(kind)
         }
@@ -93,6 +98,7 @@ extension UnitCellSpec {
         case .mixedPrecision(let p): try p.encode(to: encoder)
         case .miniBatch(let p): try p.encode(to: encoder)
         case .lowRank(let p): try p.encode(to: encoder)
+        case .vector(let p): try p.encode(to: encoder)
         case .singleDevice, .referencePair: break
         }
     }
@@ -147,7 +153,7 @@ extension UnitCellSpec {
         case .choppedTransferCompound(let p, _): return ChoppedTransferCompoundConfiguration(fast: fast, slow: slow, parameters: p)
         case .dynamicTransferCompound(let p, _): return DynamicTransferCompoundConfiguration(fast: fast, slow: slow, parameters: p)
         case .shd(let p, _): return StochasticHamiltonianDescentConfiguration(fast: fast, slow: slow, parameters: p)
-        case .singleDevice, .referencePair, .mixedPrecision, .miniBatch, .lowRank:
+        case .singleDevice, .referencePair, .mixedPrecision, .miniBatch, .lowRank, .vector:
             throw SpecError(path: "hardware.analog.unit_cell", "kind \(kind.rawValue) is not a two-array training cell")
         }
     }

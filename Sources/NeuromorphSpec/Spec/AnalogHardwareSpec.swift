@@ -227,6 +227,12 @@ public struct AnalogDeviceChoice: RawRepresentable, Codable, Sendable, Hashable,
 ///   reference:                        # optional: the reference's own device
 ///     device: constant_step           #   (default: the section's device and pulsed)
 ///     pulsed: {dw_min_dtod: 0.1}      #   overrides on the reference's device
+/// unit_cell:                          # aihwkit VectorUnitCell: W = Σ γ_k G_k
+///   kind: vector_unit_cell            #   n_devices of the section's device
+///   n_devices: 2
+///   update_policy: single_random      #   all | single_fixed | single_sequential | single_random
+///   first_update_idx: 0
+///   gamma_vec: [0.5, 0.5]             #   default 1/n each
 /// unit_cell:                          # Tiki-Taka v1 (aihwkit TransferCompound)
 ///   kind: transfer_compound           # or buffered_transfer_compound (TTv2),
 ///   gamma: 0.0                        #    chopped_transfer_compound (c-TTv2),
@@ -256,6 +262,9 @@ public enum UnitCellSpec: Codable, Sendable, Equatable {
     case miniBatch(MiniBatchCellSpec)
     /// Zhao's low-rank gradient decomposition (`LowRankGradientCell`, SBPCA or NMF).
     case lowRank(LowRankCellSpec)
+    /// Several devices of the section's model per cross-point, `W = Σ γ_k G_k`
+    /// (`VectorUnitCell`, aihwkit `VectorUnitCell`).
+    case vector(VectorUnitCellParameters)
 
     /// The kinds a spec can name.
     public enum Kind: String, Codable, Sendable, CaseIterable {
@@ -269,6 +278,7 @@ public enum UnitCellSpec: Codable, Sendable, Equatable {
         case mixedPrecision = "mixed_precision"
         case miniBatch = "mini_batch"
         case lowRank = "low_rank"
+        case vector = "vector_unit_cell"
     }
 
     public var kind: Kind {
@@ -283,6 +293,7 @@ public enum UnitCellSpec: Codable, Sendable, Equatable {
         case .mixedPrecision: .mixedPrecision
         case .miniBatch: .miniBatch
         case .lowRank: .lowRank
+        case .vector: .vector
         }
     }
 
@@ -312,6 +323,7 @@ public enum UnitCellSpec: Codable, Sendable, Equatable {
         case .mixedPrecision: ["kind"] + MixedPrecisionCompoundParameters.keys
         case .miniBatch: ["kind"] + MiniBatchCellSpec.keys
         case .lowRank: ["kind"] + LowRankCellSpec.keys
+        case .vector: ["kind"] + VectorUnitCellParameters.keys
         }
     }
 
@@ -540,6 +552,8 @@ extension AnalogHardwareSpec {
                 return Self.pair(main, try referenceDeviceConfiguration, referenceWeight: Float(weight))
             case .miniBatch, .lowRank:
                 return try gradientCellConfiguration(main)
+            case .vector(let parameters):
+                return Self.vector(main, parameters)
             default:
                 return try trainingCellConfiguration(main)
             }
@@ -548,6 +562,11 @@ extension AnalogHardwareSpec {
 
     private static func single<D: PulsedDeviceConfiguration>(_ device: D) -> any UnitCellConfiguration {
         SingleDeviceConfiguration(device: device)
+    }
+
+    private static func vector<D: PulsedDeviceConfiguration>(_ device: D, _ parameters: VectorUnitCellParameters)
+        -> any UnitCellConfiguration {
+        VectorUnitCellConfiguration(device: device, parameters: parameters)
     }
 
     private static func pair<D: PulsedDeviceConfiguration>(_ device: D, _ reference: any PulsedDeviceConfiguration,
