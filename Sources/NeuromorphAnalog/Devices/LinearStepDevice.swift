@@ -237,15 +237,20 @@ public struct LinearStepDeviceArray: SymmetryPointDeviceArray, DecayingDeviceArr
                                 let index = base + Int(columns[k])
                                 var w = weights[index]
                                 let a = lo[index], b = hi[index]
-                                let n = Int(counts[k])
-                                if up[k] {
-                                    let s = su[index], slope: Float = b > 0 ? 1 / b : 0
-                                    if aggregate && n > 1,
-                                       let end = aggregatedLinearSteps(from: w, count: n, r: 1 - s * slope, q: s, noiseScale: s * std,
-                                                                       lower: a, upper: b, normals: &normals, generator: &generator) {
+                                let n = Int(counts[k]), isUp = up[k]
+                                if aggregate && n > 1 {
+                                    // Direction by selects, not branches (the signs are random).
+                                    let s = isUp ? su[index] : sd[index]
+                                    let slope: Float = isUp ? (b > 0 ? 1 / b : 0) : (a < 0 ? -1 / a : 0)
+                                    if let end = aggregatedLinearSteps(from: w, count: n, r: 1 - s * slope, q: isUp ? s : -s,
+                                                                       noiseScale: s * std, lower: a, upper: b,
+                                                                       normals: &normals, generator: &generator) {
                                         weights[index] = end
                                         continue
                                     }
+                                }
+                                if isUp {
+                                    let s = su[index], slope: Float = b > 0 ? 1 / b : 0
                                     for _ in 0..<n {
                                         let nominal = s * (1 - slope * (w - 0))
                                         w = clamp(w + noisyStep(nominal, deviceStep: s, std: std, noise: model,
@@ -253,12 +258,6 @@ public struct LinearStepDeviceArray: SymmetryPointDeviceArray, DecayingDeviceArr
                                     }
                                 } else {
                                     let s = sd[index], slope: Float = a < 0 ? -1 / a : 0
-                                    if aggregate && n > 1,
-                                       let end = aggregatedLinearSteps(from: w, count: n, r: 1 - s * slope, q: -s, noiseScale: s * std,
-                                                                       lower: a, upper: b, normals: &normals, generator: &generator) {
-                                        weights[index] = end
-                                        continue
-                                    }
                                     for _ in 0..<n {
                                         let nominal = s * (1 + slope * (w - 0))
                                         w = clamp(w - noisyStep(nominal, deviceStep: s, std: std, noise: model,
@@ -295,16 +294,19 @@ public struct LinearStepDeviceArray: SymmetryPointDeviceArray, DecayingDeviceArr
                                             let index = base + Int(columns[k])
                                             var w = weights[index]
                                             let a = lo[index], b = hi[index], c = cs[index]
-                                            let n = Int(counts[k])
-                                            if up[k] {
-                                                let s = su[index], slope = ku[index]
-                                                if aggregate && n > 1,
-                                                   let end = aggregatedLinearSteps(
-                                                       from: w, count: n, r: 1 - s * slope, q: s * (1 + slope * c), noiseScale: s * std,
-                                                       lower: a, upper: b, normals: &normals, generator: &generator) {
+                                            let n = Int(counts[k]), isUp = up[k]
+                                            if aggregate && n > 1 {
+                                                let s = isUp ? su[index] : sd[index], slope = isUp ? ku[index] : kd[index]
+                                                let q = isUp ? s * (1 + slope * c) : -s * (1 - slope * c)
+                                                if let end = aggregatedLinearSteps(
+                                                    from: w, count: n, r: 1 - s * slope, q: q, noiseScale: s * std,
+                                                    lower: a, upper: b, normals: &normals, generator: &generator) {
                                                     weights[index] = end
                                                     continue
                                                 }
+                                            }
+                                            if isUp {
+                                                let s = su[index], slope = ku[index]
                                                 for _ in 0..<n {
                                                     let nominal = s * (1 - slope * (w - c))
                                                     w = clamp(w + noisyStep(nominal, deviceStep: s, std: std, noise: model,
@@ -312,13 +314,6 @@ public struct LinearStepDeviceArray: SymmetryPointDeviceArray, DecayingDeviceArr
                                                 }
                                             } else {
                                                 let s = sd[index], slope = kd[index]
-                                                if aggregate && n > 1,
-                                                   let end = aggregatedLinearSteps(
-                                                       from: w, count: n, r: 1 - s * slope, q: -s * (1 - slope * c), noiseScale: s * std,
-                                                       lower: a, upper: b, normals: &normals, generator: &generator) {
-                                                    weights[index] = end
-                                                    continue
-                                                }
                                                 for _ in 0..<n {
                                                     let nominal = s * (1 + slope * (w - c))
                                                     w = clamp(w - noisyStep(nominal, deviceStep: s, std: std, noise: model,

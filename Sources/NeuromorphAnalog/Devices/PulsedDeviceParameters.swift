@@ -371,32 +371,14 @@ extension PulsedDeviceParameters {
 
 // MARK: - Several pulses in one draw (linear steps with additive noise)
 
-/// `Σ_{k<n} ρᵏ` and `ρⁿ` for `n < 32` by binary splitting over the bits of `n`
-/// (`Σ_{k<a+b} = Σ_{k<a} + ρᵃ Σ_{k<b}`): a fixed five rounds without branches, and no
-/// cancellation for `ρ` close to 1 (as `(1 − ρⁿ)/(1 − ρ)` would have).
-@inlinable @inline(__always)
-func geometricSeries(_ rho: Float, _ n: Int) -> (sum: Float, power: Float) {
-    var sum: Float = 0, power: Float = 1            // Σ_{k<m} ρᵏ and ρᵐ for the bits m taken so far
-    var blockSum: Float = 1, blockPower = rho       // Σ_{k<2ʲ} ρᵏ and ρ^(2ʲ)
-    for j in 0..<5 {
-        let take = (n >> j) & 1 == 1
-        let extendedSum = sum + power * blockSum, extendedPower = power * blockPower
-        sum = take ? extendedSum : sum
-        power = take ? extendedPower : power
-        blockSum *= 1 + blockPower
-        blockPower *= blockPower
-    }
-    return (sum, power)
-}
-
 /// `n` pulses in one direction on a linear-step device with additive cycle-to-cycle noise,
 /// drawn at once. Each pulse is the affine map
 /// ```
 /// w_{k+1} = r·w_k + q + s·σ·ξ_k,    r = 1 − s·slope,    ξ_k ~ N(0, 1)
 /// ```
 /// (up: `q = s(1 + slope·c)`; down: `q = −s(1 − slope·c)`, noise sign irrelevant), so without
-/// clamping `w_n` is exactly normal with mean `m_n` (the noise-free path, by the
-/// closed form below) and standard deviation `s·σ·√V_n`, `V_n = Σ_{k<n} r^{2k}`:
+/// clamping `w_n` is exactly normal with mean `m_n` (the noise-free path, iterated
+/// here in the same `Float` arithmetic) and standard deviation `s·σ·√V_n`, `V_n = Σ_{k<n} r^{2k}`:
 /// one normal draw replaces `n`. The per-pulse form clamps every intermediate weight to
 /// `[lo, hi]`; the closed form is used only when the noise-free path widened by
 /// ``aggregationMargin`` standard deviations stays inside the bounds, so the chance that
@@ -408,19 +390,11 @@ func aggregatedLinearSteps(from w0: Float, count n: Int, r: Float, q: Float, noi
                            lower lo: Float, upper hi: Float,
                            normals: inout PulseNormals, generator: inout SeededGenerator) -> Float? {
     guard r >= 0 else { return nil }
-    var mean: Float, variance: Float
-    if n < 32 {
-        let path = geometricSeries(r, n), spread = geometricSeries(r * r, n)
-        mean = path.power * w0 + q * path.sum                  // rⁿ w₀ + q Σ_{k<n} rᵏ
-        variance = spread.sum                                   // Σ_{k<n} r²ᵏ
-    } else {
-        let r2 = r * r
-        mean = w0
-        variance = 0
-        for _ in 0..<n {
-            mean = r * mean + q
-            variance = r2 * variance + 1
-        }
+    let r2 = r * r
+    var mean = w0, variance: Float = 0
+    for _ in 0..<n {
+        mean = r * mean + q
+        variance = r2 * variance + 1
     }
     let sd = noiseScale * variance.squareRoot()
     let margin = aggregationMargin * sd
