@@ -101,52 +101,43 @@ public struct ReferenceSubtractedDeviceArray<Base: SymmetryPointDeviceArray>: Sy
     public let reference: [Float]
     /// Added to `g` after a reset (the symmetry point when subtracted, else 0).
     public let resetShift: [Float]
-    /// `g − r`.
-    public private(set) var weights: [Float]
-
     init(base: Base, reference: [Float], resetShift: [Float]) {
         self.base = base
         self.reference = reference
         self.resetShift = resetShift
-        weights = base.weights
         // Start at weight 0 (g = r), as aihwkit's zero-initialised weights.
         self.base.setWeights(reference)
-        refresh()
     }
 
     public var rows: Int { base.rows }
     public var columns: Int { base.columns }
 
-    mutating func refresh() {
+    /// `g − r`, computed on read (a pulse writes only `g`).
+    public var weights: [Float] {
         let g = base.weights
-        for k in weights.indices { weights[k] = g[k] - reference[k] }
+        return [Float](unsafeUninitializedCapacity: g.count) { out, count in
+            reference.withUnsafeBufferPointer { r in
+                for k in 0..<g.count { out[k] = g[k] - r[k] }
+            }
+            count = g.count
+        }
     }
+
+    public func weight(at index: Int) -> Float { base.weight(at: index) - reference[index] }
 
     public mutating func applyPulses(at index: Int, count: Int, up: Bool, generator: inout SeededGenerator) {
         base.applyPulses(at: index, count: count, up: up, generator: &generator)
-        weights[index] = base.weights[index] - reference[index]
     }
 
     public mutating func applyRowPulses(base offset: Int, columns: UnsafePointer<Int32>, counts: UnsafePointer<UInt8>,
                                         up: UnsafePointer<Bool>, n: Int, generator: inout SeededGenerator) {
         base.applyRowPulses(base: offset, columns: columns, counts: counts, up: up, n: n, generator: &generator)
-        base.weights.withUnsafeBufferPointer { g in
-            reference.withUnsafeBufferPointer { r in
-                weights.withUnsafeMutableBufferPointer { apparent in
-                    for k in 0..<n {
-                        let index = offset + Int(columns[k])
-                        apparent[index] = g[index] - r[index]
-                    }
-                }
-            }
-        }
     }
 
     public func expectedStep(at index: Int, up: Bool) -> Float { base.expectedStep(at: index, up: up) }
 
     public mutating func setWeights(_ targets: [Float]) {
         base.setWeights(zip(targets, reference).map { $0 + $1 })
-        refresh()
     }
 
     /// The base's parameters and `reference` (aihwkit's hidden-parameter name).
@@ -160,12 +151,10 @@ public struct ReferenceSubtractedDeviceArray<Base: SymmetryPointDeviceArray>: Sy
 
     public mutating func decayWeights(alpha: Float) {
         base.decayWeights(alpha: alpha)
-        refresh()
     }
 
     public mutating func diffuseWeights(generator: inout SeededGenerator) {
         base.diffuseWeights(generator: &generator)
-        refresh()
     }
 
     public mutating func resetDevices(at indices: [Int], generator: inout SeededGenerator) {
@@ -187,7 +176,6 @@ public struct ReferenceSubtractedDeviceArray<Base: SymmetryPointDeviceArray>: Sy
             for k in indices { g[k] += resetShift[k] }
             base.setWeights(g)
         }
-        refresh()
     }
 }
 
