@@ -20,7 +20,21 @@ enum SpikingSystemPreset: String, CaseIterable, ExpressibleByArgument {
                 : try SystemImages.loadIDX(try Self.folder(data), side: 16)
             let name = self == .ubrainDigits ? "8×8 digits" : "mnist-5k 16×16"
             let report: String
-            if self == .chundiMNIST {
+            if self == .chundiMNIST, !options.firstThresholds.isEmpty {
+                let configuration = options.chundi(.init())
+                let rows = try ChundiSystem.thresholdSweep(train: sets.train, test: sets.test, configuration: configuration,
+                                                           firstThresholds: options.firstThresholds, images: images ?? .max,
+                                                           seed: seed, dataName: name)
+                var text = "Chundi first-threshold sweep (\(name), L = \(configuration.inputLevels), TH2/TH3 = "
+                    + "\(configuration.thresholds.dropFirst().map(String.init).joined(separator: "/")), BNN trained at TH1 = \(configuration.thresholds[0]), seed \(seed))\n"
+                text += "TH1   BNN      SNN (frame)  SNN (all served)  drops/image  grants/image by core      SOPs/image\n"
+                for r in rows {
+                    text += String(format: "%-5d %5.1f %%  %8.1f %%  %12.1f %%  %11.0f  %-24@  %10.0f\n", Int(r.configuration.thresholds[0]),
+                                   100 * r.bnnAccuracy, 100 * r.snnAccuracy, 100 * r.snnUnlimitedAccuracy, r.dropsPerImage,
+                                   r.grantsPerLayerPerImage.map { String(format: "%.0f", $0) }.joined(separator: " / ") as NSString, r.sopsPerImage)
+                }
+                report = text
+            } else if self == .chundiMNIST {
                 report = try ChundiSystem.experiment(train: sets.train, test: sets.test, configuration: options.chundi(.init()),
                                                      images: images ?? .max, seed: seed, dataName: name).table
             } else {

@@ -35,6 +35,10 @@ struct SpikingSystemOptions: ParsableArguments {
     @Option(help: "chundi-mnist: input scale L, input spikes per frame at pixel value 1 (round(x·L) per pixel; default 63).")
     var inputLevels: Int?
 
+    @Option(parsing: .upToNextOption,
+            help: "chundi-mnist: sweep the first hidden threshold TH1 over these values (one BNN trained at TH1 = 32, TH2/TH3 kept), e.g. --first-thresholds 2 4 8 16 32 64.")
+    var firstThresholds: [Int32] = []
+
     /// Throws a `ValidationError` naming a flag that does not belong to `preset` or is out of range.
     func validate(for preset: SpikingSystemPreset?) throws {
         func need(_ flag: String, _ allowed: [SpikingSystemPreset]) throws {
@@ -55,6 +59,12 @@ struct SpikingSystemOptions: ParsableArguments {
             }
         }
         if inputLevels != nil { try need("--input-levels", [.chundiMNIST]) }
+        if !firstThresholds.isEmpty {
+            try need("--first-thresholds", [.chundiMNIST])
+            if let bad = firstThresholds.first(where: { $0 < 1 }) {
+                throw ValidationError("--first-thresholds must be integers ≥ 1, got \(bad)")
+            }
+        }
         if let thetaPlus {
             guard thetaPlus >= 0, thetaPlus.isFinite else { throw ValidationError("--theta-plus must be a finite V_mem offset ≥ 0, got \(thetaPlus)") }
             guard thetaPlus == 0 || tableCompetition else { throw ValidationError("--theta-plus needs --table-competition (the offsets rank filters against each other)") }
