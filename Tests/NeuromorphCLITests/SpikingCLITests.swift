@@ -113,6 +113,9 @@ struct SpikingPresetCLITests {
         (["--preset", "ubrain-digits", "--relay-first-layer", "--relay-scale", "65"], "--relay-scale"),
         (["--preset", "chundi-mnist", "--input-levels", "0"], "--input-levels"),
         (["--preset", "moneta-mnist", "--input-levels", "24"], "--input-levels"),
+        (["--preset", "chundi-mnist", "--first-thresholds", "8", "0"], "--first-thresholds"),
+        (["--preset", "ubrain-digits", "--train-images", "100"], "--train-images"),
+        (["--preset", "moneta-mnist", "--train-images", "0"], "--train-images"),
     ])
     func systemFlagErrors(_ arguments: [String], _ flag: String) throws {
         let run = try neuromorph(["snn"] + arguments)

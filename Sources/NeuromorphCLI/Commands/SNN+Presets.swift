@@ -17,8 +17,8 @@ enum SpikingSystemPreset: String, CaseIterable, ExpressibleByArgument {
         switch self {
         case .ubrainMNIST16, .ubrainDigits, .chundiMNIST:
             let sets = self == .ubrainDigits ? try SystemImages.shippedDigits()
-                : try SystemImages.loadIDX(try Self.folder(data), side: 16)
-            let name = self == .ubrainDigits ? "8×8 digits" : "mnist-5k 16×16"
+                : try SystemImages.loadIDX(try Self.folder(data), side: 16, trainLimit: options.trainImages ?? .max)
+            let name = self == .ubrainDigits ? "8×8 digits" : "\(URL(fileURLWithPath: data).lastPathComponent) 16×16"
             let report: String
             if self == .chundiMNIST, !options.firstThresholds.isEmpty {
                 let configuration = options.chundi(.init())
@@ -75,7 +75,7 @@ enum SpikingSystemPreset: String, CaseIterable, ExpressibleByArgument {
             if let images { configuration.testImages = images }
             let r = try MonetaExperiment.run(data: try Self.folder(data), configuration: configuration)
             let text = """
-            MONETA STDP conv SNN on mnist-5k (\(configuration.trainImages) train / \(configuration.testImages) test images, \
+            MONETA STDP conv SNN on \(URL(fileURLWithPath: data).lastPathComponent) (\(configuration.trainImages) train / \(configuration.testImages) test images, \
             \(configuration.steps) steps, training \(configuration.training.rawValue), seed \(seed))
             table competition \(Self.describe(configuration.competition))
             test accuracy \(String(format: "%.1f", r.testAccuracy * 100)) %   (paper, 4-layer net on full MNIST: 90.89 % Type 1, 90.13 % Type 2; \

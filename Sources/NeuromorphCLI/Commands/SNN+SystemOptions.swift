@@ -5,6 +5,11 @@ import Neuromorph
 /// (issue 13). Each flag belongs to one system; giving it with another preset is a usage
 /// error naming the flag and the preset it needs.
 struct SpikingSystemOptions: ParsableArguments {
+    // MARK: Data
+
+    @Option(help: "ubrain-mnist16, chundi-mnist, moneta-mnist: use the first N training images (default: all; MONETA 300).")
+    var trainImages: Int?
+
     // MARK: MONETA
 
     @Option(help: "moneta-mnist: STDP data flow, type1 (spike-cycle order), type2 (PIM-friendly, filter-update table; default) or untrained.")
@@ -45,6 +50,10 @@ struct SpikingSystemOptions: ParsableArguments {
             guard let preset, allowed.contains(preset) else {
                 throw ValidationError("\(flag) applies to --preset \(allowed.map(\.rawValue).joined(separator: " or ")) only")
             }
+        }
+        if let trainImages {
+            try need("--train-images", [.ubrainMNIST16, .chundiMNIST, .monetaMNIST])
+            guard trainImages >= 1 else { throw ValidationError("--train-images must be at least 1, got \(trainImages)") }
         }
         if training != nil { try need("--training", [.monetaMNIST]) }
         if tableCompetition { try need("--table-competition", [.monetaMNIST]) }
@@ -89,6 +98,7 @@ struct SpikingSystemOptions: ParsableArguments {
     /// MONETA's experiment settings with these flags applied.
     func moneta(_ base: MonetaExperiment.Configuration) throws -> MonetaExperiment.Configuration {
         var c = base
+        if let trainImages { c.trainImages = trainImages }
         if let training { c.training = training }
         if tableCompetition {
             c.competition = try MonetaTableCompetition(winnerTakesIFM: true, thetaPlus: thetaPlus ?? 0,
