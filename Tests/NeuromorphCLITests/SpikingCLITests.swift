@@ -106,6 +106,7 @@ struct SpikingPresetCLITests {
         (["--preset", "moneta-mnist", "--theta-plus", "50"], "--table-competition"),
         (["--preset", "moneta-mnist", "--table-competition", "--theta-plus", "-1"], "--theta-plus"),
         (["--preset", "moneta-mnist", "--table-competition", "--theta-decay", "1.5"], "--theta-decay"),
+        (["--preset", "moneta-mnist", "--theta-decay", "0.9"], "--table-competition"),
         (["--preset", "moneta-mnist", "--training", "type1", "--table-competition"], "--table-competition"),
         (["--preset", "moneta-mnist", "--training", "type3"], "--training"),
         (["--preset", "ubrain-digits", "--relay-weight", "7"], "--relay-first-layer"),

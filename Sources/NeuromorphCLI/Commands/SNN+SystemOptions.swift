@@ -21,7 +21,7 @@ struct SpikingSystemOptions: ParsableArguments {
     @Option(help: "moneta-mnist, with --table-competition: homeostasis θ⁺, added to a filter's offset θ after each training image that updated it, in V_mem units (V_th = 200); 0 = none (default 0).")
     var thetaPlus: Float?
 
-    @Option(help: "moneta-mnist, with --theta-plus: decay of the offsets θ per training image, in [0, 1] (default 0.99).")
+    @Option(help: "moneta-mnist, with --table-competition: decay of the offsets θ per training image, in [0, 1] (default 0.99).")
     var thetaDecay: Float?
 
     // MARK: μBrain
@@ -78,6 +78,7 @@ struct SpikingSystemOptions: ParsableArguments {
             guard thetaPlus >= 0, thetaPlus.isFinite else { throw ValidationError("--theta-plus must be a finite V_mem offset ≥ 0, got \(thetaPlus)") }
             guard thetaPlus == 0 || tableCompetition else { throw ValidationError("--theta-plus needs --table-competition (the offsets rank filters against each other)") }
         }
+        if thetaDecay != nil, !tableCompetition { throw ValidationError("--theta-decay needs --table-competition") }
         if let thetaDecay, !(thetaDecay >= 0 && thetaDecay <= 1) {
             throw ValidationError("--theta-decay must be in [0, 1] (per training image), got \(thetaDecay)")
         }
