@@ -29,9 +29,10 @@ enum SpikingSystemPreset: String, CaseIterable, ExpressibleByArgument {
                     + "\(configuration.thresholds.dropFirst().map(String.init).joined(separator: "/")), BNN trained at TH1 = \(configuration.thresholds[0]), seed \(seed))\n"
                 text += "TH1   BNN      SNN (frame)  SNN (all served)  drops/image  grants/image by core      SOPs/image\n"
                 for r in rows {
-                    text += String(format: "%-5d %5.1f %%  %8.1f %%  %12.1f %%  %11.0f  %-24@  %10.0f\n", Int(r.configuration.thresholds[0]),
-                                   100 * r.bnnAccuracy, 100 * r.snnAccuracy, 100 * r.snnUnlimitedAccuracy, r.dropsPerImage,
-                                   r.grantsPerLayerPerImage.map { String(format: "%.0f", $0) }.joined(separator: " / ") as NSString, r.sopsPerImage)
+                    let grants = r.grantsPerLayerPerImage.map { String(format: "%.0f", $0) }.joined(separator: " / ")
+                    text += String(format: "%-5d %5.1f %%  %8.1f %%  %12.1f %%  %11.0f  ", Int(r.configuration.thresholds[0]),
+                                   100 * r.bnnAccuracy, 100 * r.snnAccuracy, 100 * r.snnUnlimitedAccuracy, r.dropsPerImage)
+                        + grants.padding(toLength: 24, withPad: " ", startingAt: 0) + String(format: "  %10.0f\n", r.sopsPerImage)
                 }
                 report = text
             } else if self == .chundiMNIST {
