@@ -92,6 +92,37 @@ struct SpikingPresetCLITests {
         #expect(neither.status == 64, "\(neither)")
         #expect(neither.stderr.contains("--preset"), "\(neither)")
     }
+
+    @Test("ubrain-digits --relay-first-layer counts the relay layer's spikes and prints both readings of 11,500")
+    func ubrainRelay() throws {
+        let run = try neuromorph("snn", "--preset", "ubrain-digits", "--images", "5", "--relay-first-layer", "--relay-scale", "8")
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stdout.contains("relay / hidden / output") && run.stdout.contains("w·s = 7·8"), "\(run)")
+        #expect(run.stdout.contains("stimuli counted") && run.stdout.contains("chip only"), "\(run)")
+    }
+
+    @Test("a system flag with the wrong preset or out of range is a usage error naming the flag", arguments: [
+        (["--preset", "ubrain-mnist16", "--theta-plus", "50"], "--theta-plus"),
+        (["--preset", "moneta-mnist", "--theta-plus", "50"], "--table-competition"),
+        (["--preset", "moneta-mnist", "--table-competition", "--theta-plus", "-1"], "--theta-plus"),
+        (["--preset", "moneta-mnist", "--table-competition", "--theta-decay", "1.5"], "--theta-decay"),
+        (["--preset", "moneta-mnist", "--theta-decay", "0.9"], "--table-competition"),
+        (["--preset", "moneta-mnist", "--training", "type1", "--table-competition"], "--table-competition"),
+        (["--preset", "moneta-mnist", "--training", "type3"], "--training"),
+        (["--preset", "ubrain-digits", "--relay-weight", "7"], "--relay-first-layer"),
+        (["--preset", "ubrain-digits", "--relay-first-layer", "--relay-weight", "9"], "--relay-weight"),
+        (["--preset", "ubrain-digits", "--relay-first-layer", "--relay-scale", "65"], "--relay-scale"),
+        (["--preset", "chundi-mnist", "--input-levels", "0"], "--input-levels"),
+        (["--preset", "moneta-mnist", "--input-levels", "24"], "--input-levels"),
+        (["--preset", "chundi-mnist", "--first-thresholds", "8", "0"], "--first-thresholds"),
+        (["--preset", "ubrain-digits", "--train-images", "100"], "--train-images"),
+        (["--preset", "moneta-mnist", "--train-images", "0"], "--train-images"),
+    ])
+    func systemFlagErrors(_ arguments: [String], _ flag: String) throws {
+        let run = try neuromorph(["snn"] + arguments)
+        #expect(run.status == 64, "\(run)")
+        #expect(run.stderr.contains(flag), "\(run)")
+    }
 }
 
 @Suite("neuromorph presets --analog")

@@ -24,8 +24,12 @@ struct SNN: ParsableCommand {
     @Option(help: "Test images for the presets (default: all).")
     var images: Int?
 
+    @OptionGroup(title: "Paper-system settings (with --preset)")
+    var system: SpikingSystemOptions
+
     func validate() throws {
         if (spec == nil) == (preset == nil) { throw ValidationError("give a spec file or --preset NAME (one of them)") }
+        try system.validate(for: preset)
         if let images, images < 1 { throw ValidationError("--images must be at least 1, got \(images)") }
     }
 
@@ -52,7 +56,7 @@ struct SNN: ParsableCommand {
 
     func run() throws {
         if let preset {
-            try reportingErrors { try preset.run(data: data, images: images, seed: seed ?? 1, output: output) }
+            try reportingErrors { try preset.run(data: data, images: images, seed: seed ?? 1, output: output, options: system) }
             return
         }
         guard let spec else { return }

@@ -8,16 +8,29 @@ public enum EventNeuron: Sendable, Hashable {
     case signedIF(SignedIFParameters)
 }
 
-/// One fully connected layer of an ``EventDrivenNetwork``: an arbiter in front, the weight
-/// memory (one fan-out row per source, as μBrain's per-spike weight read and Chundi's SRAM
-/// row per request), and a population of integer neurons.
+/// How the sources of an ``EventLayer`` reach its neurons.
+public enum EventConnectivity: String, Sendable, Codable, Hashable {
+    /// Every source fans out to every neuron (one row of `outputs` weights per source).
+    case dense
+    /// Source i drives neuron i only, through one weight (NEST's `one_to_one` rule): a
+    /// grant reads one synapse and counts one SOP.
+    case oneToOne
+}
+
+/// One layer of an ``EventDrivenNetwork``: an arbiter in front, the weight memory (one
+/// fan-out row per source, as μBrain's per-spike weight read and Chundi's SRAM row per
+/// request; or one synapse per source for ``EventConnectivity/oneToOne``), and a population
+/// of integer neurons.
 public struct EventLayer: Sendable {
     /// Sources (neurons of the previous layer, or input channels).
     public let inputs: Int
     /// Neurons of this layer.
     public let outputs: Int
-    /// Weights by source: `weightsBySource[s · outputs + i]` is `w_is`.
+    /// Weights by source: `weightsBySource[s · outputs + i]` is `w_is` (dense), or
+    /// `weightsBySource[s]` is `w_ss` (one-to-one).
     public let weightsBySource: [Int32]
+    /// Dense or one-to-one.
+    public let connectivity: EventConnectivity
     /// The neuron model.
     public var neuron: EventNeuron
     /// The arbiter's timing.
@@ -51,24 +64,43 @@ public struct EventLayer: Sendable {
         self.init(unchecked: inputs, outputs, weightsBySource, neuron, timing)
     }
 
+    /// A one-to-one layer (NEST `one_to_one`): source i drives neuron i through `weights[i]`;
+    /// throws ``SpikingParameterError`` for no weights.
+    public init(oneToOne weights: [Int32], neuron: EventNeuron, timing: ArbiterTiming = .muBrain) throws {
+        guard !weights.isEmpty else {
+            throw SpikingParameterError(type: "EventLayer", field: "oneToOne", value: "[]", expected: "one weight per source")
+        }
+        self.init(unchecked: weights.count, weights.count, weights, neuron, timing, connectivity: .oneToOne)
+    }
+
     /// Throws ``SpikingParameterError`` naming the first weight (`weights[target][source]`)
     /// outside `format`'s code range (e.g. ``QFormat/muBrainWeight``: −7…7).
     public func checkWeights(fit format: QFormat, field: String = "weights") throws {
         for s in 0..<inputs {
-            for i in 0..<outputs where !format.contains(code: Int64(weightsBySource[s * outputs + i])) {
+            for (k, i) in targets(of: s).enumerated() where !format.contains(code: Int64(weightsBySource[rowStart(of: s) + k])) {
                 throw SpikingParameterError(type: "EventLayer", field: "\(field)[\(i)][\(s)]",
-                                            value: "\(weightsBySource[s * outputs + i])",
+                                            value: "\(weightsBySource[rowStart(of: s) + k])",
                                             expected: "an integer in \(format.codeRange.lowerBound)...\(format.codeRange.upperBound) (\(format))")
             }
         }
     }
 
-    init(unchecked inputs: Int, _ outputs: Int, _ bySource: [Int32], _ neuron: EventNeuron, _ timing: ArbiterTiming) {
+    /// The neurons source `s` reaches.
+    @inline(__always)
+    func targets(of s: Int) -> Range<Int> { connectivity == .dense ? 0..<outputs : s..<(s + 1) }
+
+    /// Where source `s`'s weights start in ``weightsBySource``.
+    @inline(__always)
+    func rowStart(of s: Int) -> Int { connectivity == .dense ? s * outputs : s }
+
+    init(unchecked inputs: Int, _ outputs: Int, _ bySource: [Int32], _ neuron: EventNeuron, _ timing: ArbiterTiming,
+         connectivity: EventConnectivity = .dense) {
         self.inputs = inputs
         self.outputs = outputs
         weightsBySource = bySource
         self.neuron = neuron
         self.timing = timing
+        self.connectivity = connectivity
     }
 }
 
@@ -110,6 +142,9 @@ public struct EventRunResult: Sendable, Hashable {
     public var grants: [ArbiterGrant]
     /// Time of the last processed event, ns.
     public var lastEventNs: Int64
+    /// Spikes emitted by each layer (input side first), counted whether or not recorded;
+    /// they sum to `counters.emittedSpikes`.
+    public var layerEmittedSpikes: [Int]
 
     /// The last layer's spikes.
     public var outputSpikes: [AEREvent] { layerSpikes.last ?? [] }
@@ -220,6 +255,7 @@ public struct EventDrivenNetwork: Sendable {
         var queue = EventQueue<Payload>()
         var counters = EventCounters()
         var spikes = [[AEREvent]](repeating: [], count: layerCount)
+        var layerEmitted = [Int](repeating: 0, count: layerCount)
         var grants: [ArbiterGrant] = []
         var scratch: [Int32] = []
         var lastTime: Int64 = 0
@@ -256,7 +292,8 @@ public struct EventDrivenNetwork: Sendable {
 
         func deliver(_ l: Int, row: Int, sign: Int32, _ t: Int64) {
             let layer = layers[l]
-            let n = layer.outputs
+            let targets = layer.targets(of: row)
+            let first = targets.lowerBound, n = targets.count
             let isLast = l == layerCount - 1
             counters.synapticOperations += n
             counters.neuronUpdates += n
@@ -266,25 +303,27 @@ public struct EventDrivenNetwork: Sendable {
                 let scale = p.scale &* sign
                 let fire = p.comparison == .greater ? p.threshold &+ 1 : p.threshold
                 let theta = p.threshold
-                potentials[l].withUnsafeMutableBufferPointer { v in
+                potentials[l].withUnsafeMutableBufferPointer { all in
                     layer.weightsBySource.withUnsafeBufferPointer { w in
-                        let row = w.baseAddress! + row * n
-                        for i in 0..<n {
-                            var x = v[i] &+ scale &* row[i]
+                        let row = w.baseAddress! + layer.rowStart(of: row)
+                        let v = all.baseAddress! + first
+                        for k in 0..<n {
+                            var x = v[k] &+ scale &* row[k]
                             if x >= fire {
                                 x &-= theta
-                                scratch.append(Int32(i))
+                                scratch.append(Int32(first + k))
                             }
                             if x < 0 { x = 0 }
-                            v[i] = x
+                            v[k] = x
                         }
                     }
                 }
             case .signedIF(let p):
-                let base = row * n
-                for i in 0..<n {
+                let base = layer.rowStart(of: row)
+                for k in 0..<n {
+                    let i = first + k
                     let r = SignedIF.receive(potential: potentials[l][i], pending: isLast ? 0 : neuronPending[l][i],
-                                             input: sign &* layer.weightsBySource[base + i], parameters: p)
+                                             input: sign &* layer.weightsBySource[base + k], parameters: p)
                     potentials[l][i] = r.potential
                     switch r.outcome {
                     case .none: break
@@ -298,6 +337,7 @@ public struct EventDrivenNetwork: Sendable {
             }
             guard !scratch.isEmpty else { return }
             counters.emittedSpikes += scratch.count
+            layerEmitted[l] += scratch.count
             if isLast || options.recordAllLayers {
                 for i in scratch { spikes[l].append(AEREvent(address: i, timeNs: t)) }
             }
@@ -349,6 +389,6 @@ public struct EventDrivenNetwork: Sendable {
             }
         }
         return EventRunResult(layerSpikes: spikes, finalPotentials: potentials, counters: counters,
-                              grants: grants, lastEventNs: lastTime)
+                              grants: grants, lastEventNs: lastTime, layerEmittedSpikes: layerEmitted)
     }
 }

@@ -78,7 +78,8 @@ extension MonetaConvLayer {
 
     /// Phase 1 of PIM-friendly STDP (Fig. 11): IFM-order inference without updates; per
     /// filter the IFM with the largest peak V_mem (first IFM on ties; `nil` for a filter whose
-    /// potential never rose above 0).
+    /// potential never rose above 0). With ``tableCompetition`` `winnerTakesIFM`, an IFM is a
+    /// candidate only for its depth winner `argmax_z (peak_z − θ_z)` (``thetaOffsets``).
     public func filterUpdateTable(_ input: MonetaSpikeTensor) throws -> [MonetaFilterUpdateEntry?] {
         try checkInput(input)
         let g = geometry, n = g.filters
@@ -101,8 +102,17 @@ extension MonetaConvLayer {
                     }
                 }
             }
-            for z in 0..<n where peak[z] > 0 && peak[z] > (table[z]?.maximumPotential ?? 0) {
-                table[z] = MonetaFilterUpdateEntry(maximumPotential: peak[z], ifm: p)
+            if tableCompetition.winnerTakesIFM {
+                let w = peak.withUnsafeBufferPointer {
+                    MonetaTableCompetition.winner(peaks: $0.baseAddress!, count: n, offsets: thetaOffsets)
+                }
+                if peak[w] > 0 && peak[w] > (table[w]?.maximumPotential ?? 0) {
+                    table[w] = MonetaFilterUpdateEntry(maximumPotential: peak[w], ifm: p)
+                }
+            } else {
+                for z in 0..<n where peak[z] > 0 && peak[z] > (table[z]?.maximumPotential ?? 0) {
+                    table[z] = MonetaFilterUpdateEntry(maximumPotential: peak[z], ifm: p)
+                }
             }
         }
         return table
@@ -111,11 +121,16 @@ extension MonetaConvLayer {
     /// PIM-friendly STDP (Type 2, Fig. 11): phase 1 builds the filter-update table; phase 2
     /// re-runs, for each filter d in the table, its IFM on that filter alone (V_mem from 0,
     /// histories from empty), and on each output spike resets V_mem to 0 and applies
-    /// ``MonetaSTDP`` to filter d. Each TIFM is processed twice.
+    /// ``MonetaSTDP`` to filter d. Each TIFM is processed twice. With ``tableCompetition``
+    /// on, the table is built against the current ``thetaOffsets`` and the offsets then take
+    /// one homeostasis step (``MonetaTableCompetition/nextOffsets(_:updated:)``).
     @discardableResult
     public mutating func trainPIMFriendly(_ input: MonetaSpikeTensor, rule: MonetaSTDP,
                                           lfsr: inout LFSR) throws -> MonetaLearningStats {
         let table = try filterUpdateTable(input)
+        if tableCompetition.winnerTakesIFM {
+            thetaOffsets = tableCompetition.nextOffsets(thetaOffsets, updated: table.map { $0 != nil })
+        }
         let g = geometry, ps = g.patchSize
         var stats = MonetaLearningStats()
         var histories = [UInt8](repeating: 0, count: g.inputSize)

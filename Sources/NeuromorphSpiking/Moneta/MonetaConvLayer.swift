@@ -161,6 +161,12 @@ public struct MonetaConvLayer: Sendable {
     public var crossDepthInhibition: Bool
     public var lateralInhibition: Bool
     public var mvm: MonetaMVM
+    /// Competition and homeostasis in the PIM-friendly trainer's filter-update table
+    /// (``MonetaTableCompetition``; `.off` = the paper's table). Inference ignores it.
+    public var tableCompetition: MonetaTableCompetition = .off
+    /// The homeostatic offsets θ_d of ``tableCompetition``, one per filter (0 at the start;
+    /// updated by ``trainPIMFriendly(_:rule:lfsr:)``).
+    public internal(set) var thetaOffsets: [Float]
     let offsets: [Int32]
 
     /// Throws ``SpikingParameterError`` if the weight count does not match the geometry.
@@ -172,6 +178,7 @@ public struct MonetaConvLayer: Sendable {
         }
         self.geometry = geometry; self.neuron = neuron; self.weights = weights
         self.crossDepthInhibition = crossDepthInhibition; self.lateralInhibition = lateralInhibition; self.mvm = mvm
+        thetaOffsets = [Float](repeating: 0, count: geometry.filters)
         offsets = geometry.patchOffsets()
     }
 

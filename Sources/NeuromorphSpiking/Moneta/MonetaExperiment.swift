@@ -52,6 +52,10 @@ public enum MonetaExperiment {
         /// T_threshold = 2 steps). Weaker depression (PD = 2^16/32) lets every filter saturate
         /// at +127 alike; stronger (2^16/8) silences layer 2 in spike-cycle order.
         public var stdp = MonetaExperiment.defaultSTDP
+        /// Competition and homeostasis in Type 2's filter-update table (``MonetaTableCompetition``;
+        /// [ours], off by default: the paper's table). Type 2 only: Type 1 has no table, its
+        /// competition is cross-depth inhibition during learning.
+        public var competition = MonetaTableCompetition.off
         public var readoutEpochs = 30
         public var readoutLearningRate: Float = 0.05
         public init() {}
@@ -88,6 +92,12 @@ public enum MonetaExperiment {
             throw SpikingParameterError(type: "MonetaExperiment", field: "trainImages/testImages/steps",
                                         value: "\(c.trainImages)/\(c.testImages)/\(c.steps)", expected: "counts ≥ 1")
         }
+        let competition = try MonetaTableCompetition(winnerTakesIFM: c.competition.winnerTakesIFM,
+                                                     thetaPlus: c.competition.thetaPlus, thetaDecay: c.competition.thetaDecay)
+        guard !competition.winnerTakesIFM || c.training == .type2 else {
+            throw SpikingParameterError(type: "MonetaExperiment", field: "competition", value: "winner takes the IFM, training \(c.training.rawValue)",
+                                        expected: "training type2 (the filter-update table is Type 2's; Type 1 competes through cross-depth inhibition)")
+        }
         let (trainSet, testSet) = try IDXImageFolder.load(data, classCount: 10)
         guard trainSet.featureCount == 784 else {
             throw SpikingParameterError(type: "MonetaExperiment", field: "data", value: "\(trainSet.featureShape)",
@@ -103,6 +113,8 @@ public enum MonetaExperiment {
             g1, range: 0...c.initialWeightMaximum, seed: c.seed, key: key / "init" / "conv1"))
         var l2 = try MonetaConvLayer(geometry: g2, neuron: neuron, weights: MonetaConvLayer.randomWeights(
             g2, range: 0...c.initialWeightMaximum, seed: c.seed, key: key / "init" / "conv2"))
+        l1.tableCompetition = competition
+        l2.tableCompetition = competition
         let rule = c.stdp
         var lfsr = try LFSR(width: 16, seed: UInt32(truncatingIfNeeded: c.seed &* 2_654_435_761 &+ 1))
 

@@ -17,7 +17,10 @@ public struct ChundiConfiguration: Sendable, Codable, Hashable {
     /// Input spikes per frame at pixel value 1 [ours]: 63 (6-bit input counts, the chip's
     /// "at most 63 spikes per frame", CH §3.2). 8-bit inputs (255) send ≈ 8,700 spikes per
     /// MNIST image into an input core that serves 2,833 per frame: two thirds are dropped
-    /// (measured, docs/spiking-systems.md).
+    /// (measured, docs/spiking-systems.md). L = 24 gives ≈ 132k SOPs per inference against the
+    /// paper's implied 130k (195 nJ / 1.5 pJ): a **consistency check**, not a reproduction, since
+    /// L = 24 was chosen from that count (≈ 5.48k SOPs per unit of L); the default stays 63.
+    /// CLI: `neuromorph snn --preset chundi-mnist --input-levels L`.
     public var inputLevels: Int = 63
     /// Frame length (0.5 s for MNIST).
     public var frameSeconds: Double = 0.5
@@ -384,7 +387,7 @@ public struct ChundiReport: Sendable, Hashable {
             ("input spikes / image", String(format: "%.0f", inputSpikesPerImage), ""),
             ("grants / image by core", grantsPerLayerPerImage.map { String(format: "%.0f", $0) }.joined(separator: ", "), ""),
             ("dropped requests / image", String(format: "%.0f", dropsPerImage), ""),
-            ("SOPs / inference", String(format: "%.0f", sopsPerImage), "≈ 130,000 [I]"),
+            ("SOPs / inference", String(format: "%.0f", sopsPerImage), "≈ 130,000 [I] (195 nJ / 1.5 pJ; L = 24 gives it: a consistency check, L was chosen from this count)"),
             ("energy, 1.5 pJ/SOP + 75 nW × T", String(format: "%.1f nJ", energySOPJ * 1e9), "195 nJ"),
             ("input rate r, P(r), P(r)·T", String(format: "%.3f, %.1f nW, %.1f nJ", inputRate, powerW * 1e9, energyPowerJ * 1e9), "75–220 nW; 305 nW × 0.5 s = 152.5 nJ"),
             ("time", String(format: "training %.1f s, simulation %.2f s", trainingSeconds, simulationSeconds), ""),
