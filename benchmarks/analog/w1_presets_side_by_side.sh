@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # aihwkit's W1 MLP training step with aihwkit algorithm presets: Neuromorph vs aihwkit 1.1,
-# interleaved pairs on one thread. Usage: w1_presets_side_by_side.sh [PAIRS] [VENV]
+# interleaved pairs on one thread. Usage: w1_presets_side_by_side.sh [PAIRS] [VENV] [PRESET ...]
+# (default presets: TikiTakaEcRamPreset MixedPrecisionEcRamPreset TTv2CapacitorPreset TTv2ReRamSBPreset)
 set -euo pipefail
 pairs=${1:-5}
 venv=${2:-$HOME/.cache/aihwkit-venv}
@@ -9,7 +10,10 @@ nm="$here/.build/release/neuromorph"
 [ -x "$nm" ] || (cd "$here" && swift build -c release --product neuromorph)
 [ -x "$venv/bin/python" ] || "$here/benchmarks/peers/setup-aihwkit.sh" "$venv"
 export OMP_NUM_THREADS=1
-for preset in TikiTakaEcRamPreset MixedPrecisionEcRamPreset TTv2CapacitorPreset; do
+shift $(( $# < 2 ? $# : 2 ))
+presets=("$@")
+[ ${#presets[@]} -gt 0 ] || presets=(TikiTakaEcRamPreset MixedPrecisionEcRamPreset TTv2CapacitorPreset TTv2ReRamSBPreset)
+for preset in "${presets[@]}"; do
   for i in $(seq 1 "$pairs"); do
     "$nm" w1 --preset "$preset" --steps 10
     "$venv/bin/python" "$here/benchmarks/peers/aihwkit_presets.py" "$preset" 10 2>/dev/null | tail -1
