@@ -97,7 +97,7 @@ extension TrueNorth {
         @Option(help: "Epochs at the end with every layer symmetric and binary (gains and biases train).")
         var finalEpochs = 0
 
-        @Option(help: "Kernel constraint: symmetric (the paper's); diagnostics without core compilation: symmetric-per-feature, trinary.")
+        @Option(help: "Kernel constraint: symmetric (the paper's), masked-symmetric (symmetric times a per-feature crossbar mask; compiled too); diagnostics without core compilation: symmetric-per-feature, trinary.")
         var kernels: TrueNorthTrainingConfiguration.KernelConstraint = .symmetric
 
         @Option(help: "Layer order of the symmetric projection: bottom-up or top-down.")
@@ -151,7 +151,7 @@ extension TrueNorth {
                            kernels == .trinary ? "free" : kernels.rawValue, result.binaryAccuracy * 100, result.dropPoints))
                 say("projection residuals ‖W − αK‖²/‖W‖² per layer: "
                     + result.projectionResiduals.map { String(format: "%.3f", $0) }.joined(separator: ", "))
-                if kernels != .symmetric {
+                if kernels != .symmetric && kernels != .maskedSymmetric {
                     say("core simulation: skipped (\(kernels.rawValue) kernels do not share a core's axon types)")
                 } else {
                     say("core simulation: \(result.coreAgreeingPredictions)/\(result.coreCheckedImages) predictions equal "
