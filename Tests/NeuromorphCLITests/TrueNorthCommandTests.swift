@@ -33,10 +33,25 @@ struct TrueNorthCommandTests {
         #expect(json["coresSymmetricTotal"] as? Int ?? 0 < json["coresUnconstrainedTotal"] as? Int ?? 0)
     }
 
+    /// Masked symmetric kernels (the crossbar C as a per-feature mask) compile into cores too.
+    @Test("truenorth train --kernels masked-symmetric: a tiny run compiles and the cores agree with the float network",
+          .enabled(if: FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist")))
+    func tinyMaskedTrain() throws {
+        let dir = try Scratch()
+        let run = try neuromorph("truenorth", "train", "--preset", "fashion-small", "--epochs", "0", "--noise-epochs", "0",
+                                 "--kernels", "masked-symmetric", "--projection-epochs", "0",
+                                 "--train-images", "32", "--test-images", "20", "--threads", "1", "--output", dir.path("out"))
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stdout.contains("kernels masked-symmetric"), "\(run)")
+        #expect(run.stdout.contains("core simulation: 20/20 predictions equal the float binary network"), "\(run)")
+    }
+
     @Test("truenorth train: bad flags are usage errors naming the flag and the expected form")
     func badFlags() throws {
         for (args, message) in [(["--preset", "cifar"], "fashion-small"), (["--preset", "fashion-small", "--epochs=-1"], "--epochs must be"),
-                                (["--preset", "fashion-small", "--train-images", "0"], "--train-images must be at least 1")] {
+                                (["--preset", "fashion-small", "--train-images", "0"], "--train-images must be at least 1"),
+                                (["--preset", "fashion-small", "--projection-epochs=-1"], "--projection-epochs must be 0 or more"),
+                                (["--preset", "fashion-small", "--kernels", "masked"], "masked-symmetric")] {
             let run = try neuromorph(["truenorth", "train"] + args)
             #expect(run.status == 64, "\(run)")
             #expect(run.stderr.contains(message), "\(run)")

@@ -97,7 +97,10 @@ extension TrueNorth {
         @Option(help: "Epochs at the end with every layer symmetric and binary (gains and biases train).")
         var finalEpochs = 0
 
-        @Option(help: "Kernel constraint: symmetric (the paper's); diagnostics without core compilation: symmetric-per-feature, trinary.")
+        @Option(help: "Epochs of training after each layer's projection (the paper trains until validation saturates).")
+        var projectionEpochs = 1
+
+        @Option(help: "Kernel constraint: symmetric (the paper's), masked-symmetric (symmetric times a per-feature crossbar mask; compiled too); diagnostics without core compilation: symmetric-per-feature, trinary.")
         var kernels: TrueNorthTrainingConfiguration.KernelConstraint = .symmetric
 
         @Option(help: "Layer order of the symmetric projection: bottom-up or top-down.")
@@ -127,6 +130,7 @@ extension TrueNorth {
         func validate() throws {
             if epochs < 0 { throw ValidationError("--epochs must be 0 or more, got \(epochs)") }
             if finalEpochs < 0 { throw ValidationError("--final-epochs must be 0 or more, got \(finalEpochs)") }
+            if projectionEpochs < 0 { throw ValidationError("--projection-epochs must be 0 or more, got \(projectionEpochs)") }
             if noiseEpochs < 0 { throw ValidationError("--noise-epochs must be 0 or more, got \(noiseEpochs)") }
             if trainImages < 1 { throw ValidationError("--train-images must be at least 1, got \(trainImages)") }
             if testImages < 1 { throw ValidationError("--test-images must be at least 1, got \(testImages)") }
@@ -140,6 +144,7 @@ extension TrueNorth {
                 let train = fullTrain.prefix(Swift.min(trainImages, fullTrain.count))
                 let test = fullTest.prefix(Swift.min(testImages, fullTest.count))
                 let configuration = TrueNorthTrainingConfiguration(network: .fashionSmall, floatEpochs: epochs,
+                                                                   projectionEpochsPerLayer: projectionEpochs,
                                                                    noiseEpochs: noiseEpochs, seed: seed, order: order,
                                                                    finalEpochs: finalEpochs, projectionOrder: projectionOrder,
                                                                    kernels: kernels)
@@ -151,7 +156,7 @@ extension TrueNorth {
                            kernels == .trinary ? "free" : kernels.rawValue, result.binaryAccuracy * 100, result.dropPoints))
                 say("projection residuals ‖W − αK‖²/‖W‖² per layer: "
                     + result.projectionResiduals.map { String(format: "%.3f", $0) }.joined(separator: ", "))
-                if kernels != .symmetric {
+                if kernels != .symmetric && kernels != .maskedSymmetric {
                     say("core simulation: skipped (\(kernels.rawValue) kernels do not share a core's axon types)")
                 } else {
                     say("core simulation: \(result.coreAgreeingPredictions)/\(result.coreCheckedImages) predictions equal "

@@ -90,9 +90,12 @@ public struct GroupedConv2d: Layer {
     /// stores K as the weights and α as the scales, and freezes the kernels. Groups of up to 4
     /// input channels search every base vector; wider ones use the EM search with `restarts`.
     ///
+    /// With `masked` every feature also gets its connectivity mask (``SymmetricKernel/mask``):
+    /// still one axon type vector per group, so still one axon per input on a core.
+    ///
     /// - Returns: the relative residual `Σ_o ‖W_o − α_o K_o‖² / Σ_o ‖W_o‖²` of the projection.
     @discardableResult
-    public mutating func projectToSymmetric(seed: UInt64, restarts: Int = 2) throws -> Float {
+    public mutating func projectToSymmetric(seed: UInt64, restarts: Int = 2, masked: Bool = false) throws -> Float {
         var kernels: [SymmetricKernel] = []
         var newScales: [Float] = []
         var residual: Float = 0, norm: Float = 0
@@ -107,7 +110,7 @@ public struct GroupedConv2d: Layer {
             // Up to 4 channels (256 base vectors) the bases are searched exhaustively.
             let projected = try SymmetricProjection.nearestGroup(features, channels: groupInChannels, size: kernelSize,
                                                                  exhaustiveBases: groupInChannels <= 4,
-                                                                 restarts: restarts, seed: seed &+ UInt64(g))
+                                                                 restarts: restarts, seed: seed &+ UInt64(g), masked: masked)
             kernels += projected.map(\.kernel)
             newScales += projected.map(\.scale)
         }

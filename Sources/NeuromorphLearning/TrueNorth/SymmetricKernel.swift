@@ -16,6 +16,13 @@
 /// `g(a, b) = σ^a ρ^b (b_c)` and the neuron whose receptive field starts at (l, q) the strength
 /// table `S_(l,q)(t) = f((σ^l ρ^q)⁻¹(t))`; then
 /// `S_(l,q)(g(a, b)) = f(σ^(a−l) ρ^(b−q)(b_c)) = K[c][a−l][b−q]` because σ and ρ commute.
+///
+/// An optional connectivity `mask` M (one Bool per kernel entry) gives the masked kernel
+/// `K_M[c][i][j] = M[c][i][j] · f(σ^i ρ^j(b_c))`: the core's binary crossbar C of
+/// `W = C ∘ S(g)` (Appuswamy et al. 2016 §3) set to the shift-invariant pattern
+/// `C[(c,a,b),(l,q)] = M[c][a−l][b−q]` realises it with the same axon types and tables, and
+/// the paper's coloring condition treats zero entries as free ([I]: that the paper's networks
+/// use such masks is our reading; the seed text lost the details).
 public struct SymmetricKernel: Sendable, Hashable, Codable {
     public let sigma: Permutation4
     public let rho: Permutation4
@@ -25,10 +32,12 @@ public struct SymmetricKernel: Sendable, Hashable, Codable {
     public let bases: [Int]
     /// The kernel is `size × size` per channel.
     public let size: Int
+    /// Which entries the crossbar connects, in (channel, row, column) order; nil = all.
+    public let mask: [Bool]?
 
     /// Throws unless σ and ρ commute, `strengths` has 4 entries, every base is a type 0...3
     /// and `size ≥ 1`.
-    public init(sigma: Permutation4, rho: Permutation4, strengths: [Int], bases: [Int] = [0], size: Int) throws {
+    public init(sigma: Permutation4, rho: Permutation4, strengths: [Int], bases: [Int] = [0], size: Int, mask: [Bool]? = nil) throws {
         guard sigma.commutes(with: rho) else {
             throw LearningRuleParameterError(type: "SymmetricKernel", field: "rho", value: "\(rho) with sigma \(sigma)",
                                              expected: "a permutation that commutes with sigma")
@@ -44,6 +53,11 @@ public struct SymmetricKernel: Sendable, Hashable, Codable {
         guard size >= 1 else {
             throw LearningRuleParameterError(type: "SymmetricKernel", field: "size", value: "\(size)", expected: "1 or more")
         }
+        if let mask, mask.count != bases.count * size * size {
+            throw LearningRuleParameterError(type: "SymmetricKernel", field: "mask", value: "\(mask.count) entries",
+                                             expected: "channels·size·size = \(bases.count * size * size) entries")
+        }
+        self.mask = mask
         self.sigma = sigma
         self.rho = rho
         self.strengths = strengths
@@ -72,12 +86,14 @@ public struct SymmetricKernel: Sendable, Hashable, Codable {
         return (0..<4).map { strengths[inverse($0)] }
     }
 
-    /// K[c][i][j] in (channel, row, column) order, the row layout of a ``GroupedConv2d`` weight.
+    /// K[c][i][j] (times the mask, if any) in (channel, row, column) order, the row layout of a
+    /// ``GroupedConv2d`` weight.
     public var values: [Int] {
         var result: [Int] = []
         result.reserveCapacity(channels * size * size)
         for c in 0..<channels { for i in 0..<size { for j in 0..<size {
-            result.append(strengths[axonType(row: i, column: j, channel: c)])
+            let connected = mask?[result.count] ?? true
+            result.append(connected ? strengths[axonType(row: i, column: j, channel: c)] : 0)
         } } }
         return result
     }

@@ -45,8 +45,13 @@ public enum SymmetricProjection {
     /// only) it tries every base vector instead.
     ///
     /// - Throws: `LearningRuleParameterError` for kernels of the wrong length.
+    ///
+    /// With `masked` every feature also gets a connectivity mask (``SymmetricKernel/mask``,
+    /// the crossbar C of `W = C ∘ S(g)`): its kernel is `α_o · M_o ∘ f_o(types)` with
+    /// f_o ∈ {−1, +1}⁴, fitted by alternating the signs and mask given α
+    /// (``bestMaskedStrengths(_:types:)``) with α given them.
     public static func nearestGroup(_ kernels: [[Float]], channels: Int, size: Int, exhaustiveBases: Bool = false,
-                                    restarts: Int = 2, seed: UInt64 = 0) throws -> [Projected] {
+                                    restarts: Int = 2, seed: UInt64 = 0, masked: Bool = false) throws -> [Projected] {
         let area = size * size
         guard !kernels.isEmpty, channels >= 1, size >= 1, kernels.allSatisfy({ $0.count == channels * area }) else {
             throw LearningRuleParameterError(type: "SymmetricProjection", field: "kernels",
@@ -56,10 +61,20 @@ public enum SymmetricProjection {
         let features = kernels.count
         let w = kernels.map { $0.map(Double.init) }
         var bestLoss = Double.infinity
-        var best: (pair: Int, bases: [Int], f: [[Int]], scales: [Double]) = (0, [], [], [])
+        var best: (pair: Int, bases: [Int], f: [[Int]], scales: [Double], masks: [[Bool]]?) = (0, [], [], [], nil)
+        let freeScales = w.map { freeTrinaryScale($0) }
 
-        // Residual ‖W − αK‖² = ‖W‖² − Σ_o gain_o for the optimal f, α.
-        func fit(_ typesOf: [[Int]], _ bases: [Int]) -> (f: [[Int]], scales: [Double], gain: Double) {
+        // Residual ‖W − αK‖² = ‖W‖² − Σ_o gain_o for the optimal f, α (and masks).
+        func fit(_ typesOf: [[Int]], _ bases: [Int]) -> (f: [[Int]], scales: [Double], gain: Double, masks: [[Bool]]?) {
+            if masked {
+                let types = (0..<channels).flatMap { typesOf[bases[$0]] }
+                var fs: [[Int]] = [], scales: [Double] = [], masks: [[Bool]] = [], total = 0.0
+                for o in 0..<features {
+                    let r = bestMaskedStrengths(w[o], types: types, initialScale: freeScales[o])
+                    fs.append(r.f); scales.append(r.scale); masks.append(r.mask); total += r.gain
+                }
+                return (fs, scales, total, masks)
+            }
             var fs: [[Int]] = [], scales: [Double] = [], total = 0.0
             for o in 0..<features {
                 var sums = [0.0, 0, 0, 0], counts = [0.0, 0, 0, 0]
@@ -70,7 +85,7 @@ public enum SymmetricProjection {
                 let r = bestStrengths(sums: sums, counts: counts)
                 fs.append(r.f); scales.append(r.scale); total += r.gain
             }
-            return (fs, scales, total)
+            return (fs, scales, total, nil)
         }
 
         let baseVectors: [[Int]]
@@ -99,8 +114,10 @@ public enum SymmetricProjection {
                                 for o in 0..<features {
                                     let f = current.f[o], a = current.scales[o]
                                     for p in 0..<area {
-                                        let d = w[o][c * area + p] - a * Double(f[typesOf[b][p]])
-                                        err += d * d
+                                        let x = w[o][c * area + p]
+                                        let d = x - a * Double(f[typesOf[b][p]])
+                                        // A masked entry is 0 or α·f(t), whichever is closer.
+                                        err += masked ? Swift.min(d * d, x * x) : d * d
                                     }
                                 }
                                 if err < bestErr - 1e-12 { bestErr = err; bestBase = b }
@@ -114,14 +131,14 @@ public enum SymmetricProjection {
                 let loss = -current.gain
                 if loss < bestLoss - 1e-12 {
                     bestLoss = loss
-                    best = (index, bases, current.f, current.scales)
+                    best = (index, bases, current.f, current.scales, current.masks)
                 }
             }
         }
         let pair = Permutation4.commutingPairs[best.pair]
         return try (0..<features).map { o in
             Projected(kernel: try SymmetricKernel(sigma: pair.sigma, rho: pair.rho, strengths: best.f[o], bases: best.bases,
-                                                  size: size),
+                                                  size: size, mask: best.masks?[o]),
                       scale: Float(best.scales[o]))
         }
     }
@@ -142,6 +159,67 @@ public enum SymmetricProjection {
             if seen.insert(key).inserted { result.append((index, typesOf)) }
         }
         return result
+    }
+
+    /// The least-squares scale of the nearest free trinary kernel (keep the m largest |w|,
+    /// m maximizing (Σ_top-m |w|)²/m; α = their mean |w|): the masked fit's starting α.
+    static func freeTrinaryScale(_ w: [Double]) -> Double {
+        let sorted = w.map(abs).sorted(by: >)
+        var sum = 0.0, bestGain = 0.0, best = 0.0
+        for (m, v) in sorted.enumerated() {
+            sum += v
+            let gain = sum * sum / Double(m + 1)
+            if gain > bestGain { bestGain = gain; best = sum / Double(m + 1) }
+        }
+        return best
+    }
+
+    /// The masked fit of one feature given every entry's axon type: minimizes
+    /// `Σ_e (w_e − α M_e f(t_e))²` over f ∈ {−1, +1}⁴, the mask M and α ≥ 0 by alternation
+    /// ([I], a coordinate descent that never increases the residual): given α, each type takes
+    /// the sign with the lower `Σ_e min(w_e², (w_e − α f)²)` and an entry is connected when
+    /// `w_e f(t_e) > α/2`; given f and M, `α = Σ_M w_e f(t_e) / |M|`. A type with no connected
+    /// entry gets f = 0. Returns f, α, M and the gain `‖w‖² − residual`.
+    static func bestMaskedStrengths(_ w: [Double], types: [Int], initialScale: Double)
+        -> (f: [Int], scale: Double, mask: [Bool], gain: Double) {
+        let norm = w.reduce(0) { $0 + $1 * $1 }
+        var alpha = initialScale
+        var f = [1, 1, 1, 1], mask = [Bool](repeating: false, count: w.count)
+        var residual = norm
+        for _ in 0..<6 {
+            guard alpha > 0 else { break }
+            // Signs given α.
+            var cost = [[0.0, 0.0], [0.0, 0.0], [0.0, 0.0], [0.0, 0.0]]
+            for (e, x) in w.enumerated() {
+                let t = types[e]
+                cost[t][0] += Swift.min(x * x, (x - alpha) * (x - alpha))
+                cost[t][1] += Swift.min(x * x, (x + alpha) * (x + alpha))
+            }
+            for t in 0..<4 { f[t] = cost[t][1] < cost[t][0] ? -1 : 1 }
+            // Mask given α and f, then α given both.
+            var dot = 0.0, count = 0.0
+            for (e, x) in w.enumerated() {
+                let s = Double(f[types[e]])
+                mask[e] = x * s > alpha / 2
+                if mask[e] { dot += x * s; count += 1 }
+            }
+            guard count > 0 else { break }
+            let next = dot / count
+            var r = 0.0
+            for (e, x) in w.enumerated() {
+                let d = mask[e] ? x - next * Double(f[types[e]]) : x
+                r += d * d
+            }
+            let converged = abs(next - alpha) <= 1e-12 * Swift.max(1, abs(alpha))
+            alpha = next
+            residual = r
+            if converged { break }
+        }
+        guard mask.contains(true) else { return ([0, 0, 0, 0], 0, mask, 0) }
+        var used = [false, false, false, false]
+        for (e, m) in mask.enumerated() where m { used[types[e]] = true }
+        for t in 0..<4 where !used[t] { f[t] = 0 }
+        return (f, alpha, mask, norm - residual)
     }
 
     private static func pow4(_ n: Int) -> Double { (0..<n).reduce(1.0) { r, _ in r * 4 } }

@@ -81,6 +81,9 @@ public struct TrueNorthTrainingConfiguration: Sendable, Equatable, Codable {
     /// What the real kernels are projected onto.
     public enum KernelConstraint: String, Sendable, Equatable, Codable, CaseIterable {
         case symmetric
+        /// Symmetric kernels with a per-feature connectivity mask (the crossbar C of
+        /// `W = C ∘ S(g)`; [I]); compiled into cores like `symmetric`.
+        case maskedSymmetric = "masked-symmetric"
         /// Diagnostic: one symmetric kernel per feature (no shared type vector), not compiled.
         case symmetricPerFeature = "symmetric-per-feature"
         case trinary
@@ -232,9 +235,10 @@ public enum TrueNorthTraining {
             let layers = Array(network.convolutions.indices)
             for i in configuration.projectionOrder == .bottomUp ? layers : layers.reversed() {
                 switch configuration.kernels {
-                case .symmetric:
+                case .symmetric, .maskedSymmetric:
                     residuals[i] = try network.convolutions[i].projectToSymmetric(seed: configuration.seed &+ UInt64(i) &* 1000,
-                                                                                  restarts: configuration.projectionRestarts)
+                                                                                  restarts: configuration.projectionRestarts,
+                                                                                  masked: configuration.kernels == .maskedSymmetric)
                 case .symmetricPerFeature:
                     residuals[i] = try network.convolutions[i].projectToSymmetricPerFeature(
                         seed: configuration.seed &+ UInt64(i) &* 1000, restarts: configuration.projectionRestarts)
@@ -266,7 +270,8 @@ public enum TrueNorthTraining {
         let binaryAccuracy = stages.last?.testAccuracy ?? 0
 
         // Cores: compile, simulate, compare (symmetric kernels only).
-        let cores = configuration.kernels == .symmetric ? try TrueNorthCoreNetwork(network) : nil
+        let compiled = configuration.kernels == .symmetric || configuration.kernels == .maskedSymmetric
+        let cores = compiled ? try TrueNorthCoreNetwork(network) : nil
         let checked = cores == nil ? 0 : Swift.min(configuration.coreCheckImages ?? test.count, test.count)
         var agree = 0, coreCorrect = 0
         for s in stride(from: 0, to: checked, by: 500) {

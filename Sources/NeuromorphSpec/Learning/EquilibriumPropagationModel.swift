@@ -83,16 +83,14 @@ struct AnalogEquilibriumPropagationModel<Cell: UnitCell>: EquilibriumPropagation
 }
 
 extension AnalogHardwareSpec {
-    /// The EP model on this section's tiles; throws a `SpecError` for what EP on tiles cannot
-    /// honour (convolutions, a cross-entropy readout, backward weights, estimators other than
-    /// symmetric, momentum or weight decay, `layers`, `weight_scaling_omega`, layers wider than
+    /// The EP model on this section's tiles (conv kernels as `[C_out, C_in·k²]` tiles read
+    /// im2col-style, dense layers as `[out, in]` tiles); throws a `SpecError` for what EP on tiles
+    /// cannot honour (a cross-entropy readout, backward weights, estimators other than symmetric,
+    /// momentum or weight decay, `layers`, `weight_scaling_omega`, a layer's tile larger than
     /// `max_tile_size`).
     func equilibriumPropagationModel(_ settings: EPTrainingSettings) throws -> any EquilibriumPropagationModel {
         let a = settings.architecture
-        let onTiles = "EP on analog tiles (hardware.analog) runs fully connected squared-error networks with the symmetric estimator"
-        guard a.convolutions.isEmpty else {
-            throw SpecError(path: "model.layers", "\(onTiles); remove the conv2d layers or the hardware section")
-        }
+        let onTiles = "EP on analog tiles (hardware.analog) runs squared-error networks (conv and linear layers) with the symmetric estimator"
         guard a.cost == .squaredError else { throw SpecError(path: "training.loss", "\(onTiles); use loss: mse") }
         guard settings.estimator == .symmetric else {
             throw SpecError(path: "training.procedure.estimator", "\(onTiles); got '\(settings.estimator.rawValue)', use symmetric")
@@ -104,10 +102,11 @@ extension AnalogHardwareSpec {
         if weightScalingOmega != nil {
             throw SpecError(path: "hardware.analog.weight_scaling_omega", "EP on analog tiles programs the weights unscaled; remove it")
         }
-        let widths = [a.inputShape.reduce(1, *)] + a.hidden + [a.classes]
-        if let widest = widths.max(), widest > maxTileSize {
+        for (n, shape) in a.weightShapes.enumerated() where max(shape.rows, shape.columns) > maxTileSize {
             throw SpecError(path: "hardware.analog.max_tile_size",
-                            "EP on analog tiles keeps each layer on one tile; the widest layer has \(widest) units, max_tile_size is \(maxTileSize)")
+                            "EP on analog tiles keeps each layer on one tile; state layer \(n + 1)'s weights are "
+                            + "\(shape.rows)×\(shape.columns) (rows × columns; a conv kernel is out channels × in channels·k²), "
+                            + "max_tile_size is \(maxTileSize)")
         }
         let cell = try cellConfiguration
         func open<C: UnitCellConfiguration>(_ cell: C) throws -> any EquilibriumPropagationModel {

@@ -61,6 +61,39 @@ struct TrueNorthNetworkTests {
         #expect(Set(projected.map { [$0.kernel.sigma, $0.kernel.rho] }).count == 1)
     }
 
+    /// Whether the kernel's mask zeroes an entry whose type has a non-zero strength (so it is
+    /// not an unmasked symmetric kernel in disguise).
+    static func masksAStrength(_ k: SymmetricKernel) -> Bool {
+        let area = k.size * k.size
+        return k.values.indices.contains { e in
+            k.values[e] == 0 && k.strengths[k.axonType(row: (e % area) / k.size, column: e % k.size, channel: e / area)] != 0
+        }
+    }
+
+    /// Masked symmetric kernels (the crossbar C of W = C ∘ S(g) as a per-feature mask):
+    /// kernels planted as α·M∘f(types) with one (σ, ρ, b) per group come back exactly.
+    @Test("masked group projection recovers planted masked kernels that share σ, ρ and the bases")
+    func maskedProjectionRecoversPlanted() throws {
+        var g = SeededGenerator(seed: 10, key: StreamKey("test", "masked"))
+        let pair = Permutation4.commutingPairs[53]
+        let bases = [1, 3, 0]
+        let planted = try (0..<3).map { o -> SymmetricKernel in
+            let mask = (0..<27).map { _ in g.nextUniformDouble() < 0.6 }
+            return try SymmetricKernel(sigma: pair.sigma, rho: pair.rho, strengths: [[1, -1, 1, -1], [1, 1, -1, -1], [-1, 1, 1, 1]][o],
+                                       bases: bases, size: 3, mask: mask)
+        }
+        #expect(planted.allSatisfy(Self.masksAStrength))
+        let scales: [Float] = [0.7, 1.3, 0.4]
+        let kernels = zip(planted, scales).map { k, a in k.values.map { Float($0) * a } }
+        let projected = try SymmetricProjection.nearestGroup(kernels, channels: 3, size: 3, exhaustiveBases: true, masked: true)
+        for (p, w) in zip(projected, kernels) {
+            let residual = zip(p.values, w).reduce(Float(0)) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+            #expect(residual < 1e-8)
+        }
+        #expect(Set(projected.map { [$0.kernel.sigma, $0.kernel.rho] }).count == 1)
+        #expect(Set(projected.map(\.kernel.bases)).count == 1)
+    }
+
     /// Projection residuals are ordered by constraint: free trinary ≤ symmetric per feature ≤
     /// symmetric with one (σ, ρ, b) per group (each is a subset of the one before).
     @Test("residuals: free trinary ≤ symmetric per feature ≤ group-shared symmetric")
@@ -74,6 +107,10 @@ struct TrueNorthNetworkTests {
         #expect(rTrinary <= rPerFeature + 1e-6)
         #expect(rPerFeature <= rShared + 1e-6)
         #expect(rShared < 1 && rTrinary > 0)
+        // Masks enlarge the shared family (f = 0 on a type is the all-masked case).
+        var masked = conv
+        let rMasked = try masked.projectToSymmetric(seed: 1, masked: true)
+        #expect(rMasked <= rShared + 1e-6, "masked \(rMasked), shared \(rShared)")
         #expect(shared.symmetricKernels != nil && perFeature.symmetricKernels == nil && perFeature.isFrozen)
     }
 
@@ -165,8 +202,9 @@ struct TrueNorthNetworkTests {
     /// the float binary network exactly: every spike of every layer and every prediction, on
     /// random binary inputs, for a small 3-layer grouped strided network with projected
     /// kernels, random biases and some negative gains.
-    @Test("integer core simulation equals the float binary network on a small converted net")
-    func conversionIsExact() throws {
+    @Test("integer core simulation equals the float binary network on a small converted net (symmetric, masked symmetric)",
+          arguments: [false, true])
+    func conversionIsExact(masked: Bool) throws {
         let config = TrueNorthNetworkConfiguration(
             height: 12, width: 12, inputLevels: 2,
             layers: [TrueNorthConvSpec(outChannels: 8, kernelSize: 3, stride: 1, groups: 2),
@@ -176,7 +214,7 @@ struct TrueNorthNetworkTests {
         var net = try TrueNorthNetwork(config, seed: 21)
         var g = SeededGenerator(seed: 22, key: StreamKey("test", "conversion"))
         for i in net.convolutions.indices {
-            try net.convolutions[i].projectToSymmetric(seed: 5)
+            try net.convolutions[i].projectToSymmetric(seed: 5, masked: masked)
             // Biases that put thresholds inside the reachable range.
             net.convolutions[i].bias.value = Tensor.randomUniform([net.convolutions[i].outChannels], lower: -0.5, upper: 1,
                                                                   using: &g)
@@ -184,6 +222,11 @@ struct TrueNorthNetworkTests {
             net.convolutions[i].scale.value.scalars[0] *= -1
             net.convolutions[i].scale.value.scalars[3] *= -1
             net.activations[i].mode = .threshold
+        }
+        if masked {
+            // The masks disconnect entries whose type has a non-zero strength (the crossbar does work).
+            let kernels = net.convolutions.flatMap { $0.symmetricKernels ?? [] }
+            #expect(kernels.contains(where: Self.masksAStrength))
         }
         let cores = try TrueNorthCoreNetwork(net)
         let images = Tensor.randomUniform([40, 144], using: &g)
