@@ -377,8 +377,8 @@ extension PulsedDeviceParameters {
 /// w_{k+1} = r·w_k + q + s·σ·ξ_k,    r = 1 − s·slope,    ξ_k ~ N(0, 1)
 /// ```
 /// (up: `q = s(1 + slope·c)`; down: `q = −s(1 − slope·c)`, noise sign irrelevant), so without
-/// clamping `w_n` is exactly normal with mean `m_n` (the noise-free path, iterated
-/// here in the same `Float` arithmetic) and standard deviation `s·σ·√V_n`, `V_n = Σ_{k<n} r^{2k}`:
+/// clamping `w_n` is exactly normal with mean `m_n` (the noise-free path towards the
+/// fixed point `q/(1 − r)`, in closed form) and standard deviation `s·σ·√V_n`, `V_n = Σ_{k<n} r^{2k}`:
 /// one normal draw replaces `n`. The per-pulse form clamps every intermediate weight to
 /// `[lo, hi]`; the closed form is used only when the noise-free path widened by
 /// ``aggregationMargin`` standard deviations stays inside the bounds, so the chance that
@@ -390,11 +390,29 @@ func aggregatedLinearSteps(from w0: Float, count n: Int, r: Float, q: Float, noi
                            lower lo: Float, upper hi: Float,
                            normals: inout PulseNormals, generator: inout SeededGenerator) -> Float? {
     guard r >= 0 else { return nil }
-    let r2 = r * r
-    var mean = w0, variance: Float = 0
-    for _ in 0..<n {
-        mean = r * mean + q
-        variance = r2 * variance + 1
+    var mean: Float, variance: Float
+    let decay = 1 - r                                           // s·slope
+    if n < 32 && decay >= 1e-4 {
+        // rⁿ by squaring, without branches: Π_j (1 + bit_j (r^(2ʲ) − 1)).
+        var rn: Float = 1, square = r
+        for j in 0..<5 {
+            rn *= 1 + Float((n >> j) & 1) * (square - 1)
+            square *= square
+        }
+        // Towards the fixed point f = q/(1 − r): m_n = f + (w₀ − f) rⁿ,
+        // V_n = Σ_{k<n} r²ᵏ = (1 − r²ⁿ)/(1 − r²).
+        let fixedPoint = q / decay
+        mean = fixedPoint + (w0 - fixedPoint) * rn
+        variance = (1 - rn * rn) / (decay * (1 + r))
+    } else {
+        // A (nearly) constant step or a long train: iterate the noise-free path.
+        let r2 = r * r
+        mean = w0
+        variance = 0
+        for _ in 0..<n {
+            mean = r * mean + q
+            variance = r2 * variance + 1
+        }
     }
     let sd = noiseScale * variance.squareRoot()
     let margin = aggregationMargin * sd
