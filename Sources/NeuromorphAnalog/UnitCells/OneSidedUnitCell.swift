@@ -261,8 +261,12 @@ public struct OneSidedUnitCellParameters: Sendable, Codable, Equatable {
             throw DeviceParameterError(device: name, parameter: "copy_inverted",
                                        "true is not modelled (needs the device's up and down steps swapped); use false")
         }
-        try refreshForward.validate("refresh_forward")
-        try refreshUpdate.validate()
+        do { try refreshForward.validate("refresh_forward") } catch let error as DeviceParameterError {
+            throw DeviceParameterError(device: name, parameter: "refresh_forward", "\(error.parameter) \(error.message)")
+        }
+        do { try refreshUpdate.validate() } catch let error as DeviceParameterError {
+            throw DeviceParameterError(device: name, parameter: "refresh_update.\(error.parameter)", error.message)
+        }
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
