@@ -45,6 +45,6 @@ struct AnalogTrainingCLITests {
         for name in ["ReRamES2Preset", "Idealized4Preset"] {
             #expect(list.stdout.contains("  \(name)  vector_unit_cell"), "\(name): \(list)")
         }
-        #expect(list.stdout.contains("PCMPreset  PCMPresetUnitCell needs OneSidedUnitCell"), "\(list)")
+        #expect(list.stdout.contains("PCMPreset  PCMPresetUnitCell is a OneSidedUnitCell"), "\(list)")
     }
 }

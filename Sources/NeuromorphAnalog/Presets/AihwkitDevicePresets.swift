@@ -26,8 +26,8 @@ import NeuromorphCore
 /// `reram_sb`).
 ///
 /// Not registered, because a parameter has no exact counterpart here (never approximated):
-/// `PCMPresetDevice` and the `ReRamArray*` presets (uni-directional PCM with refresh,
-/// `dw_min_std_add`/`_slope`, corrupt devices, log-normal `dw_min_dtod`).
+/// `PCMPresetDevice` and the `ReRamArray*` presets (`dw_min_std_add`/`_slope` noise, corrupt
+/// devices, log-normal `dw_min_dtod`). PCM's one-sided pair with refresh is ``OneSidedUnitCell``.
 public enum AihwkitDevicePresets {
     /// aihwkit `CapacitorPresetDevice` (fit to Li et al., VLSI 2018, with leakage).
     public static var capacitor: LinearStepDevice {
@@ -139,7 +139,8 @@ public enum AihwkitDevicePresets {
 
     /// aihwkit device presets that are not registered, with the reason (see the type's doc).
     public static let unavailable: [(aihwkit: String, reason: String)] = [
-        ("PCMPresetDevice", "uni-directional PCM pair with refresh (OneSidedUnitCell) and dw_min_std_add/slope are not modelled"),
+        ("PCMPresetDevice", "ExpStep with the dw_min_std_add/dw_min_std_slope cycle-to-cycle noise is not modelled "
+            + "(its pair, OneSidedUnitCell, is: unit_cell kind one_sided_unit_cell)"),
         ("ReRamArrayOMPresetDevice", "SoftBoundsReferenceDevice with symmetry-point subtraction and log-normal dw_min_dtod not modelled"),
         ("ReRamArrayHfO2PresetDevice", "SoftBoundsReferenceDevice with symmetry-point subtraction and log-normal dw_min_dtod not modelled"),
     ]

@@ -145,10 +145,10 @@ public enum AnalogPresets {
     /// aihwkit presets with no exact counterpart here, and why.
     public static let unavailable: [(name: String, reason: String)] = {
         var list: [(String, String)] = []
-        let pcm = "PCMPresetUnitCell needs OneSidedUnitCell (sign-routed pulses, refresh) and PCMPresetDevice "
-            + "(ExpStep with dw_min_std_add/dw_min_std_slope); neither is implemented"
+        let pcm = "PCMPresetUnitCell is a OneSidedUnitCell (built: unit_cell kind one_sided_unit_cell) of "
+            + "PCMPresetDevice, whose ExpStep cycle-to-cycle noise with dw_min_std_add/dw_min_std_slope is not modelled"
         list.append(("PCMPreset", pcm))
-        list.append(("MixedPrecisionPCMPreset", pcm))
+        list.append(("MixedPrecisionPCMPreset", pcm + "; nor is a MixedPrecisionCompound over a OneSidedUnitCell"))
         return list
     }()
 

@@ -32,6 +32,7 @@ extension UnitCellSpec {
         case .miniBatch: .miniBatch(MiniBatchCellSpec())
         case .lowRank: .lowRank(LowRankCellSpec())
         case .vector: .vector(VectorUnitCellParameters())
+        case .oneSided: .oneSided(OneSidedUnitCellParameters())
         }
     }
 
@@ -79,6 +80,10 @@ extension UnitCellSpec {
             let p = try VectorUnitCellParameters(from: decoder)
             try checked(p.validate)
             return .vector(p)
+        case .oneSided:
+            let p = try OneSidedUnitCellParameters(from: decoder)
+            try checked(p.validate)
+            return .oneSided(p)
         case .singleDevice, .referencePair:
             return defaults(kind)
         }
@@ -99,6 +104,7 @@ extension UnitCellSpec {
         case .miniBatch(let p): try p.encode(to: encoder)
         case .lowRank(let p): try p.encode(to: encoder)
         case .vector(let p): try p.encode(to: encoder)
+        case .oneSided(let p): try p.encode(to: encoder)
         case .singleDevice, .referencePair: break
         }
     }
@@ -153,7 +159,7 @@ extension UnitCellSpec {
         case .choppedTransferCompound(let p, _): return ChoppedTransferCompoundConfiguration(fast: fast, slow: slow, parameters: p)
         case .dynamicTransferCompound(let p, _): return DynamicTransferCompoundConfiguration(fast: fast, slow: slow, parameters: p)
         case .shd(let p, _): return StochasticHamiltonianDescentConfiguration(fast: fast, slow: slow, parameters: p)
-        case .singleDevice, .referencePair, .mixedPrecision, .miniBatch, .lowRank, .vector:
+        case .singleDevice, .referencePair, .mixedPrecision, .miniBatch, .lowRank, .vector, .oneSided:
             throw SpecError(path: "hardware.analog.unit_cell", "kind \(kind.rawValue) is not a two-array training cell")
         }
     }

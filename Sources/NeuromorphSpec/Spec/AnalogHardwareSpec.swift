@@ -233,6 +233,14 @@ public struct AnalogDeviceChoice: RawRepresentable, Codable, Sendable, Hashable,
 ///   update_policy: single_random      #   all | single_fixed | single_sequential | single_random
 ///   first_update_idx: 0
 ///   gamma_vec: [0.5, 0.5]             #   default 1/n each
+/// unit_cell:                          # aihwkit OneSidedUnitCell: W = g⁺ − g⁻, up pulses only
+///   kind: one_sided_unit_cell         #   two devices of the section's device
+///   refresh_every: 10                 #   0 = never; in mini-batches with units_in_mbatch
+///   units_in_mbatch: true
+///   refresh_upper_thres: 0.75         #   fractions of w_max
+///   refresh_lower_thres: 0.25
+///   refresh_forward: {out_noise: 0.0} #   IOParameters keys of the refresh read
+///   refresh_update: {desired_bl: 31}  #   update keys of the rewrite
 /// unit_cell:                          # Tiki-Taka v1 (aihwkit TransferCompound)
 ///   kind: transfer_compound           # or buffered_transfer_compound (TTv2),
 ///   gamma: 0.0                        #    chopped_transfer_compound (c-TTv2),
@@ -265,6 +273,9 @@ public enum UnitCellSpec: Codable, Sendable, Equatable {
     /// Several devices of the section's model per cross-point, `W = Σ γ_k G_k`
     /// (`VectorUnitCell`, aihwkit `VectorUnitCell`).
     case vector(VectorUnitCellParameters)
+    /// A one-sided pair of the section's device with refresh, `W = g⁺ − g⁻`
+    /// (`OneSidedUnitCell`, aihwkit `OneSidedUnitCell`).
+    case oneSided(OneSidedUnitCellParameters)
 
     /// The kinds a spec can name.
     public enum Kind: String, Codable, Sendable, CaseIterable {
@@ -279,6 +290,7 @@ public enum UnitCellSpec: Codable, Sendable, Equatable {
         case miniBatch = "mini_batch"
         case lowRank = "low_rank"
         case vector = "vector_unit_cell"
+        case oneSided = "one_sided_unit_cell"
     }
 
     public var kind: Kind {
@@ -294,6 +306,7 @@ public enum UnitCellSpec: Codable, Sendable, Equatable {
         case .miniBatch: .miniBatch
         case .lowRank: .lowRank
         case .vector: .vector
+        case .oneSided: .oneSided
         }
     }
 
@@ -324,6 +337,7 @@ public enum UnitCellSpec: Codable, Sendable, Equatable {
         case .miniBatch: ["kind"] + MiniBatchCellSpec.keys
         case .lowRank: ["kind"] + LowRankCellSpec.keys
         case .vector: ["kind"] + VectorUnitCellParameters.keys
+        case .oneSided: ["kind"] + OneSidedUnitCellParameters.keys
         }
     }
 
@@ -554,6 +568,8 @@ extension AnalogHardwareSpec {
                 return try gradientCellConfiguration(main)
             case .vector(let parameters):
                 return Self.vector(main, parameters)
+            case .oneSided(let parameters):
+                return Self.oneSided(main, parameters)
             default:
                 return try trainingCellConfiguration(main)
             }
@@ -567,6 +583,11 @@ extension AnalogHardwareSpec {
     private static func vector<D: PulsedDeviceConfiguration>(_ device: D, _ parameters: VectorUnitCellParameters)
         -> any UnitCellConfiguration {
         VectorUnitCellConfiguration(device: device, parameters: parameters)
+    }
+
+    private static func oneSided<D: PulsedDeviceConfiguration>(_ device: D, _ parameters: OneSidedUnitCellParameters)
+        -> any UnitCellConfiguration {
+        OneSidedUnitCellConfiguration(device: device, parameters: parameters)
     }
 
     private static func pair<D: PulsedDeviceConfiguration>(_ device: D, _ reference: any PulsedDeviceConfiguration,
