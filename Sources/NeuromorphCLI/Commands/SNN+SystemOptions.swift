@@ -12,10 +12,10 @@ struct SpikingSystemOptions: ParsableArguments {
 
     // MARK: MONETA
 
-    @Option(help: "moneta-mnist: STDP data flow, type1 (spike-cycle order), type2 (PIM-friendly, filter-update table; default) or untrained.")
+    @Option(help: "moneta-mnist: the paper's network type: type1 (STDP, spike-cycle order), type2 (PIM-friendly STDP, filter-update table; default), type3 (two backprop blocks), type4 (hybrid: backprop block + type1 STDP block), type5 (hybrid: backprop block + type2 STDP block), or untrained.")
     var training: MonetaExperiment.Training?
 
-    @Flag(help: "moneta-mnist, type2: an IFM enters the filter-update table only for its depth winner argmax(peak V − θ) (ours; off = the paper's table).")
+    @Flag(help: "moneta-mnist, type2/type5: an IFM enters the filter-update table only for its depth winner argmax(peak V − θ) (ours; off = the paper's table).")
     var tableCompetition = false
 
     @Option(help: "moneta-mnist, with --table-competition: homeostasis θ⁺, added to a filter's offset θ after each training image that updated it, in V_mem units (V_th = 200); 0 = none (default 0).")
@@ -82,8 +82,8 @@ struct SpikingSystemOptions: ParsableArguments {
         if let thetaDecay, !(thetaDecay >= 0 && thetaDecay <= 1) {
             throw ValidationError("--theta-decay must be in [0, 1] (per training image), got \(thetaDecay)")
         }
-        if tableCompetition, let training, training != .type2 {
-            throw ValidationError("--table-competition needs --training type2 (the filter-update table is Type 2's), got \(training.rawValue)")
+        if tableCompetition, let training, training.stdpLearning != .pimFriendly {
+            throw ValidationError("--table-competition needs --training type2 or type5 (the filter-update table is PIM-friendly STDP's), got \(training.rawValue)")
         }
         if let relayWeight, !(1...7).contains(relayWeight) {
             throw ValidationError("--relay-weight must be a 4-bit weight code in 1...7, got \(relayWeight)")

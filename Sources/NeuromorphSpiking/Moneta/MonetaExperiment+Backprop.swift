@@ -41,18 +41,7 @@ extension MonetaExperiment {
         }
         let train = trainSet.prefix(Swift.min(c.trainImages, trainSet.count)).flattened()
         let test = testSet.prefix(Swift.min(c.testImages, testSet.count)).flattened()
-        var g = SeededGenerator(seed: c.seed, key: StreamKey("moneta", "backprop", "init"))
-        var model = Sequential([
-            Reshape([1, 28, 28]),
-            Conv2d(1, c.filters1, kernelSize: 3, stride: 2, padding: 1, bias: false, generator: &g), Activation(.relu),
-            Conv2d(c.filters1, c.filters2, kernelSize: 3, stride: 2, padding: 1, bias: false, generator: &g), Activation(.relu),
-            Flatten(), Linear(c.filters2 * 49, 10, generator: &g), LogSoftmax(),
-        ])
-        var optimizer = SGD(learningRate: learningRate, momentum: 0.9)
-        _ = try Trainer.fit(&model, optimizer: &optimizer, loss: NLLLoss(),
-                            train: LabeledTensors(inputs: train.inputs, labels: train.labels),
-                            configuration: TrainingConfiguration(epochs: epochs, batchSize: 32, seed: c.seed, showProgress: false))
-        let network = try ConvolutionalReLUNetwork(model, inputShape: [784])
+        let network = try trainBackpropNetwork(train, configuration: c, epochs: epochs, learningRate: learningRate)
         func rows(_ d: LabeledDataset) -> [[Float]] { (0..<d.count).map { Array(d.inputs.scalars[($0 * 784)..<(($0 + 1) * 784)]) } }
         let trainX = rows(train), testX = rows(test)
         func accuracy(_ x: [[Float]], _ labels: [Int], _ predict: ([Float]) -> Int) -> Double {
@@ -73,5 +62,27 @@ extension MonetaExperiment {
                               spikesPerImage: Double(counters.inputSpikes + counters.emittedSpikes) / n,
                               synapticOperationsPerImage: Double(counters.synapticOperations) / n,
                               seconds: Date().timeIntervalSince(start))
+    }
+
+    /// Trains MONETA's topology end to end by backprop (the network of ``backpropBaseline``):
+    /// 28×28 → CONV 3×3×`filters1` s2 → ReLU → CONV 3×3×`filters2` s2 → ReLU → linear(10),
+    /// no convolution bias, SGD (momentum 0.9, batch 32, cross-entropy, shuffle seed
+    /// `configuration.seed`). `block` selects the initialisation stream (block 0 is the
+    /// baseline's; Type 3 trains a second block from stream `init/block1`).
+    static func trainBackpropNetwork(_ train: LabeledDataset, configuration c: Configuration, epochs: Int,
+                                     learningRate: Float, block: Int = 0) throws -> ConvolutionalReLUNetwork {
+        let key = StreamKey("moneta", "backprop", "init")
+        var g = SeededGenerator(seed: c.seed, key: block == 0 ? key : key / "block\(block)")
+        var model = Sequential([
+            Reshape([1, 28, 28]),
+            Conv2d(1, c.filters1, kernelSize: 3, stride: 2, padding: 1, bias: false, generator: &g), Activation(.relu),
+            Conv2d(c.filters1, c.filters2, kernelSize: 3, stride: 2, padding: 1, bias: false, generator: &g), Activation(.relu),
+            Flatten(), Linear(c.filters2 * 49, 10, generator: &g), LogSoftmax(),
+        ])
+        var optimizer = SGD(learningRate: learningRate, momentum: 0.9)
+        _ = try Trainer.fit(&model, optimizer: &optimizer, loss: NLLLoss(),
+                            train: LabeledTensors(inputs: train.inputs, labels: train.labels),
+                            configuration: TrainingConfiguration(epochs: epochs, batchSize: 32, seed: c.seed, showProgress: false))
+        return try ConvolutionalReLUNetwork(model, inputShape: [784])
     }
 }

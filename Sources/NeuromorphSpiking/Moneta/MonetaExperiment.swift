@@ -11,6 +11,10 @@ import NeuromorphData
 /// spike counts of the last layer. The learning throughput comes from the measured output
 /// spike rate through ``MonetaChip/learningOpsPerSecond(outputSpikeRate:)``.
 ///
+/// Types 3–5 (`MonetaExperiment+Hybrid.swift`) put backprop-trained blocks of the same
+/// topology beside (Types 4, 5) or instead of (Type 3) the STDP block and train the readout
+/// on the concatenated spike counts (digest §3.5).
+///
 /// The paper's network (4 layers of 64–128 filters, 5 epochs per layer, CIFAR/MNIST, 90.89 /
 /// 90.13 % on MNIST) and its V_th, leak, P1–P4/PD and T_threshold are not reproduced: every
 /// constant here is ours.
@@ -23,6 +27,39 @@ public enum MonetaExperiment {
         case type2 = "type2"
         /// No training: the random initial weights (a baseline).
         case untrained
+        /// Paper Type 3, "fully BP ConvSNN": two backprop-trained blocks side by side, their
+        /// OFMs concatenated into the readout (digest §3.5, Table 1 read as two parallel stacks).
+        case type3 = "type3"
+        /// Paper Type 4, hybrid: a backprop-trained block (fixed) beside an STDP block trained
+        /// by standard STDP (Type 1 data flow), OFMs concatenated into the readout.
+        case type4 = "type4"
+        /// Paper Type 5, hybrid: a backprop-trained block beside an STDP block trained by
+        /// PIM-friendly STDP (Type 2 data flow, filter-update table).
+        case type5 = "type5"
+
+        /// How the STDP block learns: spike-cycle order (Types 1, 4), PIM-friendly (Types 2, 5),
+        /// or not at all (`untrained`; Type 3 has no STDP block).
+        public enum STDPLearning: Sendable { case spikeCycleOrder, pimFriendly }
+
+        public var stdpLearning: STDPLearning? {
+            switch self {
+            case .type1, .type4: return .spikeCycleOrder
+            case .type2, .type5: return .pimFriendly
+            case .untrained, .type3: return nil
+            }
+        }
+
+        /// Whether the network has the STDP block (every type but Type 3).
+        public var hasSTDPBlock: Bool { self != .type3 }
+
+        /// Backprop-trained blocks beside it: 0 (Types 1, 2, untrained), 1 (Types 4, 5), 2 (Type 3).
+        public var backpropBlocks: Int {
+            switch self {
+            case .type1, .type2, .untrained: return 0
+            case .type4, .type5: return 1
+            case .type3: return 2
+            }
+        }
     }
 
     /// The rule the experiment trains with by default (see ``Configuration/stdp``).
@@ -58,6 +95,10 @@ public enum MonetaExperiment {
         public var competition = MonetaTableCompetition.off
         public var readoutEpochs = 30
         public var readoutLearningRate: Float = 0.05
+        /// Epochs and learning rate of the backprop blocks of Types 3–5 (``backpropBaseline``'s
+        /// defaults; the paper trains its BP layers for 20 epochs by BPTT).
+        public var backpropEpochs = 30
+        public var backpropLearningRate: Float = 0.02
         public init() {}
     }
 
@@ -82,6 +123,10 @@ public enum MonetaExperiment {
         public var activeFilters: [Int]
         /// The weight codes of both layers after training.
         public var weights: [[Int32]]
+        /// Types 3–5 only: the same readout trained on the STDP block's features alone (nil for
+        /// Type 3) and on the first backprop block's alone, on the same images.
+        public var stdpBlockTestAccuracy: Double?
+        public var backpropBlockTestAccuracy: Double?
         public var seconds: Double
     }
 
@@ -92,11 +137,18 @@ public enum MonetaExperiment {
             throw SpikingParameterError(type: "MonetaExperiment", field: "trainImages/testImages/steps",
                                         value: "\(c.trainImages)/\(c.testImages)/\(c.steps)", expected: "counts ≥ 1")
         }
+        if c.training.backpropBlocks > 0 {
+            guard c.backpropEpochs >= 1, c.backpropLearningRate > 0, c.backpropLearningRate.isFinite else {
+                throw SpikingParameterError(type: "MonetaExperiment", field: "backpropEpochs/backpropLearningRate",
+                                            value: "\(c.backpropEpochs)/\(c.backpropLearningRate)",
+                                            expected: "epochs ≥ 1 and a finite learning rate > 0 (training \(c.training.rawValue))")
+            }
+        }
         let competition = try MonetaTableCompetition(winnerTakesIFM: c.competition.winnerTakesIFM,
                                                      thetaPlus: c.competition.thetaPlus, thetaDecay: c.competition.thetaDecay)
-        guard !competition.winnerTakesIFM || c.training == .type2 else {
+        guard !competition.winnerTakesIFM || c.training.stdpLearning == .pimFriendly else {
             throw SpikingParameterError(type: "MonetaExperiment", field: "competition", value: "winner takes the IFM, training \(c.training.rawValue)",
-                                        expected: "training type2 (the filter-update table is Type 2's; Type 1 competes through cross-depth inhibition)")
+                                        expected: "training type2 or type5 (the filter-update table is PIM-friendly STDP's; Types 1 and 4 compete through cross-depth inhibition)")
         }
         let (trainSet, testSet) = try IDXImageFolder.load(data, classCount: 10)
         guard trainSet.featureCount == 784 else {
@@ -124,16 +176,16 @@ public enum MonetaExperiment {
             return MonetaSpikeTensor.bernoulli(pixels, rows: 28, columns: 28, depth: 1, steps: c.steps, pMax: c.pMax, using: &g)
         }
         func learn(_ layer: inout MonetaConvLayer, _ input: MonetaSpikeTensor) throws -> Int {
-            switch c.training {
-            case .type1: return try layer.trainSpikeCycleOrder(input, rule: rule, lfsr: &lfsr).changedWeights
-            case .type2: return try layer.trainPIMFriendly(input, rule: rule, lfsr: &lfsr).changedWeights
-            case .untrained: return 0
+            switch c.training.stdpLearning {
+            case .spikeCycleOrder?: return try layer.trainSpikeCycleOrder(input, rule: rule, lfsr: &lfsr).changedWeights
+            case .pimFriendly?: return try layer.trainPIMFriendly(input, rule: rule, lfsr: &lfsr).changedWeights
+            case nil: return 0
             }
         }
 
         // Layer-wise training: conv1 on all training images, then conv2 on conv1's output.
         var changed = [0, 0]
-        if c.training != .untrained {
+        if c.training.stdpLearning != nil {
             for i in 0..<train.count { changed[0] += try learn(&l1, encode(train, i, "train")) }
             for i in 0..<train.count {
                 let hidden = try l1.infer(encode(train, i, "train"), dataflow: .ifmOrder).spikes
@@ -159,24 +211,46 @@ public enum MonetaExperiment {
                 return o.spikes.counts.map { Float($0) / Float(c.steps) }
             }
         }
-        let trainX = try features(train, "train", count: false)
-        let testX = try features(test, "test", count: true)
-        let readout = SoftmaxReadout.train(trainX, labels: train.labels, classes: 10, epochs: c.readoutEpochs,
-                                           learningRate: c.readoutLearningRate, seed: c.seed)
+        let stdp = c.training.hasSTDPBlock
+        let stdpTrainX = stdp ? try features(train, "train", count: false) : []
+        let stdpTestX = stdp ? try features(test, "test", count: true) : []
+
+        // Types 3–5: backprop-trained blocks beside the STDP block, OFMs concatenated (Table 1).
+        let blocks = try (0..<c.training.backpropBlocks).map { b in
+            try backpropBlockFeatures(train: train, test: test, configuration: c, block: b)
+        }
+        for block in blocks { sops += block.testSynapticOperations }
+        func concatenated(_ stdpX: [[Float]], _ blockX: [[[Float]]], count: Int) -> [[Float]] {
+            (0..<count).map { i in blockX.flatMap { $0[i] } + (stdpX.isEmpty ? [] : stdpX[i]) }
+        }
+        let trainX = concatenated(stdpTrainX, blocks.map(\.train), count: train.count)
+        let testX = concatenated(stdpTestX, blocks.map(\.test), count: test.count)
+        func readoutAccuracy(_ trainX: [[Float]], _ testX: [[Float]]) -> (train: Double, test: Double) {
+            let readout = SoftmaxReadout.train(trainX, labels: train.labels, classes: 10, epochs: c.readoutEpochs,
+                                               learningRate: c.readoutLearningRate, seed: c.seed)
+            return (readout.accuracy(trainX, labels: train.labels), readout.accuracy(testX, labels: test.labels))
+        }
+        let accuracy = readoutAccuracy(trainX, testX)
+        let hybrid = !blocks.isEmpty
         let n = Double(test.count * c.steps)
-        let outRates = [Double(spikes[0]) / (n * Double(g1.positions * g1.filters)),
-                        Double(spikes[1]) / (n * Double(g2.positions * g2.filters))]
-        let inRates = [Double(inputs[0]) / (n * Double(g1.inputSize)), Double(inputs[1]) / (n * Double(g2.inputSize))]
+        let outRates = stdp ? [Double(spikes[0]) / (n * Double(g1.positions * g1.filters)),
+                               Double(spikes[1]) / (n * Double(g2.positions * g2.filters))] : []
+        let inRates = stdp ? [Double(inputs[0]) / (n * Double(g1.inputSize)), Double(inputs[1]) / (n * Double(g2.inputSize))] : []
         let sopsPerImage = Double(sops) / Double(test.count)
         let table = EnergyTable.monetaInference
-        return Report(configuration: c,
-                      trainAccuracy: readout.accuracy(trainX, labels: train.labels),
-                      testAccuracy: readout.accuracy(testX, labels: test.labels),
+        // On-chip learning throughput at the STDP block's rate: the hybrid chip (two chips,
+        // digest §3.4) for Types 4–5; Type 3 learns nothing on chip.
+        let chip = hybrid ? MonetaChip.hybridPaper : MonetaChip.paper
+        return Report(configuration: c, trainAccuracy: accuracy.train, testAccuracy: accuracy.test,
                       outputSpikeRates: outRates, inputSpikeRates: inRates, synapticOperationsPerImage: sopsPerImage,
-                      learningOpsPerSecond: try MonetaChip.paper.learningOpsPerSecond(outputSpikeRate: Swift.min(outRates[1], 1)),
+                      learningOpsPerSecond: stdp ? try chip.learningOpsPerSecond(outputSpikeRate: Swift.min(outRates[1], 1)) : 0,
                       inferenceEnergyPerImageJ: sopsPerImage * table.synapticOperationJ,
-                      changedWeights: changed,
-                      activeFilters: [fired1.filter { $0 }.count, fired2.filter { $0 }.count], weights: [l1.weights, l2.weights], seconds: Date().timeIntervalSince(start))
+                      changedWeights: stdp ? changed : [],
+                      activeFilters: stdp ? [fired1.filter { $0 }.count, fired2.filter { $0 }.count] : [],
+                      weights: stdp ? [l1.weights, l2.weights] : [],
+                      stdpBlockTestAccuracy: hybrid && stdp ? readoutAccuracy(stdpTrainX, stdpTestX).test : nil,
+                      backpropBlockTestAccuracy: hybrid ? readoutAccuracy(blocks[0].train, blocks[0].test).test : nil,
+                      seconds: Date().timeIntervalSince(start))
     }
 }
 
