@@ -1,3 +1,4 @@
+import CPulseKernels
 import NeuromorphCore
 
 /// A linear-step device in Gokmen's soft-bounds form (Gokmen 2021, digest
@@ -233,11 +234,47 @@ public struct LinearStepDeviceArray: SymmetryPointDeviceArray, DecayingDeviceArr
                 stepUp.withUnsafeBufferPointer { su in
                     stepDown.withUnsafeBufferPointer { sd in
                         storage.weights.withUnsafeMutableBufferPointer { weights in
-                            for k in 0..<n {
+                            // Additive noise: the C kernel applies single pulses and
+                            // closed-form trains eight at a time and hands back the rest.
+                            var deferredCount = n
+                            let deferred = UnsafeMutablePointer<Int32>.allocate(capacity: Swift.max(n, 1))
+                            defer { deferred.deallocate() }
+                            if aggregate {
+                                let tables = Ziggurat.tablePointers
+                                var state = [generator.state.0, generator.state.1, generator.state.2, generator.state.3]
+                                deferredCount = state.withUnsafeMutableBufferPointer { rng in
+                                    neuromorph_soft_bounds_row_pulses(
+                                        neuromorph_soft_bounds_block(weights: weights.baseAddress!, lower: lo.baseAddress!,
+                                                                     upper: hi.baseAddress!, step_up: su.baseAddress!,
+                                                                     step_down: sd.baseAddress!, cycle_std: std),
+                                        base, columns, counts, up, n, rng.baseAddress!,
+                                        neuromorph_ziggurat_tables(k: tables.k, w: tables.w, f: tables.f), deferred)
+                                }
+                                generator.state = (state[0], state[1], state[2], state[3])
+                            } else {
+                                for k in 0..<n { deferred[k] = Int32(truncatingIfNeeded: k) }
+                            }
+                            for slot in 0..<deferredCount {
+                                let k = Int(deferred[slot])
                                 let index = base + Int(columns[k])
                                 var w = weights[index]
                                 let a = lo[index], b = hi[index]
                                 let n = Int(counts[k]), isUp = up[k]
+                                if n == 1 {
+                                    // One pulse (most coincidences), by selects rather than a
+                                    // branch on the random direction; the same arithmetic as the
+                                    // pulse loop below, bit for bit: with k± = ±slope±, the down
+                                    // step s⁻(1 + slope⁻ w) is s⁻(1 − k⁻ w), and w − step is
+                                    // w + (−step).
+                                    let s = isUp ? su[index] : sd[index]
+                                    let bound = isUp ? b : a
+                                    let signedSlope: Float = (isUp ? b > 0 : a < 0) ? 1 / bound : 0
+                                    let nominal = s * (1 - signedSlope * w)
+                                    let step = noisyStep(nominal, deviceStep: s, std: std, noise: model,
+                                                         normals: &normals, generator: &generator)
+                                    weights[index] = clamp(w + (isUp ? step : -step), a, b)
+                                    continue
+                                }
                                 if aggregate && n > 1 {
                                     // Direction by selects, not branches (the signs are random).
                                     let s = isUp ? su[index] : sd[index]

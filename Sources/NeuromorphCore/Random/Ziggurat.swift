@@ -48,6 +48,14 @@ public enum Ziggurat {
     }
 
     @usableFromInline static let tables = Tables()
+
+    /// The layer tables for kernels outside Swift (the C pulse kernels): fast-accept
+    /// thresholds `k`, value scales `w`, edge densities `f`, 128 entries each, valid for the
+    /// life of the process.
+    public static var tablePointers: (k: UnsafePointer<UInt32>, w: UnsafePointer<Float>, f: UnsafePointer<Float>) {
+        let t = tables
+        return (UnsafePointer(t.k), UnsafePointer(t.w), UnsafePointer(t.f))
+    }
     @usableFromInline static let tailStart: Float = 3.442_62
 
     /// One N(0, 1) draw.
