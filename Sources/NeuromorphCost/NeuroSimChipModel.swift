@@ -7,14 +7,21 @@ import Foundation
 /// NeuroSim derives these from its PDK-level device tables and circuit models, none of which the
 /// paper prints. The values here are **fitted to NeuroSim V1.3's own output** (VGG-8, 22 nm, input
 /// bit density 0.5; `benchmarks/neurosim/fit.py` on the committed reference CSVs) and carried to
-/// other nodes by Table 1 of Lu et al. 2021 (area ∝ A_INV, energy ∝ F·V_DD², latency ∝ gate
-/// length) and to other input densities by the active-row term of the ADC energy. Which numbers
-/// are fitted and which are predictions is listed in docs/cost-neurosim.md.
+/// other nodes by per-node device data (``TechnologyDeviceData``: delays and the clock by the
+/// intrinsic gate delay, leakage by the off-current) and Table 1 of Lu et al. 2021 (area ∝ A_INV,
+/// energy ∝ F·V_DD²), and to other input densities by the active-row term of the ADC energy. Which
+/// numbers are fitted and which are predictions is listed in docs/cost-neurosim.md.
 public struct NeuroSimUnitConstants: Codable, Sendable, Equatable {
     /// Node the constants belong to.
     public var referenceNode: Int
-    /// Sensing cycle before β (ns): WL/BL drive, array settle, MLSA decision.
+    /// Sensing cycle before β (ns) at the reference node: WL/BL drive, array settle, MLSA decision.
     public var sensingNS: Double
+    /// The part of ``sensingNS`` that does not scale with the transistors (ns): the multi-level
+    /// sense amplifier's decision time, which NeuroSim V1.3 takes from its SPICE fit of the
+    /// current-mode MLSA with a 1 ns floor (reached by these columns at 22 and 32 nm LP). The
+    /// rest (decoder, switch matrix, mux, precharge, bit-line, encoder) is gate- and
+    /// wire-driven and scales with ``TechnologyDeviceData/intrinsicGateDelayPS``.
+    public var senseAmplifierNS: Double
     /// Accumulation cycles per input vector-bit: base + perLevel × ⌈log2(partial sums)⌉.
     public var accumulationBaseCycles: Double
     public var accumulationCyclesPerLevel: Double
@@ -57,7 +64,7 @@ public struct NeuroSimUnitConstants: Codable, Sendable, Equatable {
     /// buffers and idle tiles while a layer runs, so it exceeds leakage power × latency.
     public var leakageEnergyUWPerTile: Double
 
-    public init(referenceNode: Int, sensingNS: Double, accumulationBaseCycles: Double, accumulationCyclesPerLevel: Double,
+    public init(referenceNode: Int, sensingNS: Double, senseAmplifierNS: Double, accumulationBaseCycles: Double, accumulationCyclesPerLevel: Double,
                 peripheryNSPerCycle: Double, conversionBasePJ: Double, conversionPerActiveRowPJ: Double,
                 accumulationPJPerSubArrayBit: Double, peripheryPJPerSubArrayBit: Double,
                 peripheryPJPerSubArrayBitPerDensity: Double, bufferPJPerInputBit: Double,
@@ -70,6 +77,7 @@ public struct NeuroSimUnitConstants: Codable, Sendable, Equatable {
                 leakageEnergyUWPerTile: Double) {
         self.referenceNode = referenceNode
         self.sensingNS = sensingNS
+        self.senseAmplifierNS = senseAmplifierNS
         self.accumulationBaseCycles = accumulationBaseCycles
         self.accumulationCyclesPerLevel = accumulationCyclesPerLevel
         self.peripheryNSPerCycle = peripheryNSPerCycle
@@ -145,9 +153,10 @@ public struct NeuroSimChipBreakdown: Codable, Sendable, Equatable {
 /// accumulation, periphery, buffer and interconnect costs.
 /// ```
 /// T_clk   = max(1 ns, β · T_sense)                           β = 1.4 when validated (Lu et al. 2021)
+/// T_sense = t_SA + (T_sense,ref − t_SA) · s_gate             ``NeuroSimNodeScaling`` (device data)
 /// cycles  = (V / copies) · B · numColMuxed                   V input vectors, B input bits
-/// T_ADC   = cycles · T_clk;   T_acc = (V / copies) · B · (c0 + c1·⌈log2 P⌉) · T_clk
-/// T_layer = T_ADC + T_acc + cycles · t_periph + T_buffer + T_IC
+/// T_ADC   = cycles · T_clk;   T_acc = (V / copies) · B · (c0 + c1·⌈log2 P⌉) · T_clk,ref · s_gate
+/// T_layer = T_ADC + T_acc + (cycles · t_periph + T_buffer + T_IC) · s_clk
 /// E_ADC   = V · B · P · cols · (e0 + e1 · rows_used · ρ)     P = partial-sum sub-arrays of one copy
 /// E_acc   = V · B · S · e_acc;  E_periph = V · B · S · (p0 + p1·ρ)   S = sub-arrays of one copy
 /// T_buf   = t_v · V + t_in · bits_in + t_out · bits_out;  T_IC = u_in · bits_in + u_out · bits_out
@@ -156,8 +165,9 @@ public struct NeuroSimChipBreakdown: Codable, Sendable, Equatable {
 /// A_chip  = Σ tiles · (subarrays · (A_cells + A_ADC + A_periph) + PEs · A_PE + A_tile + A_global)
 /// TOPS/W  = ops / (E_dyn + E_leak) / η (validated: η = 1.22 post-layout);  ops = 2·Σ H·W·C·K²·N
 /// ```
-/// Scaling from the constants' reference node: area × A_INV(node)/A_INV(ref) (cells use F²
-/// directly), energy × F·V_DD² ratio, latency × gate-length ratio (Table 1).
+/// Scaling from the constants' reference node (``NeuroSimNodeScaling``): area × A_INV(node)/A_INV(ref)
+/// (cells use F² directly), energy × F·V_DD² ratio (Table 1), sensing, accumulation and clocked
+/// latencies by the PTM intrinsic gate delay and the clock, leakage × (V_DD·I_off·F) ratio.
 public enum NeuroSimChipModel {
     /// The constants for `cell` (fitted at 22 nm; see ``NeuroSimUnitConstants``).
     public static func constants(for cell: NeuroSimParam.MemCellType) -> NeuroSimUnitConstants {
@@ -175,13 +185,17 @@ public enum NeuroSimChipModel {
         }
         try p.validate(layers: layers.count)
         let k = constants(for: p.memcelltype)
-        let node = try TechnologyNode.table1(p.technode)
-        let ref = try TechnologyNode.table1(k.referenceNode)
-        let areaScale = node.inverterAreaUM2 / ref.inverterAreaUM2
-        let energyScale = (node.featureSizeNM / ref.featureSizeNM) * pow(node.supplyVoltage / ref.supplyVoltage, 2)
-        let latencyScale = node.gateLengthNM / ref.gateLengthNM
+        let scaling = try NeuroSimNodeScaling(node: p.technode, referenceNode: k.referenceNode)
+        let node = scaling.technology
+        let areaScale = scaling.area
+        let energyScale = scaling.energy
+        let leakageScale = scaling.leakage
         let beta = p.validated ? 1.4 : 1.0
-        let clock = max(1.0, beta * k.sensingNS * latencyScale)
+        let clock = scaling.clockNS(k, beta: beta)
+        // Clocked latencies (buffers, bus, periphery) follow the clock; the accumulation logic follows τ_gate.
+        let referenceClock = NeuroSimNodeScaling.referenceClockNS(k)
+        let clockScale = clock / referenceClock
+        let accumulationCycleNS = referenceClock * scaling.gateDelay
         let plan = NeuroSimFloorplan(layers: layers, param: p)
         let pooling = p.poolingAfter ?? []
         let B = Double(p.numBitInput)
@@ -199,7 +213,7 @@ public enum NeuroSimChipModel {
             let partialSums = place.activeSubArrays / place.copies / max(place.subArrayColumns, 1)
             let levels = ceil(log2(Double(max(partialSums, 1))))
             let tADC = cycles * clock
-            let tAcc = perCopy * B * (k.accumulationBaseCycles + k.accumulationCyclesPerLevel * levels) * clock
+            let tAcc = perCopy * B * (k.accumulationBaseCycles + k.accumulationCyclesPerLevel * levels) * accumulationCycleNS
             let rowsUsed = Double(min(place.novel ? layer.inputChannels : layer.weightRows, p.numRowSubArray))
             let cols = Double(layer.outputChannels * slices)
             let positions = Double(place.novel ? layer.kernelSize * layer.kernelSize : 1)
@@ -211,16 +225,16 @@ public enum NeuroSimChipModel {
             let bitsIn = V * Double(layer.weightRows) * B
             let bitsOut = V * Double(layer.outputChannels) * B / ((i < pooling.count && pooling[i]) ? 4 : 1)
             let eBuf = (k.bufferPJPerInputBit * bitsIn + k.bufferPJPerOutputBit * bitsOut) * energyScale
-            let tBuf = (k.bufferNSPerVector * V + k.bufferNSPerInputBit * bitsIn + k.bufferNSPerOutputBit * bitsOut) * latencyScale
+            let tBuf = (k.bufferNSPerVector * V + k.bufferNSPerInputBit * bitsIn + k.bufferNSPerOutputBit * bitsOut) * clockScale
             let eIC = (k.interconnectPJPerInputBit * bitsIn + k.interconnectPJPerOutputBit * bitsOut
                 + k.interconnectPJPerInputBitTile * bitsIn * Double(min(place.tiles, broadcastTiles))) * energyScale
-            let tIC = (k.interconnectNSPerInputBit * bitsIn + k.interconnectNSPerOutputBit * bitsOut) * latencyScale
-            let tOther = cycles * k.peripheryNSPerCycle * latencyScale + tBuf + tIC
+            let tIC = (k.interconnectNSPerInputBit * bitsIn + k.interconnectNSPerOutputBit * bitsOut) * clockScale
+            let tOther = cycles * k.peripheryNSPerCycle * clockScale + tBuf + tIC
             let b = NeuroSimLayerBreakdown(
                 placement: place, vectors: Int(V), inputBitDensity: rho, adcLatencyNS: tADC, accumulationLatencyNS: tAcc,
                 otherLatencyNS: tOther, bufferLatencyNS: tBuf, interconnectLatencyNS: tIC, adcEnergyPJ: eADC,
                 accumulationEnergyPJ: eAcc, otherEnergyPJ: ePer + eBuf + eIC, bufferEnergyPJ: eBuf, interconnectEnergyPJ: eIC,
-                leakagePowerUW: Double(place.tiles) * k.leakageUWPerTile * areaScale)
+                leakagePowerUW: Double(place.tiles) * k.leakageUWPerTile * leakageScale)
             breakdown.append(b)
             let mapping = try LayerMapping(layer: layer, macro: spec.macro, architecture: spec.architecture,
                                            weightBits: spec.weightBits)
@@ -251,8 +265,8 @@ public enum NeuroSimChipModel {
         let ops = NeuroSimNetworkCSV.operations(layers)
         let latencyNS = out.reduce(0) { $0 + $1.latencyNS }
         let dynamicPJ = out.reduce(0) { $0 + $1.dynamicEnergyPJ }
-        let leakageUW = tiles * k.leakageUWPerTile * areaScale
-        let leakagePJ = tiles * k.leakageEnergyUWPerTile * areaScale * 1e-6 * latencyNS * 1e-9 * 1e12
+        let leakageUW = tiles * k.leakageUWPerTile * leakageScale
+        let leakagePJ = tiles * k.leakageEnergyUWPerTile * leakageScale * 1e-6 * latencyNS * 1e-9 * 1e12
         let eta = p.validated ? spec.calibration.eta : 1
         let pre = ops / ((dynamicPJ + leakagePJ) * 1e-12) / 1e12
         let totals = CIMNetworkTotals(

@@ -13,7 +13,7 @@ import Foundation
 /// | key | Param.cpp | meaning |
 /// |---|---|---|
 /// | `memcelltype` | `memcelltype` 1/2 | `"SRAM"` (8T) or `"RRAM"` (1T1R eNVM) |
-/// | `technode` | `technode` | node in nm (22, 32, … from Table 1) |
+/// | `technode` | `technode` | node in nm: 90, 65, 45, 32 or 22 (PTM LP device data, `deviceroadmap = 2`) |
 /// | `numRowSubArray`, `numColSubArray` | same | sub-array size (128 × 128) |
 /// | `numColMuxed` | same | columns sharing one ADC (8) |
 /// | `levelOutput` | same | ADC levels, 2^bits (32 → 5-bit) |
@@ -115,9 +115,11 @@ public struct NeuroSimParam: Codable, Sendable, Equatable {
 
     /// Checks every field; throws a ``CIMEstimateError`` naming the first bad one.
     public func validate(field: String = "neuroSim", layers: Int) throws {
-        guard TechnologyNode.table1Nodes.contains(technode) else {
+        // Delays, clock and leakage scale with per-node device data (PTM bulk cards), which exist
+        // for 90…22 nm; 130 nm (NeuroSim reuses the 90 nm LP card) and the FinFET nodes are refused.
+        guard TechnologyDeviceData.nodes.contains(technode) else {
             throw CIMEstimateError.invalidParameter(field: "\(field).technode", value: "\(technode)",
-                                                    expected: "one of \(TechnologyNode.table1Nodes)")
+                                                    expected: "one of \(TechnologyDeviceData.nodes) (nodes with PTM device data)")
         }
         for (v, n) in [(numRowSubArray, "numRowSubArray"), (numColSubArray, "numColSubArray")] {
             guard v >= 8, v <= 4096, v & (v - 1) == 0 else {

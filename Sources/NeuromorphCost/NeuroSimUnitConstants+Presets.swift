@@ -8,7 +8,8 @@ extension NeuroSimUnitConstants {
     /// slope (p1 = 2.0837 pJ, p0 = 6.29074 − p1 · 0.5) comes from the pair of rram22 runs at
     /// densities 0.5 and 0.17·7/8 (their periphery totals 5.611 and 4.958 µJ).
     public static let rram22 = NeuroSimUnitConstants(
-        referenceNode: 22, sensingNS: 1.45637, accumulationBaseCycles: 15.8767, accumulationCyclesPerLevel: 0,
+        referenceNode: 22, sensingNS: 1.45637, senseAmplifierNS: 1.0,
+        accumulationBaseCycles: 15.8767, accumulationCyclesPerLevel: 0,
         peripheryNSPerCycle: 0.12753, conversionBasePJ: 0.0585802, conversionPerActiveRowPJ: 0.00657565,
         accumulationPJPerSubArrayBit: 5.45064, peripheryPJPerSubArrayBit: 5.2489, peripheryPJPerSubArrayBitPerDensity: 2.0837,
         bufferPJPerInputBit: 0.0244996, bufferPJPerOutputBit: 0.0399825,
@@ -23,7 +24,8 @@ extension NeuroSimUnitConstants {
     /// run at density 0.5 was not finished when the fit was made): clock 4.9271 ns = 1.4 × 3.51936 ns;
     /// 7,968 sub-arrays on 92 tiles. No density slope for the periphery (one SRAM density fitted).
     public static let sram22 = NeuroSimUnitConstants(
-        referenceNode: 22, sensingNS: 3.51936, accumulationBaseCycles: 11.6765, accumulationCyclesPerLevel: 0,
+        referenceNode: 22, sensingNS: 3.51936, senseAmplifierNS: 1.0,
+        accumulationBaseCycles: 11.6765, accumulationCyclesPerLevel: 0,
         peripheryNSPerCycle: 0.27608, conversionBasePJ: 0.113461, conversionPerActiveRowPJ: 0.000751216,
         accumulationPJPerSubArrayBit: 6.09106, peripheryPJPerSubArrayBit: 5.59888, peripheryPJPerSubArrayBitPerDensity: 0,
         bufferPJPerInputBit: 0.0384988, bufferPJPerOutputBit: 0.0532646,

@@ -173,27 +173,28 @@ struct NeuroSimReferenceTests {
                             Bound(metric: "topsPerWatt", target: 0.15, achieved: 0.04),
                             Bound(metric: "clock", target: 0.10, achieved: 1e-3),
                             Bound(metric: "leakage", target: 0.25, achieved: 1e-3)],
-        // Node predictions, 22 → 32 nm (Table 1 scaling of the 22 nm fits; the numbers were
-        // printed in docs/cost-neurosim.md before NeuroSim's 32 nm runs existed). Area −1.8 %,
-        // energy +8.7 % / +2.8 %, TOPS/W −8.1 % / −3.1 %; MISSES: latency −16.2 %, clock −11.8 %,
-        // leakage +33.5 % (NeuroSim's 32 nm device tables slow its sensing more than × 1.08).
-        "rram32_d050.csv": node32(dynamicEnergy: 0.09, topsPerWatt: 0.09, latency: 0.17, clock: 0.12),
-        "rram32_d017.csv": node32(dynamicEnergy: 0.03, topsPerWatt: 0.04, latency: 0.17, clock: 0.12),
-        // SRAM at 32 nm: area −0.7 %, energy −6.1 % / −5.4 %, TOPS/W +7.7 % / +7.2 %; MISSES: latency
-        // −33.9 %, clock −30.0 % (NeuroSim's SRAM sensing slows ×1.54 from 22 to 32 nm, RRAM's ×1.22,
-        // Table 1's gate length ×1.08), leakage +34.3 %.
-        "sram32_d050.csv": node32(dynamicEnergy: 0.07, topsPerWatt: 0.08, latency: 0.34, clock: 0.31),
-        "sram32_d017.csv": node32(dynamicEnergy: 0.06, topsPerWatt: 0.08, latency: 0.34, clock: 0.31),
+        // Node predictions, 22 → 32 nm: PTM LP device data (NeuroSimNodeScaling: τ_gate ×1.781,
+        // leakage ×1.662) and Table 1 (area, energy) applied to the 22 nm fits. Before the device
+        // data (Table 1 gate-length scaling, printed in the docs before NeuroSim's 32 nm runs
+        // existed) latency was −16.2 %, clock −11.8 %, leakage +33.5 %: misses, now hits.
+        // RRAM: area −1.8 %, energy +8.7 % / +2.8 %, TOPS/W −7.9 % / −2.8 %, latency +0.7 %,
+        // clock +1.9 %, leakage +4.8 %.
+        "rram32_d050.csv": node32(area: 0.02, dynamicEnergy: 0.09, topsPerWatt: 0.08, latency: 0.01, clock: 0.02, leakage: 0.05),
+        "rram32_d017.csv": node32(area: 0.02, dynamicEnergy: 0.03, topsPerWatt: 0.03, latency: 0.01, clock: 0.02, leakage: 0.05),
+        // SRAM: area −0.7 %, energy −6.1 % / −5.4 %, TOPS/W +5.0 % / +4.2 %, latency −3.4 %,
+        // clock +1.4 %, leakage +5.5 % (before: latency −33.9 %, clock −30.0 %, leakage +34.3 %).
+        "sram32_d050.csv": node32(area: 0.01, dynamicEnergy: 0.07, topsPerWatt: 0.06, latency: 0.04, clock: 0.02, leakage: 0.06),
+        "sram32_d017.csv": node32(area: 0.01, dynamicEnergy: 0.06, topsPerWatt: 0.05, latency: 0.04, clock: 0.02, leakage: 0.06),
     ]
-    /// The 32 nm bounds (node predictions): area within 2 %, leakage a miss at +34 %, latency
-    /// and clock misses, energy and TOPS/W within the target.
-    static func node32(dynamicEnergy: Double, topsPerWatt: Double, latency: Double, clock: Double) -> [Bound] {
-        [Bound(metric: "area", target: 0.15, achieved: 0.02),
+    /// The 32 nm bounds (node predictions): every headline metric inside the target.
+    static func node32(area: Double, dynamicEnergy: Double, topsPerWatt: Double, latency: Double, clock: Double,
+                       leakage: Double) -> [Bound] {
+        [Bound(metric: "area", target: 0.15, achieved: area),
          Bound(metric: "dynamicEnergy", target: 0.15, achieved: dynamicEnergy),
-         Bound(metric: "latency", target: 0.15, achieved: latency, miss: true),
+         Bound(metric: "latency", target: 0.15, achieved: latency),
          Bound(metric: "topsPerWatt", target: 0.15, achieved: topsPerWatt),
-         Bound(metric: "clock", target: 0.10, achieved: clock, miss: true),
-         Bound(metric: "leakage", target: 0.25, achieved: 0.35, miss: true)]
+         Bound(metric: "clock", target: 0.10, achieved: clock),
+         Bound(metric: "leakage", target: 0.25, achieved: leakage)]
     }
     static let fitted = ["area", "dynamicEnergy", "latency", "topsPerWatt", "clock", "leakage"].map {
         Bound(metric: $0, target: $0 == "clock" ? 0.10 : $0 == "leakage" ? 0.25 : 0.15, achieved: 1e-3)

@@ -66,6 +66,9 @@ def main():
 
     out = {}
     out["sensingNS"] = clk / 1.4
+    # Not fitted: the MLSA decision time that does not scale with the transistors (NeuroSim V1.3's
+    # 1 ns floor of its current-mode MLSA; NeuroSimUnitConstants.senseAmplifierNS, see the docs).
+    out["senseAmplifierNS"] = 1.0
     c, e = fit(lambda r: r["adc_e"], [lambda r: r["conv"], lambda r: r["conv_rows"]]); out["conversionBasePJ"], out["conversionPerActiveRowPJ"] = c; print("adc_e", np.round(e, 3))
     c, e = fit(lambda r: r["acc_t"], [lambda r: r["vb"] * clk]); out["accumulationBaseCycles"] = c[0]; out["accumulationCyclesPerLevel"] = 0.0; print("acc_t", np.round(e, 3))
     c, e = fit(lambda r: r["acc_e"], [lambda r: r["V"] * B * r["S"]]); out["accumulationPJPerSubArrayBit"] = c[0]; print("acc_e", np.round(e, 3))
