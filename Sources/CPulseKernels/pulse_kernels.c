@@ -78,100 +78,108 @@ static float ziggurat_slow(int32_t hz, unsigned iz, uint64_t *s, neuromorph_zigg
     }
 }
 
+typedef float v8f __attribute__((ext_vector_type(8)));
+typedef int32_t v8i __attribute__((ext_vector_type(8)));
+
+/* Element-wise select, minimum and maximum (Swift's min/max: `y < x ? y : x`, `y >= x ? y : x`).
+   (Macros: vector arguments would change the ABI of the baseline clone.) */
+#define v8_select(mask, a, b) ((v8f)(((v8i)(mask) & (v8i)(a)) | (~(v8i)(mask) & (v8i)(b))))
+#define v8_min(x, y) v8_select((y) < (x), (y), (x))
+#define v8_max(x, y) v8_select((y) >= (x), (y), (x))
+
 NEUROMORPH_AVX2_CLONES
 size_t neuromorph_soft_bounds_row_pulses(neuromorph_soft_bounds_block block, size_t base,
                                          const int32_t *columns, const uint8_t *counts, const bool *up,
                                          size_t hits, uint64_t *rng, neuromorph_ziggurat_tables tables,
                                          int32_t *deferred) {
     enum { L = 8 };
-    const float margin_sd = 9.0f;           /* aggregationMargin in PulsedDeviceParameters.swift */
     uint64_t s[4] = {rng[0], rng[1], rng[2], rng[3]};
     size_t deferred_count = 0;
+    const v8f one = 1.0f, zero = 0.0f;
     for (size_t g = 0; g < hits; g += L) {
         size_t lanes = hits - g < L ? hits - g : L;
-        float w[L], lo[L], hi[L], step[L], slope[L], sign[L], xi[L];
-        float base_single[L], noise_scale[L], mean[L], sd[L];
-        unsigned n[L];
-        int keep[L];
-        int32_t hz[L];
-        uint32_t iz[L];
-        /* Gather (padding lanes repeat the group's first hit and are never kept). */
+        float w_[L], lo_[L], hi_[L], su_[L], sd_[L];
+        int32_t up_[L], n_[L];
+        /* Gather (padding lanes repeat the group's first hit, with no pulses: never kept). */
         for (size_t l = 0; l < L; l++) {
             size_t h = g + (l < lanes ? l : 0);
             size_t index = base + (size_t)columns[h];
-            bool is_up = up[h];
-            w[l] = block.weights[index];
-            lo[l] = block.lower[index];
-            hi[l] = block.upper[index];
-            step[l] = is_up ? block.step_up[index] : block.step_down[index];
-            float bound = is_up ? hi[l] : lo[l];
-            bool sloped = is_up ? hi[l] > 0.0f : lo[l] < 0.0f;
-            slope[l] = sloped ? (is_up ? 1.0f / bound : -1.0f / bound) : 0.0f;
-            sign[l] = is_up ? 1.0f : -1.0f;
-            n[l] = l < lanes ? (unsigned)counts[h] : 0u;
+            w_[l] = block.weights[index];
+            lo_[l] = block.lower[index];
+            hi_[l] = block.upper[index];
+            su_[l] = block.step_up[index];
+            sd_[l] = block.step_down[index];
+            up_[l] = up[h] ? -1 : 0;
+            n_[l] = l < lanes ? (int32_t)counts[h] : 0;
         }
-        /* Device math without the noise draw, element-wise. */
-        for (size_t l = 0; l < L; l++) {
-            noise_scale[l] = step[l] * block.cycle_std;
-            /* One pulse: the pulse loop's arithmetic (down: s(1 + slope w) = s(1 − (−slope) w)). */
-            float signed_slope = sign[l] * slope[l];
-            base_single[l] = step[l] * (1.0f - signed_slope * w[l]);
-            /* n pulses: rⁿ by branch-free squaring over the 5 bits of n < 32. */
-            float r = 1.0f - step[l] * slope[l];
-            float decay = 1.0f - r;
-            float rn = 1.0f, square = r;
-            for (int j = 0; j < 5; j++) {
-                rn *= 1.0f + (float)((n[l] >> j) & 1u) * (square - 1.0f);
-                square *= square;
-            }
-            float q = sign[l] * step[l];
-            float safe_decay = decay > 0.0f ? decay : 1.0f;
-            float fixed_point = q / safe_decay;
-            mean[l] = fixed_point + (w[l] - fixed_point) * rn;
-            float variance = (1.0f - rn * rn) / (safe_decay * (1.0f + r));
-            sd[l] = noise_scale[l] * sqrtf(variance);
-            float margin = margin_sd * sd[l];
-            int fits = fminf(w[l], mean[l]) - margin >= lo[l] && fmaxf(w[l], mean[l]) + margin <= hi[l];
-            int closed = n[l] > 1 && n[l] < 32 && decay >= 1e-4f && r >= 0.0f && fits;
-            keep[l] = n[l] == 1 || closed;
+        v8f w, lo, hi, su, sd;
+        v8i is_up, n;
+        __builtin_memcpy(&w, w_, sizeof w);
+        __builtin_memcpy(&lo, lo_, sizeof lo);
+        __builtin_memcpy(&hi, hi_, sizeof hi);
+        __builtin_memcpy(&su, su_, sizeof su);
+        __builtin_memcpy(&sd, sd_, sizeof sd);
+        __builtin_memcpy(&is_up, up_, sizeof is_up);
+        __builtin_memcpy(&n, n_, sizeof n);
+        /* Device math without the noise draw. slope⁺ = 1/b_max, slope⁻ = −1/b_min (0 when the
+           bound is on the wrong side); the down step s(1 + slope w) is s(1 − (−slope) w). */
+        v8f step = v8_select(is_up, su, sd);
+        v8f bound = v8_select(is_up, hi, lo);
+        v8i sloped = (is_up & (hi > zero)) | (~is_up & (lo < zero));
+        v8f inverse = one / v8_select(sloped, bound, one);
+        v8f slope = v8_select(sloped, v8_select(is_up, inverse, -inverse), zero);
+        v8f sign = v8_select(is_up, one, -one);
+        v8f noise_scale = step * block.cycle_std;
+        v8f signed_slope = sign * slope;
+        v8f single_nominal = step * (one - signed_slope * w);
+        /* n pulses: rⁿ by branch-free squaring over the 5 bits of n < 32. */
+        v8f r = one - step * slope;
+        v8f decay = one - r;
+        v8f rn = one, square = r;
+        for (int j = 0; j < 5; j++) {
+            v8f bit = __builtin_convertvector((n >> j) & 1, v8f);
+            rn *= one + bit * (square - one);
+            square *= square;
         }
+        v8f q = sign * step;
+        v8f safe_decay = v8_select(decay > zero, decay, one);
+        v8f fixed_point = q / safe_decay;
+        v8f mean = fixed_point + (w - fixed_point) * rn;
+        v8f variance = (one - rn * rn) / (safe_decay * (one + r));
+        v8f sd_n = noise_scale * __builtin_elementwise_sqrt(variance);
+        v8f margin = 9.0f * sd_n;                  /* aggregationMargin in PulsedDeviceParameters.swift */
+        v8i fits = (v8_min(w, mean) - margin >= lo) & (v8_max(w, mean) + margin <= hi);
+        v8i closed = (n > 1) & (n < 32) & (decay >= 1e-4f) & (r >= zero) & fits;
+        v8i keep = (n == 1) | closed;
+        int32_t keep_[L];
+        __builtin_memcpy(keep_, &keep, sizeof keep_);
         /* Normals for the kept lanes only, in lane order (a deferred hit draws nothing here,
-           so a row that is deferred entirely leaves the stream as the pulse loop needs it). */
+           so a row deferred entirely leaves the stream as the pulse loop needs it). */
+        float xi_[L];
         for (size_t l = 0; l < L; l++) {
-            hz[l] = 0;
-            iz[l] = 127;            /* k[127] > 0: an idle lane is on the fast path */
-            if (keep[l]) {
+            xi_[l] = 0.0f;
+            if (keep_[l]) {
                 uint64_t bits = xoshiro_next(s);
-                hz[l] = (int32_t)(bits >> 32);
-                iz[l] = (unsigned)(bits & 127);
+                int32_t hz = (int32_t)(bits >> 32);
+                unsigned iz = (unsigned)(bits & 127);
+                uint32_t magnitude = hz < 0 ? (uint32_t)0 - (uint32_t)hz : (uint32_t)hz;
+                xi_[l] = magnitude < tables.k[iz] ? (float)hz * tables.w[iz] : ziggurat_slow(hz, iz, s, tables);
             }
         }
-        int all_fast = 1;
-        for (size_t l = 0; l < L; l++) {
-            uint32_t magnitude = hz[l] < 0 ? (uint32_t)0 - (uint32_t)hz[l] : (uint32_t)hz[l];
-            all_fast &= magnitude < tables.k[iz[l]];
-            xi[l] = (float)hz[l] * tables.w[iz[l]];
-        }
-        if (!all_fast) {
-            for (size_t l = 0; l < L; l++) {
-                uint32_t magnitude = hz[l] < 0 ? (uint32_t)0 - (uint32_t)hz[l] : (uint32_t)hz[l];
-                if (keep[l] && !(magnitude < tables.k[iz[l]])) xi[l] = ziggurat_slow(hz[l], iz[l], s, tables);
-            }
-        }
+        v8f xi;
+        __builtin_memcpy(&xi, xi_, sizeof xi);
+        v8f single = v8_min(v8_max(w + sign * (single_nominal + noise_scale * xi), lo), hi);
+        v8f many = mean + sd_n * xi;
+        v8f value = v8_select(n == 1, single, many);
+        float value_[L];
+        __builtin_memcpy(value_, &value, sizeof value_);
         for (size_t l = 0; l < lanes; l++) {
             size_t h = g + l;
-            if (!keep[l]) {
-                deferred[deferred_count++] = (int32_t)h;
-                continue;
-            }
-            float value;
-            if (n[l] == 1) {
-                float one_step = base_single[l] + noise_scale[l] * xi[l];
-                value = fminf(fmaxf(w[l] + sign[l] * one_step, lo[l]), hi[l]);
+            if (keep_[l]) {
+                block.weights[base + (size_t)columns[h]] = value_[l];
             } else {
-                value = mean[l] + sd[l] * xi[l];
+                deferred[deferred_count++] = (int32_t)h;
             }
-            block.weights[base + (size_t)columns[h]] = value;
         }
     }
     rng[0] = s[0]; rng[1] = s[1]; rng[2] = s[2]; rng[3] = s[3];

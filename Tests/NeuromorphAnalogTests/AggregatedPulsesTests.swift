@@ -58,6 +58,48 @@ struct AggregatedPulsesTests {
         #expect(Swift.abs(devicesStandardDeviation(array.weights) - sd) < 4 * sd / (40_000.0).squareRoot())
     }
 
+    /// Single pulses (most coincidences; applied eight at a time by the C kernel): mean and
+    /// standard deviation of `w + s(1 ∓ slope w) ± s σ ξ` within 4 standard errors, up and
+    /// down, and a device at its bound stays clamped there.
+    @Test(arguments: [true, false])
+    func singlePulseMoments(up: Bool) throws {
+        let device = Self.reramLike()
+        var array = try makeDevicesArray(device, rows: 100, columns: 200, seed: 22)
+        let w0: Float = -0.1
+        var start = [Float](repeating: w0, count: 20_000)
+        start[0] = up ? 1.25 : -0.75                       // at the bound the pulse is clamped
+        array.setWeights(start)
+        Self.rowCall(&array, n: 1, up: up, seed: 23)
+        let s = 0.002, sigma = 3.75, slope = up ? 1 / 1.25 : 1 / 0.75
+        let mean = up ? Double(w0) + s * (1 - slope * Double(w0)) : Double(w0) - s * (1 + slope * Double(w0))
+        let sd = s * sigma
+        let moved = Array(array.weights.dropFirst())
+        #expect(Swift.abs(devicesMean(moved) - mean) < 4 * sd / (19_999.0).squareRoot())
+        #expect(Swift.abs(devicesStandardDeviation(moved) - sd) < 4 * sd / (39_998.0).squareRoot())
+        #expect(array.weights[0] >= -0.75 && array.weights[0] <= 1.25)
+    }
+
+    /// One row mixing devices far from the bounds (closed form in the kernel) with devices
+    /// next to a bound (handed back to the pulse loop): every device ends inside its bounds,
+    /// the far ones with the closed form's moments.
+    @Test func mixedRowDefersOnlyTheDevicesNearABound() throws {
+        let device = Self.reramLike()
+        var array = try makeDevicesArray(device, rows: 40, columns: 500, seed: 24)
+        let start = (0..<20_000).map { k -> Float in k % 3 == 0 ? 1.245 : 0.3 }
+        array.setWeights(start)
+        Self.rowCall(&array, n: 6, up: true, seed: 25)
+        let far = array.weights.enumerated().filter { $0.offset % 3 != 0 }.map(\.element)
+        let near = array.weights.enumerated().filter { $0.offset % 3 == 0 }.map(\.element)
+        let s = 0.002, sigma = 3.75, r = 1 - s / 1.25
+        var mean = 0.3, variance = 0.0
+        for _ in 0..<6 { mean = r * mean + s; variance = r * r * variance + s * s * sigma * sigma }
+        let sd = variance.squareRoot()
+        #expect(Swift.abs(devicesMean(far) - mean) < 4 * sd / Double(far.count).squareRoot())
+        #expect(Swift.abs(devicesStandardDeviation(far) - sd) < 4 * sd / Double(2 * far.count).squareRoot())
+        #expect(near.allSatisfy { $0 <= 1.25 && $0 > 1.1 })
+        #expect(near.contains(1.25))
+    }
+
     /// The pulse-by-pulse loop (`applyPulses`, one call per device) gives the same moments:
     /// a second, independent check of the closed form against the model it replaces.
     @Test func matchesThePulseLoop() throws {
