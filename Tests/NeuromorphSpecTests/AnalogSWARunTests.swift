@@ -126,5 +126,15 @@ import Testing
         #expect(noAveragers?.hasPrefix("--swa-epochs") == true && noAveragers?.contains("holds no averagers") == true, "\(noAveragers ?? "accepted")")
         // A window after the checkpoint needs no averagers.
         #expect(field(AnalogSWASettings(epochs: 1, productsPerEpoch: 256), from: bare) == nil)
+        // A state that does not fit the model (an averager dropped, or resized) is an error
+        // naming the file, not a failed assertion.
+        var edited = saved
+        edited.averagers["2"] = [RunningAverager(inputs: 3, outputs: 3)]
+        try edited.encoded().write(to: checkpoint.appendingPathComponent(AnalogSWAState.file))
+        let misfit = field(window, from: first)
+        #expect(misfit?.hasPrefix("--resume") == true && misfit?.contains("does not fit this model") == true, "\(misfit ?? "accepted")")
+        edited.averagers["2"] = nil
+        try edited.encoded().write(to: checkpoint.appendingPathComponent(AnalogSWAState.file))
+        #expect(field(window, from: first)?.contains("does not fit this model") == true)
     }
 }

@@ -68,7 +68,7 @@ public struct AnalogSWASettings: Sendable, Equatable {
     /// exactly the window's epochs up to `startEpoch` and use the same `--swa-mvms` (a shorter
     /// run with the same window start, e.g. `--swa-epochs 1` of 2 epochs before `--swa-epochs
     /// 2` of 3, qualifies). Errors name the flag.
-    func resumedState(_ saved: AnalogSWAState?, spec: ExperimentSpec, startEpoch: Int,
+    func resumedState(_ saved: AnalogSWAState?, spec: ExperimentSpec, startEpoch: Int, model: Sequential,
                       checkpoint: String) throws -> AnalogSWAState? {
         let window = window(total: spec.training.epochs)
         guard startEpoch >= window.lowerBound else { return nil }
@@ -85,6 +85,7 @@ public struct AnalogSWASettings: Sendable, Equatable {
                                  + "\(spec.training.epochs)) needs epochs \(list(expected)) with --swa-mvms \(productsPerEpoch); "
                                  + "resume with the flags and epochs it was written with, or rerun from the start")
         }
+        try saved.check(against: model, checkpoint: checkpoint)
         return saved
     }
 }
@@ -104,6 +105,35 @@ public struct AnalogSWAState: Codable, Sendable, Equatable {
     public static let file = "analog-swa.state.bin"
 
     public func encoded() throws -> Data { try StateCoding.encode(self) }
+
+    /// Throws unless the averagers are those of `model`'s analog layers: the same layer paths,
+    /// one averager per tile of each tile's size, buffers of the right length (a state file
+    /// edited by hand or written for another model would otherwise fail an assertion).
+    func check(against model: Sequential, checkpoint: String) throws {
+        var expected: [String: [RunningAverager]] = [:]
+        var copy = model
+        var unused = SeededGenerator(seed: 0)
+        copy.forEachLayer { path, layer in
+            guard var averaging = layer as? any ProductAveragingLayer else { return }
+            averaging.accumulateProducts(into: &expected[path, default: []], products: 0, generator: &unused)  // shapes only
+        }
+        func fail(_ what: String) -> ExtractionError {
+            ExtractionError(field: "--resume", "\(checkpoint)/\(Self.file) does not fit this model: \(what); rerun from the start")
+        }
+        guard Set(expected.keys) == Set(averagers.keys) else {
+            throw fail("averagers for layers \(averagers.keys.sorted()), the model's analog layers are \(expected.keys.sorted())")
+        }
+        for (path, tiles) in expected {
+            let saved = averagers[path] ?? []
+            guard saved.count == tiles.count else { throw fail("layer \(path) has \(saved.count) averagers for \(tiles.count) tiles") }
+            for (a, b) in zip(saved, tiles) where a.inputs != b.inputs || a.outputs != b.outputs
+                || a.inputGram.count != a.inputs * a.inputs || a.inputOutput.count != a.inputs * a.outputs || a.count < 0 {
+                throw fail("layer \(path) has an averager of \(a.inputs) × \(a.outputs) (buffers \(a.inputGram.count), "
+                           + "\(a.inputOutput.count)) where a tile is \(b.inputs) × \(b.outputs)")
+            }
+        }
+        guard recorded.allSatisfy({ $0 >= 1 }), productsPerEpoch >= 1 else { throw fail("recorded epochs \(recorded), products \(productsPerEpoch)") }
+    }
 
     /// Reads a state written by ``encoded()``; errors name the file.
     public static func decode(_ data: Data, file: String) throws -> AnalogSWAState {

@@ -223,7 +223,8 @@ public enum ExperimentRunner {
         if let swa {
             try swa.validate(spec, startEpoch: startEpoch, model: model)
             let resumed = try resume.flatMap { folder in
-                try swa.resumedState(try Checkpoint.analogSWAState(at: folder), spec: spec, startEpoch: startEpoch, checkpoint: folder.path)
+                try swa.resumedState(try Checkpoint.analogSWAState(at: folder), spec: spec, startEpoch: startEpoch, model: model,
+                                     checkpoint: folder.path)
             }
             let recorder = AnalogSWARecorder(swa, spec: spec, resumed: resumed)
             log("analog SWA: epochs \(recorder.window), \(swa.productsPerEpoch) products per tile and epoch"
