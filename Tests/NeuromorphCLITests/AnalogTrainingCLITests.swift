@@ -45,6 +45,8 @@ struct AnalogTrainingCLITests {
         for name in ["ReRamES2Preset", "Idealized4Preset"] {
             #expect(list.stdout.contains("  \(name)  vector_unit_cell"), "\(name): \(list)")
         }
-        #expect(list.stdout.contains("PCMPreset  PCMPresetUnitCell is a OneSidedUnitCell"), "\(list)")
+        #expect(list.stdout.contains("  PCMPreset  one_sided_unit_cell of 2 × pcm"), "\(list)")
+        #expect(list.stdout.contains("  MixedPrecisionPCMPreset  mixed_precision"), "\(list)")
+        #expect(list.stdout.contains("  pcm = PCMPresetDevice"), "\(list)")
     }
 }

@@ -76,4 +76,65 @@ import Testing
         #expect(flag(AnalogSWASettings(epochs: 1, productsPerEpoch: 100), try SpecLoader.parse(minimalYAML, format: .yaml)) == "--swa-epochs")
         #expect(flag(AnalogSWASettings(epochs: 2, productsPerEpoch: 4), spec) == nil)   // 2 × 4 = 8 inputs: enough
     }
+
+    // The averagers are checkpointed (analog-swa.state.bin): a 2-epoch run averaging epoch 2
+    // (--swa-epochs 1), resumed to 3 epochs with --swa-epochs 2 (window 2–3, the same start),
+    // writes the same averaged checkpoint byte for byte as the uninterrupted 3-epoch run, and
+    // its last checkpoint holds the same averager state. Resuming with other --swa-mvms, or
+    // from a checkpoint inside the window that has no averagers, is refused naming the flag.
+    @Test func resumeInsideTheWindowAveragesAsAnUninterruptedRun() throws {
+        ComputeThreads.set(1)
+        var spec = try SpecLoader.parse(Self.yaml, format: .yaml)
+        spec.training.epochs = 3
+        let straight = temporaryFolder(), first = temporaryFolder(), resumed = temporaryFolder()
+        let bare = temporaryFolder(), refused = temporaryFolder()
+        defer { for f in [straight, first, resumed, bare, refused] { try? FileManager.default.removeItem(at: f) } }
+        let window = AnalogSWASettings(epochs: 2, productsPerEpoch: 256)
+        let full = try ExperimentRunner.run(spec, output: straight, swa: window, log: { _ in })
+        _ = try ExperimentRunner.run(spec.withEpochs(2), output: first, swa: AnalogSWASettings(epochs: 1, productsPerEpoch: 256),
+                                     log: { _ in })
+        let checkpoint = first.appendingPathComponent("checkpoint")
+        let saved = try #require(try Checkpoint.analogSWAState(at: checkpoint))
+        #expect(saved.recorded == [2] && saved.averagers.count == 2 && saved.averagers.values.allSatisfy { $0.allSatisfy { $0.count == 256 } })
+        let continued = try ExperimentRunner.run(spec, output: resumed, resume: checkpoint, swa: window, log: { _ in })
+        #expect(continued.analogSWA?.epochs == [2, 3] && continued.analogSWA?.test == full.analogSWA?.test)
+        let files = try FileManager.default.contentsOfDirectory(atPath: straight.appendingPathComponent("swa-checkpoint").path)
+            .filter { $0.hasSuffix(".npy") }.sorted()
+        #expect(files.count == 4, "\(files)")
+        for file in files {
+            let a = try Data(contentsOf: straight.appendingPathComponent("swa-checkpoint/\(file)"))
+            let b = try Data(contentsOf: resumed.appendingPathComponent("swa-checkpoint/\(file)"))
+            #expect(a == b, "swa-checkpoint/\(file) differs after resume")
+        }
+        let a = try Data(contentsOf: straight.appendingPathComponent("checkpoint/\(AnalogSWAState.file)"))
+        let b = try Data(contentsOf: resumed.appendingPathComponent("checkpoint/\(AnalogSWAState.file)"))
+        #expect(a == b)
+
+        func field(_ settings: AnalogSWASettings, from folder: URL) -> String? {
+            do {
+                _ = try ExperimentRunner.run(spec, output: refused, resume: folder.appendingPathComponent("checkpoint"), swa: settings,
+                                             log: { _ in })
+                return nil
+            } catch let error as ExtractionError {
+                return error.field + ": " + error.message
+            } catch { return "\(error)" }
+        }
+        let otherProducts = field(AnalogSWASettings(epochs: 2, productsPerEpoch: 128), from: first)
+        #expect(otherProducts?.hasPrefix("--swa-epochs") == true && otherProducts?.contains("--swa-mvms 256") == true, "\(otherProducts ?? "accepted")")
+        _ = try ExperimentRunner.run(spec.withEpochs(2), output: bare, log: { _ in })
+        let noAveragers = field(window, from: bare)
+        #expect(noAveragers?.hasPrefix("--swa-epochs") == true && noAveragers?.contains("holds no averagers") == true, "\(noAveragers ?? "accepted")")
+        // A window after the checkpoint needs no averagers.
+        #expect(field(AnalogSWASettings(epochs: 1, productsPerEpoch: 256), from: bare) == nil)
+        // A state that does not fit the model (an averager dropped, or resized) is an error
+        // naming the file, not a failed assertion.
+        var edited = saved
+        edited.averagers["2"] = [RunningAverager(inputs: 3, outputs: 3)]
+        try edited.encoded().write(to: checkpoint.appendingPathComponent(AnalogSWAState.file))
+        let misfit = field(window, from: first)
+        #expect(misfit?.hasPrefix("--resume") == true && misfit?.contains("does not fit this model") == true, "\(misfit ?? "accepted")")
+        edited.averagers["2"] = nil
+        try edited.encoded().write(to: checkpoint.appendingPathComponent(AnalogSWAState.file))
+        #expect(field(window, from: first)?.contains("does not fit this model") == true)
+    }
 }

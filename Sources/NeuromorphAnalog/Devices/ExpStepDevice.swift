@@ -172,8 +172,11 @@ extension ExpStepDevice {
     /// The names configuration files use for this model (see ``DeviceRegistry``).
     public static var registryEntries: [DeviceRegistryEntry] {
         [
-            DeviceRegistryEntry(name: "exp_step", summary: "aihwkit ExpStepDevice defaults", preset: ExpStepDevice.aihwkitDefault,
-                                read: { $0.pulsed }, write: { device, p in var d = device; d.pulsed = p; return d }),
+            // `dw_min_std_add`/`dw_min_std_slope` (model keys) select the complex pulse noise.
+            DeviceRegistryEntry(name: "exp_step", summary: "aihwkit ExpStepDevice defaults (model keys dw_min_std_add, dw_min_std_slope)",
+                                pulsed: ExpStepDevice.aihwkitDefault.pulsed, modelDefaults: ExpStepComplexNoiseDevice.modelKeyDefaults) { p, model in
+                ExpStepComplexNoiseDevice.build(.aihwkitDefault, pulsed: p, model: model)
+            },
         ]
     }
 }

@@ -25,9 +25,14 @@ import NeuromorphCore
 /// The TT-family presets on ReRamSB use `subtract_symmetry_point: True` (a `pulsed:` key of
 /// `reram_sb`).
 ///
+/// | `pcm`           | `PCMPresetDevice`          | ``ExpStepComplexNoiseDevice`` (`dw_min_std_add` 0.042, `dw_min_std_slope` 0.108) |
+///
+/// `PCMPresetDevice` is one-directional: aihwkit uses it only as the pair of
+/// `PCMPresetUnitCell` (a ``OneSidedUnitCell`` with refresh; the `PCMPreset` and
+/// `MixedPrecisionPCMPreset` algorithm presets).
+///
 /// Not registered, because a parameter has no exact counterpart here (never approximated):
-/// `PCMPresetDevice` and the `ReRamArray*` presets (`dw_min_std_add`/`_slope` noise, corrupt
-/// devices, log-normal `dw_min_dtod`). PCM's one-sided pair with refresh is ``OneSidedUnitCell``.
+/// the `ReRamArray*` presets (corrupt devices, log-normal `dw_min_dtod`).
 public enum AihwkitDevicePresets {
     /// aihwkit `CapacitorPresetDevice` (fit to Li et al., VLSI 2018, with leakage).
     public static var capacitor: LinearStepDevice {
@@ -130,17 +135,41 @@ public enum AihwkitDevicePresets {
     /// `write_noise_std` of `ReRamSBPresetDevice`, in units of `dw_min`.
     public static let reramSBWriteNoise: Float = 56
 
+    /// aihwkit `PCMPresetDevice` (Ge₂Sb₂Te₅ PCM, Nandakumar et al., Front. Neurosci. 2020): an
+    /// exp-step device on `[0, 2]` whose up step falls from about 28 `dw_min` at `w = 0` to
+    /// about 1.2 `dw_min` at `w = 2`, with the complex cycle-to-cycle noise
+    /// (``ExpStepComplexNoiseDevice``) and device-to-device and cycle-to-cycle variation of
+    /// its reset (`reset` 0.01, `reset_dtod` 0.02, `reset_std` 0.01, the `PulsedDevice`
+    /// default). `mult_noise` (default `True`) does not enter: the complex noise replaces it.
+    public static var pcm: ExpStepComplexNoiseDevice {
+        var p = PulsedDeviceParameters()
+        p.dwMin = 0.01; p.upDown = 0
+        p.wMax = 2.0; p.wMin = 0.0
+        p.dwMinDtod = 0.2; p.upDownDtod = 0.05
+        p.wMaxDtod = 0.1; p.wMinDtod = 0.0
+        p.dwMinStd = 0.6
+        p.reset = 0.01; p.resetDtod = 0.02
+        var d = ExpStepDevice(pulsed: p)
+        d.slope = -1.0; d.offset = 0.0                  // a (scales with w_max), b
+        d.gammaUp = 2.5; d.gammaDown = 2.5
+        d.aUp = -27.235; d.aDown = -2.235
+        return ExpStepComplexNoiseDevice(expStep: d, dwMinStdAdd: Float(pcmNoise.add), dwMinStdSlope: Float(pcmNoise.slope))
+    }
+
+    /// `dw_min_std_add` and `dw_min_std_slope` of `PCMPresetDevice` as printed in aihwkit (its
+    /// comment derives them as `dw_min_std/0.6·0.5/20` and `dw_min_std/0.6·1.3/20`); Double so
+    /// the registry's model-key defaults are these decimals exactly.
+    public static let pcmNoise: (add: Double, slope: Double) = (0.042, 0.108)
+
     /// The registered names: `(snake-case name, aihwkit class name)`.
     public static let names: [(name: String, aihwkit: String)] = [
         ("capacitor", "CapacitorPresetDevice"), ("ecram", "EcRamPresetDevice"), ("ecram_mo", "EcRamMOPresetDevice"),
         ("idealized", "IdealizedPresetDevice"), ("gokmen_vlasov", "GokmenVlasovPresetDevice"),
-        ("reram_es", "ReRamESPresetDevice"), ("reram_sb", "ReRamSBPresetDevice"),
+        ("reram_es", "ReRamESPresetDevice"), ("reram_sb", "ReRamSBPresetDevice"), ("pcm", "PCMPresetDevice"),
     ]
 
     /// aihwkit device presets that are not registered, with the reason (see the type's doc).
     public static let unavailable: [(aihwkit: String, reason: String)] = [
-        ("PCMPresetDevice", "ExpStep with the dw_min_std_add/dw_min_std_slope cycle-to-cycle noise is not modelled "
-            + "(its pair, OneSidedUnitCell, is: unit_cell kind one_sided_unit_cell)"),
         ("ReRamArrayOMPresetDevice", "SoftBoundsReferenceDevice with symmetry-point subtraction and log-normal dw_min_dtod not modelled"),
         ("ReRamArrayHfO2PresetDevice", "SoftBoundsReferenceDevice with symmetry-point subtraction and log-normal dw_min_dtod not modelled"),
     ]
@@ -157,8 +186,16 @@ public enum AihwkitDevicePresets {
         }
         func expStep(_ name: String, _ summary: String) -> DeviceRegistryEntry {
             let preset = reramES
-            return DeviceRegistryEntry(name: name, summary: summary, pulsed: preset.pulsed, writeNoiseStd: reramESWriteNoise) { p, _ in
-                var d = preset; d.pulsed = p; return d
+            return DeviceRegistryEntry(name: name, summary: summary, pulsed: preset.pulsed, writeNoiseStd: reramESWriteNoise,
+                                       modelDefaults: ExpStepComplexNoiseDevice.modelKeyDefaults) { p, model in
+                ExpStepComplexNoiseDevice.build(preset, pulsed: p, model: model)
+            }
+        }
+        func pcmEntry(_ name: String, _ summary: String) -> DeviceRegistryEntry {
+            let preset = pcm
+            return DeviceRegistryEntry(name: name, summary: summary, pulsed: preset.expStep.pulsed,
+                                       modelDefaults: ["dw_min_std_add": pcmNoise.add, "dw_min_std_slope": pcmNoise.slope]) { p, model in
+                ExpStepComplexNoiseDevice.build(preset.expStep, pulsed: p, model: model)
             }
         }
         func softBoundsReference(_ name: String, _ summary: String) -> DeviceRegistryEntry {
@@ -182,6 +219,8 @@ public enum AihwkitDevicePresets {
                                           constant(aihwkit, summary, idealized)]
             case "reram_es": entries += [expStep(name, summary + ": ExpStep, ReRAM (Gong 2018), write_noise_std 75"),
                                          expStep(aihwkit, summary)]
+            case "pcm": entries += [pcmEntry(name, summary + ": ExpStep with complex c2c noise, GST PCM (Nandakumar 2020), one-directional"),
+                                    pcmEntry(aihwkit, summary)]
             case "reram_sb": entries += [softBoundsReference(name, summary + ": SoftBoundsReference, ReRAM (Gong 2018), write_noise_std 56"),
                                          softBoundsReference(aihwkit, summary)]
             default: entries += [constant(name, summary + ": ConstantStep, Gokmen & Vlasov 2016 on ±1 (1,250 states)", gokmenVlasov),

@@ -21,9 +21,14 @@ import NeuromorphCore
 /// follows the first sample of the next batch); aihwkit's stochastic rounding adds
 /// `u − 0.5` before rounding, the same as `⌊r + u⌋` up to ties; `random_row` is not
 /// implemented.
-public struct MixedPrecisionCompound<Devices: PulsedDeviceArray>: UnitCell {
-    /// The analog array (`device0`).
-    public internal(set) var array: CrossbarArray<Devices>
+///
+/// The analog part is one crossbar (``MixedPrecisionCompoundConfiguration``) or, as aihwkit's
+/// `MixedPrecisionCompound(device=PCMPresetUnitCell())`, a one-sided pair with refresh
+/// (``MixedPrecisionOneSidedConfiguration``): each transfer is one write of the pair counted
+/// as `n` vector updates (the rows scanned), after which the pair refreshes when due.
+public struct MixedPrecisionCompound<Part: MixedPrecisionAnalogPart>: UnitCell {
+    /// The analog part (`device0`): a ``CrossbarArray`` or a ``OneSidedUnitCell``.
+    public internal(set) var array: Part
     public let parameters: MixedPrecisionCompoundParameters
     /// `χ` (`[rows, columns]`, weight units).
     public internal(set) var chi: [Float]
@@ -35,7 +40,7 @@ public struct MixedPrecisionCompound<Devices: PulsedDeviceArray>: UnitCell {
     /// Stream `quantize`: stochastic rounding of `x` and `d`.
     var quantizeGenerator: SeededGenerator
 
-    public init(array: CrossbarArray<Devices>, parameters: MixedPrecisionCompoundParameters, generator: SeededGenerator) {
+    public init(array: Part, parameters: MixedPrecisionCompoundParameters, generator: SeededGenerator) {
         self.array = array
         self.parameters = parameters
         chi = [Float](repeating: 0, count: array.rows * array.columns)
@@ -45,7 +50,7 @@ public struct MixedPrecisionCompound<Devices: PulsedDeviceArray>: UnitCell {
     public var rows: Int { array.rows }
     public var columns: Int { array.columns }
     public var weights: Tensor { array.weights }
-    public static var summaryName: String { "MixedPrecisionCompound(\(Devices.self))" }
+    public static var summaryName: String { "MixedPrecisionCompound(\(Part.partName))" }
 
     /// `ε`, in weight units.
     public var granularity: Float { parameters.granularity > 0 ? parameters.granularity : array.nominalStep }
@@ -138,25 +143,18 @@ public struct MixedPrecisionCompound<Devices: PulsedDeviceArray>: UnitCell {
         }
         statistics.reads += n
         rowIndex = (rowIndex + n) % rows
-        guard written > 0 else { return }
-        // W_r ← W_r − lr·(−e_r)ᵀ m = W_r + transfer_lr·ε·m, one rank-1 write per row.
-        let saved = array.update
-        var managed = saved
-        managed.updateManagement = true
-        managed.bitLengthManagement = true
-        array.update = managed
-        let before = array.pulseCounts.reduce(0) { $0 + Int($1) }
-        array.update(x: Tensor(shape: [written, columns], scalars: counts), d: Tensor(shape: [written, rows], scalars: oneHots),
-                     learningRate: parameters.transferLR * epsilon)
-        statistics.slowPulses += array.pulseCounts.reduce(0) { $0 + Int($1) } - before
-        array.update = saved
+        // W_r ← W_r − lr·(−e_r)ᵀ m = W_r + transfer_lr·ε·m, one rank-1 write per row (none
+        // when no row crossed; the part still counts the n vector updates).
+        statistics.slowPulses += array.managedWrite(x: Tensor(shape: [written, columns], scalars: counts),
+                                                    d: Tensor(shape: [written, rows], scalars: oneHots),
+                                                    learningRate: parameters.transferLR * epsilon, vectorUpdates: n)
     }
 
-    public mutating func finishBatch() { array.postUpdate() }
+    public mutating func finishBatch() { array.finishBatch() }
 
     /// Writes the weights and clears `χ` and the counters (aihwkit `onSetWeights`).
     public mutating func program(_ target: Tensor) {
-        array.setWeights(target)
+        array.program(target)
         for i in chi.indices { chi[i] = 0 }
         batchCount = 0
         rowIndex = 0
@@ -244,11 +242,39 @@ public struct MixedPrecisionCompoundConfiguration<Device: PulsedDeviceConfigurat
 
     public func makeCell(outputs: Int, inputs: Int, forwardIO: IOParameters, backwardIO: IOParameters,
                          update: PulsedUpdateParameters,
-                         generator: inout SeededGenerator) throws -> MixedPrecisionCompound<Device.DeviceArray> {
+                         generator: inout SeededGenerator) throws -> MixedPrecisionCompound<CrossbarArray<Device.DeviceArray>> {
         try parameters.validate()
         let quantize = generator.split(key: "quantize")
         let array = try CrossbarArray(outputs: outputs, inputs: inputs, device: device, forwardIO: forwardIO,
                                       backwardIO: backwardIO, update: update, generator: &generator)
         return MixedPrecisionCompound(array: array, parameters: parameters, generator: quantize)
+    }
+}
+
+/// Builds ``MixedPrecisionCompound`` cells whose analog part is a ``OneSidedUnitCell`` of one
+/// device model (aihwkit `MixedPrecisionCompound(device=OneSidedUnitCell(...))`, e.g.
+/// `MixedPrecisionPCMPreset`): the pair as ``OneSidedUnitCellConfiguration`` builds it from
+/// `generator`, quantization noise from stream `quantize`.
+public struct MixedPrecisionOneSidedConfiguration<Device: PulsedDeviceConfiguration>: UnitCellConfiguration {
+    public var device: Device
+    public var parameters: MixedPrecisionCompoundParameters
+    public var oneSided: OneSidedUnitCellParameters
+
+    public init(device: Device, parameters: MixedPrecisionCompoundParameters = MixedPrecisionCompoundParameters(),
+                oneSided: OneSidedUnitCellParameters = OneSidedUnitCellParameters()) {
+        self.device = device
+        self.parameters = parameters
+        self.oneSided = oneSided
+    }
+
+    public func makeCell(outputs: Int, inputs: Int, forwardIO: IOParameters, backwardIO: IOParameters,
+                         update: PulsedUpdateParameters,
+                         generator: inout SeededGenerator) throws -> MixedPrecisionCompound<OneSidedUnitCell<Device.DeviceArray>> {
+        try parameters.validate()
+        let quantize = generator.split(key: "quantize")
+        let pair = try OneSidedUnitCellConfiguration(device: device, parameters: oneSided)
+            .makeCell(outputs: outputs, inputs: inputs, forwardIO: forwardIO, backwardIO: backwardIO, update: update,
+                      generator: &generator)
+        return MixedPrecisionCompound(array: pair, parameters: parameters, generator: quantize)
     }
 }

@@ -92,11 +92,22 @@ public struct OneSidedUnitCell<Devices: PulsedDeviceArray>: UnitCell {
 
     /// The one-sided pulsed update of both arrays, then the refresh when it is due.
     public mutating func update(x: Tensor, d: Tensor, rates: LearningRates) {
+        pulseBoth(x: x, d: d, learningRate: rates.sgd)
+        countVectorUpdates(x.rows)
+    }
+
+    /// The sign-split pulsed update of g⁺ and g⁻ (see the type's doc comment).
+    mutating func pulseBoth(x: Tensor, d: Tensor, learningRate: Float) {
         let split = OneSidedSplit(x: x, d: d)
-        arrays[Self.plus].update(x: split.increasing, d: split.errors, learningRate: rates.sgd)
-        arrays[Self.minus].update(x: split.decreasing, d: split.errors, learningRate: rates.sgd)
-        updateCount += x.rows
-        if parameters.refreshDue(updateCount: updateCount, batch: x.rows) { refresh() }
+        arrays[Self.plus].update(x: split.increasing, d: split.errors, learningRate: learningRate)
+        arrays[Self.minus].update(x: split.decreasing, d: split.errors, learningRate: learningRate)
+    }
+
+    /// Counts `n` vector updates (one mini-batch of `n` samples) and refreshes when due
+    /// (aihwkit `finishUpdateCycle` with `m_batch_info = n`).
+    mutating func countVectorUpdates(_ n: Int) {
+        updateCount += n
+        if parameters.refreshDue(updateCount: updateCount, batch: n) { refresh() }
         reduceWeights()
     }
 
@@ -160,6 +171,38 @@ public struct OneSidedUnitCell<Devices: PulsedDeviceArray>: UnitCell {
             ("counters.refresh_counter", Tensor([Float(refreshCount)])),
         ]
     }
+}
+
+// MARK: - The analog part of mixed precision
+
+extension OneSidedUnitCell: MixedPrecisionAnalogPart {
+    public var nominalStep: Float { arrays[Self.plus].nominalStep }
+
+    /// The one-sided write of both devices with management on, then the refresh when the
+    /// count of vector updates makes it due (aihwkit's `finishUpdateCycle` runs after every
+    /// transferred row, with `m_batch_info` = the rows of the transfer).
+    public mutating func managedWrite(x: Tensor, d: Tensor, learningRate: Float, vectorUpdates: Int) -> Int {
+        var pulses = 0
+        if x.rows > 0 {
+            let saved = arrays.map(\.update)
+            let before = arrays.reduce(0) { $0 + $1.pulseCounts.reduce(0) { $0 + Int($1) } }
+            for k in arrays.indices {
+                arrays[k].update.updateManagement = true
+                arrays[k].update.bitLengthManagement = true
+            }
+            pulseBoth(x: x, d: d, learningRate: learningRate)
+            for k in arrays.indices { arrays[k].update = saved[k] }
+            pulses = arrays.reduce(0) { $0 + $1.pulseCounts.reduce(0) { $0 + Int($1) } } - before
+        }
+        countVectorUpdates(vectorUpdates)
+        return pulses
+    }
+
+    public func exportedTensors(prefix: String) -> [(name: String, tensor: Tensor)] {
+        internalState.map { ("\(prefix).\($0.name)", $0.tensor) }
+    }
+
+    public static var partName: String { summaryName }
 }
 
 // MARK: - Pure steps

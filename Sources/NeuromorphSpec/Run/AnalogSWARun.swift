@@ -15,6 +15,11 @@ import NeuromorphNN
 /// The products are taken on a copy of the model, so training continues exactly as without
 /// averaging (the copy's reads start from the tiles' read streams as they are, so their noise
 /// is not independent of the training reads that follow).
+///
+/// The averagers, their input stream and the recorded epochs are saved with every checkpoint
+/// of the run (`analog-swa.state.bin`, written with the checkpoint folder, atomically), so
+/// `--resume` inside the window continues them and gives the same averaged weights as an
+/// uninterrupted run (same flags required; see ``AnalogSWAState``).
 public struct AnalogSWASettings: Sendable, Equatable {
     /// The window: the last `epochs` epochs of the run (`--swa-epochs`, ≥ 1).
     public var epochs: Int
@@ -55,10 +60,85 @@ public struct AnalogSWASettings: Sendable, Equatable {
             throw ExtractionError(field: "--swa-mvms", "the window needs at least as many products per tile as a tile has inputs "
                                  + "(\(largest)); got \(epochs) epochs × \(productsPerEpoch)")
         }
-        if startEpoch >= window(total: spec.training.epochs).lowerBound {
-            throw ExtractionError(field: "--swa-epochs", "the window (epochs \(window(total: spec.training.epochs))) begins at or before the "
-                                 + "resumed checkpoint's epoch \(startEpoch); the averagers are not checkpointed, so rerun from the start "
-                                 + "or choose a window after epoch \(startEpoch)")
+    }
+
+    /// The state to continue from when resuming after `startEpoch` with `saved` (the
+    /// checkpoint's averagers, if it has any): `nil` when the window begins after
+    /// `startEpoch` (nothing recorded yet); otherwise `saved`, which must exist, have recorded
+    /// exactly the window's epochs up to `startEpoch` and use the same `--swa-mvms` (a shorter
+    /// run with the same window start, e.g. `--swa-epochs 1` of 2 epochs before `--swa-epochs
+    /// 2` of 3, qualifies). Errors name the flag.
+    func resumedState(_ saved: AnalogSWAState?, spec: ExperimentSpec, startEpoch: Int, model: Sequential,
+                      checkpoint: String) throws -> AnalogSWAState? {
+        let window = window(total: spec.training.epochs)
+        guard startEpoch >= window.lowerBound else { return nil }
+        let expected = Array(window.lowerBound...Swift.min(startEpoch, window.upperBound))
+        guard let saved else {
+            throw ExtractionError(field: "--swa-epochs", "the window (epochs \(window)) begins at or before the resumed checkpoint's "
+                                 + "epoch \(startEpoch), but \(checkpoint) holds no averagers (written without --swa-epochs, or by an "
+                                 + "older Neuromorph); rerun from the start or choose a window after epoch \(startEpoch)")
+        }
+        guard saved.productsPerEpoch == productsPerEpoch, saved.recorded == expected else {
+            let list = { (epochs: [Int]) in epochs.isEmpty ? "none" : epochs.map(String.init).joined(separator: ",") }
+            throw ExtractionError(field: "--swa-epochs", "\(checkpoint) holds averagers of epochs \(list(saved.recorded)) with --swa-mvms "
+                                 + "\(saved.productsPerEpoch); this run's window (epochs \(window) of training.epochs "
+                                 + "\(spec.training.epochs)) needs epochs \(list(expected)) with --swa-mvms \(productsPerEpoch); "
+                                 + "resume with the flags and epochs it was written with, or rerun from the start")
+        }
+        try saved.check(against: model, checkpoint: checkpoint)
+        return saved
+    }
+}
+
+/// What a checkpoint keeps of a run's analog SWA (`analog-swa.state.bin`): the products per
+/// epoch, every tile's averager (`M_xx`, `M_xy` in Double, count), the input stream where it
+/// stands and the epochs recorded so far.
+public struct AnalogSWAState: Codable, Sendable, Equatable {
+    public var productsPerEpoch: Int
+    /// Per analog layer path, one averager per tile.
+    public var averagers: [String: [RunningAverager]]
+    /// Stream `swa` of the run's seed after the recorded epochs.
+    public var generator: SeededGenerator
+    public var recorded: [Int]
+
+    /// The file name in the checkpoint folder.
+    public static let file = "analog-swa.state.bin"
+
+    public func encoded() throws -> Data { try StateCoding.encode(self) }
+
+    /// Throws unless the averagers are those of `model`'s analog layers: the same layer paths,
+    /// one averager per tile of each tile's size, buffers of the right length (a state file
+    /// edited by hand or written for another model would otherwise fail an assertion).
+    func check(against model: Sequential, checkpoint: String) throws {
+        var expected: [String: [RunningAverager]] = [:]
+        var copy = model
+        var unused = SeededGenerator(seed: 0)
+        copy.forEachLayer { path, layer in
+            guard var averaging = layer as? any ProductAveragingLayer else { return }
+            averaging.accumulateProducts(into: &expected[path, default: []], products: 0, generator: &unused)  // shapes only
+        }
+        func fail(_ what: String) -> ExtractionError {
+            ExtractionError(field: "--resume", "\(checkpoint)/\(Self.file) does not fit this model: \(what); rerun from the start")
+        }
+        guard Set(expected.keys) == Set(averagers.keys) else {
+            throw fail("averagers for layers \(averagers.keys.sorted()), the model's analog layers are \(expected.keys.sorted())")
+        }
+        for (path, tiles) in expected {
+            let saved = averagers[path] ?? []
+            guard saved.count == tiles.count else { throw fail("layer \(path) has \(saved.count) averagers for \(tiles.count) tiles") }
+            for (a, b) in zip(saved, tiles) where a.inputs != b.inputs || a.outputs != b.outputs
+                || a.inputGram.count != a.inputs * a.inputs || a.inputOutput.count != a.inputs * a.outputs || a.count < 0 {
+                throw fail("layer \(path) has an averager of \(a.inputs) × \(a.outputs) (buffers \(a.inputGram.count), "
+                           + "\(a.inputOutput.count)) where a tile is \(b.inputs) × \(b.outputs)")
+            }
+        }
+        guard recorded.allSatisfy({ $0 >= 1 }), productsPerEpoch >= 1 else { throw fail("recorded epochs \(recorded), products \(productsPerEpoch)") }
+    }
+
+    /// Reads a state written by ``encoded()``; errors name the file.
+    public static func decode(_ data: Data, file: String) throws -> AnalogSWAState {
+        do { return try StateCoding.decode(AnalogSWAState.self, from: data) } catch {
+            throw ExtractionError(field: "--resume", "\(file) is not an analog SWA state written by `neuromorph train --swa-epochs`: \(error)")
         }
     }
 }
@@ -85,10 +165,22 @@ struct AnalogSWARecorder {
     var generator: SeededGenerator
     var recorded: [Int] = []
 
-    init(_ settings: AnalogSWASettings, spec: ExperimentSpec) {
+    /// A recorder at the start of the window, or continuing `resumed` (see
+    /// ``AnalogSWASettings/resumedState(_:spec:startEpoch:checkpoint:)``).
+    init(_ settings: AnalogSWASettings, spec: ExperimentSpec, resumed: AnalogSWAState? = nil) {
         self.settings = settings
         window = settings.window(total: spec.training.epochs)
         generator = SeededGenerator(seed: spec.training.seed).split(key: "swa")
+        if let resumed {
+            averagers = resumed.averagers
+            generator = resumed.generator
+            recorded = resumed.recorded
+        }
+    }
+
+    /// What a checkpoint saves.
+    var state: AnalogSWAState {
+        AnalogSWAState(productsPerEpoch: settings.productsPerEpoch, averagers: averagers, generator: generator, recorded: recorded)
     }
 
     /// Records the products of every analog layer after `epoch`, if it is in the window.

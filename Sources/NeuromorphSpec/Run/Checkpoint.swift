@@ -19,7 +19,9 @@ import NeuromorphAnalog
 ///   parameters, random streams) → `<path>.state.bin`;
 /// - per-device arrays of analog layers → `devices/<path>.<name>.npy` (inspection only);
 /// - the optimizer's state (velocities, moments, step count) → `optimizer.state.bin`,
-///   so a resumed run is bit-identical for every optimizer.
+///   so a resumed run is bit-identical for every optimizer;
+/// - the analog SWA averagers of a `--swa-epochs` run → `analog-swa.state.bin`
+///   (``AnalogSWAState``), so a run resumed inside the window averages as an uninterrupted one.
 ///
 /// The folder is written atomically: into a temporary sibling that then replaces the old
 /// folder, which is removed only after the new one is in place.
@@ -45,14 +47,16 @@ public struct Checkpoint: Codable, Sendable {
     /// The optimizer state file, if saved.
     public var optimizer: String?
     public var spec: ExperimentSpec
+    /// The analog SWA state file (``AnalogSWAState/file``), if the run averages.
+    public var analogSWA: String? = nil
 
     static let stateSuffix = ".state.bin"
     static let optimizerFile = "optimizer.state.bin"
 
-    /// Saves `model`'s parameters, device weights and layer states, the optimizer's state
-    /// and the spec that built them.
+    /// Saves `model`'s parameters, device weights and layer states, the optimizer's state,
+    /// the analog SWA state (if given) and the spec that built them.
     public static func save<M: Layer>(_ model: M, optimizer: (any Optimizer)? = nil, spec: ExperimentSpec, epoch: Int,
-                                      to folder: URL) throws {
+                                      analogSWA: AnalogSWAState? = nil, to folder: URL) throws {
         let fm = FileManager.default
         let parent = folder.deletingLastPathComponent()
         try fm.createDirectory(at: parent, withIntermediateDirectories: true)
@@ -90,9 +94,12 @@ public struct Checkpoint: Codable, Sendable {
             try optimizer.encodedState().write(to: staging.appendingPathComponent(optimizerFile))
             savedOptimizer = optimizerFile
         }
+        if let analogSWA {
+            try analogSWA.encoded().write(to: staging.appendingPathComponent(AnalogSWAState.file))
+        }
         let manifest = Checkpoint(format: format, epoch: epoch, parameters: entries,
                                   programmed: programmed.isEmpty ? nil : programmed, states: states,
-                                  optimizer: savedOptimizer, spec: spec)
+                                  optimizer: savedOptimizer, spec: spec, analogSWA: analogSWA == nil ? nil : AnalogSWAState.file)
         try SpecLoader.json(manifest).write(to: staging.appendingPathComponent("manifest.json"))
         // Swap in: the old folder becomes `.NAME.previous` until the new one is in place, so a
         // process killed at any moment leaves a complete checkpoint under one of the two names
@@ -208,6 +215,16 @@ public struct Checkpoint: Codable, Sendable {
         do { try optimizer.restoreState(from: try Data(contentsOf: url)) } catch {
             throw SpecError(file: url.path, path: "optimizer", "cannot restore the optimizer state: \(error)")
         }
+    }
+
+    /// The analog SWA state saved with the checkpoint in `folder` (`nil` when it has none).
+    public static func analogSWAState(at folder: URL) throws -> AnalogSWAState? {
+        guard let file = try manifest(at: folder).analogSWA else { return nil }
+        let url = folder.appendingPathComponent(file)
+        guard let data = try? Data(contentsOf: url) else {
+            throw SpecError(file: url.path, path: "analogSWA", "the manifest names this analog SWA state, but it cannot be read")
+        }
+        return try AnalogSWAState.decode(data, file: url.path)
     }
 
     /// Loads `.npy` files named `<path>.<parameter>.npy` from `folder` into `model`

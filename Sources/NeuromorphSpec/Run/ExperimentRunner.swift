@@ -222,8 +222,13 @@ public enum ExperimentRunner {
         var swaRecorder: AnalogSWARecorder?
         if let swa {
             try swa.validate(spec, startEpoch: startEpoch, model: model)
-            let recorder = AnalogSWARecorder(swa, spec: spec)
-            log("analog SWA: epochs \(recorder.window), \(swa.productsPerEpoch) products per tile and epoch")
+            let resumed = try resume.flatMap { folder in
+                try swa.resumedState(try Checkpoint.analogSWAState(at: folder), spec: spec, startEpoch: startEpoch, model: model,
+                                     checkpoint: folder.path)
+            }
+            let recorder = AnalogSWARecorder(swa, spec: spec, resumed: resumed)
+            log("analog SWA: epochs \(recorder.window), \(swa.productsPerEpoch) products per tile and epoch"
+                + (resumed.map { " (resumed with epochs \($0.recorded.map(String.init).joined(separator: ",")) recorded)" } ?? ""))
             swaRecorder = recorder
         }
         let parameterCount = model.parameterCount()
@@ -269,7 +274,8 @@ public enum ExperimentRunner {
             guard let output else { return }
             let begin = Date()
             try ResultsFolder.writing(output.appendingPathComponent("checkpoint")) {
-                try Checkpoint.save(model, optimizer: optimizer, spec: spec, epoch: epoch, to: output.appendingPathComponent("checkpoint"))
+                try Checkpoint.save(model, optimizer: optimizer, spec: spec, epoch: epoch, analogSWA: swaRecorder?.state,
+                                    to: output.appendingPathComponent("checkpoint"))
             }
             savedEpoch = epoch
             lastSave = (Date().timeIntervalSince(begin), Date())

@@ -106,6 +106,7 @@ public enum AnalogPresets {
             presets.append(AnalogAlgorithmPreset(name: "\(part)Preset", summary: "single_device on \(device); analog SGD",
                                                  hardware: section(device, .singleDevice)))
         }
+        presets.append(pcmPreset)
         presets += vectorPresets
         let transferDevices = devices.filter { $0.part != "GokmenVlasov" }
         for (part, device) in transferDevices {
@@ -139,18 +140,12 @@ public enum AnalogPresets {
                 name: "MixedPrecision\(part)Preset", summary: "mixed_precision on \(device) (MixedPrecisionCompound defaults)",
                 hardware: section(device, .mixedPrecision(MixedPrecisionCompoundParameters()))))
         }
+        presets.append(mixedPrecisionPCMPreset)
         return presets
     }()
 
-    /// aihwkit presets with no exact counterpart here, and why.
-    public static let unavailable: [(name: String, reason: String)] = {
-        var list: [(String, String)] = []
-        let pcm = "PCMPresetUnitCell is a OneSidedUnitCell (built: unit_cell kind one_sided_unit_cell) of "
-            + "PCMPresetDevice, whose ExpStep cycle-to-cycle noise with dw_min_std_add/dw_min_std_slope is not modelled"
-        list.append(("PCMPreset", pcm))
-        list.append(("MixedPrecisionPCMPreset", pcm + "; nor is a MixedPrecisionCompound over a OneSidedUnitCell"))
-        return list
-    }()
+    /// aihwkit presets with no exact counterpart here, and why (none since the PCM presets).
+    public static let unavailable: [(name: String, reason: String)] = []
 
     /// The preset named `name` (aihwkit's class name), if it maps exactly.
     public static func named(_ name: String) -> AnalogAlgorithmPreset? {
@@ -238,5 +233,38 @@ extension AnalogPresets {
                                              hardware: section(device, .vector(p)))
             }
         }
+    }
+}
+
+extension AnalogPresets {
+    /// aihwkit's `PCMPresetUnitCell` (`presets/compounds.py`): a `OneSidedUnitCell` of two
+    /// `PCMPresetDevice`s with `refresh_every = 1`, `units_in_mbatch = True`,
+    /// `refresh_forward = PresetIOParameters()` and `refresh_update =
+    /// PresetUpdateParameters(desired_bl=31)`; the thresholds keep their defaults (0.75, 0.25).
+    static var pcmUnitCell: OneSidedUnitCellParameters {
+        var p = OneSidedUnitCellParameters()
+        p.refreshEvery = 1
+        p.unitsInMbatch = true
+        p.refreshForward = .aihwkitPreset
+        p.refreshUpdate = .aihwkitPreset(desiredBL: 31)
+        return p
+    }
+
+    /// aihwkit's `PCMPreset` (`UnitCellRPUConfig` with `PCMPresetUnitCell`, `PresetIOParameters`
+    /// forward and backward, `PresetUpdateParameters`).
+    static var pcmPreset: AnalogAlgorithmPreset {
+        AnalogAlgorithmPreset(name: "PCMPreset",
+                              summary: "one_sided_unit_cell of 2 × pcm (PCMPresetUnitCell): refresh_every 1 (units_in_mbatch), "
+                                + "refresh_forward PresetIOParameters, refresh_update desired_bl 31; analog SGD",
+                              hardware: section("pcm", .oneSided(pcmUnitCell)))
+    }
+
+    /// aihwkit's `MixedPrecisionPCMPreset` (`DigitalRankUpdateRPUConfig` with
+    /// `MixedPrecisionCompound(device=PCMPresetUnitCell())`): the digital χ is written onto a
+    /// one-sided PCM pair with refresh.
+    static var mixedPrecisionPCMPreset: AnalogAlgorithmPreset {
+        AnalogAlgorithmPreset(name: "MixedPrecisionPCMPreset",
+                              summary: "mixed_precision (MixedPrecisionCompound defaults) on a one_sided_unit_cell of 2 × pcm (PCMPresetUnitCell)",
+                              hardware: section("pcm", .mixedPrecision(MixedPrecisionCompoundParameters(), oneSided: pcmUnitCell)))
     }
 }

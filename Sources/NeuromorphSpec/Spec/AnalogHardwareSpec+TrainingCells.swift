@@ -71,7 +71,15 @@ extension UnitCellSpec {
         case .mixedPrecision:
             let p = try MixedPrecisionCompoundParameters(from: decoder)
             try checked(p.validate)
-            return .mixedPrecision(p)
+            let key = AnyKey(stringValue: "device")
+            switch try c.decodeIfPresent(UnitCellSpec.self, forKey: key) {
+            case nil, .singleDevice?: return .mixedPrecision(p)
+            case .oneSided(let pair)?: return .mixedPrecision(p, oneSided: pair)
+            case let other?:
+                throw SpecError(path: SpecError.render(c.codingPath + [key]),
+                                "mixed_precision writes onto single_device or one_sided_unit_cell (aihwkit MixedPrecisionCompound.device); "
+                                + "got kind \(other.kind.rawValue)")
+            }
         case .miniBatch:
             return .miniBatch(try MiniBatchCellSpec(from: decoder))
         case .lowRank:
@@ -100,7 +108,9 @@ extension UnitCellSpec {
         case .choppedTransferCompound(let p, _): try p.encode(to: encoder)
         case .dynamicTransferCompound(let p, _): try p.encode(to: encoder)
         case .shd(let p, _): try p.encode(to: encoder)
-        case .mixedPrecision(let p): try p.encode(to: encoder)
+        case .mixedPrecision(let p, let pair):
+            try p.encode(to: encoder)
+            if let pair { try c.encode(UnitCellSpec.oneSided(pair), forKey: AnyKey(stringValue: "device")) }
         case .miniBatch(let p): try p.encode(to: encoder)
         case .lowRank(let p): try p.encode(to: encoder)
         case .vector(let p): try p.encode(to: encoder)
@@ -130,9 +140,10 @@ extension AnalogHardwareSpec {
 
     /// The configuration of a training-algorithm cell with `main` as the fast (A) device.
     func trainingCellConfiguration(_ main: any PulsedDeviceConfiguration) throws -> any UnitCellConfiguration {
-        if case .mixedPrecision(let p) = unitCell {
+        if case .mixedPrecision(let p, let pair) = unitCell {
             func make<D: PulsedDeviceConfiguration>(_ device: D) -> any UnitCellConfiguration {
-                MixedPrecisionCompoundConfiguration(device: device, parameters: p)
+                guard let pair else { return MixedPrecisionCompoundConfiguration(device: device, parameters: p) }
+                return MixedPrecisionOneSidedConfiguration(device: device, parameters: p, oneSided: pair)
             }
             return make(main)
         }

@@ -191,8 +191,10 @@ public struct AnalogDeviceChoice: RawRepresentable, Codable, Sendable, Hashable,
     func checkModelKeys(_ overrides: PulsedParameterOverrides, path: String) throws {
         let own = entry?.modelDefaults.keys.sorted() ?? []
         for key in overrides.modelValues.keys.sorted() where !own.contains(key) {
+            let owner = PulsedParameterOverrides.expStepKeys.contains(key)
+                ? "ExpStepDevice models (exp_step, reram_es, pcm)" : "SoftBoundsReferenceDevice models (soft_bounds_reference, reram_sb)"
             throw SpecError(path: path + "." + key,
-                            "'\(key)' applies only to SoftBoundsReferenceDevice models (soft_bounds_reference, reram_sb); "
+                            "'\(key)' applies only to \(owner); "
                             + "device '\(rawValue)' has " + (own.isEmpty ? "no model keys" : "model keys: " + own.joined(separator: ", ")))
         }
     }
@@ -246,6 +248,9 @@ public struct AnalogDeviceChoice: RawRepresentable, Codable, Sendable, Hashable,
 ///   gamma: 0.0                        #    chopped_transfer_compound (c-TTv2),
 ///   transfer_every: 1                 #    dynamic_transfer_compound (AGAD), shd, mixed_precision
 ///   slow: {device: soft_bounds}       # optional: C's device (default: the section's)
+/// unit_cell:                          # mixed precision onto a one-sided pair (MixedPrecisionPCMPreset)
+///   kind: mixed_precision
+///   device: {kind: one_sided_unit_cell, refresh_every: 1}   # or single_device (the default)
 /// ```
 public enum UnitCellSpec: Codable, Sendable, Equatable {
     /// One device per cross-point (`SingleDevice`).
@@ -264,8 +269,10 @@ public enum UnitCellSpec: Codable, Sendable, Equatable {
     indirect case dynamicTransferCompound(DynamicTransferCompoundParameters, slow: ReferenceDeviceSpec?)
     /// Stochastic Hamiltonian Descent (`StochasticHamiltonianDescent`); `slow`: C_main's device.
     case shd(StochasticHamiltonianDescentParameters, slow: ReferenceDeviceSpec?)
-    /// Mixed precision (`MixedPrecisionCompound`).
-    case mixedPrecision(MixedPrecisionCompoundParameters)
+    /// Mixed precision (`MixedPrecisionCompound`); `oneSided`: its analog part is a one-sided
+    /// pair with refresh of the section's device (aihwkit `MixedPrecisionCompound(device=
+    /// OneSidedUnitCell(...))`, key `device: {kind: one_sided_unit_cell, …}`), else one device.
+    case mixedPrecision(MixedPrecisionCompoundParameters, oneSided: OneSidedUnitCellParameters? = nil)
     /// Zhao's mini-batch accumulation with rounded pulse counts (`MiniBatchAccumulation`).
     case miniBatch(MiniBatchCellSpec)
     /// Zhao's low-rank gradient decomposition (`LowRankGradientCell`, SBPCA or NMF).
@@ -333,7 +340,7 @@ public enum UnitCellSpec: Codable, Sendable, Equatable {
         case .choppedTransferCompound: ["kind", "slow"] + ChoppedTransferCompoundParameters.keys
         case .dynamicTransferCompound: ["kind", "slow"] + DynamicTransferCompoundParameters.keys
         case .shd: ["kind", "slow"] + StochasticHamiltonianDescentParameters.keys
-        case .mixedPrecision: ["kind"] + MixedPrecisionCompoundParameters.keys
+        case .mixedPrecision: ["kind", "device"] + MixedPrecisionCompoundParameters.keys
         case .miniBatch: ["kind"] + MiniBatchCellSpec.keys
         case .lowRank: ["kind"] + LowRankCellSpec.keys
         case .vector: ["kind"] + VectorUnitCellParameters.keys
@@ -444,8 +451,11 @@ public struct PulsedParameterOverrides: Codable, Sendable, Equatable {
     /// `write_noise_std` (aihwkit `PulsedDevice`, units of `dw_min`): read-visible write noise,
     /// applied by wrapping the device in ``WriteNoiseDevice``.
     static let writeNoiseKey = "write_noise_std"
-    /// Keys of ``SoftBoundsReferenceDevice`` (checked against the device's registry entry).
-    static let modelKeys = ["reference_mean", "reference_std", "subtract_symmetry_point"]
+    /// Keys of ``SoftBoundsReferenceDevice`` and of the exp-step models
+    /// (``ExpStepComplexNoiseDevice``), checked against the device's registry entry.
+    static let modelKeys = ["reference_mean", "reference_std", "subtract_symmetry_point"] + expStepKeys
+    /// aihwkit `ExpStepDevice.dw_min_std_add` and `dw_min_std_slope`.
+    static let expStepKeys = ["dw_min_std_add", "dw_min_std_slope"]
     static let booleanKeys: Set<String> = ["subtract_symmetry_point"]
 
     /// The `write_noise_std` given here, if any.
@@ -470,6 +480,12 @@ public struct PulsedParameterOverrides: Codable, Sendable, Equatable {
         if let std = values["reference_std"], !(std.isFinite && std >= 0) {
             throw SpecError(path: SpecError.render(c.codingPath + [AnyKey(stringValue: "reference_std")]),
                             "expected a reference spread ≥ 0 in weight units, got \(std)")
+        }
+        for key in Self.expStepKeys {
+            if let value = values[key], !(value.isFinite && value >= 0) {
+                throw SpecError(path: SpecError.render(c.codingPath + [AnyKey(stringValue: key)]),
+                                "expected a noise scale ≥ 0 (aihwkit ExpStepDevice \(key), multiplied by dw_min_std), got \(value)")
+            }
         }
         if let mean = values["reference_mean"], !mean.isFinite {
             throw SpecError(path: SpecError.render(c.codingPath + [AnyKey(stringValue: "reference_mean")]),
