@@ -62,6 +62,9 @@ struct SpikingSystemOptions: ParsableArguments {
     @Option(help: "chundi-mnist: the arbiters' clock f_clk,a in Hz (default 17000; N_cyc = 3 cycles per grant, Eq. 2: f·T_frame/N_cyc grants per core per frame).")
     var arbiterClock: Double?
 
+    @Option(help: "chundi-mnist: the hidden cores' arbiter clock in Hz (default: --arbiter-clock); the input core keeps --arbiter-clock.")
+    var hiddenArbiterClock: Double?
+
     @Option(help: "chundi-mnist: a neuron that crosses TH again while its request waits for Ack: queue (default: kept, dropped only at frame end) or drop (the spike is missed, as the chip's single Req line).")
     var retrigger: RetriggerPolicy?
 
@@ -107,6 +110,10 @@ struct SpikingSystemOptions: ParsableArguments {
             }
         }
         if retrigger != nil { try need("--retrigger", [.chundiMNIST]) }
+        if let hiddenArbiterClock {
+            try need("--hidden-arbiter-clock", [.chundiMNIST])
+            guard hiddenArbiterClock > 0, hiddenArbiterClock.isFinite else { throw ValidationError("--hidden-arbiter-clock must be a frequency > 0 Hz, got \(hiddenArbiterClock)") }
+        }
         if let arbiterClock {
             try need("--arbiter-clock", [.chundiMNIST])
             guard arbiterClock > 0, arbiterClock.isFinite else { throw ValidationError("--arbiter-clock must be a frequency > 0 Hz, got \(arbiterClock)") }
@@ -177,6 +184,7 @@ struct SpikingSystemOptions: ParsableArguments {
         if let inputLevels { c.inputLevels = inputLevels }
         if let retrigger { c.retrigger = retrigger }
         if let arbiterClock { c.arbiterClockHz = arbiterClock }
+        if let hiddenArbiterClock { c.hiddenArbiterClockHz = hiddenArbiterClock }
         if !hiddenThresholds.isEmpty { c.thresholds = hiddenThresholds }
         return c
     }
