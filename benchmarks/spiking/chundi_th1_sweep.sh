@@ -10,7 +10,8 @@
 #   L     input spikes per frame at pixel value 1 (default 24)
 #   SEED  default 1 2 3
 # Environment: NEUROMORPH (default .build/release/neuromorph), EXTRA (more snn flags,
-# e.g. "--train-images 10000" for Fashion-MNIST).
+# e.g. "--train-images 10000" for Fashion-MNIST). docs/spiking-systems.md's 3-seed table:
+#   EXTRA="--hidden-arbiter-clock 4000" benchmarks/spiking/chundi_th1_sweep.sh ../shared/data/mnist-5k 24 1 2 3
 # Prints each seed's table, then the mean over seeds per TH1.
 set -eu
 BIN=${NEUROMORPH:-.build/release/neuromorph}
