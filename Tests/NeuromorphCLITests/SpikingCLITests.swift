@@ -101,6 +101,14 @@ struct SpikingPresetCLITests {
         #expect(run.stdout.contains("stimuli counted") && run.stdout.contains("chip only"), "\(run)")
     }
 
+    @Test("ubrain-digits --input-phase aligned prints the phases it ran; random is the default")
+    func ubrainPhases() throws {
+        let aligned = try neuromorph("snn", "--preset", "ubrain-digits", "--images", "5", "--input-phase", "aligned")
+        #expect(aligned.status == 0 && aligned.stdout.contains("aligned phases"), "\(aligned)")
+        let plain = try neuromorph("snn", "--preset", "ubrain-digits", "--images", "5")
+        #expect(plain.status == 0 && plain.stdout.contains("random phases") && plain.stdout.contains("tied shortest ISI"), "\(plain)")
+    }
+
     @Test("a system flag with the wrong preset or out of range is a usage error naming the flag", arguments: [
         (["--preset", "ubrain-mnist16", "--theta-plus", "50"], "--theta-plus"),
         (["--preset", "moneta-mnist", "--theta-plus", "50"], "--table-competition"),
@@ -120,6 +128,20 @@ struct SpikingPresetCLITests {
         (["--preset", "chundi-mnist", "--first-thresholds", "8", "0"], "--first-thresholds"),
         (["--preset", "ubrain-digits", "--train-images", "100"], "--train-images"),
         (["--preset", "moneta-mnist", "--train-images", "0"], "--train-images"),
+        (["--preset", "ubrain-digits", "--input-phase", "diagonal"], "--input-phase"),
+        (["--preset", "chundi-mnist", "--input-phase", "random"], "--input-phase"),
+        (["--preset", "ubrain-digits", "--coding", "poisson", "--input-phase", "random"], "--input-phase"),
+        (["--preset", "ubrain-digits", "--weight-scales", "2"], "--weight-scales"),
+        (["--preset", "ubrain-digits", "--weight-scales", "2", "65"], "--weight-scales"),
+        (["--preset", "ubrain-digits", "--weight-clip-percentile", "0"], "--weight-clip-percentile"),
+        (["--preset", "chundi-mnist", "--weight-clip-percentile", "99"], "--weight-clip-percentile"),
+        (["--preset", "chundi-mnist", "--retrigger", "later"], "--retrigger"),
+        (["--preset", "ubrain-digits", "--retrigger", "drop"], "--retrigger"),
+        (["--preset", "chundi-mnist", "--hidden-thresholds", "24", "16"], "--hidden-thresholds"),
+        (["--preset", "chundi-mnist", "--hidden-thresholds", "24", "16", "0"], "--hidden-thresholds"),
+        (["--preset", "chundi-mnist", "--arbiter-clock", "0"], "--arbiter-clock"),
+        (["--preset", "chundi-mnist", "--hidden-arbiter-clock", "0"], "--hidden-arbiter-clock"),
+        (["--preset", "ubrain-digits", "--hidden-arbiter-clock", "4000"], "--hidden-arbiter-clock"),
     ])
     func systemFlagErrors(_ arguments: [String], _ flag: String) throws {
         let run = try neuromorph(["snn"] + arguments)

@@ -69,5 +69,23 @@ import NeuromorphData
         #expect(starved.dropsPerImage > 0)
         #expect(starved.grantsPerLayerPerImage.allSatisfy { $0 <= capacity })
         #expect(report.dropsPerImage == 0, "17 kHz serves this small network's requests within the frame")
+
+        // CH §3.3 [T]: a neuron that crosses TH again while waiting for Ack misses the spike
+        // (`drop`); at TH (1, 1) the hidden cores cannot keep up and spikes are missed, while
+        // the arbiter-free reference (queued, no frame end) is the same as under `queue`.
+        // SOPs = Σ grants × fan-out (32, 32, 10) under either policy.
+        var missing = c
+        missing.thresholds = [1, 1]
+        missing.retrigger = .drop
+        var keeping = missing
+        keeping.retrigger = .queue
+        let missed = try ChundiSystem(bnn: bnn, configuration: missing).evaluate(test, images: 10, dataName: "digits")
+        let kept = try ChundiSystem(bnn: bnn, configuration: keeping).evaluate(test, images: 10, dataName: "digits")
+        #expect(missed.dropsPerImage > 0)
+        #expect(missed.snnUnlimitedAccuracy == kept.snnUnlimitedAccuracy)
+        for r in [missed, kept] {
+            let sops = zip(r.grantsPerLayerPerImage, [32.0, 32, 10]).map { $0 * $1 }.reduce(0, +)
+            #expect(abs(sops - r.sopsPerImage) < 1e-6)
+        }
     }
 }

@@ -131,6 +131,29 @@ import NeuromorphChipModels
         #expect(try queued.run(input, arbiter: FixedPriorityArbiter()).finalPotentials[1] == [5])
     }
 
+    /// CH §3.2–3.3 [T]: an input neuron is a TH = 1 relay with one Req line; under
+    /// `inputRetrigger = .drop` a stimulus that arrives while its channel's request still waits
+    /// for Ack is missed and counted; other channels are not affected; `.queue` keeps it.
+    @Test func inputRetriggerDropMissesStimuliWhileWaiting() throws {
+        let integrating = try EventLayer(weights: [[1, 1]], neuron: .signedIF(SignedIFParameters(threshold: 1, fires: false)),
+                                         timing: .chundi)
+        let net = try EventDrivenNetwork(layers: [integrating])
+        let dt = ArbiterTiming.chundi.grantIntervalNs
+        // Channel 0 at 0, 100, 200, 300, 400 ns (its request waits until dt); channel 1 at 50 ns;
+        // channel 0 again after its grant, at dt + 10.
+        let input = (0..<5).map { AEREvent(address: 0, timeNs: Int64($0) * 100) }
+            + [AEREvent(address: 1, timeNs: 50), AEREvent(address: 0, timeNs: dt + 10)]
+        let dropped = try net.run(input, arbiter: FixedPriorityArbiter(), options: EventRunOptions(inputRetrigger: .drop))
+        #expect(dropped.counters.inputSpikes == 7)
+        #expect(dropped.counters.arbiterDrops == 4)
+        #expect(dropped.counters.arbiterGrants == 3)
+        #expect(dropped.finalPotentials == [[3]])
+        let queued = try net.run(input, arbiter: FixedPriorityArbiter())
+        #expect(queued.counters.arbiterDrops == 0)
+        #expect(queued.counters.arbiterGrants == 7)
+        #expect(queued.finalPotentials == [[7]])
+    }
+
     /// The comparison is a parameter in the network's hot loop too: v = θ fires under `≥` only.
     @Test func strictComparisonInTheNetwork() throws {
         for (comparison, spikes) in [(ThresholdComparison.greaterOrEqual, 1), (.greater, 0)] {

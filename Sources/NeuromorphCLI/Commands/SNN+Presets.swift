@@ -26,7 +26,10 @@ enum SpikingSystemPreset: String, CaseIterable, ExpressibleByArgument {
                                                            firstThresholds: options.firstThresholds, images: images ?? .max,
                                                            seed: seed, dataName: name)
                 var text = "Chundi first-threshold sweep (\(name), L = \(configuration.inputLevels), TH2/TH3 = "
-                    + "\(configuration.thresholds.dropFirst().map(String.init).joined(separator: "/")), BNN trained at TH1 = \(configuration.thresholds[0]), seed \(seed))\n"
+                    + "\(configuration.thresholds.dropFirst().map(String.init).joined(separator: "/")), BNN trained at TH1 = \(configuration.thresholds[0]), seed \(seed); "
+                    + String(format: "arbiters N_cyc %.0f at %.0f Hz = %.0f grants/frame/core, ", configuration.cyclesPerGrant, configuration.arbiterClockHz, configuration.requestsServedPerFrame)
+                    + (configuration.hiddenArbiterClockHz.map { String(format: "hidden cores %.0f Hz = %.0f, ", $0, configuration.hiddenRequestsServedPerFrame) } ?? "")
+                    + "re-trigger while waiting for Ack: \(configuration.retrigger.rawValue))\n"
                 text += "TH1   BNN      SNN (frame)  SNN (all served)  drops/image  grants/image by core      SOPs/image\n"
                 for r in rows {
                     let grants = r.grantsPerLayerPerImage.map { String(format: "%.0f", $0) }.joined(separator: " / ")

@@ -35,6 +35,18 @@ struct SpikingSystemOptions: ParsableArguments {
     @Option(help: "ubrain, with --relay-first-layer: the relay layer's global weight scale, 1…64 (μBrain: 1 or 8; default 8). weight·scale ≤ 64.")
     var relayScale: Int32?
 
+    @Option(help: "ubrain-mnist16/-digits: input coding, periodic (default) or poisson.")
+    var coding: MuBrainInputCoding?
+
+    @Option(help: "ubrain, periodic coding: phases of the channels' trains, random (default: a seeded phase per channel and image), aligned (every channel spikes at t = 0; the default before round 6) or centered (spikes at (k + ½)·T/n).")
+    var inputPhase: MuBrainInputPhase?
+
+    @Option(parsing: .upToNextOption, help: "ubrain: integer weight scales of the hidden and output layer, each 1…64 (μBrain: 1 or 8; default 1 1).")
+    var weightScales: [Int32] = []
+
+    @Option(help: "ubrain: quantisation range: the p-th percentile of |w| (0 < p ≤ 100) maps to the top weight code and larger weights clip (default: the largest |w|).")
+    var weightClipPercentile: Double?
+
     // MARK: Chundi
 
     @Option(help: "chundi-mnist: input scale L, input spikes per frame at pixel value 1 (round(x·L) per pixel; default 63).")
@@ -43,6 +55,18 @@ struct SpikingSystemOptions: ParsableArguments {
     @Option(parsing: .upToNextOption,
             help: "chundi-mnist: sweep the first hidden threshold TH1 over these values (one BNN trained at TH1 = 32, TH2/TH3 kept), e.g. --first-thresholds 2 4 8 16 32 64.")
     var firstThresholds: [Int32] = []
+
+    @Option(parsing: .upToNextOption, help: "chundi-mnist: hidden thresholds TH1 TH2 TH3 (default 32 16 14; Fig. 7B's sweep: 24 16 8). With --first-thresholds the BNN is trained at these.")
+    var hiddenThresholds: [Int32] = []
+
+    @Option(help: "chundi-mnist: the arbiters' clock f_clk,a in Hz (default 17000; N_cyc = 3 cycles per grant, Eq. 2: f·T_frame/N_cyc grants per core per frame).")
+    var arbiterClock: Double?
+
+    @Option(help: "chundi-mnist: the hidden cores' arbiter clock in Hz (default: --arbiter-clock); the input core keeps --arbiter-clock.")
+    var hiddenArbiterClock: Double?
+
+    @Option(help: "chundi-mnist: a neuron that crosses TH again while its request waits for Ack: queue (default: kept, dropped only at frame end) or drop (the spike is missed, as the chip's single Req line).")
+    var retrigger: RetriggerPolicy?
 
     /// Throws a `ValidationError` naming a flag that does not belong to `preset` or is out of range.
     func validate(for preset: SpikingSystemPreset?) throws {
@@ -68,6 +92,38 @@ struct SpikingSystemOptions: ParsableArguments {
             }
         }
         if inputLevels != nil { try need("--input-levels", [.chundiMNIST]) }
+        if coding != nil { try need("--coding", ubrain) }
+        if let inputPhase {
+            try need("--input-phase", ubrain)
+            if coding == .poisson { throw ValidationError("--input-phase applies to --coding periodic only") }
+        }
+        if !weightScales.isEmpty {
+            try need("--weight-scales", ubrain)
+            guard weightScales.count == 2, weightScales.allSatisfy({ (1...64).contains($0) }) else {
+                throw ValidationError("--weight-scales needs two integers in 1...64 (hidden, output), got \(weightScales.map(String.init).joined(separator: " "))")
+            }
+        }
+        if let weightClipPercentile {
+            try need("--weight-clip-percentile", ubrain)
+            guard weightClipPercentile > 0, weightClipPercentile <= 100 else {
+                throw ValidationError("--weight-clip-percentile must be in (0, 100], got \(weightClipPercentile)")
+            }
+        }
+        if retrigger != nil { try need("--retrigger", [.chundiMNIST]) }
+        if let hiddenArbiterClock {
+            try need("--hidden-arbiter-clock", [.chundiMNIST])
+            guard hiddenArbiterClock > 0, hiddenArbiterClock.isFinite else { throw ValidationError("--hidden-arbiter-clock must be a frequency > 0 Hz, got \(hiddenArbiterClock)") }
+        }
+        if let arbiterClock {
+            try need("--arbiter-clock", [.chundiMNIST])
+            guard arbiterClock > 0, arbiterClock.isFinite else { throw ValidationError("--arbiter-clock must be a frequency > 0 Hz, got \(arbiterClock)") }
+        }
+        if !hiddenThresholds.isEmpty {
+            try need("--hidden-thresholds", [.chundiMNIST])
+            guard hiddenThresholds.count == 3, hiddenThresholds.allSatisfy({ $0 >= 1 }) else {
+                throw ValidationError("--hidden-thresholds needs three integers ≥ 1 (TH1 TH2 TH3), got \(hiddenThresholds.map(String.init).joined(separator: " "))")
+            }
+        }
         if !firstThresholds.isEmpty {
             try need("--first-thresholds", [.chundiMNIST])
             if let bad = firstThresholds.first(where: { $0 < 1 }) {
@@ -111,6 +167,10 @@ struct SpikingSystemOptions: ParsableArguments {
     /// μBrain's settings with these flags applied.
     func muBrain(_ base: MuBrainConfiguration) -> MuBrainConfiguration {
         var c = base
+        if let coding { c.coding = coding }
+        if let inputPhase { c.phase = inputPhase }
+        if !weightScales.isEmpty { c.weightScales = weightScales }
+        if let weightClipPercentile { c.weightClipPercentile = weightClipPercentile }
         if relayFirstLayer {
             let standard = MuBrainRelayLayer()
             c.relayLayer = MuBrainRelayLayer(weight: relayWeight ?? standard.weight, scale: relayScale ?? standard.scale)
@@ -122,8 +182,15 @@ struct SpikingSystemOptions: ParsableArguments {
     func chundi(_ base: ChundiConfiguration) -> ChundiConfiguration {
         var c = base
         if let inputLevels { c.inputLevels = inputLevels }
+        if let retrigger { c.retrigger = retrigger }
+        if let arbiterClock { c.arbiterClockHz = arbiterClock }
+        if let hiddenArbiterClock { c.hiddenArbiterClockHz = hiddenArbiterClock }
+        if !hiddenThresholds.isEmpty { c.thresholds = hiddenThresholds }
         return c
     }
 }
 
 extension MonetaExperiment.Training: ExpressibleByArgument {}
+extension MuBrainInputCoding: ExpressibleByArgument {}
+extension MuBrainInputPhase: ExpressibleByArgument {}
+extension RetriggerPolicy: ExpressibleByArgument {}

@@ -113,11 +113,20 @@ public struct EventRunOptions: Sendable, Hashable {
     public var recordGrants: Bool
     /// Record the spikes of every layer (otherwise only the last layer's).
     public var recordAllLayers: Bool
+    /// What an input channel does with a stimulus that arrives while its previous request
+    /// still waits at the first arbiter: ``RetriggerPolicy/queue`` (default) latches it
+    /// behind the pending one; ``RetriggerPolicy/drop`` misses it and counts a drop, as a
+    /// TH = 1 relay neuron with one request line (Chundi's input neuron, digest CH §3.2–3.3;
+    /// the paper chose "the thresholds ... and the clock frequencies ... so that spikes are
+    /// not missed while the neurons are waiting for acknowledgment from the arbiter").
+    public var inputRetrigger: RetriggerPolicy
 
-    public init(frameNs: Int64? = nil, recordGrants: Bool = false, recordAllLayers: Bool = false) {
+    public init(frameNs: Int64? = nil, recordGrants: Bool = false, recordAllLayers: Bool = false,
+                inputRetrigger: RetriggerPolicy = .queue) {
         self.frameNs = frameNs
         self.recordGrants = recordGrants
         self.recordAllLayers = recordAllLayers
+        self.inputRetrigger = inputRetrigger
     }
 }
 
@@ -166,7 +175,8 @@ public struct EventRunResult: Sendable, Hashable {
 /// come before queued events of the same time, and requests before grants, so spikes that
 /// arrive together are latched together. Counted: input spikes, emitted spikes, SOPs
 /// (= neuron updates), weight-row reads (one per grant), grants, drops (requests left at
-/// frame end and ``RetriggerPolicy/drop`` losses). A run is sequential and deterministic;
+/// frame end, ``RetriggerPolicy/drop`` losses of neurons, and of input channels under
+/// ``EventRunOptions/inputRetrigger``). A run is sequential and deterministic;
 /// ``run(batch:arbiter:options:)`` runs samples in parallel, each with its own arbiter
 /// streams, so results are identical for any thread count.
 ///
@@ -372,7 +382,12 @@ public struct EventDrivenNetwork: Sendable {
                 next += 1
                 lastTime = e.timeNs
                 counters.inputSpikes += 1
-                addRequest(0, e.sign > 0 ? Int(e.address) : inputs + Int(e.address), e.timeNs)
+                let source = e.sign > 0 ? Int(e.address) : inputs + Int(e.address)
+                if options.inputRetrigger == .drop && pending[0].count(of: source) > 0 {
+                    counters.arbiterDrops += 1
+                } else {
+                    addRequest(0, source, e.timeNs)
+                }
             } else {
                 guard let top = queue.minimumKey, top.timeNs <= frame, let event = queue.pop() else { break }
                 lastTime = event.key.timeNs

@@ -27,7 +27,19 @@ public struct ChundiConfiguration: Sendable, Codable, Hashable {
     /// Arbiter: N_cyc cycles at f_clk,a per grant (3 at 17 kHz).
     public var cyclesPerGrant: Double = 3
     public var arbiterClockHz: Double = 17_000
-    /// Hidden neuron re-trigger while its request waits.
+    /// The hidden cores' synapse-block clock, if it differs from the input core's
+    /// (``arbiterClockHz``). The paper picks "the neuron threshold and the synapse block clock
+    /// frequency for each of the hidden layers" on the starvation boundary of Eqs. 1–2 (CH §3.3,
+    /// Fig. 7A); the MNIST clocks are not given (17 kHz is the synapse clock at 0.52 V).
+    /// CLI: `--hidden-arbiter-clock`.
+    public var hiddenArbiterClockHz: Double? = nil
+    /// What a neuron (input relay or hidden) does when it crosses TH again while its request
+    /// still waits for Ack. The paper's neurons have one Req line and the designers chose
+    /// TH and the clocks "so that spikes are not missed while the neurons are waiting for
+    /// acknowledgment from the arbiter" (CH §3.3 [T]): a spike is missed (``RetriggerPolicy/drop``)
+    /// when they are not, which is what Fig. 7B counts as dropped requests below TH1 ≈ 5.
+    /// ``RetriggerPolicy/queue`` [ours] keeps every crossing and drops only what still waits
+    /// at the frame end. CLI: `--retrigger drop|queue`.
     public var retrigger: RetriggerPolicy = .queue
     /// BNN training: Adam on latent weights in [−1, 1], straight-through sign.
     public var epochs: Int = 15
@@ -45,11 +57,16 @@ public struct ChundiConfiguration: Sendable, Codable, Hashable {
         guard inputLevels >= 1 else { throw ConversionError(location: "inputLevels", "\(inputLevels) must be >= 1") }
         guard frameSeconds > 0, frameSeconds.isFinite else { throw ConversionError(location: "frameSeconds", "\(frameSeconds) must be > 0") }
         guard cyclesPerGrant > 0, arbiterClockHz > 0 else { throw ConversionError(location: "cyclesPerGrant, arbiterClockHz", "both must be > 0") }
+        if let f = hiddenArbiterClockHz, !(f > 0 && f.isFinite) {
+            throw ConversionError(location: "hiddenArbiterClockHz", "\(f) must be a frequency > 0 Hz")
+        }
         guard epochs >= 0, batchSize >= 1, learningRate > 0 else { throw ConversionError(location: "epochs, batchSize, learningRate", "must be positive") }
     }
 
-    /// Requests one arbiter serves per frame, `f·T/N_cyc` (Chundi Eq. 2).
+    /// Requests one arbiter serves per frame, `f·T/N_cyc` (Chundi Eq. 2), input core.
     public var requestsServedPerFrame: Double { arbiterClockHz * frameSeconds / cyclesPerGrant }
+    /// The same for each hidden core.
+    public var hiddenRequestsServedPerFrame: Double { (hiddenArbiterClockHz ?? arbiterClockHz) * frameSeconds / cyclesPerGrant }
 }
 
 /// A binary-weight network trained with a straight-through estimator (Courbariaux et al. 2016
@@ -231,7 +248,11 @@ public struct ChundiSystem: Sendable {
     public let configuration: ChundiConfiguration
     public let bnn: BinaryNetwork
     public let exported: BinaryConvertedNetwork
+    /// The chip: ``ChundiConfiguration/retrigger`` in every hidden layer.
     public let network: EventDrivenNetwork
+    /// The arbiter-free reference: the same network with queued re-triggers and no frame end,
+    /// so every request is served.
+    public let reference: EventDrivenNetwork
 
     /// Copies `bnn`'s ±1 weights to the chip with `configuration`'s thresholds (which may
     /// differ from the training thresholds: the TH1 sweep).
@@ -248,7 +269,17 @@ public struct ChundiSystem: Sendable {
         exported = try BinaryConvertedNetwork(try DenseReLUNetwork(layers: layers), thresholds: configuration.thresholds + [1],
                                               inputLevels: configuration.inputLevels)
         let timing = try ArbiterTiming.clocked(cyclesPerGrant: configuration.cyclesPerGrant, clockHz: configuration.arbiterClockHz)
-        network = try exported.eventNetwork(timing: timing, retrigger: configuration.retrigger)
+        let hidden = try ArbiterTiming.clocked(cyclesPerGrant: configuration.cyclesPerGrant,
+                                               clockHz: configuration.hiddenArbiterClockHz ?? configuration.arbiterClockHz)
+        // Layer l's arbiter serves the requests of the core before it: layer 0 the input core's,
+        // layers 1… the hidden cores'.
+        func clocked(_ n: EventDrivenNetwork) throws -> EventDrivenNetwork {
+            var layers = n.layers
+            for l in 1..<layers.count { layers[l].timing = hidden }
+            return try EventDrivenNetwork(layers: layers)
+        }
+        network = try clocked(exported.eventNetwork(timing: timing, retrigger: configuration.retrigger))
+        reference = configuration.retrigger == .queue ? network : try clocked(exported.eventNetwork(timing: timing, retrigger: .queue))
     }
 
     public var frameNs: Int64 { Int64((configuration.frameSeconds * 1e9).rounded()) }
@@ -260,11 +291,13 @@ public struct ChundiSystem: Sendable {
         return copy.predict(x)
     }
 
-    /// One image on the chip model, framed (drops) and unlimited.
+    /// One image on the chip model, framed (drops: frame end, and missed re-triggers of input
+    /// and hidden neurons under ``RetriggerPolicy/drop``) and unlimited (every request served).
     public func classify(_ x: [Float]) throws -> ChundiClassification {
         let input = try exported.eventInput(x, frameNs: frameNs)
-        let framed = try network.run(input, arbiter: FixedPriorityArbiter(), options: EventRunOptions(frameNs: frameNs, recordGrants: true))
-        let unlimited = try network.run(input, arbiter: FixedPriorityArbiter())
+        let framed = try network.run(input, arbiter: FixedPriorityArbiter(),
+                                     options: EventRunOptions(frameNs: frameNs, recordGrants: true, inputRetrigger: configuration.retrigger))
+        let unlimited = try reference.run(input, arbiter: FixedPriorityArbiter())
         var grants = [Int](repeating: 0, count: network.layers.count)
         for g in framed.grants { grants[g.layer] += 1 }
         return ChundiClassification(frameClass: Readout.membraneArgmax(framed.finalPotentials.last ?? []),
@@ -379,7 +412,9 @@ public struct ChundiReport: Sendable, Hashable {
         let rows: [(String, String, String)] = [
             ("data, images, seed", "\(data), \(images), \(seed)", ""),
             ("thresholds", "(1, \(c.thresholds.map(String.init).joined(separator: ", "))), \(c.activationBits)-bit, L = \(c.inputLevels)", "(1, 32, 16, 14), 8-bit"),
-            ("arbiter", String(format: "fixed priority, N_cyc %.0f at %.0f Hz: %.0f grants/frame/core", c.cyclesPerGrant, c.arbiterClockHz, c.requestsServedPerFrame), "N_cyc not given (≈3)"),
+            ("arbiter", String(format: "fixed priority, N_cyc %.0f at %.0f Hz: %.0f grants/frame/core", c.cyclesPerGrant, c.arbiterClockHz, c.requestsServedPerFrame)
+                + (c.hiddenArbiterClockHz.map { String(format: "; hidden cores %.0f Hz: %.0f", $0, c.hiddenRequestsServedPerFrame) } ?? ""), "N_cyc not given (≈3)"),
+            ("re-trigger while waiting for Ack", c.retrigger == .drop ? "drop (the spike is missed)" : "queue (kept; dropped only at frame end)", "missed (\"spikes are not missed\" only by design)"),
             ("BNN accuracy", pct(bnnAccuracy), ""),
             ("SNN accuracy, frame end drops", pct(snnAccuracy), pct(Self.paperAccuracy) + " (full MNIST)"),
             ("SNN accuracy, every request served", pct(snnUnlimitedAccuracy), ""),

@@ -12,6 +12,21 @@ public enum MuBrainInputCoding: String, Sendable, Codable, CaseIterable, Hashabl
     case periodic
 }
 
+/// Where each channel's periodic train starts inside its period (``MuBrainInputCoding/periodic``;
+/// not in the paper [ours]).
+public enum MuBrainInputPhase: String, Sendable, Codable, CaseIterable, Hashable {
+    /// Every channel spikes at t = 0 and then every `T/n_i`: channels with equal counts stay
+    /// in lock step for the whole frame, so stimuli arrive in synchronous volleys.
+    case aligned
+    /// Channel i spikes at `(k + ½)·T/n_i`, the midpoint rule: its count up to time t is
+    /// `round(n_i·t/T)`, the closest a regular train can follow its rate, so no volley of every
+    /// channel at t = 0; channels with equal counts still spike together.
+    case centered
+    /// Channel i starts at `φ_i·T/n_i`, φ_i uniform in [0, 1) from the seeded stream
+    /// (seed, "mubrain", "phase", sample): the same rates, no volleys.
+    case random
+}
+
 /// Which per-layer arbiter orders latched spikes (digest UB §2.3: round robin, linear priority
 /// or seeded random).
 public enum MuBrainArbiterKind: String, Sendable, Codable, CaseIterable, Hashable {
@@ -80,6 +95,12 @@ public struct MuBrainConfiguration: Sendable, Codable, Hashable {
     /// over 3 seeds its first-ISI accuracy is 1.4 points below the 4-bit ANN, Poisson's 3.6
     /// (docs/spiking-systems.md, round 3); the input noise is what the first ISI cannot average.
     public var coding: MuBrainInputCoding = .periodic
+    /// Phases of the periodic trains (``MuBrainInputPhase``; ignored for Poisson input). Random
+    /// by default since round 6: with aligned trains the channels of equal count (every
+    /// background pixel) spike in lock step all frame, and the first ISI lost 2.9 / −0.4 / 2.1
+    /// points to the 4-bit ANN on seeds 1–3; random phases lose 0.5 / 0.8 / 0.2
+    /// (docs/spiking-systems.md, round 6). CLI: `--input-phase`.
+    public var phase: MuBrainInputPhase = .random
     public var encoder: PoissonEncoder = .muBrainGrayscale
     /// Input spikes per image (6,400: spiking note §2.1 erratum).
     public var spikeBudget: Int = 6_400
@@ -140,6 +161,9 @@ public struct MuBrainClassification: Sendable, Hashable {
     public var firstISIClass: Int?
     /// Most output spikes; `nil` when none spiked.
     public var countClass: Int?
+    /// Output neurons sharing the shortest first ISI (0 when undecided; ≥ 2 = a tie, broken
+    /// by the earlier second spike, then the lower index).
+    public var firstISIWinners: Int
     public var counters: EventCounters
     /// Time of the last event, ns.
     public var durationNs: Int64
@@ -274,7 +298,24 @@ public struct MuBrainSystem: Sendable {
             let total = u.reduce(0, +)
             guard total > 0 else { return [] }
             let counts = u.map { Int((Float(budget) * $0 / total).rounded(.down)) }
-            return try PeriodicEncoder.encode(counts: counts, frameNs: Swift.max(1, frame))
+            let length = Swift.max(1, frame)
+            switch configuration.phase {
+            case .aligned:
+                return try PeriodicEncoder.encode(counts: counts, frameNs: length)
+            case .centered:
+                return try AERStream.merge(counts.map { n in
+                    (0..<n).map { k in Int64(((Double(k) + 0.5) * Double(length) / Double(n)).rounded(.down)) }
+                })
+            case .random:
+                var g = SeededGenerator(seed: seed, key: StreamKey("mubrain", "phase", "\(sample)"))
+                let trains = counts.map { n -> [Int64] in
+                    let phase = g.nextUniformDouble()   // one draw per channel, spiking or not
+                    guard n > 0 else { return [] }
+                    let period = Double(length) / Double(n)
+                    return (0..<n).map { k in Int64(((Double(k) + phase) * period).rounded(.down)) }
+                }
+                return try AERStream.merge(trains)
+            }
         }
     }
 
@@ -289,8 +330,11 @@ public struct MuBrainSystem: Sendable {
         }
         let outputs = network.layers[network.layers.count - 1].outputs
         let times = AERStream.split(result.outputSpikes, channels: outputs)
+        let isis = Readout.firstInterSpikeIntervals(times).compactMap { $0 }
+        let shortest = isis.min()
         return MuBrainClassification(firstISIClass: Readout.firstISIArgmin(times),
                                      countClass: Readout.spikeCountArgmax(times.map(\.count)),
+                                     firstISIWinners: shortest.map { m in isis.filter { $0 == m }.count } ?? 0,
                                      counters: result.counters, durationNs: result.lastEventNs,
                                      layerSpikes: result.layerEmittedSpikes)
     }
@@ -327,7 +371,7 @@ public struct MuBrainSystem: Sendable {
             ComputeThreads.forEachChunk(n) { k in base[k] = try? classify(test.rows[k], sample: k, seed: seed) }
         }
         let simulated = ContinuousClock.now
-        var annRight = 0, quantRight = 0, isiRight = 0, countRight = 0, agree = 0, silent = 0
+        var annRight = 0, quantRight = 0, isiRight = 0, countRight = 0, agree = 0, silent = 0, tied = 0, tiedWrong = 0
         var counters = EventCounters(), maxInput = 0
         var layerSpikes = [Int](repeating: 0, count: network.layers.count)
         for k in 0..<n {
@@ -340,6 +384,10 @@ public struct MuBrainSystem: Sendable {
             if r.countClass == y { countRight += 1 }
             if r.firstISIClass == q { agree += 1 }
             if r.firstISIClass == nil { silent += 1 }
+            if r.firstISIWinners >= 2 {
+                tied += 1
+                if r.firstISIClass != y { tiedWrong += 1 }
+            }
             counters += r.counters
             for l in layerSpikes.indices { layerSpikes[l] += r.layerSpikes[l] }
             maxInput = Swift.max(maxInput, r.counters.inputSpikes)
@@ -355,7 +403,7 @@ public struct MuBrainSystem: Sendable {
             data: dataName, configuration: configuration, seed: seed, images: n, weightScales: weightScales,
             annAccuracy: Double(annRight) * perImage, quantisedAccuracy: Double(quantRight) * perImage,
             snnAccuracyFirstISI: Double(isiRight) * perImage, snnAccuracyCount: Double(countRight) * perImage,
-            agreementWithQuantised: Double(agree) * perImage, undecided: silent,
+            agreementWithQuantised: Double(agree) * perImage, undecided: silent, tied: tied, tiedWrong: tiedWrong,
             inputSpikesPerImage: Double(counters.inputSpikes) * perImage, maximumInputSpikes: maxInput,
             emittedSpikesPerImage: Double(counters.emittedSpikes) * perImage, spikesPerImage: spikes,
             layerSpikesPerImage: layerSpikes.map { Double($0) * perImage },
@@ -382,6 +430,10 @@ public struct MuBrainReport: Sendable, Hashable {
     public var agreementWithQuantised: Double
     /// Images where no output neuron spiked twice (first ISI undecided, counted wrong).
     public var undecided: Int
+    /// Images where two or more output neurons share the shortest first ISI, and how many of
+    /// those the tie-break got wrong.
+    public var tied: Int
+    public var tiedWrong: Int
     public var inputSpikesPerImage: Double
     public var maximumInputSpikes: Int
     /// Spikes of chip neurons (stimuli not counted).
@@ -412,13 +464,14 @@ public struct MuBrainReport: Sendable, Hashable {
         var rows: [(String, String, String)] = [
             ("data, images, seed", "\(data), \(images), \(seed)", ""),
             ("weights", "\(configuration.bits)-bit, θ = \(configuration.effectiveThreshold), scales \(weightScales.map(String.init).joined(separator: ", "))", "4-bit, θ = 64, ×1/×8"),
-            ("input", "\(configuration.coding.rawValue), budget \(configuration.spikeBudget), \(configuration.arbiter.rawValue) arbiter", "Poisson [100, 655] kHz, 6,400 stimuli"),
+            ("input", "\(configuration.coding.rawValue)\(configuration.coding == .periodic ? " (" + configuration.phase.rawValue + " phases)" : ""), budget \(configuration.spikeBudget), \(configuration.arbiter.rawValue) arbiter", "Poisson [100, 655] kHz, 6,400 stimuli"),
             ("ANN accuracy (float)", pct(annAccuracy), pct(Self.paperANNAccuracy)),
             ("ANN accuracy (quantised)", pct(quantisedAccuracy), ""),
             ("SNN accuracy, first ISI", pct(snnAccuracyFirstISI), pct(Self.paperSNNAccuracy)),
             ("SNN accuracy, spike count", pct(snnAccuracyCount), ""),
             ("SNN = quantised ANN", pct(agreementWithQuantised), ""),
             ("undecided (no output ISI)", "\(undecided)", ""),
+            ("tied shortest ISI (of them wrong)", "\(tied) (\(tiedWrong))", ""),
             ("first layer", configuration.relayLayer.map { "256 relays, w·s = \($0.weight)·\($0.scale), θ = \(configuration.threshold)" }
                 ?? "none (stimuli drive the hidden layer)", "256 neurons (RFC layer)"),
             ("stimuli / image (max)", String(format: "%.0f (%d)", inputSpikesPerImage, maximumInputSpikes), "6,400"),
