@@ -101,9 +101,9 @@ struct S2M: ParsableCommand {
                            result.scaledTestErrorVote,
                            result.neuronSampledTestError.map { String(format: "; sampled neurons %.4f", $0) } ?? "", result.seconds))
                 if let p = result.probeSummary, let last = result.probes.last {
-                    say(String(format: "  probes: percentile jitter %.4f (of the 15–85 %% width), max |‖W_L‖/‖W_L(0)‖ − 1| %.3f "
+                    say(String(format: "  probes: percentile jitter %.4f, roughness %.4f (of the 15–85 %% width), max |‖W_L‖/‖W_L(0)‖ − 1| %.3f "
                                + "(effective %.3f, epoch jitter %.4f); final percentiles %.3f / %.3f / %.3f",
-                               p.percentileJitter, p.maxWeightNormChange, p.maxEffectiveWeightNormChange,
+                               p.percentileJitter, p.percentileRoughness ?? .nan, p.maxWeightNormChange, p.maxEffectiveWeightNormChange,
                                p.effectiveWeightNormJitter, last.percentiles[0], last.percentiles[1], last.percentiles[2]))
                 }
                 runs.append(result)

@@ -31,6 +31,10 @@ public struct SynapticSamplingProbeSummary: Sendable, Codable, Equatable {
     /// mean width `p85 − p15` over epochs 1…T: epoch-to-epoch jitter of the distribution in
     /// units of its spread (lower = smoother).
     public var percentileJitter: Double
+    /// Mean over epochs t ≥ 3 and the three percentiles of `|p(t) − 2p(t−1) + p(t−2)|` (second
+    /// differences: the jitter left once a steady drift is removed), divided by the same mean
+    /// width; nil with fewer than 3 trained epochs.
+    public var percentileRoughness: Double?
     /// max_t |‖W_L(t)‖/‖W_L(0)‖ − 1| over the epochs.
     public var maxWeightNormChange: Double
     /// The same for the effective weights.
@@ -48,6 +52,18 @@ public struct SynapticSamplingProbeSummary: Sendable, Codable, Equatable {
         }
         let width = trained.reduce(0.0) { $0 + ($1.percentiles[2] - $1.percentiles[0]) } / Double(trained.count)
         percentileJitter = width > 0 ? jump / count / width : .infinity
+        if trained.count >= 3 && width > 0 {
+            var bend = 0.0, bends = 0.0
+            for t in 2..<trained.count {
+                for k in 0..<3 {
+                    bend += abs(trained[t].percentiles[k] - 2 * trained[t - 1].percentiles[k] + trained[t - 2].percentiles[k])
+                    bends += 1
+                }
+            }
+            percentileRoughness = bend / bends / width
+        } else {
+            percentileRoughness = nil
+        }
         maxWeightNormChange = trained.map { abs($0.weightNormRatio - 1) }.max() ?? 0
         maxEffectiveWeightNormChange = trained.map { abs($0.effectiveWeightNormRatio - 1) }.max() ?? 0
         effectiveWeightNormJitter = (1..<trained.count).reduce(0.0) {

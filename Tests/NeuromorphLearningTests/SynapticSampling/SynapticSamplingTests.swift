@@ -180,7 +180,7 @@ struct SynapticSamplingTests {
         #expect(SynapticSamplingNetwork.percentile([7], 85) == 7)
     }
 
-    /// Scaling every raw weight by 2 doubles ‖W_L‖ for both models; S2M's neuron inputs
+    /// Scaling the raw weights into the last hidden layer by 2 doubles ‖W_L‖ for both models; S2M's neuron inputs
     /// `β ŵ·z` and effective norm do not move (weight normalization), the baseline's `w·z` double.
     @Test("probes: ‖W_L‖ ratio follows a weight scale; S2M inputs are scale-invariant, the baseline's are not",
           arguments: SynapticSamplingNetwork.Kind.allCases)
@@ -193,8 +193,9 @@ struct SynapticSamplingTests {
         #expect(before.weightNormRatio == 1 && before.effectiveWeightNormRatio == 1)
         #expect(before.percentiles[0] <= before.percentiles[1] && before.percentiles[1] <= before.percentiles[2])
         #expect(before.percentiles[2] - before.percentiles[0] > 0.1, "a degenerate probe proves nothing")
+        // Only the weights into the probed layer: the layers below (and so its input z) stay put.
         var scaled = network
-        scaled.scaleWeights(by: 2)
+        if kind == .s2m { scaled.synapses[1].scaleWeights(by: 2) } else { scaled.linears[1].weight.value *= 2 }
         let after = scaled.probe(epoch: 1, input: x, initialNorms: norms)
         #expect(abs(after.weightNormRatio - 2) < 1e-6)
         for k in 0..<3 {
@@ -202,6 +203,25 @@ struct SynapticSamplingTests {
             #expect(abs(after.percentiles[k] - expected) < 1e-5 * max(1, abs(expected)), "\(kind) percentile \(k)")
         }
         #expect(abs(after.effectiveWeightNormRatio - (kind == .s2m ? 1 : 2)) < 1e-6)
+    }
+
+    /// The summary on a hand-made trajectory: percentiles (−t, 0, t) for epochs 1…4 (width
+    /// 2t, mean 5; every first difference 1 or 0, mean 2/3; no curvature) and a norm ratio
+    /// 1, 1.1, 1.3, 1.2.
+    @Test("probe summary: jitter, roughness and norm changes of a hand-made trajectory")
+    func probeSummaryByHand() throws {
+        let ratios = [1.0, 1.1, 1.3, 1.2]
+        let probes = [SynapticSamplingProbe(epoch: 0, percentiles: [-9, 0, 9], weightNormRatio: 1, effectiveWeightNormRatio: 1)]
+            + (1...4).map { t in
+                SynapticSamplingProbe(epoch: t, percentiles: [-Double(t), 0, Double(t)], weightNormRatio: ratios[t - 1],
+                                      effectiveWeightNormRatio: 2 - ratios[t - 1])
+            }
+        let summary = try #require(SynapticSamplingProbeSummary(probes))
+        #expect(abs(summary.percentileJitter - (2.0 / 3) / 5) < 1e-12)
+        #expect(summary.percentileRoughness == 0)
+        #expect(abs(summary.maxWeightNormChange - 0.3) < 1e-12 && abs(summary.maxEffectiveWeightNormChange - 0.3) < 1e-12)
+        #expect(abs(summary.effectiveWeightNormJitter - (0.1 + 0.2 + 0.1) / 3) < 1e-12)
+        #expect(SynapticSamplingProbeSummary(Array(probes.prefix(2))) == nil)
     }
 
     @Test("probes leave training unchanged and record epochs 0…T")
