@@ -276,9 +276,11 @@ public struct GroupedConv2d: Layer {
         for g in groups.indices {
             if !isFrozen {
                 optimizer.update(&groups[g].weight, slot: slot)
-            } else if refinement != nil {
-                refinement!.shadow[g].gradient = groups[g].weight.gradient
-                optimizer.update(&refinement!.shadow[g], slot: slot)
+            } else if var state = refinement {
+                refinement = nil   // keep the shadow buffers uniquely referenced while they change
+                state.shadow[g].gradient = groups[g].weight.gradient
+                optimizer.update(&state.shadow[g], slot: slot)
+                refinement = state
                 refitGroup(g)
             }
             slot += 1
