@@ -65,10 +65,22 @@ struct BiasMatchingCLITests {
                                     "--epochs", "1", "--train-limit", "300", "--threads", "1", "--output", dir.path("mnist.json"))
         #expect(sparse.status == 0, "\(sparse)")
         #expect(sparse.stdout.contains("test accuracy"), "\(sparse)")
-        let s2m = try neuromorph("s2m", "--data", Self.mnist5k, "--hidden", "16", "--epochs", "1", "--samples", "1",
-                                 "--train-limit", "200", "--threads", "1", "--output", dir.path("s2m.json"))
+        let s2m = try neuromorph("s2m", "--data", Self.mnist5k, "--hidden", "16", "16", "--epochs", "2", "--samples", "1",
+                                 "--probe-images", "50", "--train-limit", "200", "--threads", "1", "--output", dir.path("s2m.json"))
         #expect(s2m.status == 0, "\(s2m)")
-        #expect(FileManager.default.fileExists(atPath: dir.path("s2m.json")))
+        // Stability probes (spec §2.3): epochs 0…2 in the JSON, the summary line on stdout.
+        #expect(s2m.stdout.contains("probes: percentile jitter"), "\(s2m)")
+        let data = try Data(contentsOf: URL(fileURLWithPath: dir.path("s2m.json")))
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let runs = try #require(json["runs"] as? [[String: Any]])
+        #expect((runs.first?["probes"] as? [[String: Any]])?.count == 3)
+    }
+
+    @Test("s2m: a negative --probe-images is a usage error naming the flag")
+    func s2mBadProbeImages() throws {
+        let run = try neuromorph("s2m", "--probe-images=-1")
+        #expect(run.status == 64, "\(run)")
+        #expect(run.stderr.contains("--probe-images must be 0 or more"), "\(run)")
     }
 
     @Test("s2m: an unknown --model is a usage error")

@@ -46,12 +46,29 @@ struct TrueNorthCommandTests {
         #expect(run.stdout.contains("core simulation: 20/20 predictions equal the float binary network"), "\(run)")
     }
 
+    /// Straight-through refinement keeps the layers core-mappable: the tiny run still compiles
+    /// and the cores agree with the float binary network.
+    @Test("truenorth train --kernel-training straight-through: a tiny run compiles and the cores agree with the float network",
+          .enabled(if: FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist")))
+    func tinyStraightThroughTrain() throws {
+        let dir = try Scratch()
+        let run = try neuromorph("truenorth", "train", "--preset", "fashion-small", "--epochs", "0", "--noise-epochs", "0",
+                                 "--kernels", "masked-symmetric", "--kernel-training", "straight-through", "--final-epochs", "1",
+                                 "--train-images", "32", "--test-images", "20", "--threads", "1", "--output", dir.path("out"))
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stdout.contains("kernel training straight-through"), "\(run)")
+        #expect(run.stdout.contains("core simulation: 20/20 predictions equal the float binary network"), "\(run)")
+    }
+
     @Test("truenorth train: bad flags are usage errors naming the flag and the expected form")
     func badFlags() throws {
         for (args, message) in [(["--preset", "cifar"], "fashion-small"), (["--preset", "fashion-small", "--epochs=-1"], "--epochs must be"),
                                 (["--preset", "fashion-small", "--train-images", "0"], "--train-images must be at least 1"),
                                 (["--preset", "fashion-small", "--projection-epochs=-1"], "--projection-epochs must be 0 or more"),
-                                (["--preset", "fashion-small", "--kernels", "masked"], "masked-symmetric")] {
+                                (["--preset", "fashion-small", "--kernels", "masked"], "masked-symmetric"),
+                                (["--preset", "fashion-small", "--kernels", "trinary", "--kernel-training", "straight-through"],
+                                 "--kernel-training straight-through needs --kernels symmetric or masked-symmetric"),
+                                (["--preset", "fashion-small", "--kernel-training", "ste"], "straight-through")] {
             let run = try neuromorph(["truenorth", "train"] + args)
             #expect(run.status == 64, "\(run)")
             #expect(run.stderr.contains(message), "\(run)")

@@ -39,6 +39,9 @@ struct S2M: ParsableCommand {
     @Option(help: "Inference weight scale of the robustness check.")
     var weightScale: Float = 0.1
 
+    @Option(help: "Training images the stability probes (last hidden layer's 15/50/85 % input percentiles, ‖W_L(t)‖/‖W_L(0)‖) run on each epoch; 0 = no probes.")
+    var probeImages = 1000
+
     @Option(help: "Use only the first N training images.")
     var trainLimit: Int?
 
@@ -61,6 +64,7 @@ struct S2M: ParsableCommand {
         if samples < 1 { throw ValidationError("--samples must be at least 1, got \(samples)") }
         if !(weightScale > 0) { throw ValidationError("--weight-scale must be positive, got \(weightScale)") }
         if let trainLimit, trainLimit < 1 { throw ValidationError("--train-limit must be at least 1, got \(trainLimit)") }
+        if probeImages < 0 { throw ValidationError("--probe-images must be 0 or more, got \(probeImages)") }
         if seeds < 1 { throw ValidationError("--seeds must be at least 1, got \(seeds)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
     }
@@ -85,6 +89,7 @@ struct S2M: ParsableCommand {
                 var c = SynapticSamplingExperiment.Configuration(kind: model, hidden: hidden, epochs: epochs, samples: samples, seed: s)
                 c.learningRate = learningRate
                 c.weightScale = weightScale
+                c.probeImages = probeImages
                 let result = try SynapticSamplingExperiment.run(train: trainSet, test: test, configuration: c) { metrics in
                     if metrics.epoch % 10 == 0 || metrics.epoch == epochs {
                         say(String(format: "  epoch %d: train loss %.4f, train accuracy %.4f", metrics.epoch, metrics.trainLoss,
@@ -95,6 +100,12 @@ struct S2M: ParsableCommand {
                            result.kind, s, result.testError, result.testErrorVote, Double(weightScale), result.scaledTestError,
                            result.scaledTestErrorVote,
                            result.neuronSampledTestError.map { String(format: "; sampled neurons %.4f", $0) } ?? "", result.seconds))
+                if let p = result.probeSummary, let last = result.probes.last {
+                    say(String(format: "  probes: percentile jitter %.4f, roughness %.4f (of the 15–85 %% width), max |‖W_L‖/‖W_L(0)‖ − 1| %.3f "
+                               + "(effective %.3f, epoch jitter %.4f); final percentiles %.3f / %.3f / %.3f",
+                               p.percentileJitter, p.percentileRoughness ?? .nan, p.maxWeightNormChange, p.maxEffectiveWeightNormChange,
+                               p.effectiveWeightNormJitter, last.percentiles[0], last.percentiles[1], last.percentiles[2]))
+                }
                 runs.append(result)
             }
             let plain = meanAndStandardError(runs.map(\.testError)), scaled = meanAndStandardError(runs.map(\.scaledTestError))

@@ -5,6 +5,7 @@ import Neuromorph
 extension TrueNorthTrainingConfiguration.Order: ExpressibleByArgument {}
 extension TrueNorthTrainingConfiguration.ProjectionOrder: ExpressibleByArgument {}
 extension TrueNorthTrainingConfiguration.KernelConstraint: ExpressibleByArgument {}
+extension TrueNorthTrainingConfiguration.KernelTraining: ExpressibleByArgument {}
 
 /// `neuromorph truenorth`: Appuswamy et al. 2016's structured convolutions for TrueNorth
 /// (learning-rules note §1.4, §2.4): the symmetric-kernel enumeration and coloring checks,
@@ -103,6 +104,9 @@ extension TrueNorth {
         @Option(help: "Kernel constraint: symmetric (the paper's), masked-symmetric (symmetric times a per-feature crossbar mask; compiled too); diagnostics without core compilation: symmetric-per-feature, trinary.")
         var kernels: TrueNorthTrainingConfiguration.KernelConstraint = .symmetric
 
+        @Option(help: "After a layer's projection: frozen (the paper's; only gains and shifts train) or straight-through (the real kernels keep training through the projection, σ, ρ and bases fixed; symmetric and masked-symmetric only).")
+        var kernelTraining: TrueNorthTrainingConfiguration.KernelTraining = .frozen
+
         @Option(help: "Layer order of the symmetric projection: bottom-up or top-down.")
         var projectionOrder: TrueNorthTrainingConfiguration.ProjectionOrder = .bottomUp
 
@@ -135,6 +139,9 @@ extension TrueNorth {
             if trainImages < 1 { throw ValidationError("--train-images must be at least 1, got \(trainImages)") }
             if testImages < 1 { throw ValidationError("--test-images must be at least 1, got \(testImages)") }
             if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+            if kernelTraining == .straightThrough && kernels != .symmetric && kernels != .maskedSymmetric {
+                throw ValidationError("--kernel-training straight-through needs --kernels symmetric or masked-symmetric, got \(kernels.rawValue)")
+            }
         }
 
         func run() throws {
@@ -147,8 +154,8 @@ extension TrueNorth {
                                                                    projectionEpochsPerLayer: projectionEpochs,
                                                                    noiseEpochs: noiseEpochs, seed: seed, order: order,
                                                                    finalEpochs: finalEpochs, projectionOrder: projectionOrder,
-                                                                   kernels: kernels)
-                say("truenorth \(preset.rawValue): \(train.count) training / \(test.count) test images, seed \(seed), order \(order.rawValue), projection \(projectionOrder.rawValue), kernels \(kernels.rawValue)")
+                                                                   kernels: kernels, kernelTraining: kernelTraining)
+                say("truenorth \(preset.rawValue): \(train.count) training / \(test.count) test images, seed \(seed), order \(order.rawValue), projection \(projectionOrder.rawValue), kernels \(kernels.rawValue), kernel training \(kernelTraining.rawValue)")
                 let (result, network) = try TrueNorthTraining.run(configuration, train: train, test: test) { say($0) }
                 say("network: \(network.summary)")
                 say(String(format: "ReLU float network (real kernels): %.2f %%", result.floatReLUAccuracy * 100))

@@ -25,6 +25,14 @@ import NeuromorphCore
 /// as two opposite-sign cell updates (`UnitCell.update`, any pulse type and device), one per
 /// nudged phase, so device asymmetry and the ±β terms meet on the array; then the cell's
 /// once-per-batch step (`finishBatch`: decay, diffusion, transfers).
+///
+/// **Tiki-Taka for the EP update.** With a transfer cell (`TransferCompoundConfiguration`,
+/// Gokmen 2021 Alg. 1; digest `ttv2_gradient-decomposition_shd.md` §1.4) the two ±β updates
+/// go to the fast array A (`W = γA + C`), and C changes only by transfers of A's columns. A
+/// cell counts every `update` call as one mini-batch, so the two calls of one EP batch are two:
+/// `transfer_every: 2` (with `units_in_mbatch`) is one transfer per EP batch. `fast_lr: 0`
+/// gives A the layer's EP rate η_n, and `scale_transfer_lr` makes the transfer rate
+/// `transfer_lr·η_n` (tests `EPAnalogTests.tikiTaka*`; measured in docs/learning-rules-ep.md).
 public struct EPAnalogNetwork<Cell: UnitCell>: Sendable {
     public let architecture: EPArchitecture
     public var tiles: [Cell]

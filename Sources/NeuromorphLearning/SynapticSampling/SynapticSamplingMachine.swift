@@ -154,6 +154,9 @@ public enum SynapticSamplingExperiment {
         /// The inference weight scale of the robustness check (paper: 0.1).
         public var weightScale: Float = 0.1
         public var seed: UInt64 = 0
+        /// Training images (the first ones) that the stability probes run on every epoch
+        /// (``SynapticSamplingProbe``); 0 = no probes.
+        public var probeImages = 0
 
         public init(kind: SynapticSamplingNetwork.Kind = .s2m, hidden: [Int] = [300, 300, 300], epochs: Int = 100,
                     samples: Int = 10, seed: UInt64 = 0) {
@@ -176,6 +179,7 @@ public enum SynapticSamplingExperiment {
             guard learningRate > 0 && learningRate.isFinite else { throw bad("learning_rate", learningRate, "a positive number") }
             guard samples >= 1 else { throw bad("samples", samples, "1 or more") }
             guard weightScale > 0 && weightScale.isFinite else { throw bad("weight_scale", weightScale, "a positive factor") }
+            guard probeImages >= 0 else { throw bad("probe_images", probeImages, "0 or more") }
         }
     }
 
@@ -195,6 +199,9 @@ public enum SynapticSamplingExperiment {
         public var weightScale: Double
         public var samples: Int
         public var seconds: Double
+        /// The stability probes, epoch 0 (before training) to the last (empty without probes).
+        public var probes: [SynapticSamplingProbe] = []
+        public var probeSummary: SynapticSamplingProbeSummary?
     }
 
     public static func run(train: LabeledDataset, test: LabeledDataset, configuration c: Configuration,
@@ -207,11 +214,20 @@ public enum SynapticSamplingExperiment {
         var optimizer = RMSprop(learningRate: c.learningRate, rho: c.rho)
         var procedure = Backpropagation()
         let start = Date()
+        // Probes: the first `probeImages` training images, the last hidden layer (a copy of the
+        // network runs them, so training is the same with or without probes).
+        let probeInput = c.probeImages > 0 ? flat.inputs.gatherRows(0..<Swift.min(c.probeImages, flat.count)) : nil
+        let lastHidden = network.neurons.count - 1
+        let initialNorms = network.weightNorms(layer: lastHidden)
+        var probes: [SynapticSamplingProbe] = []
+        if let probeInput { probes.append(network.probe(epoch: 0, input: probeInput, initialNorms: initialNorms)) }
         let history = try Trainer.fit(&network, optimizer: &optimizer, procedure: &procedure, objective: Classification(),
                                       train: LabeledTensors(inputs: flat.inputs, labels: flat.labels),
                                       configuration: TrainingConfiguration(epochs: c.epochs, batchSize: c.batchSize, seed: c.seed,
                                                                            showProgress: false),
-                                      onEpoch: onEpoch)
+                                      onEpoch: onEpoch) { epoch, model, _ in
+            if let probeInput { probes.append(model.probe(epoch: epoch, input: probeInput, initialNorms: initialNorms)) }
+        }
         network.setEvaluation(c.kind == .s2m ? .sampledSynapses : .sampledNeurons)
         // The scaled copy starts from the same random streams, so for S2M the comparison
         // uses identical synapse masks.
@@ -228,6 +244,7 @@ public enum SynapticSamplingExperiment {
         return Result(kind: c.kind.rawValue, seed: c.seed, epochs: c.epochs, trainLoss: history.map { Double($0.trainLoss) },
                       testError: plain.mean, testErrorVote: plain.vote, scaledTestError: scaledError.mean,
                       scaledTestErrorVote: scaledError.vote, neuronSampledTestError: neuronSampled,
-                      weightScale: Double(c.weightScale), samples: c.samples, seconds: Date().timeIntervalSince(start))
+                      weightScale: Double(c.weightScale), samples: c.samples, seconds: Date().timeIntervalSince(start),
+                      probes: probes, probeSummary: SynapticSamplingProbeSummary(probes))
     }
 }

@@ -94,8 +94,14 @@ public struct GroupedConv2d: Layer {
     /// still one axon type vector per group, so still one axon per input on a core.
     ///
     /// - Returns: the relative residual `Σ_o ‖W_o − α_o K_o‖² / Σ_o ‖W_o‖²` of the projection.
+    ///
+    /// With `refine` the layer keeps its real kernels as shadow weights and goes on training
+    /// them straight through the projection (``SymmetricRefinement``): the group's (σ, ρ, b)
+    /// stay fixed, each step re-derives f_o (and M_o) from the shadow weights.
     @discardableResult
-    public mutating func projectToSymmetric(seed: UInt64, restarts: Int = 2, masked: Bool = false) throws -> Float {
+    public mutating func projectToSymmetric(seed: UInt64, restarts: Int = 2, masked: Bool = false,
+                                            refine: Bool = false) throws -> Float {
+        let real = groups.map(\.weight)
         var kernels: [SymmetricKernel] = []
         var newScales: [Float] = []
         var residual: Float = 0, norm: Float = 0
@@ -115,6 +121,10 @@ public struct GroupedConv2d: Layer {
             newScales += projected.map(\.scale)
         }
         try freezeSymmetric(kernels, scales: newScales)
+        if refine {
+            refinement = SymmetricRefinement(shadow: real, kernels: kernels, projectionScales: newScales.map(Double.init),
+                                             masked: masked)
+        }
         return norm > 0 ? residual / norm : 0
     }
 
@@ -202,7 +212,12 @@ public struct GroupedConv2d: Layer {
         scale.value = Tensor(newScales)
         symmetricKernels = kernels
         isFrozen = true
+        refinement = nil
     }
+
+    /// The straight-through state of a refined symmetric layer (nil: the kernels stay as
+    /// projected, the paper's schedule).
+    public private(set) var refinement: SymmetricRefinement?
 
     public mutating func forward(_ input: Tensor, mode: ExecutionMode) -> Tensor {
         precondition(input.rank == 4 && input.shape[1] == inChannels, "GroupedConv2d: input must be [N, \(inChannels), H, W]")
@@ -254,10 +269,20 @@ public struct GroupedConv2d: Layer {
         return needsInputGradient ? ChannelBlocks.concatenate(parts) : Tensor.zeros([0])
     }
 
-    /// Updates the kernels while real, the scales once frozen, and the biases always.
+    /// Updates the kernels while real, the scales once frozen, and the biases always. A
+    /// refined symmetric layer updates its shadow weights with the kernel gradient ∂L/∂K
+    /// (straight through the projection) and re-derives its kernels from them.
     public mutating func update<O: Optimizer>(with optimizer: inout O, slot: inout Int) {
         for g in groups.indices {
-            if !isFrozen { optimizer.update(&groups[g].weight, slot: slot) }
+            if !isFrozen {
+                optimizer.update(&groups[g].weight, slot: slot)
+            } else if var state = refinement {
+                refinement = nil   // keep the shadow buffers uniquely referenced while they change
+                state.shadow[g].gradient = groups[g].weight.gradient
+                optimizer.update(&state.shadow[g], slot: slot)
+                refinement = state
+                refitGroup(g)
+            }
             slot += 1
         }
         if isFrozen { optimizer.update(&scale, slot: slot) }
@@ -266,10 +291,84 @@ public struct GroupedConv2d: Layer {
         slot += 1
     }
 
+    /// Re-derives group g's kernels from its shadow weights with the group's (σ, ρ, b) fixed:
+    /// the nearest `f_o` (and mask `M_o`) given the axon types, as in the projection
+    /// (``SymmetricProjection/bestMaskedStrengths(_:types:initialScale:)`` or
+    /// ``SymmetricProjection/bestStrengths(sums:counts:)``).
+    mutating func refitGroup(_ g: Int) {
+        guard var state = refinement, var kernels = symmetricKernels else { return }
+        let width = groupInChannels * kernelSize * kernelSize
+        let shadow = state.shadow[g].value.scalars
+        var values = [Float](repeating: 0, count: groupOutChannels * width)
+        let first = kernels[g * groupOutChannels]
+        let types = state.types[g]
+        for local in 0..<groupOutChannels {
+            let o = g * groupOutChannels + local
+            let w = shadow[(local * width)..<((local + 1) * width)].map(Double.init)
+            let strengths: [Int], mask: [Bool]?
+            if state.masked {
+                let r = SymmetricProjection.bestMaskedStrengths(w, types: types, initialScale: state.projectionScales[o])
+                strengths = r.f
+                mask = r.mask
+                if r.scale > 0 { state.projectionScales[o] = r.scale }
+            } else {
+                var sums = [0.0, 0, 0, 0], counts = [0.0, 0, 0, 0]
+                for (e, x) in w.enumerated() { sums[types[e]] += x; counts[types[e]] += 1 }
+                strengths = SymmetricProjection.bestStrengths(sums: sums, counts: counts).f
+                mask = nil
+            }
+            // σ, ρ, the bases and the size are those of a valid kernel; f is trinary and the mask
+            // has one entry per kernel value, so the initializer cannot throw here.
+            guard let kernel = try? SymmetricKernel(sigma: first.sigma, rho: first.rho, strengths: strengths,
+                                                    bases: first.bases, size: kernelSize, mask: mask) else { continue }
+            kernels[o] = kernel
+            for (e, v) in kernel.values.enumerated() { values[local * width + e] = Float(v) }
+        }
+        groups[g].weight.value = Tensor(shape: groups[g].weight.value.shape, scalars: values)
+        symmetricKernels = kernels
+        refinement = state
+    }
+
     public mutating func forEachParameter(_ body: (inout Parameter) throws -> Void) rethrows {
         for g in groups.indices { try body(&groups[g].weight) }
         try body(&scale)
         try body(&bias)
+    }
+}
+
+/// Straight-through refinement of a layer's symmetric kernels ([I], a deviation from
+/// Appuswamy et al. 2016 §4, which freeze a projected layer; measured in
+/// docs/learning-rules-truenorth.md). The layer keeps its real kernels W as shadow weights.
+/// The forward pass uses the symmetric kernel K(W) nearest to W with the group's σ, ρ and bases
+/// fixed at the projection's (so one axon type vector per core, compiled as before); the
+/// backward pass treats the projection as the identity (the straight-through estimator of
+/// BinaryConnect / Esser et al. 2016):
+/// ```
+/// K_o = M_o ∘ f_o(types)   with (f_o, M_o) = argmin ‖W_o − α M∘f(types)‖²   (types fixed)
+/// W ← W − η · ∂L/∂K        (Adam on W; ∂L/∂K from the integer-kernel convolution)
+/// ```
+public struct SymmetricRefinement: Sendable {
+    /// The real shadow kernels, one parameter per group (the conv weights' shapes).
+    public var shadow: [Parameter]
+    /// The axon type of every kernel entry of a group, (channel, row, column) order.
+    public let types: [[Int]]
+    /// The least-squares scale of each feature's last fit (the masked fit's starting α).
+    public var projectionScales: [Double]
+    public let masked: Bool
+
+    init(shadow: [Parameter], kernels: [SymmetricKernel], projectionScales: [Double], masked: Bool) {
+        self.shadow = shadow.map { Parameter(name: "shadow-" + $0.name, value: $0.value, decays: $0.decays) }
+        let perGroup = kernels.count / Swift.max(shadow.count, 1)
+        self.types = (0..<shadow.count).map { g in
+            let k = kernels[g * perGroup]
+            var types: [Int] = []
+            for c in 0..<k.channels { for i in 0..<k.size { for j in 0..<k.size {
+                types.append(k.axonType(row: i, column: j, channel: c))
+            } } }
+            return types
+        }
+        self.projectionScales = projectionScales
+        self.masked = masked
     }
 }
 

@@ -47,12 +47,15 @@ public struct TrueNorthTrainingConfiguration: Sendable, Equatable, Codable {
     public var finalEpochs: Int
     /// Test images run through the integer core simulation (all of them when nil).
     public var coreCheckImages: Int?
+    /// What happens to a layer's kernels after its symmetric projection: `frozen` (the
+    /// paper's) or `straightThrough` (``SymmetricRefinement``, [I]).
+    public var kernelTraining: KernelTraining
 
     public init(network: TrueNorthNetworkConfiguration = .fashionSmall, floatEpochs: Int = 6, projectionEpochsPerLayer: Int = 1,
                 noiseEpochs: Int = 3, maxNoiseWidth: Float = 1, thresholdEpochsPerLayer: Int = 1, batchSize: Int = 64,
                 learningRate: Float = 2e-3, seed: UInt64 = 1, order: Order = .projectFirst, projectionRestarts: Int = 8, finalEpochs: Int = 0,
                 projectionOrder: ProjectionOrder = .bottomUp, kernels: KernelConstraint = .symmetric,
-                coreCheckImages: Int? = nil) {
+                coreCheckImages: Int? = nil, kernelTraining: KernelTraining = .frozen) {
         self.network = network
         self.floatEpochs = floatEpochs
         self.projectionEpochsPerLayer = projectionEpochsPerLayer
@@ -68,6 +71,16 @@ public struct TrueNorthTrainingConfiguration: Sendable, Equatable, Codable {
         self.kernels = kernels
         self.finalEpochs = finalEpochs
         self.coreCheckImages = coreCheckImages
+        self.kernelTraining = kernelTraining
+    }
+
+    /// What trains after a layer's symmetric projection.
+    public enum KernelTraining: String, Sendable, Equatable, Codable, CaseIterable {
+        /// The kernels stay as projected; only α and β train (Appuswamy et al. 2016 §4).
+        case frozen
+        /// The real kernels keep training straight through the projection, the group's
+        /// (σ, ρ, b) fixed (``SymmetricRefinement``; [I]). Symmetric kernels only.
+        case straightThrough = "straight-through"
     }
 
     /// The order of the projection and binarization stages.
@@ -109,6 +122,9 @@ public struct TrueNorthTrainingConfiguration: Sendable, Equatable, Codable {
         guard learningRate > 0, learningRate.isFinite else { throw fail("learningRate", "\(learningRate)", "a positive number") }
         guard maxNoiseWidth >= 0, maxNoiseWidth.isFinite else { throw fail("maxNoiseWidth", "\(maxNoiseWidth)", "0 or more") }
         if let n = coreCheckImages, n < 0 { throw fail("coreCheckImages", "\(n)", "0 or more") }
+        if kernelTraining == .straightThrough && kernels != .symmetric && kernels != .maskedSymmetric {
+            throw fail("kernelTraining", kernelTraining.rawValue, "frozen with kernels \(kernels.rawValue) (straight-through needs symmetric or masked-symmetric)")
+        }
     }
 }
 
@@ -238,7 +254,8 @@ public enum TrueNorthTraining {
                 case .symmetric, .maskedSymmetric:
                     residuals[i] = try network.convolutions[i].projectToSymmetric(seed: configuration.seed &+ UInt64(i) &* 1000,
                                                                                   restarts: configuration.projectionRestarts,
-                                                                                  masked: configuration.kernels == .maskedSymmetric)
+                                                                                  masked: configuration.kernels == .maskedSymmetric,
+                                                                                  refine: configuration.kernelTraining == .straightThrough)
                 case .symmetricPerFeature:
                     residuals[i] = try network.convolutions[i].projectToSymmetricPerFeature(
                         seed: configuration.seed &+ UInt64(i) &* 1000, restarts: configuration.projectionRestarts)

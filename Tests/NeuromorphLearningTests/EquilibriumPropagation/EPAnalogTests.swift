@@ -137,4 +137,75 @@ struct EPAnalogTests {
             }
         }
     }
+    // MARK: - Tiki-Taka for the EP update (issue 14 "analog Tiki-Taka for the EP update")
+
+    /// A Tiki-Taka v1 cell (`TransferCompound`, Gokmen 2021 Alg. 1; digest
+    /// `ttv2_gradient-decomposition_shd.md` §1.4) with ideal float devices, `fast_lr` 0 (A takes the
+    /// layer's EP rate) and the given γ, transfer period and transfer rate.
+    static func tikiTakaCell(gamma: Float, transferEvery: Float) -> TransferCompoundConfiguration<IdealPulsedDevice, IdealPulsedDevice> {
+        var p = TransferCompoundParameters()
+        p.gamma = gamma
+        p.transferEvery = transferEvery
+        p.fastLR = 0
+        p.transferForward = .perfect
+        p.transferUpdate.pulseType = .float
+        return TransferCompoundConfiguration(device: IdealPulsedDevice(dwMin: 1e-4), parameters: p)
+    }
+
+    /// With W = A + C (γ = 1) and no transfer yet, the two ±β cell updates land on A and the
+    /// effective weights follow digital symmetric EP: the routing of the EP update into the
+    /// fast array (consistency check); C keeps the programmed weights.
+    @Test("Tiki-Taka cell, γ = 1, no transfer yet: three steps equal digital symmetric EP and C is untouched (consistency check, 1e-5)")
+    func tikiTakaUpdatesGoToA() throws {
+        var update = PulsedUpdateParameters()
+        update.pulseType = .float
+        var analog = try EPAnalogNetwork(architecture: Self.architecture, cell: Self.tikiTakaCell(gamma: 1, transferEvery: 1000),
+                                         forwardIO: .perfect, backwardIO: .perfect, update: update, seed: 4)
+        let initial = analog.tiles.map(\.weights)
+        var digital = try EPNetwork<Float>(architecture: Self.architecture, seed: 4)
+        var sgd = try EPSGD<Float>(learningRates: [0.2, 0.1], momentum: 0, weightDecay: 0, schedule: nil,
+                                   groups: digital.learningRateGroups)
+        let data = EPDataset<Float>(try EPFixture.digits().train)
+        for s in 0..<3 {
+            let batch = data.batch((8 * s)..<(8 * s + 8))
+            try analog.trainStep(batch, beta: 0.5, freeSteps: 20, nudgedSteps: 6, learningRates: [0.2, 0.1])
+            let g = try digital.estimate(batch, estimator: .symmetric, beta: 0.5, freeSteps: 20, nudgedSteps: 6)
+            sgd.step(&digital.parameters, gradient: g.gradient, epoch: 0)
+        }
+        let diff = zip(analog.parameters.flattened, digital.parameters.flattened).map { abs($0 - $1) }.max()!
+        #expect(diff < 1e-5, "max |Δθ| \(diff)")
+        for (tile, w0) in zip(analog.tiles, initial) {
+            let c = try #require(tile.internalState.first { $0.name == "device1.weights" }?.tensor)
+            #expect(c.scalars == w0.scalars)
+            #expect(tile.weights.scalars != w0.scalars)
+        }
+    }
+
+    /// Tiki-Taka proper (γ = 0, W = C): EP calls the cell twice per batch (the +β and −β
+    /// updates), so `transfer_every: 2` mini-batches is one transfer per EP batch. After one EP
+    /// batch the first column of A has been read and added to C with η_C = transfer_lr·η_n
+    /// (Alg. 1 lines 12–14), and nothing else of W has moved.
+    @Test("Tiki-Taka cell, γ = 0: one EP batch moves only C's first column, by η_n·A[:, 0]")
+    func tikiTakaTransfersOneColumnPerBatch() throws {
+        var update = PulsedUpdateParameters()
+        update.pulseType = .float
+        var analog = try EPAnalogNetwork(architecture: Self.architecture, cell: Self.tikiTakaCell(gamma: 0, transferEvery: 2),
+                                         forwardIO: .perfect, backwardIO: .perfect, update: update, seed: 6)
+        let initial = analog.tiles.map(\.weights)
+        let data = EPDataset<Float>(try EPFixture.digits().train)
+        let rates: [Float] = [0.2, 0.1]
+        try analog.trainStep(data.batch(0..<8), beta: 0.5, freeSteps: 20, nudgedSteps: 6, learningRates: rates)
+        for (n, tile) in analog.tiles.enumerated() {
+            let a = try #require(tile.internalState.first { $0.name == "device0.weights" }?.tensor)
+            let columns = tile.columns
+            #expect(a.scalars.contains { $0 != 0 }, "layer \(n + 1): A learned nothing")
+            var worst: Float = 0
+            for r in 0..<tile.rows { for c in 0..<columns {
+                let moved = tile.weights.scalars[r * columns + c] - initial[n].scalars[r * columns + c]
+                let expected = c == 0 ? rates[n] * a.scalars[r * columns] : 0
+                worst = max(worst, abs(moved - expected))
+            } }
+            #expect(worst < 1e-6, "layer \(n + 1): max |ΔW − η A e₀ e₀ᵀ| \(worst)")
+        }
+    }
 }

@@ -169,4 +169,85 @@ struct SynapticSamplingTests {
         #expect(result.testError < 0.1, "\(result)")
         #expect(abs(result.scaledTestError - result.testError) < 0.05)
     }
+    // MARK: - Stability probes (spec §2.3 "smoother percentiles, steadier ‖W₃‖"; digest BM §2)
+
+    @Test("percentiles interpolate like NumPy's default (linear)")
+    func percentileDefinition() {
+        let v = [1.0, 2, 3, 4]
+        #expect(abs(SynapticSamplingNetwork.percentile(v, 15) - 1.45) < 1e-12)
+        #expect(abs(SynapticSamplingNetwork.percentile(v, 50) - 2.5) < 1e-12)
+        #expect(abs(SynapticSamplingNetwork.percentile(v, 85) - 3.55) < 1e-12)
+        #expect(SynapticSamplingNetwork.percentile([7], 85) == 7)
+    }
+
+    /// Scaling the raw weights into the last hidden layer by 2 doubles ‖W_L‖ for both models; S2M's neuron inputs
+    /// `β ŵ·z` and effective norm do not move (weight normalization), the baseline's `w·z` double.
+    @Test("probes: ‖W_L‖ ratio follows a weight scale; S2M inputs are scale-invariant, the baseline's are not",
+          arguments: SynapticSamplingNetwork.Kind.allCases)
+    func probeScaling(kind: SynapticSamplingNetwork.Kind) {
+        var g = SeededGenerator(seed: 9)
+        let x = Tensor(shape: [40, 20], scalars: (0..<800).map { _ in g.nextUniform() })
+        let network = SynapticSamplingNetwork(kind: kind, sizes: [20, 16, 16, 3], seed: 4)
+        let norms = network.weightNorms(layer: 1)
+        let before = network.probe(epoch: 0, input: x, initialNorms: norms)
+        #expect(before.weightNormRatio == 1 && before.effectiveWeightNormRatio == 1)
+        #expect(before.percentiles[0] <= before.percentiles[1] && before.percentiles[1] <= before.percentiles[2])
+        #expect(before.percentiles[2] - before.percentiles[0] > 0.1, "a degenerate probe proves nothing")
+        // Only the weights into the probed layer: the layers below (and so its input z) stay put.
+        var scaled = network
+        if kind == .s2m { scaled.synapses[1].scaleWeights(by: 2) } else { scaled.linears[1].weight.value *= 2 }
+        let after = scaled.probe(epoch: 1, input: x, initialNorms: norms)
+        #expect(abs(after.weightNormRatio - 2) < 1e-6)
+        for k in 0..<3 {
+            let expected = kind == .s2m ? before.percentiles[k] : 2 * before.percentiles[k]
+            #expect(abs(after.percentiles[k] - expected) < 1e-5 * max(1, abs(expected)), "\(kind) percentile \(k)")
+        }
+        #expect(abs(after.effectiveWeightNormRatio - (kind == .s2m ? 1 : 2)) < 1e-6)
+    }
+
+    /// The summary on a hand-made trajectory: percentiles (−t, 0, t) for epochs 1…4 (width
+    /// 2t, mean 5; every first difference 1 or 0, mean 2/3; no curvature) and a norm ratio
+    /// 1, 1.1, 1.3, 1.2.
+    @Test("probe summary: jitter, roughness and norm changes of a hand-made trajectory")
+    func probeSummaryByHand() throws {
+        let ratios = [1.0, 1.1, 1.3, 1.2]
+        let probes = [SynapticSamplingProbe(epoch: 0, percentiles: [-9, 0, 9], weightNormRatio: 1, effectiveWeightNormRatio: 1)]
+            + (1...4).map { t in
+                SynapticSamplingProbe(epoch: t, percentiles: [-Double(t), 0, Double(t)], weightNormRatio: ratios[t - 1],
+                                      effectiveWeightNormRatio: 2 - ratios[t - 1])
+            }
+        let summary = try #require(SynapticSamplingProbeSummary(probes))
+        #expect(abs(summary.percentileJitter - (2.0 / 3) / 5) < 1e-12)
+        #expect(summary.percentileRoughness == 0)
+        #expect(abs(summary.maxWeightNormChange - 0.3) < 1e-12 && abs(summary.maxEffectiveWeightNormChange - 0.3) < 1e-12)
+        #expect(abs(summary.effectiveWeightNormJitter - (0.1 + 0.2 + 0.1) / 3) < 1e-12)
+        #expect(SynapticSamplingProbeSummary(Array(probes.prefix(2))) == nil)
+    }
+
+    @Test("probes leave training unchanged and record epochs 0…T")
+    func probesDoNotChangeTraining() throws {
+        var g = SeededGenerator(seed: 8)
+        let n = 60
+        var scalars: [Float] = [], labels: [Int] = []
+        for r in 0..<n {
+            labels.append(r % 2)
+            for j in 0..<12 { scalars.append(g.nextUniform() < ((j < 6) == (r % 2 == 0) ? 0.8 : 0.2) ? 1 : 0) }
+        }
+        let data = NeuromorphData.LabeledDataset(inputs: Tensor(shape: [n, 12], scalars: scalars), labels: labels, classCount: 2)
+        for kind in SynapticSamplingNetwork.Kind.allCases {
+            var c = SynapticSamplingExperiment.Configuration(kind: kind, hidden: [10, 10], epochs: 3, samples: 2, seed: 5)
+            let plain = try SynapticSamplingExperiment.run(train: data, test: data, configuration: c)
+            c.probeImages = 30
+            let probed = try SynapticSamplingExperiment.run(train: data, test: data, configuration: c)
+            #expect(plain.trainLoss == probed.trainLoss && plain.testError == probed.testError, "\(kind)")
+            #expect(plain.probes.isEmpty && plain.probeSummary == nil)
+            #expect(probed.probes.map(\.epoch) == [0, 1, 2, 3])
+            #expect(probed.probeSummary != nil)
+        }
+        #expect(throws: LearningRuleParameterError.self) {
+            var bad = SynapticSamplingExperiment.Configuration()
+            bad.probeImages = -1
+            try bad.validate()
+        }
+    }
 }

@@ -263,4 +263,54 @@ struct TrueNorthNetworkTests {
         real.activations[0].mode = .threshold
         #expect(throws: LearningRuleParameterError.self) { try TrueNorthCoreNetwork(real) }
     }
+    /// The straight-through refinement ([I], docs/learning-rules-truenorth.md "Diagnosis";
+    /// note §1.4 keeps the projection's (σ, ρ, b), so the layer stays core-mappable): a student
+    /// layer projected to (masked) symmetric kernels regresses onto a teacher with the same
+    /// σ, ρ and bases but other strengths and masks. Frozen kernels can only fit α and β; refined
+    /// ones must reach a loss at least 4× lower, and after every step the integer weights are
+    /// the kernels' values with the projection's σ, ρ and bases.
+    @Test("straight-through refinement keeps σ, ρ, bases and fits what frozen kernels cannot", arguments: [false, true])
+    func straightThroughRefinement(masked: Bool) throws {
+        var g = SeededGenerator(seed: 31, key: StreamKey("test", "refine"))
+        var base = try GroupedConv2d(2, 4, kernelSize: 3, stride: 1, groups: 1, generator: &g)
+        var frozen = base
+        try base.projectToSymmetric(seed: 7, masked: masked, refine: true)
+        try frozen.projectToSymmetric(seed: 7, masked: masked, refine: false)
+        let projected = try #require(base.symmetricKernels)
+        let first = projected[0]
+        var teacher = base
+        let planted = try (0..<4).map { _ -> SymmetricKernel in
+            let f = (0..<4).map { _ in g.nextInt(below: 2) == 0 ? -1 : 1 }
+            let mask = masked ? (0..<18).map { _ in g.nextInt(below: 5) != 0 } : nil
+            return try SymmetricKernel(sigma: first.sigma, rho: first.rho, strengths: f, bases: first.bases, size: 3, mask: mask)
+        }
+        try teacher.freezeSymmetric(planted, scales: [0.5, -0.4, 0.3, 0.6])
+        let x = Tensor(shape: [16, 2, 7, 7], scalars: (0..<(16 * 2 * 49)).map { _ in Float(g.nextInt(below: 2)) })
+        let target = teacher.forward(x, mode: .inference)
+        func loss(_ c: inout GroupedConv2d) -> Float {
+            let y = c.forward(x, mode: .inference)
+            return zip(y.scalars, target.scalars).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } / Float(y.count)
+        }
+        func train(_ c: inout GroupedConv2d) throws {
+            var optimizer = Adam(learningRate: 1e-2)
+            for _ in 0..<150 {
+                let y = c.forward(x, mode: .training)
+                let gradient = Tensor(shape: y.shape, scalars: zip(y.scalars, target.scalars).map { 2 * ($0 - $1) / Float(y.count) })
+                _ = c.backward(gradient, needsInputGradient: false)
+                var slot = 0
+                c.update(with: &optimizer, slot: &slot)
+                optimizer.finishStep()
+                let kernels = try #require(c.symmetricKernels)
+                #expect(kernels.allSatisfy { $0.sigma == first.sigma && $0.rho == first.rho && $0.bases == first.bases && $0.isTrinary })
+                #expect(c.groups[0].weight.value.scalars == kernels.flatMap { $0.values.map(Float.init) })
+            }
+        }
+        let start = loss(&base)
+        try train(&base)
+        try train(&frozen)
+        #expect(frozen.refinement == nil && base.refinement != nil)
+        #expect(frozen.symmetricKernels == projected, "frozen kernels must not change")
+        let refined = loss(&base), fixed = loss(&frozen)
+        #expect(refined < fixed / 4, "masked \(masked): start \(start), frozen \(fixed), refined \(refined)")
+    }
 }
