@@ -98,7 +98,7 @@ size_t neuromorph_soft_bounds_row_pulses(neuromorph_soft_bounds_block block, siz
     const v8f one = 1.0f, zero = 0.0f;
     for (size_t g = 0; g < hits; g += L) {
         size_t lanes = hits - g < L ? hits - g : L;
-        float w_[L], lo_[L], hi_[L], su_[L], sd_[L], ku_[L], kd_[L], c_[L];
+        float w_[L], lo_[L], hi_[L], su_[L], sd_[L];
         int32_t up_[L], n_[L];
         /* Gather (padding lanes repeat the group's first hit, with no pulses: never kept). */
         for (size_t l = 0; l < L; l++) {
@@ -109,11 +109,6 @@ size_t neuromorph_soft_bounds_row_pulses(neuromorph_soft_bounds_block block, siz
             hi_[l] = block.upper[index];
             su_[l] = block.step_up[index];
             sd_[l] = block.step_down[index];
-            if (block.center) {
-                ku_[l] = block.slope_up[index];
-                kd_[l] = block.slope_down[index];
-                c_[l] = block.center[index];
-            }
             up_[l] = up[h] ? -1 : 0;
             n_[l] = l < lanes ? (int32_t)counts[h] : 0;
         }
@@ -129,23 +124,14 @@ size_t neuromorph_soft_bounds_row_pulses(neuromorph_soft_bounds_block block, siz
         /* Device math without the noise draw. slope⁺ = 1/b_max, slope⁻ = −1/b_min (0 when the
            bound is on the wrong side); the down step s(1 + slope w) is s(1 − (−slope) w). */
         v8f step = v8_select(is_up, su, sd);
-        v8f slope, c = zero;
-        if (block.center) {
-            v8f ku, kd;
-            __builtin_memcpy(&ku, ku_, sizeof ku);
-            __builtin_memcpy(&kd, kd_, sizeof kd);
-            __builtin_memcpy(&c, c_, sizeof c);
-            slope = v8_select(is_up, ku, kd);
-        } else {
-            v8f bound = v8_select(is_up, hi, lo);
-            v8i sloped = (is_up & (hi > zero)) | (~is_up & (lo < zero));
-            v8f inverse = one / v8_select(sloped, bound, one);
-            slope = v8_select(sloped, v8_select(is_up, inverse, -inverse), zero);
-        }
+        v8f bound = v8_select(is_up, hi, lo);
+        v8i sloped = (is_up & (hi > zero)) | (~is_up & (lo < zero));
+        v8f inverse = one / v8_select(sloped, bound, one);
+        v8f slope = v8_select(sloped, v8_select(is_up, inverse, -inverse), zero);
         v8f sign = v8_select(is_up, one, -one);
         v8f noise_scale = step * block.cycle_std;
         v8f signed_slope = sign * slope;
-        v8f single_nominal = step * (one - signed_slope * (w - c));
+        v8f single_nominal = step * (one - signed_slope * w);
         /* n pulses: rⁿ by branch-free squaring over the 5 bits of n < 32. */
         v8f r = one - step * slope;
         v8f decay = one - r;
@@ -155,33 +141,15 @@ size_t neuromorph_soft_bounds_row_pulses(neuromorph_soft_bounds_block block, siz
             rn *= one + bit * (square - one);
             square *= square;
         }
-        /* up: s(1 + slope c); down: −s(1 − slope c) (= ±s for soft bounds, c = 0). */
-        v8f q = sign * step * (one + sign * slope * c);
+        v8f q = sign * step;
         v8f safe_decay = v8_select(decay > zero, decay, one);
         v8f fixed_point = q / safe_decay;
         v8f mean = fixed_point + (w - fixed_point) * rn;
         v8f variance = (one - rn * rn) / (safe_decay * (one + r));
-        /* Nearly constant steps: the closed form cancels; iterate the noise-free path. */
-        v8i iterate = (decay < 1e-4f) & (n > 1) & (n < 32);
-        int any_iterate = 0, longest = 0;
-        for (int l = 0; l < L; l++) {
-            any_iterate |= iterate[l];
-            longest = iterate[l] && n[l] > longest ? n[l] : longest;
-        }
-        if (any_iterate) {
-            v8f m = w, v = zero, r2 = r * r;
-            for (int j = 0; j < longest; j++) {
-                v8i active = iterate & (n > j);
-                m = v8_select(active, r * m + q, m);
-                v = v8_select(active, r2 * v + one, v);
-            }
-            mean = v8_select(iterate, m, mean);
-            variance = v8_select(iterate, v, variance);
-        }
         v8f sd_n = noise_scale * __builtin_elementwise_sqrt(variance);
         v8f margin = 9.0f * sd_n;                  /* aggregationMargin in PulsedDeviceParameters.swift */
         v8i fits = (v8_min(w, mean) - margin >= lo) & (v8_max(w, mean) + margin <= hi);
-        v8i closed = (n > 1) & (n < 32) & (r >= zero) & fits;
+        v8i closed = (n > 1) & (n < 32) & (decay >= 1e-4f) & (r >= zero) & fits;
         v8i keep = (n == 1) | closed;
         int32_t keep_[L];
         __builtin_memcpy(keep_, &keep, sizeof keep_);

@@ -38,12 +38,6 @@ typedef struct {
     const float *upper;
     const float *step_up;
     const float *step_down;
-    /// General linear step (aihwkit `LinearStepDevice`): per-device slopes and the weight
-    /// they are measured from; all three NULL for soft bounds (`slope⁺ = 1/b_max`,
-    /// `slope⁻ = 1/|b_min|`, centre 0).
-    const float *slope_up;
-    const float *slope_down;
-    const float *center;
     float cycle_std;
 } neuromorph_soft_bounds_block;
 
@@ -53,13 +47,10 @@ typedef struct {
 /// For hit h (device `base + columns[h]`, `counts[h]` pulses, direction `up[h]`), with
 /// `s` the device's step in that direction, `slope⁺ = 1/b_max`, `slope⁻ = 1/|b_min|`:
 /// - one pulse: `w ← clip(w ± (s(1 ∓ slope w) + s·σ·ξ))`, exactly the pulse;
-/// - n = 2…31 pulses: the n-fold affine map (`r = 1 − s·slope`, `q = ±s(1 ± slope·c)`):
-///   mean `f + (w − f) rⁿ` with `f = q/(1 − r)`, variance `s²σ² (1 − r²ⁿ)/(1 − r²)` in closed
-///   form, or by iterating `m ← r m + q`, `V ← r² V + 1` n times where `1 − r < 1e-4`
-///   (cancellation), used only when the mean ± 9 sd stays inside the bounds.
-/// With `slope_up`, `slope_down` and `center` set, the general linear step
-/// `Δw± = s±(1 ∓ slope±(w − c))`.
-/// Every other hit (trains of 32 or more, paths near a bound) is not
+/// - n = 2…31 pulses: the n-fold affine map in closed form (`r = 1 − s·slope`,
+///   `q = ±s`): mean `f + (w − f) rⁿ` with `f = q/(1 − r)`, variance `s²σ² (1 − r²ⁿ)/(1 − r²)`,
+///   used only when the mean ± 9 sd stays inside the bounds and `1 − r ≥ 1e-4`.
+/// Every other hit (longer trains, nearly constant steps, paths near a bound) is not
 /// applied: its index into the hit list is written to `deferred` for the caller's
 /// pulse-by-pulse loop. ξ are standard normals by the Ziggurat method from the
 /// xoshiro256++ state `rng` (advanced in place): eight 64-bit draws per group of eight

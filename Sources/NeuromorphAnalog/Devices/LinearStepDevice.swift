@@ -246,8 +246,7 @@ public struct LinearStepDeviceArray: SymmetryPointDeviceArray, DecayingDeviceArr
                                     neuromorph_soft_bounds_row_pulses(
                                         neuromorph_soft_bounds_block(weights: weights.baseAddress!, lower: lo.baseAddress!,
                                                                      upper: hi.baseAddress!, step_up: su.baseAddress!,
-                                                                     step_down: sd.baseAddress!, slope_up: nil,
-                                                                     slope_down: nil, center: nil, cycle_std: std),
+                                                                     step_down: sd.baseAddress!, cycle_std: std),
                                         base, columns, counts, up, n, rng.baseAddress!,
                                         neuromorph_ziggurat_tables(k: tables.k, w: tables.w, f: tables.f), deferred)
                                 }
@@ -328,30 +327,7 @@ public struct LinearStepDeviceArray: SymmetryPointDeviceArray, DecayingDeviceArr
                             slopesUp.withUnsafeBufferPointer { ku in
                                 slopesDown.withUnsafeBufferPointer { kd in
                                     storage.weights.withUnsafeMutableBufferPointer { weights in
-                                        // Additive noise: the vector kernel first (see the
-                                        // soft-bounds loop above), the rest pulse by pulse.
-                                        var deferredCount = n
-                                        let deferred = UnsafeMutablePointer<Int32>.allocate(capacity: Swift.max(n, 1))
-                                        defer { deferred.deallocate() }
-                                        if aggregate {
-                                            let tables = Ziggurat.tablePointers
-                                            var state = [generator.state.0, generator.state.1, generator.state.2, generator.state.3]
-                                            deferredCount = state.withUnsafeMutableBufferPointer { rng in
-                                                neuromorph_soft_bounds_row_pulses(
-                                                    neuromorph_soft_bounds_block(
-                                                        weights: weights.baseAddress!, lower: lo.baseAddress!, upper: hi.baseAddress!,
-                                                        step_up: su.baseAddress!, step_down: sd.baseAddress!,
-                                                        slope_up: ku.baseAddress!, slope_down: kd.baseAddress!,
-                                                        center: cs.baseAddress!, cycle_std: std),
-                                                    base, columns, counts, up, n, rng.baseAddress!,
-                                                    neuromorph_ziggurat_tables(k: tables.k, w: tables.w, f: tables.f), deferred)
-                                            }
-                                            generator.state = (state[0], state[1], state[2], state[3])
-                                        } else {
-                                            for k in 0..<n { deferred[k] = Int32(truncatingIfNeeded: k) }
-                                        }
-                                        for slot in 0..<deferredCount {
-                                            let k = Int(deferred[slot])
+                                        for k in 0..<n {
                                             let index = base + Int(columns[k])
                                             var w = weights[index]
                                             let a = lo[index], b = hi[index], c = cs[index]
