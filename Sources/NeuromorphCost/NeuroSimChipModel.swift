@@ -22,9 +22,15 @@ public struct NeuroSimUnitConstants: Codable, Sendable, Equatable {
     /// rest (decoder, switch matrix, mux, precharge, bit-line, encoder) is gate- and
     /// wire-driven and scales with ``TechnologyDeviceData/intrinsicGateDelayPS``.
     public var senseAmplifierNS: Double
-    /// Accumulation cycles per input vector-bit: base + perLevel × ⌈log2(partial sums)⌉.
+    /// Accumulation, in clock cycles at the reference node: `accumulationBaseCycles` per input
+    /// vector-bit of one copy (shift-add in the sub-arrays and PEs, clocked), and the adder trees
+    /// in cycles per read per stage: inside a tile (`accumulationCyclesPerTileStage`: the K·K PEs of
+    /// a novel tile or the row PEs of a conventional one, ⌈M / slices⌉ reads per vector) and
+    /// across the layer's tile rows (`accumulationCyclesPerChipStage`: ⌈N·slices·V / (T/M)⌉ reads,
+    /// ⌈log2 tileRows⌉ stages). The trees are ripple logic and follow τ_gate across nodes.
     public var accumulationBaseCycles: Double
-    public var accumulationCyclesPerLevel: Double
+    public var accumulationCyclesPerTileStage: Double
+    public var accumulationCyclesPerChipStage: Double
     /// Decoder/mux/switch-matrix latency per sensing cycle (ns).
     public var peripheryNSPerCycle: Double
     /// ADC energy per conversion: base + perActiveRow × (rows in use × input density) (pJ).
@@ -36,13 +42,17 @@ public struct NeuroSimUnitConstants: Codable, Sendable, Equatable {
     /// vector-bit (pJ): base + perDensity × ρ (the word-line drivers switch with the input bits).
     public var peripheryPJPerSubArrayBit: Double
     public var peripheryPJPerSubArrayBitPerDensity: Double
-    /// Buffer energy (pJ) per bit read out of (inputs) / written into (outputs) the buffers, and
-    /// buffer latency (ns) per input vector plus per input bit (and per output bit).
+    /// Buffer energy (pJ) per bit read out of (inputs) / written into (outputs) the buffers.
     public var bufferPJPerInputBit: Double
     public var bufferPJPerOutputBit: Double
-    public var bufferNSPerVector: Double
-    public var bufferNSPerInputBit: Double
-    public var bufferNSPerOutputBit: Double
+    /// Tile-buffer cycles (input, output and PE buffers of the busiest tile) per input vector:
+    /// a constant, per row the tile reads (novel: C·K new inputs of the sliding window;
+    /// conventional: min(C·K·K, tile size)) and per output it writes (novel: N / tile columns /
+    /// K², shared by the K·K PEs; conventional: N / tile columns). The global buffer's cycles
+    /// are structural (``NeuroSimGlobalBuffer``), not fitted.
+    public var bufferCyclesPerVector: Double
+    public var bufferCyclesPerTileRow: Double
+    public var bufferCyclesPerTileOutput: Double
     /// H-tree/bus energy (pJ) and latency (ns) per bit; the input bits also pay a per-tile
     /// share (broadcast to the layer's tiles, at most as many as the largest conv layer has).
     public var interconnectPJPerInputBit: Double
@@ -64,12 +74,13 @@ public struct NeuroSimUnitConstants: Codable, Sendable, Equatable {
     /// buffers and idle tiles while a layer runs, so it exceeds leakage power × latency.
     public var leakageEnergyUWPerTile: Double
 
-    public init(referenceNode: Int, sensingNS: Double, senseAmplifierNS: Double, accumulationBaseCycles: Double, accumulationCyclesPerLevel: Double,
+    public init(referenceNode: Int, sensingNS: Double, senseAmplifierNS: Double, accumulationBaseCycles: Double,
+                accumulationCyclesPerTileStage: Double, accumulationCyclesPerChipStage: Double,
                 peripheryNSPerCycle: Double, conversionBasePJ: Double, conversionPerActiveRowPJ: Double,
                 accumulationPJPerSubArrayBit: Double, peripheryPJPerSubArrayBit: Double,
                 peripheryPJPerSubArrayBitPerDensity: Double, bufferPJPerInputBit: Double,
-                bufferPJPerOutputBit: Double, bufferNSPerVector: Double, bufferNSPerInputBit: Double,
-                bufferNSPerOutputBit: Double,
+                bufferPJPerOutputBit: Double, bufferCyclesPerVector: Double, bufferCyclesPerTileRow: Double,
+                bufferCyclesPerTileOutput: Double,
                 interconnectPJPerInputBit: Double, interconnectPJPerOutputBit: Double,
                 interconnectPJPerInputBitTile: Double, interconnectNSPerInputBit: Double,
                 interconnectNSPerOutputBit: Double, subArrayPeripheryUM2: Double, subArrayADCUM2: Double,
@@ -79,7 +90,8 @@ public struct NeuroSimUnitConstants: Codable, Sendable, Equatable {
         self.sensingNS = sensingNS
         self.senseAmplifierNS = senseAmplifierNS
         self.accumulationBaseCycles = accumulationBaseCycles
-        self.accumulationCyclesPerLevel = accumulationCyclesPerLevel
+        self.accumulationCyclesPerTileStage = accumulationCyclesPerTileStage
+        self.accumulationCyclesPerChipStage = accumulationCyclesPerChipStage
         self.peripheryNSPerCycle = peripheryNSPerCycle
         self.conversionBasePJ = conversionBasePJ
         self.conversionPerActiveRowPJ = conversionPerActiveRowPJ
@@ -88,9 +100,9 @@ public struct NeuroSimUnitConstants: Codable, Sendable, Equatable {
         self.peripheryPJPerSubArrayBitPerDensity = peripheryPJPerSubArrayBitPerDensity
         self.bufferPJPerInputBit = bufferPJPerInputBit
         self.bufferPJPerOutputBit = bufferPJPerOutputBit
-        self.bufferNSPerVector = bufferNSPerVector
-        self.bufferNSPerInputBit = bufferNSPerInputBit
-        self.bufferNSPerOutputBit = bufferNSPerOutputBit
+        self.bufferCyclesPerVector = bufferCyclesPerVector
+        self.bufferCyclesPerTileRow = bufferCyclesPerTileRow
+        self.bufferCyclesPerTileOutput = bufferCyclesPerTileOutput
         self.interconnectPJPerInputBit = interconnectPJPerInputBit
         self.interconnectPJPerOutputBit = interconnectPJPerOutputBit
         self.interconnectPJPerInputBitTile = interconnectPJPerInputBitTile
@@ -155,11 +167,14 @@ public struct NeuroSimChipBreakdown: Codable, Sendable, Equatable {
 /// T_clk   = max(1 ns, β · T_sense)                           β = 1.4 when validated (Lu et al. 2021)
 /// T_sense = t_SA + (T_sense,ref − t_SA) · s_gate             ``NeuroSimNodeScaling`` (device data)
 /// cycles  = (V / copies) · B · numColMuxed                   V input vectors, B input bits
-/// T_ADC   = cycles · T_clk;   T_acc = (V / copies) · B · (c0 + c1·⌈log2 P⌉) · T_clk,ref · s_gate
-/// T_layer = T_ADC + T_acc + (cycles · t_periph + T_buffer + T_IC) · s_clk
+/// T_ADC   = cycles · T_clk
+/// T_acc   = (V / copies) · B · c0 · T_clk                    shift-add (clocked)
+///         + (V·⌈M/slices⌉·⌈log2 PEs⌉ · c_t + ⌈N·slices·V/(T/M)⌉·⌈log2 tileRows⌉ · c_c) · T_clk,ref · s_gate   adder trees
+/// T_layer = T_ADC + T_acc + (cycles · t_periph + T_IC) · s_clk + T_buffer
+/// T_buf   = (global cycles (``NeuroSimGlobalBuffer``) + V · (t_v + t_r · rows_tile + t_o · outputs_tile)) · T_clk
 /// E_ADC   = V · B · P · cols · (e0 + e1 · rows_used · ρ)     P = partial-sum sub-arrays of one copy
 /// E_acc   = V · B · S · e_acc;  E_periph = V · B · S · (p0 + p1·ρ)   S = sub-arrays of one copy
-/// T_buf   = t_v · V + t_in · bits_in + t_out · bits_out;  T_IC = u_in · bits_in + u_out · bits_out
+/// T_IC    = u_in · bits_in + u_out · bits_out
 /// E_buf   = b_in · bits_in + b_out · bits_out;   E_IC = i_in · bits_in + i_out · bits_out + i_t · bits_in · min(tiles, tiles of the largest conv layer)
 /// bits_in = V · C·K·K · B;   bits_out = V · N · B (÷ 4 after 2 × 2 pooling)
 /// A_chip  = Σ tiles · (subarrays · (A_cells + A_ADC + A_periph) + PEs · A_PE + A_tile + A_global)
@@ -192,7 +207,7 @@ public enum NeuroSimChipModel {
         let leakageScale = scaling.leakage
         let beta = p.validated ? 1.4 : 1.0
         let clock = scaling.clockNS(k, beta: beta)
-        // Clocked latencies (buffers, bus, periphery) follow the clock; the accumulation logic follows τ_gate.
+        // Clocked latencies (buffers, bus, periphery, shift-add) follow the clock; the adder trees follow τ_gate.
         let referenceClock = NeuroSimNodeScaling.referenceClockNS(k)
         let clockScale = clock / referenceClock
         let accumulationCycleNS = referenceClock * scaling.gateDelay
@@ -202,6 +217,8 @@ public enum NeuroSimChipModel {
         let slices = (p.synapseBit + p.effectiveCellBit - 1) / p.effectiveCellBit
         // An input broadcast reaches at most as many tiles as the largest novel-mapped layer has.
         let broadcastTiles = plan.layers.filter(\.novel).map(\.tiles).max() ?? 1
+        let globalBuffer = NeuroSimGlobalBuffer(layers: layers, plan: plan, param: p)
+        let adderTreeWidth = Double(plan.tileSize / p.numColMuxed)
 
         var out: [CIMLayerEstimate] = []
         var breakdown: [NeuroSimLayerBreakdown] = []
@@ -210,10 +227,17 @@ public enum NeuroSimChipModel {
             let rho = p.density(layer: i)
             let perCopy = V / Double(place.copies)
             let cycles = perCopy * B * Double(p.numColMuxed)
-            let partialSums = place.activeSubArrays / place.copies / max(place.subArrayColumns, 1)
-            let levels = ceil(log2(Double(max(partialSums, 1))))
             let tADC = cycles * clock
-            let tAcc = perCopy * B * (k.accumulationBaseCycles + k.accumulationCyclesPerLevel * levels) * accumulationCycleNS
+            // Adder trees: the K·K PEs of a novel tile (or the row PEs of a conventional tile), and the
+            // layer's tile rows at chip level (⌈N·slices·V / (T/M)⌉ reads through T/M trees).
+            let tileRowsUsed = place.novel ? layer.inputChannels * layer.kernelSize : min(layer.weightRows, plan.tileSize)
+            let tileStages = place.novel ? stages(layer.kernelSize * layer.kernelSize)
+                : stages((tileRowsUsed + plan.peSize - 1) / plan.peSize)
+            let tileTreeReads = V * Double((p.numColMuxed + slices - 1) / slices)
+            let chipTreeReads = (Double(layer.outputChannels * slices) * V / adderTreeWidth).rounded(.up)
+            let tAcc = perCopy * B * k.accumulationBaseCycles * clock
+                + (tileTreeReads * Double(tileStages) * k.accumulationCyclesPerTileStage
+                   + chipTreeReads * Double(stages(place.tileRows)) * k.accumulationCyclesPerChipStage) * accumulationCycleNS
             let rowsUsed = Double(min(place.novel ? layer.inputChannels : layer.weightRows, p.numRowSubArray))
             let cols = Double(layer.outputChannels * slices)
             let positions = Double(place.novel ? layer.kernelSize * layer.kernelSize : 1)
@@ -225,7 +249,12 @@ public enum NeuroSimChipModel {
             let bitsIn = V * Double(layer.weightRows) * B
             let bitsOut = V * Double(layer.outputChannels) * B / ((i < pooling.count && pooling[i]) ? 4 : 1)
             let eBuf = (k.bufferPJPerInputBit * bitsIn + k.bufferPJPerOutputBit * bitsOut) * energyScale
-            let tBuf = (k.bufferNSPerVector * V + k.bufferNSPerInputBit * bitsIn + k.bufferNSPerOutputBit * bitsOut) * clockScale
+            let pooled = i < pooling.count && pooling[i]
+            let tileOutputs = Double(layer.outputChannels) / Double(max(place.tileColumns, 1))
+                / Double(place.novel ? layer.kernelSize * layer.kernelSize : 1)
+            let tileBufferCycles = V * (k.bufferCyclesPerVector + k.bufferCyclesPerTileRow * Double(tileRowsUsed)
+                + k.bufferCyclesPerTileOutput * tileOutputs)
+            let tBuf = (globalBuffer.cycles(layer, place, vectors: V, bits: B, pooled: pooled) + tileBufferCycles) * clock
             let eIC = (k.interconnectPJPerInputBit * bitsIn + k.interconnectPJPerOutputBit * bitsOut
                 + k.interconnectPJPerInputBitTile * bitsIn * Double(min(place.tiles, broadcastTiles))) * energyScale
             let tIC = (k.interconnectNSPerInputBit * bitsIn + k.interconnectNSPerOutputBit * bitsOut) * clockScale
@@ -289,6 +318,11 @@ public enum NeuroSimChipModel {
         var report = CIMEstimateReport(specName: spec.name, macro: macroCost, layers: out, totals: totals)
         report.neuroSim = chip
         return report
+    }
+
+    /// Stages of a binary adder tree over `inputs` operands: ⌈log2 inputs⌉ (0 for one).
+    static func stages(_ inputs: Int) -> Int {
+        inputs > 1 ? Int(ceil(log2(Double(inputs)))) : 0
     }
 
     /// Input vectors of a layer under `convention`.

@@ -28,6 +28,10 @@ public struct NeuroSimLayerPlacement: Codable, Sendable, Equatable {
     public var subArrayRows: Int
     public var subArrayColumns: Int
     public var tiles: Int
+    /// Tiles along the weight rows (their partial sums meet in the chip-level adder tree) and
+    /// along the columns: ``tiles`` = tileRows × tileColumns.
+    public var tileRows: Int
+    public var tileColumns: Int
     /// Weight copies (NeuroSim's per-layer speed-up).
     public var copies: Int
     /// Weight cells × copies / cells of the tiles.
@@ -71,6 +75,7 @@ public struct NeuroSimFloorplan: Codable, Sendable, Equatable {
             let used = Double(l.weightRows) * Double(cols) * Double(copies)
             let positions = novel ? l.kernelSize * l.kernelSize : 1
             return NeuroSimLayerPlacement(novel: novel, subArrayRows: novel ? pr : pr, subArrayColumns: pc, tiles: tr * tc,
+                                          tileRows: tr, tileColumns: tc,
                                           copies: copies, utilization: used / (Double(tr * tc) * tileCells),
                                           activeSubArrays: copies * positions * pr * pc)
         }

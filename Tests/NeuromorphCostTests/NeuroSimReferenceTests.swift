@@ -177,14 +177,15 @@ struct NeuroSimReferenceTests {
         // leakage ×1.662) and Table 1 (area, energy) applied to the 22 nm fits. Before the device
         // data (Table 1 gate-length scaling, printed in the docs before NeuroSim's 32 nm runs
         // existed) latency was −16.2 %, clock −11.8 %, leakage +33.5 %: misses, now hits.
-        // RRAM: area −1.8 %, energy +8.7 % / +2.8 %, TOPS/W −7.9 % / −2.8 %, latency +0.7 %,
-        // clock +1.9 %, leakage +4.8 %.
-        "rram32_d050.csv": node32(area: 0.02, dynamicEnergy: 0.09, topsPerWatt: 0.08, latency: 0.01, clock: 0.02, leakage: 0.05),
-        "rram32_d017.csv": node32(area: 0.02, dynamicEnergy: 0.03, topsPerWatt: 0.03, latency: 0.01, clock: 0.02, leakage: 0.05),
-        // SRAM: area −0.7 %, energy −6.1 % / −5.4 %, TOPS/W +5.0 % / +4.2 %, latency −3.4 %,
-        // clock +1.4 %, leakage +5.5 % (before: latency −33.9 %, clock −30.0 %, leakage +34.3 %).
-        "sram32_d050.csv": node32(area: 0.01, dynamicEnergy: 0.07, topsPerWatt: 0.06, latency: 0.04, clock: 0.02, leakage: 0.06),
-        "sram32_d017.csv": node32(area: 0.01, dynamicEnergy: 0.06, topsPerWatt: 0.05, latency: 0.04, clock: 0.02, leakage: 0.06),
+        // RRAM: area −1.8 %, energy +8.7 % / +2.8 %, TOPS/W −7.9 % / −2.7 %, latency −1.9 % (+0.7 %
+        // before the global-buffer and adder-tree terms), clock +1.9 %, leakage +4.8 %.
+        "rram32_d050.csv": node32(area: 0.02, dynamicEnergy: 0.09, topsPerWatt: 0.08, latency: 0.02, clock: 0.02, leakage: 0.05),
+        "rram32_d017.csv": node32(area: 0.02, dynamicEnergy: 0.03, topsPerWatt: 0.03, latency: 0.02, clock: 0.02, leakage: 0.05),
+        // SRAM: area −0.7 %, energy −6.1 % / −5.4 %, TOPS/W +5.2 % / +4.4 %, latency −4.1 % (−3.4 %
+        // before), clock +1.4 %, leakage +5.5 % (before the device data: latency −33.9 %, clock
+        // −30.0 %, leakage +34.3 %).
+        "sram32_d050.csv": node32(area: 0.01, dynamicEnergy: 0.07, topsPerWatt: 0.06, latency: 0.05, clock: 0.02, leakage: 0.06),
+        "sram32_d017.csv": node32(area: 0.01, dynamicEnergy: 0.06, topsPerWatt: 0.05, latency: 0.05, clock: 0.02, leakage: 0.06),
     ]
     /// The 32 nm bounds (node predictions): every headline metric inside the issue's target.
     static func node32(area: Double, dynamicEnergy: Double, topsPerWatt: Double, latency: Double, clock: Double,
@@ -220,5 +221,86 @@ struct NeuroSimReferenceTests {
             let ratio = try #require(ratios[b.metric])
             #expect(abs(ratio - 1) <= b.achieved, "\(file) \(b.metric): ratio \(ratio), achieved bound \(b.achieved)")
         }
+    }
+
+    // MARK: Per-layer latency and energy vs the committed reference
+
+    /// Per-layer bounds of one reference file (issue 16: every layer's latency and dynamic energy
+    /// within 25 %). `latency`: max |ratio − 1| over the 8 layers; `energy`: over layers 1–7;
+    /// `energyLayer8`: the FC layer 8 (10 outputs, one vector), a miss where it is above 0.25.
+    struct LayerBounds {
+        var latency: Double
+        var energy: Double
+        var energyLayer8: Double
+        var layer8Miss = false
+    }
+
+    /// Measured with the global-buffer bus share, the tile buffers per row/output and the adder
+    /// trees (NeuroSimGlobalBuffer, NeuroSimChipModel). Before them the late layers missed:
+    /// latency rram22 layer 8 −55 %; sram22 layers 6–8 −29 %, −36 %, −67 %; rram32 layer 7 −22 %,
+    /// layer 8 −54 %; sram32 layer 4 −19 %, layers 6–8 −32 %, −47 %, −67 %. Now every layer of every
+    /// run is within 8 %, except sram32 layer 7 (−20.8 %: its chip-level adder tree and H-tree grow
+    /// faster than τ_gate and the clock from 22 to 32 nm). Layer-8 energy (−15…−29 %) is the
+    /// remaining miss on SRAM: its H-tree energy (the tile's distance on the chip, not modelled)
+    /// and ADC energy on 80 of 128 columns (docs/cost-neurosim.md).
+    static let layerBounds: [String: LayerBounds] = [
+        // 22 nm, fitted configurations (the per-layer spread is not fitted: one constant set per
+        // component for all 8 layers): worst latency layer 5 +5.0 % / layer 8 −5.3 %.
+        "rram22_d050.csv": LayerBounds(latency: 0.06, energy: 0.06, energyLayer8: 0.21),
+        "sram22_d017.csv": LayerBounds(latency: 0.06, energy: 0.04, energyLayer8: 0.28, layer8Miss: true),
+        // 22 nm density predictions.
+        "rram22_d017.csv": LayerBounds(latency: 0.06, energy: 0.08, energyLayer8: 0.16),
+        "sram22_d050.csv": LayerBounds(latency: 0.06, energy: 0.05, energyLayer8: 0.28, layer8Miss: true),
+        // 32 nm node predictions: worst latency rram32 layer 7 −6.5 %, sram32 layer 7 −20.8 %
+        // (others within 7.6 %).
+        "rram32_d050.csv": LayerBounds(latency: 0.07, energy: 0.10, energyLayer8: 0.23),
+        "rram32_d017.csv": LayerBounds(latency: 0.07, energy: 0.04, energyLayer8: 0.19),
+        "sram32_d050.csv": LayerBounds(latency: 0.21, energy: 0.08, energyLayer8: 0.29, layer8Miss: true),
+        "sram32_d017.csv": LayerBounds(latency: 0.21, energy: 0.07, energyLayer8: 0.29, layer8Miss: true),
+    ]
+
+    /// A recorded per-layer bound is inside the issue's 25 % unless it is recorded as a miss, and a
+    /// recorded miss is outside it.
+    @Test func layerBoundsWithinTarget() {
+        for (file, b) in Self.layerBounds {
+            #expect(b.latency <= 0.25 && b.energy <= 0.25, "\(file)")
+            #expect((b.energyLayer8 <= 0.25) != b.layer8Miss, "\(file) layer 8 energy")
+        }
+    }
+
+    @Test(arguments: [("rram22", 0.5, "rram22_d050.csv"), ("rram22", 0.17, "rram22_d017.csv"),
+                      ("sram22", 0.17, "sram22_d017.csv"), ("sram22", 0.5, "sram22_d050.csv"),
+                      ("rram32", 0.5, "rram32_d050.csv"), ("rram32", 0.17, "rram32_d017.csv"),
+                      ("sram32", 0.5, "sram32_d050.csv"), ("sram32", 0.17, "sram32_d017.csv")])
+    func perLayerMetrics(config: String, label: Double, file: String) throws {
+        let ref = try Self.reference(file)
+        let bounds = try #require(Self.layerBounds[file], "no per-layer bounds recorded for \(file)")
+        let layers = try CIMEstimateSpec.neuroSimVGG8(config, density: Self.overallDensity(label)).estimate().layers
+        #expect(layers.count == 8)
+        for (i, l) in layers.enumerated() {
+            let latency = l.latencyNS / (try #require(ref["layer\(i + 1),latency_ns"]))
+            let energy = l.dynamicEnergyPJ / (try #require(ref["layer\(i + 1),dynamic_energy_pj"]))
+            #expect(abs(latency - 1) <= bounds.latency, "\(file) layer \(i + 1) latency ratio \(latency)")
+            let energyBound = i == 7 ? bounds.energyLayer8 : bounds.energy
+            #expect(abs(energy - 1) <= energyBound, "\(file) layer \(i + 1) energy ratio \(energy)")
+        }
+    }
+
+    /// The global buffer is structural: VGG-8 needs 64 cores of 128 × 128 bits (8 bits × 32·32·128
+    /// inputs), its bus is 12,096 bits halved to 1,512 (RRAM and SRAM), so 12 cores work at once; the
+    /// FC layer 8 on 1 of 92 SRAM tiles reads 8,192 bits and writes 80: (64 + 0.625) / 12 × 92 =
+    /// 495.5 cycles. NeuroSim's layer-8 buffer latency is 762.4 cycles, the rest is its tile buffers.
+    @Test func globalBufferCycles() throws {
+        let layers = CIMModelZoo.vgg8CIFAR10.layers
+        let param = try #require(try CIMEstimateSpec.neuroSimVGG8("sram22").neuroSim)
+        let plan = NeuroSimFloorplan(layers: layers, param: param)
+        let gb = NeuroSimGlobalBuffer(layers: layers, plan: plan, param: param)
+        #expect(gb.cores == 64 && gb.busWidth == 1512 && gb.parallelCores == 12 && gb.chipTiles == 92)
+        let fc = gb.cycles(layers[7], plan.layers[7], vectors: 1, bits: 8, pooled: false)
+        #expect(abs(fc - (64 + 0.625) / 12 * 92) < 1e-9)
+        // The same bits on a layer owning every tile would take 1/92 of that; a novel layer reads
+        // C·K (not C·K·K) new inputs per vector.
+        let conv6 = gb.cycles(layers[5], plan.layers[5], vectors: 36, bits: 8, pooled: true)
+        #expect(abs(conv6 - 36 * (512 * 3 * 8 + 512 * 8 / 4) / 128 / 12 * 12) < 1e-9)
     }
 }

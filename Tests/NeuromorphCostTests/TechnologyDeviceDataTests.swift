@@ -103,7 +103,14 @@ struct TechnologyDeviceDataTests {
             for (a, b) in zip(r22.layers, r32.layers) {
                 #expect(abs(b.bufferLatencyNS / a.bufferLatencyNS - clockRatio) < 1e-9, "\(config) buffer")
                 #expect(abs(b.adcLatencyNS / a.adcLatencyNS - clockRatio) < 1e-9, "\(config) ADC")
-                #expect(abs(b.accumulationLatencyNS / a.accumulationLatencyNS - s.gateDelay) < 1e-9, "\(config) accumulation")
+                // Shift-add is clocked, the adder trees follow τ_gate: layer 1 (27 rows on one tile) has
+                // no tree, the others lie between the two ratios.
+                let acc = b.accumulationLatencyNS / a.accumulationLatencyNS
+                if a.placement.novel || a.placement.tileRows > 1 || a.placement.subArrayRows > 4 {
+                    #expect(acc > clockRatio + 1e-6 && acc < s.gateDelay - 1e-6, "\(config) accumulation \(acc)")
+                } else {
+                    #expect(abs(acc - clockRatio) < 1e-9, "\(config) accumulation \(acc)")
+                }
                 #expect(abs(b.leakagePowerUW / a.leakagePowerUW - s.leakage) < 1e-9, "\(config) leakage")
             }
         }

@@ -17,7 +17,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, __import__("os").path.dirname(__file__))
-from features import floorplan  # noqa: E402
+from features import floorplan, global_buffer_cycles, tile_buffer_features  # noqa: E402
 
 
 def read(path):
@@ -43,8 +43,10 @@ def main():
     clk = ref[("chip", "clock_ns")]
     g = lambda i, m: ref[(f"layer{i}", m)]
     rows = []
+    gb = global_buffer_cycles(L, pe, bits=B, mux=M)
     for i, l in enumerate(L, 1):
         V, D = l["V"], l["copies"]
+        tb = tile_buffer_features(l, pe, a.slices, mux=M)
         cols = l["N"] * a.slices
         rows.append(dict(
             V=V, D=D, tiles=l["tiles"], S=l["A"], vb=V / D * B, cyc=V / D * B * M,
@@ -52,7 +54,9 @@ def main():
             bin=V * l["R"] * B, bout=V * l["N"] * B / (4 if l["pool"] else 1),
             adc_e=g(i, "adc_energy_pj"), acc_e=g(i, "accum_energy_pj"), oth_e=g(i, "other_energy_pj"),
             buf_e=g(i, "buffer_energy_pj"), ic_e=g(i, "ic_energy_pj"), acc_t=g(i, "accum_latency_ns"),
-            oth_t=g(i, "other_latency_ns"), buf_t=g(i, "buffer_latency_ns"), ic_t=g(i, "ic_latency_ns")))
+            oth_t=g(i, "other_latency_ns"), buf_t=g(i, "buffer_latency_ns"), ic_t=g(i, "ic_latency_ns"),
+            gb=gb[i - 1], tile_rows=V * tb["rows"], tile_outs=V * tb["outs"],
+            tile_tree=tb["tile_reads"] * tb["tile_stages"], chip_tree=tb["chip_reads"] * tb["chip_stages"]))
 
     def fit(target, feats, scale_to_total=True):
         X = np.array([[f(r) for f in feats] for r in rows])
@@ -70,12 +74,18 @@ def main():
     # 1 ns floor of its current-mode MLSA; NeuroSimUnitConstants.senseAmplifierNS, see the docs).
     out["senseAmplifierNS"] = 1.0
     c, e = fit(lambda r: r["adc_e"], [lambda r: r["conv"], lambda r: r["conv_rows"]]); out["conversionBasePJ"], out["conversionPerActiveRowPJ"] = c; print("adc_e", np.round(e, 3))
-    c, e = fit(lambda r: r["acc_t"], [lambda r: r["vb"] * clk]); out["accumulationBaseCycles"] = c[0]; out["accumulationCyclesPerLevel"] = 0.0; print("acc_t", np.round(e, 3))
+    # accumulation cycles: shift-add per vector-bit of one copy, adder-tree stages inside a tile and across tile rows
+    c, e = fit(lambda r: r["acc_t"] / clk, [lambda r: r["vb"], lambda r: r["tile_tree"], lambda r: r["chip_tree"]])
+    out["accumulationBaseCycles"], out["accumulationCyclesPerTileStage"], out["accumulationCyclesPerChipStage"] = c; print("acc_t", np.round(e, 3))
     c, e = fit(lambda r: r["acc_e"], [lambda r: r["V"] * B * r["S"]]); out["accumulationPJPerSubArrayBit"] = c[0]; print("acc_e", np.round(e, 3))
     c, e = fit(lambda r: r["oth_e"] - r["buf_e"] - r["ic_e"], [lambda r: r["V"] * B * r["S"]]); out["peripheryPJPerSubArrayBit"] = c[0]; print("per_e", np.round(e, 3))
     c, e = fit(lambda r: r["oth_t"] - r["buf_t"] - r["ic_t"], [lambda r: r["cyc"]]); out["peripheryNSPerCycle"] = c[0]; print("per_t", np.round(e, 3))
     c, e = fit(lambda r: r["buf_e"], [lambda r: r["bin"], lambda r: r["bout"]]); out["bufferPJPerInputBit"], out["bufferPJPerOutputBit"] = c; print("buf_e", np.round(e, 3))
-    c, e = fit(lambda r: r["buf_t"], [lambda r: r["V"], lambda r: r["bin"]]); out["bufferNSPerVector"], out["bufferNSPerInputBit"] = c; out["bufferNSPerOutputBit"] = 0.0; print("buf_t", np.round(e, 3))
+    # buffer cycles: the global buffer is structural (features.global_buffer_cycles, not fitted); the tile buffers are fitted
+    c, e = fit(lambda r: r["buf_t"] / clk - r["gb"], [lambda r: r["V"], lambda r: r["tile_rows"], lambda r: r["tile_outs"]])
+    out["bufferCyclesPerVector"], out["bufferCyclesPerTileRow"], out["bufferCyclesPerTileOutput"] = c; print("tile buf_t", np.round(e, 3))
+    bt = np.array([r["gb"] + c[0] * r["V"] + c[1] * r["tile_rows"] + c[2] * r["tile_outs"] for r in rows]) * clk
+    print("buf_t", np.round(bt / np.array([r["buf_t"] for r in rows]) - 1, 3))
     c, e = fit(lambda r: r["ic_e"], [lambda r: r["bin"], lambda r: r["bout"], lambda r: r["bin"] * min(r["tiles"], a.tile_cap)]); out["interconnectPJPerInputBit"], out["interconnectPJPerOutputBit"], out["interconnectPJPerInputBitTile"] = c; print("ic_e", np.round(e, 3))
     c, e = fit(lambda r: r["ic_t"], [lambda r: r["bin"], lambda r: r["bout"]]); out["interconnectNSPerInputBit"], out["interconnectNSPerOutputBit"] = c; print("ic_t", np.round(e, 3))
     # Area: sub-arrays of the allocated tiles (novel tiles K*K PEs, conventional 4 PEs; PE = (pe/128)^2 sub-arrays).
