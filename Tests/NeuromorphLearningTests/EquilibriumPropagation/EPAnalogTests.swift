@@ -18,16 +18,7 @@ struct EPAnalogTests {
                                          forwardIO: .perfect, backwardIO: .perfect, update: update, seed: 4)
         var digital = try EPNetwork<Float>(architecture: Self.architecture, seed: 4)
         #expect(analog.parameters == digital.parameters)
-        var sgd = try EPSGD<Float>(learningRates: [0.2, 0.1], momentum: 0, weightDecay: 0, schedule: nil,
-                                   groups: digital.learningRateGroups)
-        let data = EPDataset<Float>(try EPFixture.digits().train)
-        for s in 0..<3 {
-            let batch = data.batch((8 * s)..<(8 * s + 8))
-            try analog.trainStep(batch, beta: 0.5, freeSteps: 20, nudgedSteps: 6, learningRates: [0.2, 0.1])
-            let g = try digital.estimate(batch, estimator: .symmetric, beta: 0.5, freeSteps: 20, nudgedSteps: 6)
-            sgd.step(&digital.parameters, gradient: g.gradient, epoch: 0)
-        }
-        let diff = zip(analog.parameters.flattened, digital.parameters.flattened).map { abs($0 - $1) }.max()!
+        let diff = try Self.maxDifferenceAfterThreeSymmetricSteps(&analog, digital: &digital)
         #expect(diff < 1e-5, "max |Δθ| \(diff)")
     }
 
@@ -142,6 +133,22 @@ struct EPAnalogTests {
     /// A Tiki-Taka v1 cell (`TransferCompound`, Gokmen 2021 Alg. 1; digest
     /// `ttv2_gradient-decomposition_shd.md` §1.4) with ideal float devices, `fast_lr` 0 (A takes the
     /// layer's EP rate) and the given γ, transfer period and transfer rate.
+    /// Three batches of 8 digits, symmetric EP (β = 0.5, 20 free and 6 nudged steps) on the
+    /// tiles and in digital with plain SGD at the same rates: the largest parameter difference.
+    static func maxDifferenceAfterThreeSymmetricSteps<Cell: UnitCell>(_ analog: inout EPAnalogNetwork<Cell>,
+                                                                     digital: inout EPNetwork<Float>) throws -> Float {
+        var sgd = try EPSGD<Float>(learningRates: [0.2, 0.1], momentum: 0, weightDecay: 0, schedule: nil,
+                                   groups: digital.learningRateGroups)
+        let data = EPDataset<Float>(try EPFixture.digits().train)
+        for s in 0..<3 {
+            let batch = data.batch((8 * s)..<(8 * s + 8))
+            try analog.trainStep(batch, beta: 0.5, freeSteps: 20, nudgedSteps: 6, learningRates: [0.2, 0.1])
+            let g = try digital.estimate(batch, estimator: .symmetric, beta: 0.5, freeSteps: 20, nudgedSteps: 6)
+            sgd.step(&digital.parameters, gradient: g.gradient, epoch: 0)
+        }
+        return zip(analog.parameters.flattened, digital.parameters.flattened).map { abs($0 - $1) }.max()!
+    }
+
     static func tikiTakaCell(gamma: Float, transferEvery: Float) -> TransferCompoundConfiguration<IdealPulsedDevice, IdealPulsedDevice> {
         var p = TransferCompoundParameters()
         p.gamma = gamma
@@ -163,16 +170,7 @@ struct EPAnalogTests {
                                          forwardIO: .perfect, backwardIO: .perfect, update: update, seed: 4)
         let initial = analog.tiles.map(\.weights)
         var digital = try EPNetwork<Float>(architecture: Self.architecture, seed: 4)
-        var sgd = try EPSGD<Float>(learningRates: [0.2, 0.1], momentum: 0, weightDecay: 0, schedule: nil,
-                                   groups: digital.learningRateGroups)
-        let data = EPDataset<Float>(try EPFixture.digits().train)
-        for s in 0..<3 {
-            let batch = data.batch((8 * s)..<(8 * s + 8))
-            try analog.trainStep(batch, beta: 0.5, freeSteps: 20, nudgedSteps: 6, learningRates: [0.2, 0.1])
-            let g = try digital.estimate(batch, estimator: .symmetric, beta: 0.5, freeSteps: 20, nudgedSteps: 6)
-            sgd.step(&digital.parameters, gradient: g.gradient, epoch: 0)
-        }
-        let diff = zip(analog.parameters.flattened, digital.parameters.flattened).map { abs($0 - $1) }.max()!
+        let diff = try Self.maxDifferenceAfterThreeSymmetricSteps(&analog, digital: &digital)
         #expect(diff < 1e-5, "max |Δθ| \(diff)")
         for (tile, w0) in zip(analog.tiles, initial) {
             let c = try #require(tile.internalState.first { $0.name == "device1.weights" }?.tensor)
