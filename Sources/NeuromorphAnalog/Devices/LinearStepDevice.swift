@@ -236,21 +236,23 @@ public struct LinearStepDeviceArray: SymmetryPointDeviceArray, DecayingDeviceArr
                         storage.weights.withUnsafeMutableBufferPointer { weights in
                             // Additive noise: the C kernel applies single pulses and
                             // closed-form trains eight at a time and hands back the rest.
+                            // (Stack buffer for the handed-back hits; the kernel advances the
+                            // generator's four state words in place.)
+                            withUnsafeTemporaryAllocation(of: Int32.self, capacity: Swift.max(n, 1)) { deferredBuffer in
+                            let deferred = deferredBuffer.baseAddress!
                             var deferredCount = n
-                            let deferred = UnsafeMutablePointer<Int32>.allocate(capacity: Swift.max(n, 1))
-                            defer { deferred.deallocate() }
                             if aggregate {
                                 let tables = Ziggurat.tablePointers
-                                var state = [generator.state.0, generator.state.1, generator.state.2, generator.state.3]
-                                deferredCount = state.withUnsafeMutableBufferPointer { rng in
-                                    neuromorph_soft_bounds_row_pulses(
-                                        neuromorph_soft_bounds_block(weights: weights.baseAddress!, lower: lo.baseAddress!,
-                                                                     upper: hi.baseAddress!, step_up: su.baseAddress!,
-                                                                     step_down: sd.baseAddress!, cycle_std: std),
-                                        base, columns, counts, up, n, rng.baseAddress!,
-                                        neuromorph_ziggurat_tables(k: tables.k, w: tables.w, f: tables.f), deferred)
+                                deferredCount = withUnsafeMutablePointer(to: &generator.state) { state in
+                                    state.withMemoryRebound(to: UInt64.self, capacity: 4) { rng in
+                                        neuromorph_soft_bounds_row_pulses(
+                                            neuromorph_soft_bounds_block(weights: weights.baseAddress!, lower: lo.baseAddress!,
+                                                                         upper: hi.baseAddress!, step_up: su.baseAddress!,
+                                                                         step_down: sd.baseAddress!, cycle_std: std),
+                                            base, columns, counts, up, n, rng,
+                                            neuromorph_ziggurat_tables(k: tables.k, w: tables.w, f: tables.f), deferred)
+                                    }
                                 }
-                                generator.state = (state[0], state[1], state[2], state[3])
                             } else {
                                 for k in 0..<n { deferred[k] = Int32(truncatingIfNeeded: k) }
                             }
@@ -302,6 +304,7 @@ public struct LinearStepDeviceArray: SymmetryPointDeviceArray, DecayingDeviceArr
                                     }
                                 }
                                 weights[index] = w
+                            }
                             }
                         }
                     }
