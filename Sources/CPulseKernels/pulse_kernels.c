@@ -185,3 +185,240 @@ size_t neuromorph_soft_bounds_row_pulses(neuromorph_soft_bounds_block block, siz
     rng[0] = s[0]; rng[1] = s[1]; rng[2] = s[2]; rng[3] = s[3];
     return deferred_count;
 }
+
+/* ---- A whole batch of rank-one pulse-train updates on a block of soft-bounds devices ---- */
+
+typedef uint64_t v8u64 __attribute__((ext_vector_type(8)));
+typedef uint32_t v8u __attribute__((ext_vector_type(8)));
+
+static inline uint64_t splitmix64(uint64_t *x) {
+    uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+/* Eight xoshiro256++ generators side by side, lane l one stream (Blackman & Vigna 2019). */
+typedef struct { v8u64 s0, s1, s2, s3; } lanes8;
+
+/* (Macros and pointers, not vector arguments: those would change the baseline clone's ABI.) */
+#define rotl_v(x, k) (((x) << (uint64_t)(k)) | ((x) >> (uint64_t)(64 - (k))))
+
+static inline __attribute__((always_inline)) void lanes8_next(lanes8 *g, v8u64 *out) {
+    v8u64 result = rotl_v(g->s0 + g->s3, 23) + g->s0;
+    v8u64 t = g->s1 << 17;
+    g->s2 ^= g->s0;
+    g->s3 ^= g->s1;
+    g->s1 ^= g->s2;
+    g->s0 ^= g->s3;
+    g->s2 ^= t;
+    g->s3 = rotl_v(g->s3, 45);
+    *out = result;
+}
+
+/* Eight standard normals by the Ziggurat method, one per lane: the fast region element-wise,
+   the wedges and tail lane by lane from the scalar stream `s` (about 1 % of draws). */
+static inline __attribute__((always_inline)) void lanes8_normals(lanes8 *g, uint64_t *s, neuromorph_ziggurat_tables t, v8f *out) {
+    v8u64 bits;
+    lanes8_next(g, &bits);
+    v8u high = __builtin_convertvector(bits >> 32, v8u);
+    v8i hz = (v8i)high;
+    v8i iz = __builtin_convertvector(bits & 127, v8i);
+    v8u magnitude = (v8u)((hz ^ (hz >> 31)) - (hz >> 31));
+    float scale_[8];
+    uint32_t k_[8];
+    for (int l = 0; l < 8; l++) { k_[l] = t.k[iz[l]]; scale_[l] = t.w[iz[l]]; }
+    v8u kk;
+    v8f scale;
+    __builtin_memcpy(&kk, k_, sizeof kk);
+    __builtin_memcpy(&scale, scale_, sizeof scale);
+    v8f x = __builtin_convertvector(hz, v8f) * scale;
+    v8i fast = (v8i)(magnitude < kk);
+    if (__builtin_reduce_and(fast) != -1) {
+        for (int l = 0; l < 8; l++)
+            if (!fast[l]) x[l] = ziggurat_slow(hz[l], (unsigned)iz[l], s, t);
+    }
+    *out = x;
+}
+
+/* The pulse-by-pulse soft-bounds loop for one device (additive noise): the reference
+   semantics, used where the closed form is not (near a bound, n = 32, tiny decay). */
+static float soft_bounds_pulse_loop(float w, int n, int up, float lo, float hi, float su, float sd, float std,
+                                    uint64_t *s, neuromorph_ziggurat_tables t) {
+    for (int p = 0; p < n; p++) {
+        uint64_t bits = xoshiro_next(s);
+        int32_t hz = (int32_t)(bits >> 32);
+        unsigned iz = (unsigned)(bits & 127);
+        uint32_t magnitude = hz < 0 ? (uint32_t)0 - (uint32_t)hz : (uint32_t)hz;
+        float xi = magnitude < t.k[iz] ? (float)hz * t.w[iz] : ziggurat_slow(hz, iz, s, t);
+        if (up) {
+            float slope = hi > 0 ? 1.0f / hi : 0.0f;
+            float step = su * (1.0f - slope * w) + su * std * xi;
+            w = w + step;
+        } else {
+            float slope = lo < 0 ? -1.0f / lo : 0.0f;
+            float step = sd * (1.0f + slope * w) + sd * std * xi;
+            w = w - step;
+        }
+        w = w < lo ? lo : w;           /* Swift clamp: min(max(w, lo), hi) */
+        w = hi < w ? hi : w;
+    }
+    return w;
+}
+
+/* Population count of eight 32-bit lanes (SWAR). */
+#define popcount8(v, out) do { \
+    v8u x_ = (v); \
+    x_ = x_ - ((x_ >> 1) & 0x55555555u); \
+    x_ = (x_ & 0x33333333u) + ((x_ >> 2) & 0x33333333u); \
+    x_ = (x_ + (x_ >> 4)) & 0x0f0f0f0fu; \
+    (out) = (v8i)((x_ * 0x01010101u) >> 24); \
+} while (0)
+
+NEUROMORPH_AVX2_CLONES
+void neuromorph_soft_bounds_train_batch(neuromorph_soft_bounds_rows devices, neuromorph_train_batch batch,
+                                        uint64_t lane_seed, uint64_t *rng, neuromorph_ziggurat_tables tables,
+                                        int32_t *scratch) {
+    enum { L = 8 };
+    const size_t B = batch.samples, C = batch.columns, P = batch.padded_columns, rows = batch.rows;
+    uint64_t s[4] = {rng[0], rng[1], rng[2], rng[3]};
+    lanes8 g;
+    {
+        uint64_t seed = lane_seed;
+        uint64_t w0[8], w1[8], w2[8], w3[8];
+        for (int l = 0; l < 8; l++) {
+            w0[l] = splitmix64(&seed); w1[l] = splitmix64(&seed);
+            w2[l] = splitmix64(&seed); w3[l] = splitmix64(&seed);
+        }
+        __builtin_memcpy(&g.s0, w0, sizeof g.s0); __builtin_memcpy(&g.s1, w1, sizeof g.s1);
+        __builtin_memcpy(&g.s2, w2, sizeof g.s2); __builtin_memcpy(&g.s3, w3, sizeof g.s3);
+    }
+    /* Per row, the samples whose row train fired, in order. */
+    int32_t *active = scratch;                 /* [rows × B] */
+    int32_t *active_count = scratch + rows * B; /* [rows] */
+    for (size_t i = 0; i < rows; i++) {
+        int32_t count = 0;
+        for (size_t b = 0; b < B; b++) {
+            active[i * B + (size_t)count] = (int32_t)b;
+            count += batch.row_trains[i * B + b] != 0;
+        }
+        active_count[i] = count;
+    }
+    const v8f one = 1.0f, zero = 0.0f;
+    const float std = devices.cycle_std;
+    /* Rows outer, groups of eight columns inside (contiguous device buffers), the row's
+       active samples innermost (a group's weights stay in registers across them). */
+    for (size_t i = 0; i < rows; i++) {
+        const int32_t n_active = active_count[i];
+        if (n_active == 0) continue;
+        const int32_t *samples = active + i * B;
+        for (size_t c0 = 0; c0 < P; c0 += L) {
+            /* Skip the group unless some sample's trains coincide in it. */
+            v8u any = 0;
+            for (int32_t a = 0; a < n_active; a++) {
+                const size_t b = (size_t)samples[a];
+                v8u column;
+                __builtin_memcpy(&column, batch.column_trains + b * P + c0, sizeof column);
+                any |= column & batch.row_trains[i * B + b];
+            }
+            if (__builtin_reduce_or(any) == 0) continue;
+            const size_t index = i * C + c0;
+            const size_t lanes = C - c0 < L ? C - c0 : L;
+            v8f w, lo, hi, su, sd;
+            v8u pc, wc = 0;
+            if (lanes == L) {
+                __builtin_memcpy(&w, devices.weights + index, sizeof w);
+                __builtin_memcpy(&lo, devices.lower + index, sizeof lo);
+                __builtin_memcpy(&hi, devices.upper + index, sizeof hi);
+                __builtin_memcpy(&su, devices.step_up + index, sizeof su);
+                __builtin_memcpy(&sd, devices.step_down + index, sizeof sd);
+                __builtin_memcpy(&pc, devices.pulse_counts + index, sizeof pc);
+                if (devices.write_counts) __builtin_memcpy(&wc, devices.write_counts + index, sizeof wc);
+            } else {
+                /* The last group: padding lanes get harmless devices (they never coincide). */
+                float w_[L], lo_[L], hi_[L], su_[L], sd_[L];
+                uint32_t pc_[L], wc_[L];
+                for (size_t l = 0; l < L; l++) {
+                    int valid = l < lanes;
+                    w_[l] = valid ? devices.weights[index + l] : 0.0f;
+                    lo_[l] = valid ? devices.lower[index + l] : -1.0f;
+                    hi_[l] = valid ? devices.upper[index + l] : 1.0f;
+                    su_[l] = valid ? devices.step_up[index + l] : 0.0f;
+                    sd_[l] = valid ? devices.step_down[index + l] : 0.0f;
+                    pc_[l] = valid ? devices.pulse_counts[index + l] : 0u;
+                    wc_[l] = valid && devices.write_counts ? devices.write_counts[index + l] : 0u;
+                }
+                __builtin_memcpy(&w, w_, sizeof w); __builtin_memcpy(&lo, lo_, sizeof lo);
+                __builtin_memcpy(&hi, hi_, sizeof hi); __builtin_memcpy(&su, su_, sizeof su);
+                __builtin_memcpy(&sd, sd_, sizeof sd); __builtin_memcpy(&pc, pc_, sizeof pc);
+                __builtin_memcpy(&wc, wc_, sizeof wc);
+            }
+            v8i up_sloped = (v8i)(hi > zero), down_sloped = (v8i)(lo < zero);
+            for (int32_t a = 0; a < n_active; a++) {
+                const size_t b = (size_t)samples[a];
+                const uint32_t row = batch.row_trains[i * B + b];
+                v8u column;
+                __builtin_memcpy(&column, batch.column_trains + b * P + c0, sizeof column);
+                v8u hit = column & row;
+                if (__builtin_reduce_or(hit) == 0) continue;
+                v8i n;
+                popcount8(hit, n);
+                /* up where d·x < 0: the row's and the column's sign bits (bit 31) differ */
+                v8i is_up = (v8i)(column ^ (batch.row_negative[i * B + b] ? 0x80000000u : 0u)) >> 31;
+                /* As neuromorph_soft_bounds_row_pulses: slope⁺ = 1/b_max, slope⁻ = −1/b_min
+                   (0 when the bound is on the wrong side), r = 1 − s·slope; the fixed point
+                   q/(1 − r) of the n-fold map is the bound itself. */
+                v8f step = v8_select(is_up, su, sd);
+                v8f bound = v8_select(is_up, hi, lo);
+                v8i sloped = (is_up & up_sloped) | (~is_up & down_sloped);
+                v8f inverse = one / v8_select(sloped, bound, one);
+                v8f slope = v8_select(sloped, v8_select(is_up, inverse, -inverse), zero);
+                v8f sign = v8_select(is_up, one, -one);
+                v8f noise_scale = step * std;
+                v8f signed_slope = sign * slope;
+                v8f r = one - step * slope;
+                v8f decay = one - r;
+                v8f rn = one, square = r;
+                for (int j = 0; j < 5; j++) {
+                    v8f bit = __builtin_convertvector((n >> j) & 1, v8f);
+                    rn *= one + bit * (square - one);
+                    square *= square;
+                }
+                v8f safe_decay = v8_select(decay > zero, decay, one);
+                v8f mean = bound + (w - bound) * rn;
+                v8f sd_n = noise_scale * __builtin_elementwise_sqrt((one - rn * rn) / (safe_decay * (one + r)));
+                v8f margin = 9.0f * sd_n;              /* aggregationMargin */
+                v8i fits = (v8i)(v8_min(w, mean) - margin >= lo) & (v8i)(v8_max(w, mean) + margin <= hi);
+                v8i closed = (n > 1) & (n < 32) & (decay >= 1e-4f) & (r >= zero) & sloped & fits;
+                v8f xi;
+                lanes8_normals(&g, s, tables, &xi);
+                v8f single = v8_min(v8_max(w + sign * (step * (one - signed_slope * w) + noise_scale * xi), lo), hi);
+                v8f many = mean + sd_n * xi;
+                v8f updated = v8_select(n == 1, single, v8_select(closed, many, w));
+                w = v8_select(n > 0, updated, w);
+                v8i loop = (n > 1) & ~closed;
+                if (__builtin_reduce_or(loop) != 0) {
+                    for (int l = 0; l < L; l++) {
+                        if (!loop[l]) continue;
+                        w[l] = soft_bounds_pulse_loop(w[l], n[l], is_up[l] != 0, lo[l], hi[l], su[l], sd[l],
+                                                      std, s, tables);
+                    }
+                }
+                pc += (v8u)n;
+                wc -= (v8u)(n > 0);
+            }
+            if (lanes == L) {
+                __builtin_memcpy(devices.weights + index, &w, sizeof w);
+                __builtin_memcpy(devices.pulse_counts + index, &pc, sizeof pc);
+                if (devices.write_counts) __builtin_memcpy(devices.write_counts + index, &wc, sizeof wc);
+            } else {
+                for (size_t l = 0; l < lanes; l++) {
+                    devices.weights[index + l] = w[l];
+                    devices.pulse_counts[index + l] = pc[l];
+                    if (devices.write_counts) devices.write_counts[index + l] = wc[l];
+                }
+            }
+        }
+    }
+    rng[0] = s[0]; rng[1] = s[1]; rng[2] = s[2]; rng[3] = s[3];
+}

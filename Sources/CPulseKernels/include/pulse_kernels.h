@@ -64,4 +64,50 @@ size_t neuromorph_soft_bounds_row_pulses(neuromorph_soft_bounds_block block, siz
                                          size_t hits, uint64_t *rng, neuromorph_ziggurat_tables tables,
                                          int32_t *deferred);
 
+/// A block of soft-bounds devices for ``neuromorph_soft_bounds_train_batch``: the buffers of
+/// ``neuromorph_soft_bounds_block`` plus the per-device pulse counter of the crossbar and,
+/// for devices with write noise, the per-device write counter (NULL without).
+typedef struct {
+    float *weights;
+    const float *lower;
+    const float *upper;
+    const float *step_up;
+    const float *step_down;
+    float cycle_std;
+    uint32_t *pulse_counts;
+    uint32_t *write_counts;
+} neuromorph_soft_bounds_rows;
+
+/// A batch of rank-one pulse-train updates on a block of `rows × columns` devices.
+/// `column_trains[b·padded_columns + j]` is sample b's train for column j (bit t = slot t,
+/// at most 31 slots) with bit 31 set where x_bj < 0, and 0 for columns without pulses
+/// (also the padding up to `padded_columns`, a multiple of 8); `row_trains[i·samples + b]`
+/// is row i's train for sample b (0: none) and `row_negative[i·samples + b]` whether d_bi < 0.
+typedef struct {
+    size_t samples;
+    size_t rows;
+    size_t columns;
+    size_t padded_columns;
+    const uint32_t *column_trains;
+    const uint32_t *row_trains;
+    const bool *row_negative;
+} neuromorph_train_batch;
+
+/// Every sample's rank-one update of a batch applied to soft-bounds devices with additive
+/// noise (the pulsed update of Gokmen & Vlasov 2016 with aihwkit's device semantics), with
+/// each device's weight kept in a register across the samples: for device (i, j) and the
+/// samples b in order, `n = popcount(row_i,b & column_b,j)` pulses, up where d·x < 0,
+/// applied as in ``neuromorph_soft_bounds_row_pulses`` (single pulses exactly, n = 2…31 in
+/// closed form within the 9-sd margin, anything else pulse by pulse); `pulse_counts` gains n
+/// and `write_counts` one per update with n > 0.
+///
+/// Normals: eight xoshiro256++ lanes seeded from `lane_seed` (SplitMix64), one draw per
+/// lane for each group of eight devices and sample with a coincidence; the Ziggurat's slow
+/// region and the pulse-by-pulse fallback draw from the scalar state `rng` (advanced in
+/// place). `scratch` holds `rows·(samples + 1)` int32 values. Only exactly rounded
+/// operations, so the result does not depend on the instruction set of the clone.
+void neuromorph_soft_bounds_train_batch(neuromorph_soft_bounds_rows devices, neuromorph_train_batch batch,
+                                        uint64_t lane_seed, uint64_t *rng, neuromorph_ziggurat_tables tables,
+                                        int32_t *scratch);
+
 #endif

@@ -210,6 +210,51 @@ public struct LinearStepDeviceArray: SymmetryPointDeviceArray, DecayingDeviceArr
         storage.weights[index] = w
     }
 
+    /// Soft bounds with additive noise have a batched kernel (`neuromorph_soft_bounds_train_batch`).
+    public var acceptsTrainBatches: Bool { slopesFromBounds && noise == .additive && cycleStd > 0 }
+
+    /// A mini-batch of updates through the batched C kernel: each group of eight devices keeps
+    /// its weights, counters and per-direction constants in registers across the samples, and
+    /// applies each sample's pulses as ``applySoftBoundsRowPulses(base:columns:counts:up:n:generator:)``
+    /// does (single pulses exactly, trains in closed form inside the 9-sd margin, pulse by
+    /// pulse otherwise).
+    public mutating func applyTrainBatch(_ batch: PulseTrainBatch, generator: inout SeededGenerator) {
+        guard acceptsTrainBatches else {
+            applyTrainBatchRowByRow(batch, generator: &generator)
+            return
+        }
+        let std = cycleStd, tables = Ziggurat.tablePointers
+        let lower = storage.minBound, upper = storage.maxBound, stepUp = storage.stepUp, stepDown = storage.stepDown
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: batch.rows * (batch.samples + 1)) { scratch in
+            lower.withUnsafeBufferPointer { lo in
+                upper.withUnsafeBufferPointer { hi in
+                    stepUp.withUnsafeBufferPointer { su in
+                        stepDown.withUnsafeBufferPointer { sd in
+                            storage.weights.withUnsafeMutableBufferPointer { weights in
+                                withUnsafeMutablePointer(to: &generator.state) { state in
+                                    state.withMemoryRebound(to: UInt64.self, capacity: 4) { rng in
+                                        neuromorph_soft_bounds_train_batch(
+                                            neuromorph_soft_bounds_rows(
+                                                weights: weights.baseAddress!, lower: lo.baseAddress!, upper: hi.baseAddress!,
+                                                step_up: su.baseAddress!, step_down: sd.baseAddress!, cycle_std: std,
+                                                pulse_counts: batch.pulseCounts, write_counts: batch.writeCounts),
+                                            neuromorph_train_batch(
+                                                samples: batch.samples, rows: batch.rows, columns: batch.columns,
+                                                padded_columns: batch.paddedColumns, column_trains: batch.columnTrains,
+                                                row_trains: batch.rowTrains, row_negative: batch.rowNegative),
+                                            batch.laneSeed, rng,
+                                            neuromorph_ziggurat_tables(k: tables.k, w: tables.w, f: tables.f),
+                                            scratch.baseAddress!)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// The row-batched form of `applyPulses`: one buffer access per row instead of per pulse.
     @inlinable
     public mutating func applyRowPulses(base: Int, columns: UnsafePointer<Int32>, counts: UnsafePointer<UInt8>,

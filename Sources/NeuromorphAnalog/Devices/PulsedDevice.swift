@@ -44,6 +44,16 @@ public protocol PulsedDeviceArray: Sendable, Codable {
     mutating func applyRowPulses(base: Int, columns: UnsafePointer<Int32>, counts: UnsafePointer<UInt8>,
                                  up: UnsafePointer<Bool>, n: Int, generator: inout SeededGenerator)
 
+    /// Whether ``applyTrainBatch(_:generator:)`` has a batched kernel for this model (then the
+    /// crossbar hands it whole mini-batches); `false` by default.
+    var acceptsTrainBatches: Bool { get }
+
+    /// A mini-batch of rank-one pulse-train updates in one call (``PulseTrainBatch``): the
+    /// same pulses per device, in the same sample order, as the row-by-row calls; a batched
+    /// kernel draws its noise from its own streams (seeded by `batch.laneSeed`), so the
+    /// random numbers, not their distribution, differ from the row-by-row path.
+    mutating func applyTrainBatch(_ batch: PulseTrainBatch, generator: inout SeededGenerator)
+
     /// The noise-free weight change one pulse would cause at the device's current state
     /// (positive for `up`, negative otherwise): used by the expected-update mode.
     func expectedStep(at index: Int, up: Bool) -> Float

@@ -134,6 +134,13 @@ public struct ReferenceSubtractedDeviceArray<Base: SymmetryPointDeviceArray>: Sy
         base.applyRowPulses(base: offset, columns: columns, counts: counts, up: up, n: n, generator: &generator)
     }
 
+    /// Pulses write only `g`: a batch goes to the base unchanged.
+    public var acceptsTrainBatches: Bool { base.acceptsTrainBatches }
+
+    public mutating func applyTrainBatch(_ batch: PulseTrainBatch, generator: inout SeededGenerator) {
+        base.applyTrainBatch(batch, generator: &generator)
+    }
+
     public func expectedStep(at index: Int, up: Bool) -> Float { base.expectedStep(at: index, up: up) }
 
     public mutating func setWeights(_ targets: [Float]) {

@@ -127,6 +127,22 @@ public struct WriteNoiseDeviceArray<Base: PulsedDeviceArray>: PulsedDeviceArray 
         }
     }
 
+    public var acceptsTrainBatches: Bool { base.acceptsTrainBatches }
+
+    /// Forwards the batch to the base with this array's write counters (one write per update
+    /// that gives a device at least one pulse, as ``applyRowPulses(base:columns:counts:up:n:generator:)``).
+    public mutating func applyTrainBatch(_ batch: PulseTrainBatch, generator: inout SeededGenerator) {
+        guard base.acceptsTrainBatches else {
+            applyTrainBatchRowByRow(batch, generator: &generator)
+            return
+        }
+        writes.withUnsafeMutableBufferPointer { written in
+            var forwarded = batch
+            forwarded.writeCounts = written.baseAddress
+            base.applyTrainBatch(forwarded, generator: &generator)
+        }
+    }
+
     public func expectedStep(at index: Int, up: Bool) -> Float { base.expectedStep(at: index, up: up) }
 
     public mutating func setWeights(_ targets: [Float]) {

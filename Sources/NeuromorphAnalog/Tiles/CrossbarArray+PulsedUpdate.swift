@@ -156,6 +156,13 @@ extension CrossbarArray {
                 }
             }
         }
+        // Models with a batched kernel take the whole mini-batch per block (trains of at most
+        // 31 slots: bit 31 of a column word carries its sign).
+        if bitLength.allSatisfy({ $0 <= PulseTrainBatch.maxBitLength }) && blocks.allSatisfy({ $0.acceptsTrainBatches }) {
+            applyTrainBatches(d: d, columnIndex: columnIndex, columnTrain: columnTrain, columnNegative: columnNegative,
+                              sampleCount: sampleCount, rowGain: rowGain, bitLength: bitLength)
+            return
+        }
         // For one-slot trains every active column coincides with every firing row, so a row's
         // pulses are exactly the sample's active columns: keep their directions for both row
         // signs (up where d·x < 0) and apply them without a per-column coincidence test.
@@ -220,6 +227,69 @@ extension CrossbarArray {
                                                 devices[k].applyRowPulses(base: base, columns: hitColumns, counts: hitCounts, up: hitUp,
                                                                           n: hits, generator: &generator)
                                             }
+                                        }
+                                    }
+                                }
+                                generators[k] = generator
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Step 2 of ``stochasticUpdate(x:d:learningRate:)`` for models with a batched kernel:
+    /// the samples' column trains as dense words (``PulseTrainBatch``), then per row block, in
+    /// parallel, its row trains drawn from the block's stream in the same order as the
+    /// row-by-row path (samples outer, rows inner), a lane seed from the same stream, and
+    /// one ``PulsedDeviceArray/applyTrainBatch(_:generator:)`` call.
+    private mutating func applyTrainBatches(d: Tensor, columnIndex: [Int32], columnTrain: [UInt64], columnNegative: [Bool],
+                                            sampleCount: [Int], rowGain: [Float], bitLength: [Int]) {
+        let inputs = columns, outputs = rows, batch = sampleCount.count
+        let padded = PulseTrainBatch.paddedColumns(inputs)
+        var words = [UInt32](repeating: 0, count: batch * padded)
+        for b in 0..<batch {
+            let start = b * inputs
+            for c in start..<(start + sampleCount[b]) {
+                words[b * padded + Int(columnIndex[c])] = UInt32(truncatingIfNeeded: columnTrain[c]) | (columnNegative[c] ? 0x8000_0000 : 0)
+            }
+        }
+        let ranges = blockRows
+        withExtendedLifetime((words, rowGain, bitLength, sampleCount, ranges)) {
+            let cw = words.withUnsafeBufferPointer { $0 }, rg = rowGain.withUnsafeBufferPointer { $0 }
+            let bl = bitLength.withUnsafeBufferPointer { $0 }, sc = sampleCount.withUnsafeBufferPointer { $0 }
+            let rr = ranges.withUnsafeBufferPointer { $0 }
+            d.scalars.withUnsafeBufferPointer { ds in
+                blocks.withUnsafeMutableBufferPointer { devices in
+                    blockGenerators.withUnsafeMutableBufferPointer { generators in
+                        blockPulseCounts.withUnsafeMutableBufferPointer { counts in
+                            ComputeThreads.forEachChunk(rr.count) { k in
+                                let range = rr[k]
+                                var generator = generators[k]
+                                var rowTrains = [UInt32](repeating: 0, count: range.count * batch)
+                                var rowNegative = [Bool](repeating: false, count: range.count * batch)
+                                for b in 0..<batch where sc[b] > 0 {
+                                    for i in range {
+                                        let di = ds[b * outputs + i]
+                                        guard di != 0 else { continue }
+                                        let train = Self.pulseTrain(probability: rg[b] * Swift.abs(di), bitLength: bl[b],
+                                                                    generator: &generator)
+                                        let slot = (i - range.lowerBound) * batch + b
+                                        rowTrains[slot] = UInt32(truncatingIfNeeded: train)
+                                        rowNegative[slot] = di < 0
+                                    }
+                                }
+                                let laneSeed = generator.next()
+                                rowTrains.withUnsafeBufferPointer { rt in
+                                    rowNegative.withUnsafeBufferPointer { rn in
+                                        counts[k].withUnsafeMutableBufferPointer { count in
+                                            devices[k].applyTrainBatch(
+                                                PulseTrainBatch(samples: batch, rows: range.count, columns: inputs, paddedColumns: padded,
+                                                                columnTrains: cw.baseAddress!, rowTrains: rt.baseAddress!,
+                                                                rowNegative: rn.baseAddress!, pulseCounts: count.baseAddress!,
+                                                                writeCounts: nil, laneSeed: laneSeed),
+                                                generator: &generator)
                                         }
                                     }
                                 }
