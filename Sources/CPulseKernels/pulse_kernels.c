@@ -188,7 +188,7 @@ size_t neuromorph_soft_bounds_row_pulses(neuromorph_soft_bounds_block block, siz
 
 /* ---- A whole batch of rank-one pulse-train updates on a block of soft-bounds devices ---- */
 
-typedef uint64_t v8u64 __attribute__((ext_vector_type(8)));
+typedef uint64_t v4u64 __attribute__((ext_vector_type(4)));
 typedef uint32_t v8u __attribute__((ext_vector_type(8)));
 
 static inline uint64_t splitmix64(uint64_t *x) {
@@ -198,15 +198,16 @@ static inline uint64_t splitmix64(uint64_t *x) {
     return z ^ (z >> 31);
 }
 
-/* Eight xoshiro256++ generators side by side, lane l one stream (Blackman & Vigna 2019). */
-typedef struct { v8u64 s0, s1, s2, s3; } lanes8;
+/* Four xoshiro256++ generators side by side, lane l one stream (Blackman & Vigna 2019);
+   each 64-bit draw serves two normals, one per 32-bit half. */
+typedef struct { v4u64 s0, s1, s2, s3; } lanes4;
 
 /* (Macros and pointers, not vector arguments: those would change the baseline clone's ABI.) */
 #define rotl_v(x, k) (((x) << (uint64_t)(k)) | ((x) >> (uint64_t)(64 - (k))))
 
-static inline __attribute__((always_inline)) void lanes8_next(lanes8 *g, v8u64 *out) {
-    v8u64 result = rotl_v(g->s0 + g->s3, 23) + g->s0;
-    v8u64 t = g->s1 << 17;
+static inline __attribute__((always_inline)) void lanes4_next(lanes4 *g, v4u64 *out) {
+    v4u64 result = rotl_v(g->s0 + g->s3, 23) + g->s0;
+    v4u64 t = g->s1 << 17;
     g->s2 ^= g->s0;
     g->s3 ^= g->s1;
     g->s1 ^= g->s2;
@@ -216,27 +217,28 @@ static inline __attribute__((always_inline)) void lanes8_next(lanes8 *g, v8u64 *
     *out = result;
 }
 
-/* Eight standard normals by the Ziggurat method, one per lane: the fast region element-wise,
-   the wedges and tail lane by lane from the scalar stream `s` (about 1 % of draws). */
-static inline __attribute__((always_inline)) void lanes8_normals(lanes8 *g, uint64_t *s, neuromorph_ziggurat_tables t, v8f *out) {
-    v8u64 bits;
-    lanes8_next(g, &bits);
-    v8u high = __builtin_convertvector(bits >> 32, v8u);
-    v8i hz = (v8i)high;
-    v8i iz = __builtin_convertvector(bits & 127, v8i);
+/* Eight standard normals by the Ziggurat method from four 64-bit draws: per 32-bit half u,
+   h = u >> 8 (signed, 24 bits) and layer i = u & 127 (disjoint bits). With ⌈k_i/2⁸⌉ and
+   w_i·2⁸ it is exactly the 32-bit method on h·2⁸ (|h| < ⌈k_i/2⁸⌉ ⟺ |h·2⁸| < k_i, and the
+   products are equal). The fast region element-wise, the wedges and tail lane by lane from
+   the scalar stream `s` (about 1 % of draws). */
+static inline __attribute__((always_inline)) void lanes4_normals(lanes4 *g, uint64_t *s, neuromorph_ziggurat_tables t,
+                                                                  v8f *out) {
+    v4u64 bits;
+    lanes4_next(g, &bits);
+    v8u halves = (v8u)bits;
+    v8i hz = (v8i)halves >> 8;
+    v8u iz = halves & 127u;
     v8u magnitude = (v8u)((hz ^ (hz >> 31)) - (hz >> 31));
-    float scale_[8];
-    uint32_t k_[8];
-    for (int l = 0; l < 8; l++) { k_[l] = t.k[iz[l]]; scale_[l] = t.w[iz[l]]; }
     v8u kk;
     v8f scale;
-    __builtin_memcpy(&kk, k_, sizeof kk);
-    __builtin_memcpy(&scale, scale_, sizeof scale);
-    v8f x = __builtin_convertvector(hz, v8f) * scale;
+    for (int l = 0; l < 8; l++) { kk[l] = t.k[iz[l]]; scale[l] = t.w[iz[l]]; }
+    kk = (kk + 255u) >> 8;
+    v8f x = __builtin_convertvector(hz, v8f) * (scale * 256.0f);
     v8i fast = (v8i)(magnitude < kk);
     if (__builtin_reduce_and(fast) != -1) {
         for (int l = 0; l < 8; l++)
-            if (!fast[l]) x[l] = ziggurat_slow(hz[l], (unsigned)iz[l], s, t);
+            if (!fast[l]) x[l] = ziggurat_slow((int32_t)((uint32_t)hz[l] << 8), iz[l], s, t);
     }
     *out = x;
 }
@@ -282,11 +284,11 @@ void neuromorph_soft_bounds_train_batch(neuromorph_soft_bounds_rows devices, neu
     enum { L = 8 };
     const size_t B = batch.samples, C = batch.columns, P = batch.padded_columns, rows = batch.rows;
     uint64_t s[4] = {rng[0], rng[1], rng[2], rng[3]};
-    lanes8 g;
+    lanes4 g;
     {
         uint64_t seed = lane_seed;
-        uint64_t w0[8], w1[8], w2[8], w3[8];
-        for (int l = 0; l < 8; l++) {
+        uint64_t w0[4], w1[4], w2[4], w3[4];
+        for (int l = 0; l < 4; l++) {
             w0[l] = splitmix64(&seed); w1[l] = splitmix64(&seed);
             w2[l] = splitmix64(&seed); w3[l] = splitmix64(&seed);
         }
@@ -376,32 +378,40 @@ void neuromorph_soft_bounds_train_batch(neuromorph_soft_bounds_rows devices, neu
                 v8f sign = v8_select(is_up, one, -one);
                 v8f noise_scale = step * std;
                 v8f signed_slope = sign * slope;
-                v8f r = one - step * slope;
-                v8f decay = one - r;
-                v8f rn = one, square = r;
-                for (int j = 0; j < 5; j++) {
-                    v8f bit = __builtin_convertvector((n >> j) & 1, v8f);
-                    rn *= one + bit * (square - one);
-                    square *= square;
-                }
-                v8f safe_decay = v8_select(decay > zero, decay, one);
-                v8f mean = bound + (w - bound) * rn;
-                v8f sd_n = noise_scale * __builtin_elementwise_sqrt((one - rn * rn) / (safe_decay * (one + r)));
-                v8f margin = 9.0f * sd_n;              /* aggregationMargin */
-                v8i fits = (v8i)(v8_min(w, mean) - margin >= lo) & (v8i)(v8_max(w, mean) + margin <= hi);
-                v8i closed = (n > 1) & (n < 32) & (decay >= 1e-4f) & (r >= zero) & sloped & fits;
                 v8f xi;
-                lanes8_normals(&g, s, tables, &xi);
+                lanes4_normals(&g, s, tables, &xi);
                 v8f single = v8_min(v8_max(w + sign * (step * (one - signed_slope * w) + noise_scale * xi), lo), hi);
-                v8f many = mean + sd_n * xi;
-                v8f updated = v8_select(n == 1, single, v8_select(closed, many, w));
-                w = v8_select(n > 0, updated, w);
-                v8i loop = (n > 1) & ~closed;
-                if (__builtin_reduce_or(loop) != 0) {
-                    for (int l = 0; l < L; l++) {
-                        if (!loop[l]) continue;
-                        w[l] = soft_bounds_pulse_loop(w[l], n[l], is_up[l] != 0, lo[l], hi[l], su[l], sd[l],
-                                                      std, s, tables);
+                if (__builtin_reduce_max(n) == 1) {
+                    /* single pulses only (a fifth of the groups): no closed form needed */
+                    w = v8_select(n == 1, single, w);
+                } else {
+                    v8f r = one - step * slope;
+                    v8f decay = one - r;
+                    v8f rn = one, square = r;
+                    for (int j = 0; j < 5; j++) {
+                        v8f bit = __builtin_convertvector((n >> j) & 1, v8f);
+                        rn *= one + bit * (square - one);
+                        square *= square;
+                    }
+                    v8f safe_decay = v8_select(decay > zero, decay, one);
+                    v8f mean = bound + (w - bound) * rn;
+                    v8f sd_n = noise_scale * __builtin_elementwise_sqrt((one - rn * rn) / (safe_decay * (one + r)));
+                    v8f margin = 9.0f * sd_n;              /* aggregationMargin */
+                    v8i fits = (v8i)(v8_min(w, mean) - margin >= lo) & (v8i)(v8_max(w, mean) + margin <= hi);
+                    v8i closed = (n > 1) & (n < 32) & (decay >= 1e-4f) & (r >= zero) & sloped & fits;
+                    v8f many = mean + sd_n * xi;
+                    v8f updated = v8_select(n == 1, single, v8_select(closed, many, w));
+                    w = v8_select(n > 0, updated, w);
+                    v8i loop = (n > 1) & ~closed;
+                    if (__builtin_reduce_or(loop) != 0) {
+                        float wl[L];
+                        __builtin_memcpy(wl, &w, sizeof wl);
+                        for (int l = 0; l < L; l++) {
+                            if (!loop[l]) continue;
+                            wl[l] = soft_bounds_pulse_loop(wl[l], n[l], is_up[l] != 0, lo[l], hi[l], su[l], sd[l],
+                                                           std, s, tables);
+                        }
+                        __builtin_memcpy(&w, wl, sizeof w);
                     }
                 }
                 pc += (v8u)n;
