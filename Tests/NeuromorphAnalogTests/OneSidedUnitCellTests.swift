@@ -219,7 +219,7 @@ import Testing
         #expect(key { $0.refreshEvery = -1 } == "refresh_every")
         #expect(key { $0.refreshUpperThres = .nan } == "refresh_upper_thres")
         #expect(key { $0.refreshLowerThres = 0.8 } == "refresh_lower_thres")
-        #expect(key { $0.copyInverted = true } == "copy_inverted")
+        #expect(key { $0.copyInverted = true } == nil)     // modelled (OneSidedCopyInvertedTests)
         #expect(key { $0.refreshUpdate.desiredBL = 0 } == "refresh_update.desired_bl")
         #expect(key { $0.refreshForward.outputNoise = -1 } == "refresh_forward")
         #expect(key { $0.refreshEvery = 3 } == nil)

@@ -168,6 +168,78 @@ import Testing
         try UnitCellResumeTests.resumesBitIdentically(VectorUnitCellConfiguration(device: SoftBoundsDevice(), parameters: p))
     }
 
+    /// A cell of `device` under policy `all` with stochastic pulses (two row blocks).
+    static func sharedCell<C: PulsedDeviceConfiguration>(_ device: C, devices: Int = 3, desiredBL: Int = 31,
+                                                         seed: UInt64 = 21) throws -> VectorUnitCell<C.DeviceArray> {
+        var p = VectorUnitCellParameters()
+        p.devices = devices
+        var update = PulsedUpdateParameters()
+        update.desiredBL = desiredBL
+        var g = SeededGenerator(seed: seed)
+        return try VectorUnitCellConfiguration(device: device, parameters: p)
+            .makeCell(outputs: 70, inputs: 6, forwardIO: .perfect, backwardIO: .perfect, update: update, generator: &g)
+    }
+
+    static func train<D: PulsedDeviceArray>(_ cell: inout VectorUnitCell<D>, batches: Int = 6, seed: UInt64 = 22) {
+        var data = SeededGenerator(seed: seed)
+        for _ in 0..<batches {
+            cell.update(x: Tensor.randomUniform([4, 6], lower: -1, upper: 1, using: &data),
+                        d: Tensor.randomNormal([4, 70], std: 0.3, using: &data), rates: LearningRates(sgd: 0.1))
+        }
+    }
+
+    // aihwkit VectorRPUDevice::doSparseUpdate / doDenseUpdate under ALL hand the same
+    // coincidences to every device of a cross-point: the pulse counts are equal device by
+    // device across the cell's devices (one- and multi-word trains), while the devices, with
+    // their own variations and cycle-to-cycle noise, end at different weights.
+    @Test(arguments: [31, 100])
+    func allPolicySharesOnePulseTrainPerCrossPoint(desiredBL: Int) throws {
+        var cell = try Self.sharedCell(ConstantStepDevice(), desiredBL: desiredBL)
+        Self.train(&cell)
+        let counts = cell.arrays.map(\.pulseCounts)
+        #expect(counts[0].reduce(0) { $0 + Int($1) } > 1_000, "too few pulses to compare")
+        for k in 1..<counts.count { #expect(counts[k] == counts[0], "device \(k), desired_bl \(desiredBL)") }
+        #expect(cell.arrays[0].weights != cell.arrays[1].weights && cell.arrays[1].weights != cell.arrays[2].weights)
+    }
+
+    // Identical noise-free devices under ALL stay identical weight by weight (equal
+    // coincidences); a single_* policy still pulses one device with its own trains.
+    @Test func identicalNoiseFreeDevicesStayIdentical() throws {
+        var cell = try Self.sharedCell(ConstantStepDevice(pulsed: .noiseFree))
+        Self.train(&cell)
+        #expect(cell.arrays[0].weights.scalars.contains { $0 != 0 })
+        #expect(cell.arrays.allSatisfy { $0.weights == cell.arrays[0].weights })
+        #expect(zip(cell.weights.scalars, cell.arrays[0].weights.scalars).allSatisfy { abs($0 - $1) < 1e-6 })   // Σ (1/3) G
+    }
+
+    // The shared trains keep the expected step: E[n_ij]·dw_min = η|d_i x_j| (unclipped). One
+    // (x, d) applied 200 times to unbounded ideal devices (dw_min 0.001, η = 0.05,
+    // η·max|x|·max|d|/dw_min = 10 < desired_bl): each device's change is −200·η·d_i x_j within
+    // 5 standard errors (n_ij is binomial, variance ≤ mean), the same on every device.
+    @Test func sharedTrainsKeepTheExpectedStep() throws {
+        var device = IdealPulsedDevice()
+        device.dwMin = 0.001
+        var cell = try Self.sharedCell(device, devices: 2)
+        let xs: [Float] = [1, -0.5, 0.25, -0.75, 0.6, 0]
+        let x = Tensor(rows: [xs])
+        let ds = (0..<70).map { Float(($0 % 9) - 4) * 0.05 }       // −0.2 … 0.2
+        let d = Tensor(rows: [ds])
+        let n = 200
+        for _ in 0..<n { cell.update(x: x, d: d, rates: LearningRates(sgd: 0.05)) }
+        for array in cell.arrays {
+            for i in 0..<70 {
+                for j in 0..<6 {
+                    let expected = -Float(n) * 0.05 * ds[i] * xs[j]
+                    let mean = Float(n) * 0.05 * abs(ds[i] * xs[j]) / 0.001       // pulses
+                    let se = 0.001 * mean.squareRoot()
+                    let got = array.weights.scalars[i * 6 + j]
+                    #expect(abs(got - expected) <= 5 * se + 1e-5, "(\(i), \(j)): \(got) vs \(expected) ± \(se)")
+                }
+            }
+        }
+        #expect(cell.arrays[0].pulseCounts == cell.arrays[1].pulseCounts)
+    }
+
     @Test func badParametersNameTheKey() {
         func key(_ edit: (inout VectorUnitCellParameters) -> Void) -> String? {
             var p = VectorUnitCellParameters()
@@ -179,5 +251,21 @@ import Testing
         #expect(key { $0.gammaVec = [1, 1, 1] } == "gamma_vec")
         #expect(key { $0.gammaVec = [1, .nan] } == "gamma_vec")
         #expect(key { $0.gammaVec = [0.7, 0.3] } == nil)
+    }
+}
+
+
+/// The shared-train update of ``VectorUnitCell`` under `all` gives the same numbers for one
+/// and two threads (row blocks in parallel, each with its own streams).
+@Suite(.exclusiveComputeThreads, .serialized) struct VectorUnitCellThreadTests {
+    @Test func sharedTrainsAreTheSameForOneAndTwoThreads() throws {
+        func run(threads: Int) throws -> [Tensor] {
+            ComputeThreads.set(threads)
+            defer { ComputeThreads.set(1) }
+            var cell = try VectorUnitCellTests.sharedCell(ConstantStepDevice())
+            VectorUnitCellTests.train(&cell)
+            return cell.arrays.map(\.weights)
+        }
+        #expect(try run(threads: 1) == run(threads: 2))
     }
 }

@@ -52,13 +52,47 @@ import Testing
         #expect(cell.arrays.allSatisfy { $0.weights.scalars.allSatisfy { $0 >= 0 && $0 <= 1.5 } })
     }
 
+    // `copy_inverted: true` (aihwkit OneSidedUnitCell.copy_inverted) builds g⁺ as g⁻'s devices
+    // mirrored, both as the unit cell and as mixed precision's analog part
+    // (`device: {kind: one_sided_unit_cell, copy_inverted: true, …}`), and round-trips.
+    @Test func copyInvertedBuildsAMirroredPair() throws {
+        let spec = try SpecLoader.parse(base + "    unit_cell: {kind: one_sided_unit_cell, copy_inverted: true, refresh_every: 2}",
+                                        format: .yaml)
+        let analog = try #require(spec.hardware.analog)
+        guard case .oneSided(let p) = analog.unitCell else { Issue.record("\(analog.unitCell)"); return }
+        #expect(p.copyInverted && p.refreshEvery == 2)
+        #expect(try SpecLoader.parse(try SpecLoader.yaml(spec), format: .yaml) == spec)
+        var g = SeededGenerator(seed: 1)
+        let layer = try #require(try analog.linear(4, 3, bias: false, generator: &g) as? AnalogLinear<OneSidedUnitCell<ConstantStepDeviceArray>>)
+        func isMirrored(_ arrays: [CrossbarArray<some PulsedDeviceArray>]) -> Bool {
+            let minus = arrays[0].sampledParameters, plus = arrays[1].sampledParameters
+            return plus["dw_min_up"] == minus["dw_min_down"] && plus["dw_min_down"] == minus["dw_min_up"]
+                && plus["w_max"] == minus["w_min"]?.map { 0 - $0 } && plus["w_min"] == minus["w_max"]?.map { 0 - $0 }
+        }
+        #expect(isMirrored(layer.tiles[0][0].arrays))
+
+        let mixed = try SpecLoader.parse(minimalYAML + """
+
+            hardware:
+              analog:
+                device: pcm
+                unit_cell:
+                  kind: mixed_precision
+                  device: {kind: one_sided_unit_cell, copy_inverted: true, refresh_every: 1}
+            """, format: .yaml)
+        let mp = try #require(mixed.hardware.analog)
+        guard case .mixedPrecision(_, let pair?) = mp.unitCell else { Issue.record("\(mp.unitCell)"); return }
+        #expect(pair.copyInverted)
+        let mpLayer = try #require(try mp.linear(4, 3, bias: false, generator: &g)
+            as? AnalogLinear<MixedPrecisionCompound<OneSidedUnitCell<ExpStepComplexNoiseDeviceArray>>>)
+        #expect(isMirrored(mpLayer.tiles[0][0].array.arrays))
+    }
+
     @Test func badValuesNameTheKeyPath() {
         expectSpecError(base + "    unit_cell: {kind: one_sided_unit_cell, refresh_every: -2}",
                         path: "hardware.analog.unit_cell.refresh_every", mentions: ["≥ 0"])
         expectSpecError(base + "    unit_cell: {kind: one_sided_unit_cell, refresh_lower_thres: 0.9}",
                         path: "hardware.analog.unit_cell.refresh_lower_thres", mentions: ["refresh_upper_thres"])
-        expectSpecError(base + "    unit_cell: {kind: one_sided_unit_cell, copy_inverted: true}",
-                        path: "hardware.analog.unit_cell.copy_inverted", mentions: ["not modelled"])
         expectSpecError(base + "    unit_cell: {kind: one_sided_unit_cell, refresh_update: {desired_bl: 0}}",
                         path: "hardware.analog.unit_cell.refresh_update.desired_bl", mentions: ["1..."])
         expectSpecError(base + "    unit_cell: {kind: one_sided_unit_cell, gamma_vec: [1, 1]}",

@@ -299,7 +299,33 @@ struct PulsedDeviceStorage: Sendable, Codable, Equatable {
         ["dw_min_up": stepUp, "dw_min_down": stepDown, "w_min": minBound, "w_max": maxBound,
          "reset_bias": resetBias, "decay_scale": decayScale, "diffusion_rate": diffusionRate]
     }
+
+    /// The same devices seen through `w ↦ −w` (aihwkit `OneSidedUnitCell.copy_inverted`,
+    /// `PulsedRPUDevice::copyInvertDeviceParameter`), device by device:
+    ///
+    /// ```
+    /// dw_up′ = dw_down,   dw_down′ = dw_up          (an up pulse moves as a down pulse did)
+    /// b_max′ = −b_min,    b_min′ = −b_max           (bounds mirrored)
+    /// w′ = −w,            reset′ = −reset            (state and reset point mirrored)
+    /// ```
+    ///
+    /// `reset_std`, the decay factors and the diffusion rates are kept (they do not depend on the
+    /// sign of `w`). Negation is `0 − v`, so a zero stays `+0`.
+    func inverted() -> PulsedDeviceStorage {
+        var copy = self
+        copy.stepUp = stepDown
+        copy.stepDown = stepUp
+        copy.minBound = negated(maxBound)
+        copy.maxBound = negated(minBound)
+        copy.weights = negated(weights)
+        copy.resetBias = negated(resetBias)
+        return copy
+    }
 }
+
+/// `0 − v` for every element (no `−0` from a `+0`).
+@inline(__always)
+func negated(_ values: [Float]) -> [Float] { values.map { 0 - $0 } }
 
 // MARK: - Per-pulse helpers
 

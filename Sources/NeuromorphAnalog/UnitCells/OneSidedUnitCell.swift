@@ -38,8 +38,16 @@ import NeuromorphCore
 /// error element and routes each coincidence by its sign; here each array draws its own trains
 /// for the split vectors (same expected step; the management scales are those of the split
 /// vectors). (2) The refresh of all columns is one batch of one-hot writes instead of one
-/// write per column (independent columns: the same expected result). (3) `copy_inverted` is
-/// not modelled (it needs a device with up and down steps swapped).
+/// write per column (independent columns: the same expected result).
+///
+/// `copy_inverted` (aihwkit `OneSidedRPUDevice::populate`): after the device-to-device draw,
+/// g⁺ (device 1) becomes g⁻'s devices seen through `w ↦ −w`, device by device
+/// (``InvertibleDeviceArray``: `dw_min_up ↔ dw_min_down`, `b_max′ = −b_min`, `b_min′ = −b_max`,
+/// the model's up/down parameters swapped), keeping its own random streams. g⁺ is still
+/// pulsed up only, so an increase of `W` moves g⁺ as a *down* pulse moves g⁻ (mirrored).
+/// On a device with bounds `[0, w_max]` that puts g⁺ in `[−w_max, 0]`, so `W ≤ 0`, as in
+/// aihwkit. aihwkit's own copy takes g⁺'s own sampled step scales and bounds (swapped and
+/// mirrored) and only the model parts from g⁻; see ``InvertibleDeviceArray``.
 public struct OneSidedUnitCell<Devices: PulsedDeviceArray>: UnitCell {
     /// `[g⁻, g⁺]` (`device0`, `device1`).
     public private(set) var arrays: [CrossbarArray<Devices>]
@@ -275,7 +283,9 @@ public struct OneSidedUnitCellParameters: Sendable, Codable, Equatable {
     public var refreshForward: IOParameters = .transferDefault
     /// [`refresh_update`, aihwkit `UpdateParameters()`]: the pulsed update of the rewrite.
     public var refreshUpdate = PulsedUpdateParameters()
-    /// [`copy_inverted`, false]: not modelled; `true` is refused by ``validate()``.
+    /// [`copy_inverted`, false]: g⁺ (device 1) is g⁻'s sampled devices mirrored, `w ↦ −w`
+    /// (up and down steps swapped, bounds mirrored; see ``InvertibleDeviceArray``). A device
+    /// model without a defined mirror is refused when the cell is built.
     public var copyInverted: Bool = false
 
     public init() {}
@@ -299,10 +309,6 @@ public struct OneSidedUnitCellParameters: Sendable, Codable, Equatable {
         guard refreshLowerThres.isFinite, refreshLowerThres >= 0, refreshLowerThres <= refreshUpperThres else {
             throw DeviceParameterError(device: name, parameter: "refresh_lower_thres",
                                        "must be finite, ≥ 0 and ≤ refresh_upper_thres (\(refreshUpperThres)), got \(refreshLowerThres)")
-        }
-        guard !copyInverted else {
-            throw DeviceParameterError(device: name, parameter: "copy_inverted",
-                                       "true is not modelled (needs the device's up and down steps swapped); use false")
         }
         do { try refreshForward.validate("refresh_forward") } catch let error as DeviceParameterError {
             throw DeviceParameterError(device: name, parameter: "refresh_forward", "\(error.parameter) \(error.message)")
@@ -346,7 +352,9 @@ public struct OneSidedUnitCellParameters: Sendable, Codable, Equatable {
 }
 
 /// Builds ``OneSidedUnitCell`` cells of one device model: g⁻ draws from stream `device.0`,
-/// g⁺ from `device.1` (aihwkit's indices).
+/// g⁺ from `device.1` (aihwkit's indices). With `copy_inverted`, g⁺'s sampled devices are then
+/// replaced by g⁻'s mirrored (its streams for pulses, reads and resets stay its own), and the
+/// refresh normalizes by g⁻'s mean sampled `w_max` (aihwkit: the nominal `w_max`).
 public struct OneSidedUnitCellConfiguration<Device: PulsedDeviceConfiguration>: UnitCellConfiguration {
     public var device: Device
     public var parameters: OneSidedUnitCellParameters
@@ -366,7 +374,16 @@ public struct OneSidedUnitCellConfiguration<Device: PulsedDeviceConfiguration>: 
             arrays.append(try CrossbarArray(outputs: outputs, inputs: inputs, device: device, forwardIO: forwardIO,
                                             backwardIO: backwardIO, update: update, generator: &deviceGenerator))
         }
-        let bounds = arrays[OneSidedUnitCell<Device.DeviceArray>.plus].sampledParameters["w_max"] ?? []
+        typealias Cell = OneSidedUnitCell<Device.DeviceArray>
+        if parameters.copyInverted {
+            guard arrays[Cell.plus].copyInvertedDevices(from: arrays[Cell.minus]) else {
+                throw DeviceParameterError(device: "OneSidedUnitCell(\(Device.self))", parameter: "copy_inverted",
+                                           "true needs a device model with a mirrored copy (up and down steps and bounds); "
+                                           + "\(Device.DeviceArray.self) has none; use false")
+            }
+        }
+        // The unmirrored array's bounds: g⁺'s own without copy_inverted, g⁻'s with it.
+        let bounds = arrays[parameters.copyInverted ? Cell.minus : Cell.plus].sampledParameters["w_max"] ?? []
         let mean = bounds.isEmpty ? Float.infinity : bounds.reduce(0, +) / Float(bounds.count)
         let referenceMax: Float? = mean.isFinite && mean > 0 ? mean : nil
         if parameters.refreshEvery > 0 && referenceMax == nil {
@@ -374,5 +391,25 @@ public struct OneSidedUnitCellConfiguration<Device: PulsedDeviceConfiguration>: 
                                        "a refresh needs a device with a finite w_max > 0 (the threshold scale); set w_max or refresh_every: 0")
         }
         return OneSidedUnitCell(arrays: arrays, parameters: parameters, referenceMax: referenceMax)
+    }
+}
+
+
+// MARK: - copy_inverted
+
+extension CrossbarArray {
+    /// Replaces every device with `source`'s mirrored (``InvertibleDeviceArray``), block by
+    /// block, keeping this array's random streams and pulse counts; `false` (nothing changed)
+    /// when the model has no mirror or the shapes differ.
+    mutating func copyInvertedDevices(from source: CrossbarArray) -> Bool {
+        guard source.rows == rows, source.columns == columns, source.blockRows == blockRows else { return false }
+        var mirrored: [Devices] = []
+        for (own, original) in zip(blocks, source.blocks) {
+            guard let copy = own.invertedCopy(of: original) else { return false }
+            mirrored.append(copy)
+        }
+        blocks = mirrored
+        refreshWeights()
+        return true
     }
 }

@@ -6,7 +6,8 @@ import NeuromorphCore
 /// ```
 /// W = Σ_k γ_k G_k                 γ = gamma_vec, default γ_k = 1/n (the average)
 /// k* = policy(k*, n)              once per mini-batch, before the update (initUpdateCycle)
-/// G_k ← pulsed SGD update of G_k  with η_sgd, for k = k* (single_*) or every k (all)
+/// G_k ← pulsed SGD update of G_k  with η_sgd, for k = k* (single_*) or every k (all, one
+///                                 set of pulse trains: equal coincidences on every device)
 /// ```
 ///
 /// The learning rate is not divided by `γ_k`: with the default `γ = 1/n`, policy `all` moves
@@ -26,11 +27,17 @@ import NeuromorphCore
 /// the target; with `single_fixed` only device `k*` is. `W` is then `Σ_k γ_k G_k` again, which
 /// equals the target only if the `γ` of the written devices sum to 1.
 ///
+/// Pulse trains under policy `all` (aihwkit `VectorRPUDevice::doSparseUpdate`): the row and
+/// column trains of a mini-batch are drawn once and every device of a cross-point gets the
+/// *same* coincidence count, each applying it with its own cycle-to-cycle noise
+/// (``CrossbarArray/sharedTrainUpdate(_:x:d:learningRate:)``; trains from device 0's streams,
+/// device `k`'s noise from its own). So with identical noise-free devices all `G_k` stay equal,
+/// and the devices' errors are correlated through the shared trains, not averaged out by
+/// independent ones. A `single_*` policy pulses one device with its own streams.
+///
 /// Reads go through one periphery (device 0's IO settings and read stream) on the reduced
 /// weight; the post-update step (decay, diffusion) runs on every device, as aihwkit's
-/// `VectorRPUDevice::decayWeights` does. One difference from aihwkit: under policy `all`
-/// aihwkit sends the *same* stochastic pulse trains to every device of a cross-point; here
-/// each device's array draws its own trains (same expected step, independent noise).
+/// `VectorRPUDevice::decayWeights` does.
 public struct VectorUnitCell<Devices: PulsedDeviceArray>: UnitCell {
     /// `G_0 … G_{n−1}` (`device0`, `device1`, …).
     public private(set) var arrays: [CrossbarArray<Devices>]
@@ -91,7 +98,7 @@ public struct VectorUnitCell<Devices: PulsedDeviceArray>: UnitCell {
     public mutating func update(x: Tensor, d: Tensor, rates: LearningRates) {
         currentDeviceIndex = policy.nextIndex(after: currentDeviceIndex, devices: arrays.count, generator: &selectionGenerator)
         if policy == .all {
-            for k in arrays.indices { arrays[k].update(x: x, d: d, learningRate: rates.sgd) }
+            CrossbarArray.sharedTrainUpdate(&arrays, x: x, d: d, learningRate: rates.sgd)
         } else {
             arrays[currentDeviceIndex].update(x: x, d: d, learningRate: rates.sgd)
         }
@@ -129,7 +136,7 @@ public struct VectorUnitCell<Devices: PulsedDeviceArray>: UnitCell {
 /// Which devices of a ``VectorUnitCell`` a mini-batch updates (aihwkit 1.1
 /// `VectorUnitCellUpdatePolicy`; spec names in snake case).
 public enum VectorUnitCellUpdatePolicy: String, Sendable, Codable, CaseIterable {
-    /// aihwkit `ALL`: every device.
+    /// aihwkit `ALL`: every device, with one shared set of pulse trains.
     case all
     /// aihwkit `SINGLE_FIXED`: device `first_update_idx` only.
     case singleFixed = "single_fixed"
