@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # aihwkit's W1 MLP training step with aihwkit algorithm presets: Neuromorph vs aihwkit 1.1,
-# interleaved pairs on one thread. Usage: w1_presets_side_by_side.sh [PAIRS] [VENV] [PRESET ...]
+# interleaved pairs, one thread each (THREADS=N in the environment: N threads each, torch's
+# set_num_threads and Neuromorph's --threads). Usage: w1_presets_side_by_side.sh [PAIRS] [VENV] [PRESET ...]
 # (default presets: TikiTakaEcRamPreset MixedPrecisionEcRamPreset TTv2CapacitorPreset TTv2ReRamSBPreset)
 set -euo pipefail
 pairs=${1:-5}
@@ -9,13 +10,14 @@ here=$(cd "$(dirname "$0")/../.." && pwd)
 nm="$here/.build/release/neuromorph"
 [ -x "$nm" ] || (cd "$here" && swift build -c release --product neuromorph)
 [ -x "$venv/bin/python" ] || "$here/benchmarks/peers/setup-aihwkit.sh" "$venv"
-export OMP_NUM_THREADS=1
+threads=${THREADS:-1}
+export OMP_NUM_THREADS=$threads
 shift $(( $# < 2 ? $# : 2 ))
 presets=("$@")
 [ ${#presets[@]} -gt 0 ] || presets=(TikiTakaEcRamPreset MixedPrecisionEcRamPreset TTv2CapacitorPreset TTv2ReRamSBPreset)
 for preset in "${presets[@]}"; do
   for i in $(seq 1 "$pairs"); do
-    "$nm" w1 --preset "$preset" --steps 10
+    "$nm" w1 --preset "$preset" --steps 10 --threads "$threads"
     "$venv/bin/python" "$here/benchmarks/peers/aihwkit_presets.py" "$preset" 10 2>/dev/null | tail -1
   done
 done

@@ -3,13 +3,14 @@ AnalogSGD lr 0.1) with one algorithm preset per call, for interleaved pairs agai
 `neuromorph w1 --preset NAME` (benchmarks/analog/w1_presets_side_by_side.sh).
 Run: VENV/bin/python aihwkit_presets.py PRESET [steps]   (after setup-aihwkit.sh)
 """
-import sys, time, torch
+import os, sys, time, torch
 from torch import nn
 from aihwkit.nn import AnalogLinear, AnalogSequential
 from aihwkit.optim import AnalogSGD
 import aihwkit.simulator.presets as presets
 torch.manual_seed(0)
-torch.set_num_threads(1)
+# one thread unless OMP_NUM_THREADS says otherwise (w1_presets_side_by_side.sh sets it)
+torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
 name = sys.argv[1]
 steps = int(sys.argv[2]) if len(sys.argv) > 2 else 10
 cfg = getattr(presets, name)()
