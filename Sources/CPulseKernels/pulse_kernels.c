@@ -247,6 +247,7 @@ static inline __attribute__((always_inline)) void lanes4_normals(lanes4 *g, uint
    semantics, used where the closed form is not (near a bound, n = 32, tiny decay). */
 static float soft_bounds_pulse_loop(float w, int n, int up, float lo, float hi, float su, float sd, float std,
                                     uint64_t *s, neuromorph_ziggurat_tables t) {
+    const float slope_up = hi > 0 ? 1.0f / hi : 0.0f, slope_down = lo < 0 ? -1.0f / lo : 0.0f;
     for (int p = 0; p < n; p++) {
         uint64_t bits = xoshiro_next(s);
         int32_t hz = (int32_t)(bits >> 32);
@@ -254,12 +255,10 @@ static float soft_bounds_pulse_loop(float w, int n, int up, float lo, float hi, 
         uint32_t magnitude = hz < 0 ? (uint32_t)0 - (uint32_t)hz : (uint32_t)hz;
         float xi = magnitude < t.k[iz] ? (float)hz * t.w[iz] : ziggurat_slow(hz, iz, s, t);
         if (up) {
-            float slope = hi > 0 ? 1.0f / hi : 0.0f;
-            float step = su * (1.0f - slope * w) + su * std * xi;
+            float step = su * (1.0f - slope_up * w) + su * std * xi;
             w = w + step;
         } else {
-            float slope = lo < 0 ? -1.0f / lo : 0.0f;
-            float step = sd * (1.0f + slope * w) + sd * std * xi;
+            float step = sd * (1.0f + slope_down * w) + sd * std * xi;
             w = w - step;
         }
         w = w < lo ? lo : w;           /* Swift clamp: min(max(w, lo), hi) */

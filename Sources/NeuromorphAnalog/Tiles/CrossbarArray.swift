@@ -84,6 +84,12 @@ public struct CrossbarArray<Devices: PulsedDeviceArray>: Sendable, Codable {
     /// Pulses applied so far per device (row-major), for inspection and export.
     public var pulseCounts: [UInt32] { Array(blockPulseCounts.joined()) }
 
+    /// The sum of ``pulseCounts``, without building the flat array (read around every
+    /// transfer write).
+    public var totalPulseCount: Int {
+        blockPulseCounts.reduce(0) { total, block in block.reduce(total) { $0 + Int($1) } }
+    }
+
     /// The sampled per-device parameters of the whole tile (row-major), by name.
     public var sampledParameters: [String: [Float]] {
         var merged: [String: [Float]] = [:]

@@ -39,10 +39,10 @@ extension CrossbarArray: MixedPrecisionAnalogPart {
         managed.updateManagement = true
         managed.bitLengthManagement = true
         update = managed
-        let before = pulseCounts.reduce(0) { $0 + Int($1) }
+        let before = totalPulseCount
         update(x: x, d: d, learningRate: learningRate)
         update = saved
-        return pulseCounts.reduce(0) { $0 + Int($1) } - before
+        return totalPulseCount - before
     }
 
     public mutating func finishBatch() { postUpdate() }

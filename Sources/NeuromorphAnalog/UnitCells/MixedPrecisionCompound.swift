@@ -79,6 +79,8 @@ public struct MixedPrecisionCompound<Part: MixedPrecisionAnalogPart>: UnitCell {
         let lr = rates.sgd
         let batch = x.rows
         let p = parameters
+        // The sizes once (each read goes through the analog part's protocol witness).
+        let rows = self.rows, columns = self.columns
         if lr != 0 {
             var generator = quantizeGenerator
             var accumulator = chi
@@ -116,6 +118,7 @@ public struct MixedPrecisionCompound<Part: MixedPrecisionAnalogPart>: UnitCell {
     /// Writes whole multiples of `ε` of the next rows of `χ` onto the array.
     mutating func transfer() {
         guard parameters.nRowsPerTransfer != 0, parameters.transferLR > 0 else { return }
+        let rows = self.rows, columns = self.columns      // once, not per element (protocol witness)
         let n = parameters.nRowsPerTransfer < 0 ? rows : Swift.min(parameters.nRowsPerTransfer, rows)
         let epsilon = granularity
         var counts: [Float] = []

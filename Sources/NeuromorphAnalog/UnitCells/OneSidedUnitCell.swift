@@ -193,14 +193,14 @@ extension OneSidedUnitCell: MixedPrecisionAnalogPart {
         var pulses = 0
         if x.rows > 0 {
             let saved = arrays.map(\.update)
-            let before = arrays.reduce(0) { $0 + $1.pulseCounts.reduce(0) { $0 + Int($1) } }
+            let before = arrays.reduce(0) { $0 + $1.totalPulseCount }
             for k in arrays.indices {
                 arrays[k].update.updateManagement = true
                 arrays[k].update.bitLengthManagement = true
             }
             pulseBoth(x: x, d: d, learningRate: learningRate)
             for k in arrays.indices { arrays[k].update = saved[k] }
-            pulses = arrays.reduce(0) { $0 + $1.pulseCounts.reduce(0) { $0 + Int($1) } } - before
+            pulses = arrays.reduce(0) { $0 + $1.totalPulseCount } - before
         }
         countVectorUpdates(vectorUpdates)
         return pulses
