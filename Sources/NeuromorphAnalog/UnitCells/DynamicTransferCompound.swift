@@ -99,8 +99,10 @@ public struct DynamicTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
         let sampleRates = scale.sampleRates(x: x, d: d, arrays: arrays, parameters: chopped, fastRate: rates.effectiveFast)
         (xMaxAverage, dMaxAverage) = (scale.xMaxAverage, scale.dMaxAverage)
         for chunk in TransferSchedule.chunks(count: arrays.updateCount, batch: x.rows, period: period) {
+            // `A` and `C` are read only through transfer reads of the devices until the
+            // refresh at the end (as in c-TTv2): no copy of their weights per chunk.
             currentFastRate = arrays.updateFastChopped(x: x, d: d, samples: chunk.samples, sampleRates: sampleRates,
-                                                       columnSigns: columnChopper, rowSigns: rowChopper, deferringRefresh: false)
+                                                       columnSigns: columnChopper, rowSigns: rowChopper, deferringRefresh: true)
             if chunk.transferAfter { transferSlice(learningRate: transferRate) }
         }
         arrays.refresh()
@@ -154,7 +156,8 @@ public struct DynamicTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
         }
         arrays.statistics.thresholdCrossings += crossings
         if crossings > 0 && sweeps > periodReads {
-            arrays.writeSlowSlice(t, values: steps, learningRate: chopped.step * arrays.slow.nominalStep)
+            arrays.writeSlowSlice(t, values: steps, learningRate: chopped.step * arrays.slow.nominalStep,
+                                  deferringRefresh: true)
         }
         var flip = sample == periodReads
         if chopped.inChopRandom && chopperGenerator.nextUniform() < chopped.inChopProbability { flip = true }
