@@ -20,13 +20,16 @@ import Testing
 /// copies the weights into a Double network and measures on a fixed probe (the first 200
 /// training examples, in batches of the preset's size): the free-phase residual after T steps,
 /// the one-sided estimate at +β and at −β and the symmetric one (their mean) at the preset's β
-/// and K, a control (one-sided at β = 10⁻³, which should match BPTT-K, Eq. 6), and two references, BPTT
+/// and K, two controls at β = 10⁻³ (one-sided and symmetric, which should match BPTT-K, Eq. 6,
+/// when the free phase has converged; the symmetric one cancels what is left of the free
+/// relaxation, which the one-sided one divides by β), and two references, BPTT
 /// through the last K steps (what EP(β→0, K) equals, Eq. 6) and through all T steps (the
 /// gradient of the loss after T steps). Lines are CSV:
 /// `EPALIGN,preset,trained_by,seed,epoch,test_acc,residual,estimator,reference,total_cos,cos_1..cos_N,ratio_1..ratio_N`
 /// and, per measurement, `EPPHASE,preset,trained_by,seed,epoch,residual_+β,residual_−β,shift_+β,shift_−β`
 /// (the nudged phases' one-step residual after K steps and the mean |s^{±β} − s_*| of the last
-/// state layer: the output for a squared-error net, the last pooled layer for a conv net).
+/// state layer: the output for a squared-error net, the last pooled layer for a conv net), and
+/// `EPPHASELAYERS,preset,trained_by,seed,epoch,` the same residual per state layer, +β then −β.
 @Suite(.enabled(if: ProcessInfo.processInfo.environment["NEUROMORPH_EXPERIMENTS"] != nil), .serialized)
 struct EPAlignmentExperimentTests {
     static let environment = ProcessInfo.processInfo.environment
@@ -65,12 +68,13 @@ struct EPAlignmentExperimentTests {
             let accuracy = trainer.accuracy(testSet)
             var net = try EPNetwork<Double>(architecture: settings.architecture, seed: seed)
             net.parameters = toDouble(trainer.network.parameters)
-            var one = [EPParameters<Double>](), oneSmall = [EPParameters<Double>](), oneMinus = [EPParameters<Double>](), sym = [EPParameters<Double>](),
+            var one = [EPParameters<Double>](), oneSmall = [EPParameters<Double>](), symSmall = [EPParameters<Double>](), oneMinus = [EPParameters<Double>](), sym = [EPParameters<Double>](),
                 bpttK = [EPParameters<Double>](), bpttT = [EPParameters<Double>]()
             var residual = 0.0
             // Nudged phases: the residual of one more step after K steps, and the mean |s^{±β} − s_*|
             // of the output state layer (index 0: +β, 1: −β).
             var nudgedResidual = [0.0, 0.0], outputShift = [0.0, 0.0]
+            var layerResidual = [[Double]](repeating: [Double](repeating: 0, count: net.stateLayerCount), count: 2)
             let last = net.stateLayerCount - 1
             for batch in batches {
                 let ctx = net.context(batch)
@@ -78,12 +82,18 @@ struct EPAlignmentExperimentTests {
                 residual = max(residual, net.step(free, ctx, beta: 0).maxDifference(free))
                 for (j, b) in [beta, -beta].enumerated() {
                     let nudged = net.relax(free, ctx, beta: b, steps: k)
-                    nudgedResidual[j] = max(nudgedResidual[j], net.step(nudged, ctx, beta: b).maxDifference(nudged))
+                    let next = net.step(nudged, ctx, beta: b)
+                    nudgedResidual[j] = max(nudgedResidual[j], next.maxDifference(nudged))
+                    for l in 0..<net.stateLayerCount {
+                        let r = zip(next.layers[l], nudged.layers[l]).map { abs($0 - $1) }.max() ?? 0
+                        layerResidual[j][l] = max(layerResidual[j][l], r)
+                    }
                     let d = zip(nudged.layers[last], free.layers[last]).map { abs($0 - $1) }
                     outputShift[j] += d.reduce(0, +) / Double(d.count) / Double(batches.count)
                 }
                 one.append(try net.estimate(batch, estimator: .oneSided, beta: beta, freeSteps: 0, nudgedSteps: k, free: free).gradient)
                 oneSmall.append(try net.estimate(batch, estimator: .oneSided, beta: 1e-3, freeSteps: 0, nudgedSteps: k, free: free).gradient)
+                symSmall.append(try net.estimate(batch, estimator: .symmetric, beta: 1e-3, freeSteps: 0, nudgedSteps: k, free: free).gradient)
                 oneMinus.append(try net.estimate(batch, estimator: .oneSided, beta: -beta, freeSteps: 0, nudgedSteps: k, free: free).gradient)
                 sym.append(try net.estimate(batch, estimator: .symmetric, beta: beta, freeSteps: 0, nudgedSteps: k, free: free).gradient)
                 bpttK.append(net.bpttGradient(batch, freeSteps: t, truncation: k).gradient)
@@ -92,7 +102,9 @@ struct EPAlignmentExperimentTests {
             print("EPPHASE," + [preset.rawValue, estimator.rawValue, "\(seed)", "\(epoch)",
                                 String(format: "%.2e", nudgedResidual[0]), String(format: "%.2e", nudgedResidual[1]),
                                 String(format: "%.4f", outputShift[0]), String(format: "%.4f", outputShift[1])].joined(separator: ","))
-            for (name, estimate) in [("one-sided", mean(one)), ("one-sided-1e-3", mean(oneSmall)), ("one-sided-minus", mean(oneMinus)), ("symmetric", mean(sym))] {
+            print("EPPHASELAYERS," + [preset.rawValue, estimator.rawValue, "\(seed)", "\(epoch)"].joined(separator: ",") + ","
+                  + (layerResidual[0] + layerResidual[1]).map { String(format: "%.2e", $0) }.joined(separator: ","))
+            for (name, estimate) in [("one-sided", mean(one)), ("one-sided-1e-3", mean(oneSmall)), ("symmetric-1e-3", mean(symSmall)), ("one-sided-minus", mean(oneMinus)), ("symmetric", mean(sym))] {
                 for (reference, truth) in [("bptt-K", mean(bpttK)), ("bptt-T", mean(bpttT))] {
                     let a = net.alignment(of: estimate, with: truth)
                     let fields = [preset.rawValue, estimator.rawValue, "\(seed)", "\(epoch)", String(format: "%.1f", 100 * accuracy),
