@@ -9,10 +9,11 @@ import Testing
 ///
 /// ```
 /// NEUROMORPH_EXPERIMENTS=ep-deep-mlp swift test --skip-build --filter EPAlignmentExperimentTests
-/// NEUROMORPH_EXPERIMENTS=ep-conv swift test --skip-build --filter EPAlignmentExperimentTests
 /// ```
 /// (`EP_SEEDS=1,2,3`, `EP_EPOCHS=2` change the seeds and the epochs trained; `EP_SCHEDULE_EPOCHS=5`
-/// builds the settings for a 5-epoch run, as `--epochs 5` does, for the conv preset's cosine schedule.)
+/// builds the settings for a 5-epoch run, as `--epochs 5` does, for presets with a cosine schedule.)
+/// The same measurement on the `mnist-conv` preset did not finish one measurement point in 9
+/// minutes of a debug build, so it has no entry here.
 ///
 /// Each run trains the preset with one estimator exactly as `neuromorph ep --preset P
 /// --estimator E --train-limit 1000 --test-limit 500 --seed S` does (Float, same streams, so the
@@ -124,10 +125,4 @@ struct EPAlignmentExperimentTests {
         }
     }
 
-    @Test(.enabled(if: selection.contains("ep-conv")))
-    func conv() throws {
-        for seed in Self.seeds {
-            for estimator in [EPEstimator.symmetric, .oneSided] { try Self.measure(.mnistConv, estimator, seed: seed) }
-        }
-    }
 }
