@@ -98,9 +98,20 @@ public struct GroupedConv2d: Layer {
     /// With `refine` the layer keeps its real kernels as shadow weights and goes on training
     /// them straight through the projection (``SymmetricRefinement``): the group's (σ, ρ, b)
     /// stay fixed, each step re-derives f_o (and M_o) from the shadow weights.
+    ///
+    /// With `clusters` k > 1 every group's features split into k signature clusters, each
+    /// with its own (σ, ρ, b) (``SymmetricProjection/nearestClusters(_:channels:size:clusters:exhaustiveBases:restarts:seed:masked:)``;
+    /// on cores every cluster takes its own copy of the group's inputs).
+    ///
+    /// - Throws: `LearningRuleParameterError` when `clusters` does not divide the features of a
+    ///   group, or with `refine` and `clusters` > 1 (the refinement keeps one type vector per group).
     @discardableResult
     public mutating func projectToSymmetric(seed: UInt64, restarts: Int = 2, masked: Bool = false,
-                                            refine: Bool = false) throws -> Float {
+                                            refine: Bool = false, clusters: Int = 1) throws -> Float {
+        if refine && clusters != 1 {
+            throw LearningRuleParameterError(type: "GroupedConv2d", field: "clusters", value: "\(clusters) with straight-through refinement",
+                                             expected: "1 (the refinement keeps one (σ, ρ, b) per group)")
+        }
         let real = groups.map(\.weight)
         var kernels: [SymmetricKernel] = []
         var newScales: [Float] = []
@@ -114,9 +125,10 @@ public struct GroupedConv2d: Layer {
                 }
             }
             // Up to 4 channels (256 base vectors) the bases are searched exhaustively.
-            let projected = try SymmetricProjection.nearestGroup(features, channels: groupInChannels, size: kernelSize,
-                                                                 exhaustiveBases: groupInChannels <= 4,
-                                                                 restarts: restarts, seed: seed &+ UInt64(g), masked: masked)
+            let projected = try SymmetricProjection.nearestClusters(features, channels: groupInChannels, size: kernelSize,
+                                                                    clusters: clusters, exhaustiveBases: groupInChannels <= 4,
+                                                                    restarts: restarts, seed: seed &+ UInt64(g),
+                                                                    masked: masked).projected
             kernels += projected.map(\.kernel)
             newScales += projected.map(\.scale)
         }
