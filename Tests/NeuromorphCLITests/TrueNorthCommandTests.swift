@@ -52,8 +52,9 @@ struct TrueNorthCommandTests {
           .enabled(if: FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist")))
     func tinyMoreGroupsCosineTrain() throws {
         let dir = try Scratch()
-        let run = try neuromorph("truenorth", "train", "--preset", "fashion-small-more-groups", "--epochs", "1", "--noise-epochs", "0",
+        let run = try neuromorph("truenorth", "train", "--preset", "fashion-small-more-groups", "--epochs", "0", "--noise-epochs", "0",
                                  "--kernels", "masked-symmetric", "--projection-epochs", "0", "--learning-rate-schedule", "cosine",
+                                 "--projection-restarts", "0", "--final-epochs", "1",
                                  "--train-images", "32", "--test-images", "20", "--threads", "1", "--output", dir.path("out"))
         #expect(run.status == 0, "\(run)")
         #expect(run.stdout.contains("truenorth fashion-small-more-groups"), "\(run)")
@@ -67,8 +68,9 @@ struct TrueNorthCommandTests {
           .enabled(if: FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist")))
     func tinyClusterTrain() throws {
         let dir = try Scratch()
-        let run = try neuromorph("truenorth", "train", "--preset", "fashion-small", "--epochs", "1", "--noise-epochs", "0",
+        let run = try neuromorph("truenorth", "train", "--preset", "fashion-small", "--epochs", "0", "--noise-epochs", "0",
                                  "--kernels", "masked-symmetric", "--projection-epochs", "0", "--signature-clusters", "1,1,2,2",
+                                 "--projection-restarts", "0",
                                  "--train-images", "32", "--test-images", "20", "--threads", "1", "--output", dir.path("out"))
         #expect(run.status == 0, "\(run)")
         #expect(run.stdout.contains("signature clusters 1,1,2,2"), "\(run)")
@@ -103,6 +105,7 @@ struct TrueNorthCommandTests {
                                  "--kernel-training straight-through needs --kernels symmetric or masked-symmetric"),
                                 (["--preset", "fashion-small", "--kernel-training", "ste"], "straight-through"),
                                 (["--preset", "fashion-small", "--learning-rate-schedule", "step"], "cosine"),
+                                (["--preset", "fashion-small", "--projection-restarts=-1"], "--projection-restarts must be 0 or more"),
                                 (["--preset", "fashion-small", "--signature-clusters", "1,2"], "--signature-clusters must be 4 positive integers"),
                                 (["--preset", "fashion-small", "--signature-clusters", "1,1,3,1"], "which 3 clusters do not divide"),
                                 (["--preset", "fashion-small", "--signature-clusters", "1,1,2,2", "--kernels", "masked-symmetric",

@@ -124,6 +124,9 @@ extension TrueNorth {
         @Option(help: "Signature clusters per group, one count per layer (e.g. 1,1,2,2): each cluster of a group's features gets its own (σ, ρ, b) and its own cores over copies of the inputs; symmetric kernels, frozen only.")
         var signatureClusters: String?
 
+        @Option(help: "Random EM starts per commuting pair in the symmetric projection of groups wider than 4 channels (narrower ones search every base vector).")
+        var projectionRestarts = 8
+
         @Option(help: "Layer order of the symmetric projection: bottom-up or top-down.")
         var projectionOrder: TrueNorthTrainingConfiguration.ProjectionOrder = .bottomUp
 
@@ -152,6 +155,7 @@ extension TrueNorth {
             if epochs < 0 { throw ValidationError("--epochs must be 0 or more, got \(epochs)") }
             if finalEpochs < 0 { throw ValidationError("--final-epochs must be 0 or more, got \(finalEpochs)") }
             if projectionEpochs < 0 { throw ValidationError("--projection-epochs must be 0 or more, got \(projectionEpochs)") }
+            if projectionRestarts < 0 { throw ValidationError("--projection-restarts must be 0 or more, got \(projectionRestarts)") }
             if noiseEpochs < 0 { throw ValidationError("--noise-epochs must be 0 or more, got \(noiseEpochs)") }
             if trainImages < 1 { throw ValidationError("--train-images must be at least 1, got \(trainImages)") }
             if testImages < 1 { throw ValidationError("--test-images must be at least 1, got \(testImages)") }
@@ -195,6 +199,7 @@ extension TrueNorth {
                                                                    floatEpochs: epochs,
                                                                    projectionEpochsPerLayer: projectionEpochs,
                                                                    noiseEpochs: noiseEpochs, seed: seed, order: order,
+                                                                   projectionRestarts: projectionRestarts,
                                                                    finalEpochs: finalEpochs, projectionOrder: projectionOrder,
                                                                    kernels: kernels, kernelTraining: kernelTraining,
                                                                    learningRateSchedule: learningRateSchedule)

@@ -132,7 +132,7 @@ public struct GroupedConv2d: Layer {
             kernels += projected.map(\.kernel)
             newScales += projected.map(\.scale)
         }
-        try freezeSymmetric(kernels, scales: newScales)
+        try freezeSymmetric(kernels, scales: newScales, clusters: clusters)
         if refine {
             refinement = SymmetricRefinement(shadow: real, kernels: kernels, projectionScales: newScales.map(Double.init),
                                              masked: masked)
@@ -204,19 +204,22 @@ public struct GroupedConv2d: Layer {
     }
 
     /// Replaces the kernels by `kernels` (one per feature, `groupInChannels` bases each,
-    /// features of a group sharing σ, ρ and the bases) with scales α, and freezes them.
-    public mutating func freezeSymmetric(_ kernels: [SymmetricKernel], scales newScales: [Float]) throws {
+    /// features of a group sharing σ, ρ and the bases, or among at most `clusters` signatures)
+    /// with scales α, and freezes them.
+    public mutating func freezeSymmetric(_ kernels: [SymmetricKernel], scales newScales: [Float], clusters: Int = 1) throws {
         guard kernels.count == outChannels, newScales.count == outChannels,
               kernels.allSatisfy({ $0.size == kernelSize && $0.channels == groupInChannels && $0.isTrinary }) else {
             throw LearningRuleParameterError(type: "GroupedConv2d", field: "symmetricKernels", value: "\(kernels.count) kernels",
                                              expected: "\(outChannels) trinary \(kernelSize)×\(kernelSize) kernels of \(groupInChannels) channels")
         }
         for g in 0..<groupCount {
-            let first = kernels[g * groupOutChannels]
-            for k in kernels[(g * groupOutChannels)..<((g + 1) * groupOutChannels)]
-            where k.sigma != first.sigma || k.rho != first.rho || k.bases != first.bases {
-                throw LearningRuleParameterError(type: "GroupedConv2d", field: "symmetricKernels", value: "group \(g)",
-                                                 expected: "one (σ, ρ, bases) shared by the features of a group (one type vector per core)")
+            var signatures: [SymmetricKernel] = []
+            for k in kernels[(g * groupOutChannels)..<((g + 1) * groupOutChannels)] where !signatures.contains(where: { $0.sameSignature(as: k) }) {
+                signatures.append(k)
+            }
+            if signatures.count > Swift.max(clusters, 1) {
+                throw LearningRuleParameterError(type: "GroupedConv2d", field: "symmetricKernels", value: "group \(g): \(signatures.count) signatures",
+                                                 expected: "at most \(Swift.max(clusters, 1)) (σ, ρ, bases) shared by the features of a group (one type vector per core)")
             }
             let values = kernels[(g * groupOutChannels)..<((g + 1) * groupOutChannels)].flatMap { $0.values.map(Float.init) }
             groups[g].weight.value = Tensor(shape: groups[g].weight.value.shape, scalars: values)

@@ -311,32 +311,46 @@ struct TrueNorthNetworkTests {
         #expect(cores.coreCounts.allSatisfy { $0 >= 1 }, sourceLocation: sourceLocation)
     }
 
+    /// Freezes `conv` to random masked symmetric kernels, one random (σ, ρ, b) per group (the
+    /// projection is tested above; this keeps conversion tests of wide networks fast).
+    static func freezeRandomMasked(_ conv: inout GroupedConv2d, using g: inout SeededGenerator) throws {
+        var kernels: [SymmetricKernel] = []
+        for _ in 0..<conv.groupCount {
+            let pair = Permutation4.commutingPairs[g.nextInt(below: 120)]
+            let bases = (0..<conv.groupInChannels).map { _ in g.nextInt(below: 4) }
+            for _ in 0..<conv.groupOutChannels {
+                let mask = (0..<(conv.groupInChannels * conv.kernelSize * conv.kernelSize)).map { _ in g.nextUniformDouble() < 0.7 }
+                kernels.append(try SymmetricKernel(sigma: pair.sigma, rho: pair.rho, strengths: (0..<4).map { _ in g.nextInt(below: 3) - 1 },
+                                                   bases: bases, size: conv.kernelSize, mask: mask))
+            }
+        }
+        try conv.freezeSymmetric(kernels, scales: (0..<conv.outChannels).map { _ in Float(0.2 + g.nextUniformDouble()) })
+    }
+
     /// The variant with more groups in layers 3–4 (`fashionSmallMoreGroups`, docs "More
-    /// groups") compiles exactly too: the full 28×28 network with masked symmetric kernels,
-    /// random biases and some negative gains; every spike and prediction on 8 random images.
-    /// Its groups hold 8 and 5 features in layers 3 and 4, and it needs no more cores than the
-    /// unconstrained two-axon mapping.
+    /// groups") compiles exactly too: its four layers (groups 1, 2, 8, 16: 8 and 5 features per
+    /// type vector in layers 3–4) on 20×20 images to keep the debug run short, random masked
+    /// symmetric kernels, random biases and some negative gains; every spike and prediction on 8 random
+    /// images. The 28×28 preset needs no more cores than the unconstrained two-axon mapping.
     @Test("the more-groups Fashion network compiles into cores that equal the float binary network")
     func moreGroupsConversionIsExact() throws {
-        let config = TrueNorthNetworkConfiguration.fashionSmallMoreGroups
-        #expect(config.layers.map { $0.outChannels / $0.groups } == [24, 24, 8, 5])
+        let preset = TrueNorthNetworkConfiguration.fashionSmallMoreGroups
+        #expect(preset.layers.map { $0.outChannels / $0.groups } == [24, 24, 8, 5])
+        let config = TrueNorthNetworkConfiguration(height: 20, width: 20, inputLevels: preset.inputLevels, layers: preset.layers,
+                                                   classes: preset.classes)
         var net = try TrueNorthNetwork(config, seed: 31)
         var g = SeededGenerator(seed: 32, key: StreamKey("test", "more-groups"))
         for i in net.convolutions.indices {
-            try net.convolutions[i].projectToSymmetric(seed: 7, restarts: 1, masked: true)
+            try Self.freezeRandomMasked(&net.convolutions[i], using: &g)
             net.convolutions[i].bias.value = Tensor.randomUniform([net.convolutions[i].outChannels], lower: -0.5, upper: 1,
                                                                   using: &g)
             net.convolutions[i].scale.value.scalars[1] *= -1
             net.activations[i].mode = .threshold
         }
-        try Self.expectCoresEqualNetwork(&net, images: Tensor.randomUniform([8, 784], using: &g))
-        let shapes = try config.shapes()
-        let counts = try TrueNorthCoreMapper.compare(config.layers.enumerated().map { i, l in
-            TrueNorthLayerGeometry(inChannels: shapes[i].channels, height: shapes[i].height, width: shapes[i].width,
-                                   outChannels: l.outChannels, kernelSize: l.kernelSize, stride: l.stride, groups: l.groups)
-        })
+        try Self.expectCoresEqualNetwork(&net, images: Tensor.randomUniform([8, 400], using: &g))
+        #expect(try TrueNorthCoreNetwork(net).coreCounts == TrueNorthCoreMapper.compare(try config.geometries()).symmetric)
+        let counts = try TrueNorthCoreMapper.compare(try preset.geometries())
         #expect(zip(counts.symmetric, counts.unconstrained).allSatisfy { $0 <= $1 }, "\(counts)")
-        #expect(try TrueNorthCoreNetwork(net).coreCounts == counts.symmetric)
     }
 
     /// Signature clusters compile exactly ([I], docs "Signature clusters"): the small grouped
@@ -368,7 +382,9 @@ struct TrueNorthNetworkTests {
         let mapped = try TrueNorthCoreMapper.compare(try config.geometries())
         #expect(cores.coreCounts == mapped.symmetric)
         let single = try TrueNorthCoreMapper.compare(try config.withSignatureClusters([1, 1, 1]).geometries())
-        #expect(mapped.symmetric[0] == 2 * single.symmetric[0] && mapped.symmetric[1] == 2 * single.symmetric[1])
+        // Each cluster takes its own cores over copies of the inputs: never fewer cores, at most k×.
+        #expect(zip(mapped.symmetric, single.symmetric).allSatisfy { $0 >= $1 && $0 <= 2 * $1 }, "\(mapped) vs \(single)")
+        #expect(zip(mapped.symmetric, single.symmetric).contains { $0 > $1 }, "\(mapped) vs \(single)")
         #expect(mapped.unconstrained == single.unconstrained)
         #expect(throws: LearningRuleParameterError.self) {
             try TrueNorthNetwork(config.withSignatureClusters([3, 1, 1]), seed: 1)
