@@ -46,6 +46,41 @@ struct TrueNorthCommandTests {
         #expect(run.stdout.contains("core simulation: 20/20 predictions equal the float binary network"), "\(run)")
     }
 
+    /// The more-groups preset with the cosine stage schedule (docs "More groups", "Cosine
+    /// schedule") compiles and the cores agree with the float binary network.
+    @Test("truenorth train --preset fashion-small-more-groups --learning-rate-schedule cosine: a tiny run compiles and agrees",
+          .enabled(if: FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist")))
+    func tinyMoreGroupsCosineTrain() throws {
+        let dir = try Scratch()
+        let run = try neuromorph("truenorth", "train", "--preset", "fashion-small-more-groups", "--epochs", "0", "--noise-epochs", "0",
+                                 "--kernels", "masked-symmetric", "--projection-epochs", "0", "--learning-rate-schedule", "cosine",
+                                 "--projection-restarts", "0", "--final-epochs", "1",
+                                 "--train-images", "32", "--test-images", "20", "--threads", "1", "--output", dir.path("out"))
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stdout.contains("truenorth fashion-small-more-groups"), "\(run)")
+        #expect(run.stdout.contains("learning rate cosine"), "\(run)")
+        #expect(run.stdout.contains("core simulation: 20/20 predictions equal the float binary network"), "\(run)")
+    }
+
+    /// Signature clusters (docs "Signature clusters") compile: 2 clusters in layers 3–4 double
+    /// those layers' cores, and the cores agree with the float binary network.
+    @Test("truenorth train --signature-clusters 1,1,2,2: a tiny run compiles, agrees, and uses more cores in layers 3-4",
+          .enabled(if: FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist")))
+    func tinyClusterTrain() throws {
+        let dir = try Scratch()
+        let run = try neuromorph("truenorth", "train", "--preset", "fashion-small", "--epochs", "0", "--noise-epochs", "0",
+                                 "--kernels", "masked-symmetric", "--projection-epochs", "0", "--signature-clusters", "1,1,2,2",
+                                 "--projection-restarts", "0",
+                                 "--train-images", "32", "--test-images", "20", "--threads", "1", "--output", dir.path("out"))
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stdout.contains("signature clusters 1,1,2,2"), "\(run)")
+        #expect(run.stdout.contains("core simulation: 20/20 predictions equal the float binary network"), "\(run)")
+        let data = try Data(contentsOf: URL(fileURLWithPath: dir.path("out/result.json")))
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let cores = try #require(json["coresSymmetric"] as? [Int])
+        #expect(cores.count == 4 && cores[0] == 21 && cores[1] == 48 && cores[2] == 80 && cores[3] == 16, "\(cores)")
+    }
+
     /// Straight-through refinement keeps the layers core-mappable: the tiny run still compiles
     /// and the cores agree with the float binary network.
     @Test("truenorth train --kernel-training straight-through: a tiny run compiles and the cores agree with the float network",
@@ -68,7 +103,13 @@ struct TrueNorthCommandTests {
                                 (["--preset", "fashion-small", "--kernels", "masked"], "masked-symmetric"),
                                 (["--preset", "fashion-small", "--kernels", "trinary", "--kernel-training", "straight-through"],
                                  "--kernel-training straight-through needs --kernels symmetric or masked-symmetric"),
-                                (["--preset", "fashion-small", "--kernel-training", "ste"], "straight-through")] {
+                                (["--preset", "fashion-small", "--kernel-training", "ste"], "straight-through"),
+                                (["--preset", "fashion-small", "--learning-rate-schedule", "step"], "cosine"),
+                                (["--preset", "fashion-small", "--projection-restarts=-1"], "--projection-restarts must be 0 or more"),
+                                (["--preset", "fashion-small", "--signature-clusters", "1,2"], "--signature-clusters must be 4 positive integers"),
+                                (["--preset", "fashion-small", "--signature-clusters", "1,1,3,1"], "which 3 clusters do not divide"),
+                                (["--preset", "fashion-small", "--signature-clusters", "1,1,2,2", "--kernels", "masked-symmetric",
+                                  "--kernel-training", "straight-through"], "--signature-clusters needs --kernel-training frozen")] {
             let run = try neuromorph(["truenorth", "train"] + args)
             #expect(run.status == 64, "\(run)")
             #expect(run.stderr.contains(message), "\(run)")

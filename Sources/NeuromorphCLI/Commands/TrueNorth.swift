@@ -6,6 +6,7 @@ extension TrueNorthTrainingConfiguration.Order: ExpressibleByArgument {}
 extension TrueNorthTrainingConfiguration.ProjectionOrder: ExpressibleByArgument {}
 extension TrueNorthTrainingConfiguration.KernelConstraint: ExpressibleByArgument {}
 extension TrueNorthTrainingConfiguration.KernelTraining: ExpressibleByArgument {}
+extension TrueNorthTrainingConfiguration.LearningRateSchedule: ExpressibleByArgument {}
 
 /// `neuromorph truenorth`: Appuswamy et al. 2016's structured convolutions for TrueNorth
 /// (learning-rules note §1.4, §2.4): the symmetric-kernel enumeration and coloring checks,
@@ -72,6 +73,15 @@ extension TrueNorth {
     /// The scaled experiments.
     enum Preset: String, CaseIterable, ExpressibleByArgument {
         case fashionSmall = "fashion-small"
+        /// fashion-small with 8 and 16 groups in layers 3 and 4 (fewer features per type vector).
+        case fashionSmallMoreGroups = "fashion-small-more-groups"
+
+        var network: TrueNorthNetworkConfiguration {
+            switch self {
+            case .fashionSmall: .fashionSmall
+            case .fashionSmallMoreGroups: .fashionSmallMoreGroups
+            }
+        }
     }
 
     /// `neuromorph truenorth train --preset fashion-small`: the scaled experiment of note §2.4.
@@ -83,7 +93,8 @@ extension TrueNorth {
             fashion-small: Fashion-MNIST subset (first --train-images training images, first --test-images test images), \
             thermometer-coded input, 4 grouped conv layers, ReLU float training, then layer-by-layer symmetric \
             projection, noisy ReLU with growing noise and layer-by-layer threshold units; the result is compiled into \
-            TrueNorth cores and the integer simulation is compared with the float binary network. Writes result.json.
+            TrueNorth cores and the integer simulation is compared with the float binary network. \
+            fashion-small-more-groups: the same with 8 and 16 groups in layers 3 and 4. Writes result.json.
             """)
 
         @Option(help: "The experiment: \(Preset.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -106,6 +117,15 @@ extension TrueNorth {
 
         @Option(help: "After a layer's projection: frozen (the paper's; only gains and shifts train) or straight-through (the real kernels keep training through the projection, σ, ρ and bases fixed; symmetric and masked-symmetric only).")
         var kernelTraining: TrueNorthTrainingConfiguration.KernelTraining = .frozen
+
+        @Option(help: "Learning rate after each projection and in the final epochs: constant, or cosine (annealed to 0 over each block, restarted at the next).")
+        var learningRateSchedule: TrueNorthTrainingConfiguration.LearningRateSchedule = .constant
+
+        @Option(help: "Signature clusters per group, one count per layer (e.g. 1,1,2,2): each cluster of a group's features gets its own (σ, ρ, b) and its own cores over copies of the inputs; symmetric kernels, frozen only.")
+        var signatureClusters: String?
+
+        @Option(help: "Random EM starts per commuting pair in the symmetric projection of groups wider than 4 channels (narrower ones search every base vector).")
+        var projectionRestarts = 8
 
         @Option(help: "Layer order of the symmetric projection: bottom-up or top-down.")
         var projectionOrder: TrueNorthTrainingConfiguration.ProjectionOrder = .bottomUp
@@ -135,13 +155,37 @@ extension TrueNorth {
             if epochs < 0 { throw ValidationError("--epochs must be 0 or more, got \(epochs)") }
             if finalEpochs < 0 { throw ValidationError("--final-epochs must be 0 or more, got \(finalEpochs)") }
             if projectionEpochs < 0 { throw ValidationError("--projection-epochs must be 0 or more, got \(projectionEpochs)") }
+            if projectionRestarts < 0 { throw ValidationError("--projection-restarts must be 0 or more, got \(projectionRestarts)") }
             if noiseEpochs < 0 { throw ValidationError("--noise-epochs must be 0 or more, got \(noiseEpochs)") }
             if trainImages < 1 { throw ValidationError("--train-images must be at least 1, got \(trainImages)") }
             if testImages < 1 { throw ValidationError("--test-images must be at least 1, got \(testImages)") }
             if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+            if let clusters = try parsedClusters(), clusters.contains(where: { $0 != 1 }) {
+                if kernelTraining == .straightThrough {
+                    throw ValidationError("--signature-clusters needs --kernel-training frozen, got straight-through")
+                }
+                if kernels != .symmetric && kernels != .maskedSymmetric {
+                    throw ValidationError("--signature-clusters needs --kernels symmetric or masked-symmetric, got \(kernels.rawValue)")
+                }
+            }
             if kernelTraining == .straightThrough && kernels != .symmetric && kernels != .maskedSymmetric {
                 throw ValidationError("--kernel-training straight-through needs --kernels symmetric or masked-symmetric, got \(kernels.rawValue)")
             }
+        }
+
+        /// `--signature-clusters` as one positive count per layer of the preset (nil when absent).
+        func parsedClusters() throws -> [Int]? {
+            guard let signatureClusters else { return nil }
+            let layers = preset.network.layers
+            let parts = signatureClusters.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard parts.count == layers.count, parts.allSatisfy({ ($0 ?? 0) >= 1 }) else {
+                throw ValidationError("--signature-clusters must be \(layers.count) positive integers separated by commas (one per layer), got '\(signatureClusters)'")
+            }
+            let clusters = parts.compactMap { $0 }
+            for (i, (k, layer)) in zip(clusters, layers).enumerated() where (layer.outChannels / layer.groups) % k != 0 {
+                throw ValidationError("--signature-clusters: layer \(i + 1) has \(layer.outChannels / layer.groups) features per group, which \(k) clusters do not divide")
+            }
+            return clusters
         }
 
         func run() throws {
@@ -150,12 +194,17 @@ extension TrueNorth {
                 let (fullTrain, fullTest) = try IDXImageFolder.load(URL(fileURLWithPath: data))
                 let train = fullTrain.prefix(Swift.min(trainImages, fullTrain.count))
                 let test = fullTest.prefix(Swift.min(testImages, fullTest.count))
-                let configuration = TrueNorthTrainingConfiguration(network: .fashionSmall, floatEpochs: epochs,
+                let configuration = TrueNorthTrainingConfiguration(network: try preset.network.withSignatureClusters(
+                                                                       try parsedClusters() ?? preset.network.layers.map { _ in 1 }),
+                                                                   floatEpochs: epochs,
                                                                    projectionEpochsPerLayer: projectionEpochs,
                                                                    noiseEpochs: noiseEpochs, seed: seed, order: order,
+                                                                   projectionRestarts: projectionRestarts,
                                                                    finalEpochs: finalEpochs, projectionOrder: projectionOrder,
-                                                                   kernels: kernels, kernelTraining: kernelTraining)
-                say("truenorth \(preset.rawValue): \(train.count) training / \(test.count) test images, seed \(seed), order \(order.rawValue), projection \(projectionOrder.rawValue), kernels \(kernels.rawValue), kernel training \(kernelTraining.rawValue)")
+                                                                   kernels: kernels, kernelTraining: kernelTraining,
+                                                                   learningRateSchedule: learningRateSchedule)
+                say("truenorth \(preset.rawValue): \(train.count) training / \(test.count) test images, seed \(seed), order \(order.rawValue), projection \(projectionOrder.rawValue), kernels \(kernels.rawValue), kernel training \(kernelTraining.rawValue), learning rate \(learningRateSchedule.rawValue)"
+                    + (signatureClusters.map { ", signature clusters \($0)" } ?? ""))
                 let (result, network) = try TrueNorthTraining.run(configuration, train: train, test: test) { say($0) }
                 say("network: \(network.summary)")
                 say(String(format: "ReLU float network (real kernels): %.2f %%", result.floatReLUAccuracy * 100))

@@ -98,9 +98,20 @@ public struct GroupedConv2d: Layer {
     /// With `refine` the layer keeps its real kernels as shadow weights and goes on training
     /// them straight through the projection (``SymmetricRefinement``): the group's (σ, ρ, b)
     /// stay fixed, each step re-derives f_o (and M_o) from the shadow weights.
+    ///
+    /// With `clusters` k > 1 every group's features split into k signature clusters, each
+    /// with its own (σ, ρ, b) (``SymmetricProjection/nearestClusters(_:channels:size:clusters:exhaustiveBases:restarts:seed:masked:)``;
+    /// on cores every cluster takes its own copy of the group's inputs).
+    ///
+    /// - Throws: `LearningRuleParameterError` when `clusters` does not divide the features of a
+    ///   group, or with `refine` and `clusters` > 1 (the refinement keeps one type vector per group).
     @discardableResult
     public mutating func projectToSymmetric(seed: UInt64, restarts: Int = 2, masked: Bool = false,
-                                            refine: Bool = false) throws -> Float {
+                                            refine: Bool = false, clusters: Int = 1) throws -> Float {
+        if refine && clusters != 1 {
+            throw LearningRuleParameterError(type: "GroupedConv2d", field: "clusters", value: "\(clusters) with straight-through refinement",
+                                             expected: "1 (the refinement keeps one (σ, ρ, b) per group)")
+        }
         let real = groups.map(\.weight)
         var kernels: [SymmetricKernel] = []
         var newScales: [Float] = []
@@ -114,13 +125,14 @@ public struct GroupedConv2d: Layer {
                 }
             }
             // Up to 4 channels (256 base vectors) the bases are searched exhaustively.
-            let projected = try SymmetricProjection.nearestGroup(features, channels: groupInChannels, size: kernelSize,
-                                                                 exhaustiveBases: groupInChannels <= 4,
-                                                                 restarts: restarts, seed: seed &+ UInt64(g), masked: masked)
+            let projected = try SymmetricProjection.nearestClusters(features, channels: groupInChannels, size: kernelSize,
+                                                                    clusters: clusters, exhaustiveBases: groupInChannels <= 4,
+                                                                    restarts: restarts, seed: seed &+ UInt64(g),
+                                                                    masked: masked).projected
             kernels += projected.map(\.kernel)
             newScales += projected.map(\.scale)
         }
-        try freezeSymmetric(kernels, scales: newScales)
+        try freezeSymmetric(kernels, scales: newScales, clusters: clusters)
         if refine {
             refinement = SymmetricRefinement(shadow: real, kernels: kernels, projectionScales: newScales.map(Double.init),
                                              masked: masked)
@@ -192,19 +204,22 @@ public struct GroupedConv2d: Layer {
     }
 
     /// Replaces the kernels by `kernels` (one per feature, `groupInChannels` bases each,
-    /// features of a group sharing σ, ρ and the bases) with scales α, and freezes them.
-    public mutating func freezeSymmetric(_ kernels: [SymmetricKernel], scales newScales: [Float]) throws {
+    /// features of a group sharing σ, ρ and the bases, or among at most `clusters` signatures)
+    /// with scales α, and freezes them.
+    public mutating func freezeSymmetric(_ kernels: [SymmetricKernel], scales newScales: [Float], clusters: Int = 1) throws {
         guard kernels.count == outChannels, newScales.count == outChannels,
               kernels.allSatisfy({ $0.size == kernelSize && $0.channels == groupInChannels && $0.isTrinary }) else {
             throw LearningRuleParameterError(type: "GroupedConv2d", field: "symmetricKernels", value: "\(kernels.count) kernels",
                                              expected: "\(outChannels) trinary \(kernelSize)×\(kernelSize) kernels of \(groupInChannels) channels")
         }
         for g in 0..<groupCount {
-            let first = kernels[g * groupOutChannels]
-            for k in kernels[(g * groupOutChannels)..<((g + 1) * groupOutChannels)]
-            where k.sigma != first.sigma || k.rho != first.rho || k.bases != first.bases {
-                throw LearningRuleParameterError(type: "GroupedConv2d", field: "symmetricKernels", value: "group \(g)",
-                                                 expected: "one (σ, ρ, bases) shared by the features of a group (one type vector per core)")
+            var signatures: [SymmetricKernel] = []
+            for k in kernels[(g * groupOutChannels)..<((g + 1) * groupOutChannels)] where !signatures.contains(where: { $0.sameSignature(as: k) }) {
+                signatures.append(k)
+            }
+            if signatures.count > Swift.max(clusters, 1) {
+                throw LearningRuleParameterError(type: "GroupedConv2d", field: "symmetricKernels", value: "group \(g): \(signatures.count) signatures",
+                                                 expected: "at most \(Swift.max(clusters, 1)) (σ, ρ, bases) shared by the features of a group (one type vector per core)")
             }
             let values = kernels[(g * groupOutChannels)..<((g + 1) * groupOutChannels)].flatMap { $0.values.map(Float.init) }
             groups[g].weight.value = Tensor(shape: groups[g].weight.value.shape, scalars: values)

@@ -68,6 +68,12 @@ public struct SymmetricKernel: Sendable, Hashable, Codable {
     /// The number of input channels.
     public var channels: Int { bases.count }
 
+    /// Whether `other` has the same (σ, ρ, b) and size, i.e. the same axon type for every
+    /// input, so both can share one core's axons.
+    public func sameSignature(as other: SymmetricKernel) -> Bool {
+        sigma == other.sigma && rho == other.rho && bases == other.bases && size == other.size
+    }
+
     /// σ^a ρ^b (t) for any non-negative a, b (powers reduced modulo 12, a multiple of every
     /// element order in S₄).
     public static func orbit(_ sigma: Permutation4, _ rho: Permutation4, _ a: Int, _ b: Int, from t: Int) -> Int {

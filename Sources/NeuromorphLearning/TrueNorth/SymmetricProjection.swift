@@ -143,6 +143,84 @@ public enum SymmetricProjection {
         }
     }
 
+    /// Signature clusters ([I], docs/learning-rules-truenorth.md "Signature clusters"): the
+    /// features of one group split into `clusters` equal clusters, each with its own (σ, ρ, b)
+    /// and so its own axon type vector; on TrueNorth every cluster gets its own cores, which
+    /// receive copies of the group's inputs (k× the cores of one signature, still one axon
+    /// per input). A balanced k-means over signatures:
+    /// ```
+    /// start: one signature for all (nearestGroup); features ranked by their relative gain
+    ///        under it and cut into k equal clusters
+    /// repeat ≤ 4: S_j = nearestGroup(cluster j)                      (fit each signature)
+    ///             gain[o][j] = ‖W_o‖² − min_{f,α(,M)} ‖W_o − α K(f; S_j)‖²
+    ///             assign: greedily the largest gain[o][j] first, at most n/k per cluster
+    /// ```
+    /// keeping the partition with the largest total gain. `clusters = 1` is ``nearestGroup(_:channels:size:exhaustiveBases:restarts:seed:masked:)``.
+    ///
+    /// - Returns: every feature's projection and its cluster index.
+    /// - Throws: `LearningRuleParameterError` when `clusters` does not divide the features, or
+    ///   for kernels of the wrong length.
+    public static func nearestClusters(_ kernels: [[Float]], channels: Int, size: Int, clusters: Int,
+                                       exhaustiveBases: Bool = false, restarts: Int = 2, seed: UInt64 = 0,
+                                       masked: Bool = false) throws -> (projected: [Projected], cluster: [Int]) {
+        let n = kernels.count
+        guard clusters >= 1, n % clusters == 0 else {
+            throw LearningRuleParameterError(type: "SymmetricProjection", field: "clusters", value: "\(clusters) for \(n) features",
+                                             expected: "a positive divisor of the group's feature count")
+        }
+        func project(_ members: [Int], _ j: Int) throws -> [Projected] {
+            try nearestGroup(members.map { kernels[$0] }, channels: channels, size: size, exhaustiveBases: exhaustiveBases,
+                             restarts: restarts, seed: seed &+ UInt64(j) &* 7919, masked: masked)
+        }
+        let shared = try project(Array(0..<n), 0)
+        guard clusters > 1 else { return (shared, [Int](repeating: 0, count: n)) }
+        let w = kernels.map { $0.map(Double.init) }
+        let norms = w.map { $0.reduce(0) { $0 + $1 * $1 } }
+        let freeScales = w.map { freeTrinaryScale($0) }
+        /// ‖W_o‖² − residual of feature o's best fit to the axon types of `kernel`'s signature.
+        func gain(_ o: Int, _ kernel: SymmetricKernel) -> Double {
+            var types: [Int] = []
+            for c in 0..<channels { for i in 0..<size { for j in 0..<size { types.append(kernel.axonType(row: i, column: j, channel: c)) } } }
+            if masked { return bestMaskedStrengths(w[o], types: types, initialScale: freeScales[o]).gain }
+            var sums = [0.0, 0, 0, 0], counts = [0.0, 0, 0, 0]
+            for (e, x) in w[o].enumerated() { sums[types[e]] += x; counts[types[e]] += 1 }
+            return bestStrengths(sums: sums, counts: counts).gain
+        }
+        let capacity = n / clusters
+        // Start: rank by relative gain under the shared signature, cut into equal clusters.
+        let relative = (0..<n).map { norms[$0] > 0 ? gain($0, shared[$0].kernel) / norms[$0] : 1 }
+        var assignment = [Int](repeating: 0, count: n)
+        for (rank, o) in (0..<n).sorted(by: { relative[$0] > relative[$1] }).enumerated() { assignment[o] = rank / capacity }
+        var best: (gain: Double, projected: [Projected], cluster: [Int])?
+        for _ in 0..<4 {
+            var projected = shared
+            var total = 0.0
+            var signatures: [SymmetricKernel] = []
+            for j in 0..<clusters {
+                let members = (0..<n).filter { assignment[$0] == j }
+                let fit = try project(members, j)
+                for (k, o) in members.enumerated() {
+                    projected[o] = fit[k]
+                    let v = fit[k].values.map(Double.init)
+                    total += norms[o] - zip(w[o], v).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+                }
+                signatures.append(fit[0].kernel)
+            }
+            if let previous = best, total <= previous.gain + 1e-12 { break }
+            best = (total, projected, assignment)
+            // Reassign: largest gains first, at most `capacity` features per cluster.
+            var pairs: [(gain: Double, o: Int, j: Int)] = []
+            for o in 0..<n { for j in 0..<clusters { pairs.append((gain(o, signatures[j]), o, j)) } }
+            pairs.sort { $0.gain != $1.gain ? $0.gain > $1.gain : ($0.o, $0.j) < ($1.o, $1.j) }
+            var next = [Int](repeating: -1, count: n), filled = [Int](repeating: 0, count: clusters)
+            for p in pairs where next[p.o] < 0 && filled[p.j] < capacity { next[p.o] = p.j; filled[p.j] += 1 }
+            if next == assignment { break }
+            assignment = next
+        }
+        guard let best else { return (shared, [Int](repeating: 0, count: n)) }
+        return (best.projected, best.cluster)
+    }
+
     /// The commuting pairs whose type maps `typesOf[b][p]` (the type of kernel position
     /// p = i·size + j for base b) differ, with one representative pair index each. Two pairs
     /// give the same kernel family when one global relabeling of the types maps one's four

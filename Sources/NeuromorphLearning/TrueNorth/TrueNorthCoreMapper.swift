@@ -7,13 +7,15 @@
 /// tile of `th × tw` output positions for up to `⌊256 / (th·tw)⌋` of the group's features.
 /// The mapper tries every tile shape and keeps the one with the fewest cores:
 /// ```
-/// cores = groups · ⌈Ho/th⌉ · ⌈Wo/tw⌉ · ⌈Fg / ⌊256/(th·tw)⌋⌉
+/// cores = groups · k · ⌈Ho/th⌉ · ⌈Wo/tw⌉ · ⌈(Fg/k) / ⌊256/(th·tw)⌋⌉
 /// subject to ((th−1)s + k)·((tw−1)s + k)·Cg·axonsPerInput ≤ 256
 /// ```
 /// Symmetric kernels need one axon per input (its type serves every neuron of the core).
 /// The unconstrained trinary mapping of Esser et al. 2016 ([I], the baseline the paper
 /// compares with) delivers each input to two axons, of a "+1" and a "−1" type, so any
-/// trinary kernel fits but a core sees half the inputs.
+/// trinary kernel fits but a core sees half the inputs. k is the number of signature clusters
+/// per group (1 for the paper's one type vector per group; the unconstrained mapping has no
+/// type vector to share and always counts k = 1).
 public struct TrueNorthLayerGeometry: Sendable, Equatable, Codable {
     public var inChannels: Int
     public var height: Int
@@ -22,8 +24,13 @@ public struct TrueNorthLayerGeometry: Sendable, Equatable, Codable {
     public var kernelSize: Int
     public var stride: Int
     public var groups: Int
+    /// Signature clusters per group (symmetric mapping only): each cluster's features take
+    /// their own cores, which receive copies of the group's input window.
+    public var signatureClusters: Int
 
-    public init(inChannels: Int, height: Int, width: Int, outChannels: Int, kernelSize: Int, stride: Int, groups: Int) {
+    public init(inChannels: Int, height: Int, width: Int, outChannels: Int, kernelSize: Int, stride: Int, groups: Int,
+                signatureClusters: Int = 1) {
+        self.signatureClusters = signatureClusters
         self.inChannels = inChannels
         self.height = height
         self.width = width
@@ -57,7 +64,8 @@ public enum TrueNorthCoreMapper {
     /// - Throws: `LearningRuleParameterError` when not even one output position fits a core
     ///   (fan-in · axonsPerInput > 256), or for inconsistent sizes.
     public static func tiling(_ g: TrueNorthLayerGeometry, axonsPerInput: Int) throws -> TrueNorthTiling {
-        guard axonsPerInput >= 1, g.groups >= 1, g.inChannels % g.groups == 0, g.outChannels % g.groups == 0,
+        let k = axonsPerInput == 1 ? g.signatureClusters : 1
+        guard axonsPerInput >= 1, g.groups >= 1, k >= 1, g.inChannels % g.groups == 0, g.outChannels % (g.groups * k) == 0,
               g.kernelSize >= 1, g.stride >= 1, g.height >= g.kernelSize, g.width >= g.kernelSize else {
             throw LearningRuleParameterError(type: "TrueNorthCoreMapper", field: "geometry", value: "\(g)",
                                              expected: "channels divisible by groups and a kernel that fits the input")
@@ -68,8 +76,9 @@ public enum TrueNorthCoreMapper {
                 let axons = ((th - 1) * g.stride + g.kernelSize) * ((tw - 1) * g.stride + g.kernelSize)
                     * g.groupInChannels * axonsPerInput
                 guard axons <= TrueNorthCore.axonCapacity, th * tw <= TrueNorthCore.neuronCapacity else { continue }
-                let perCore = Swift.min(g.groupOutChannels, TrueNorthCore.neuronCapacity / (th * tw))
-                let cores = g.groups * ceilDiv(g.outHeight, th) * ceilDiv(g.outWidth, tw) * ceilDiv(g.groupOutChannels, perCore)
+                let perCluster = g.groupOutChannels / k
+                let perCore = Swift.min(perCluster, TrueNorthCore.neuronCapacity / (th * tw))
+                let cores = g.groups * k * ceilDiv(g.outHeight, th) * ceilDiv(g.outWidth, tw) * ceilDiv(perCluster, perCore)
                 if best == nil || cores < best!.cores {
                     best = TrueNorthTiling(tileHeight: th, tileWidth: tw, featuresPerCore: perCore,
                                            axonsPerInput: axonsPerInput, cores: cores)

@@ -10,7 +10,9 @@ import NeuromorphCore
 /// table `S(t) = f_o((σ^{ls} ρ^{qs})⁻¹(t))`, C = 1 inside the receptive field where K ≠ 0,
 /// and the firing condition `Σ ≥ θ_o`, where θ_o is the smallest integer V with
 /// `α_o·V + β_o ≥ 0.5` evaluated in the same Float expression as the network
-/// (``TrueNorthAffine``). A trained α_o < 0 flips the inequality: the neuron then holds −f_o
+/// (``TrueNorthAffine``). With signature clusters ([I]) the features of a group that share
+/// (σ, ρ, b) are placed together and every cluster gets its own cores over the same inputs.
+/// A trained α_o < 0 flips the inequality: the neuron then holds −f_o
 /// and fires when −V ≥ θ_o. One layer is one tick from V = 0, so a spike is exactly the float
 /// network's `1{α_o·v + β_o ≥ 0.5}`.
 public struct TrueNorthCoreNetwork: Sendable {
@@ -48,7 +50,8 @@ public struct TrueNorthCoreNetwork: Sendable {
             }
             let geometry = TrueNorthLayerGeometry(inChannels: shapes[index].channels, height: shapes[index].height,
                                                   width: shapes[index].width, outChannels: conv.outChannels,
-                                                  kernelSize: conv.kernelSize, stride: conv.stride, groups: conv.groupCount)
+                                                  kernelSize: conv.kernelSize, stride: conv.stride, groups: conv.groupCount,
+                                                  signatureClusters: network.configuration.layers[index].signatureClusters)
             let tiling = try TrueNorthCoreMapper.tiling(geometry, axonsPerInput: 1)
             let thresholds = try (0..<conv.outChannels).map { o -> NeuronSetting in
                 let values = kernels[o].values
@@ -80,46 +83,59 @@ public struct TrueNorthCoreNetwork: Sendable {
         var cores: [PlacedCore] = []
         let k = g.kernelSize, s = g.stride
         for group in 0..<g.groups {
-            let typeKernel = kernels[group * g.groupOutChannels]
-            for l0 in stride(from: 0, to: g.outHeight, by: t.tileHeight) {
-                let l1 = Swift.min(l0 + t.tileHeight, g.outHeight)
-                for q0 in stride(from: 0, to: g.outWidth, by: t.tileWidth) {
-                    let q1 = Swift.min(q0 + t.tileWidth, g.outWidth)
-                    let rows = (l0 * s)..<((l1 - 1) * s + k), columns = (q0 * s)..<((q1 - 1) * s + k)
-                    var axonSources: [Int] = [], axonTypes: [Int] = []
-                    var axonIndex: [Int: Int] = [:]
-                    for c in 0..<g.groupInChannels { for a in rows { for b in columns {
-                        let source = ((group * g.groupInChannels + c) * g.height + a) * g.width + b
-                        axonIndex[source] = axonSources.count
-                        axonSources.append(source)
-                        axonTypes.append(typeKernel.axonType(row: a, column: b, channel: c))
-                    } } }
-                    for f0 in stride(from: 0, to: g.groupOutChannels, by: t.featuresPerCore) {
-                        let f1 = Swift.min(f0 + t.featuresPerCore, g.groupOutChannels)
-                        var targets: [Int] = [], strengths: [Int] = [], alphas: [Int] = [], leaks: [Int] = []
-                        var wiring: [(axon: Int, neuron: Int)] = []
-                        for f in f0..<f1 {
-                            let o = group * g.groupOutChannels + f
-                            let values = kernels[o].values
-                            for l in l0..<l1 { for q in q0..<q1 {
-                                let neuron = targets.count
-                                targets.append((o * g.outHeight + l) * g.outWidth + q)
-                                strengths += kernels[o].neuronStrengths(row: l * s, column: q * s).map { $0 * thresholds[o].sign }
-                                alphas.append(thresholds[o].threshold)
-                                leaks.append(thresholds[o].leak)
-                                for c in 0..<g.groupInChannels { for i in 0..<k { for j in 0..<k
-                                where values[(c * k + i) * k + j] != 0 {
-                                    let source = ((group * g.groupInChannels + c) * g.height + l * s + i) * g.width + q * s + j
-                                    wiring.append((axonIndex[source]!, neuron))
-                                } } }
-                            } }
+            // The group's features by signature (σ, ρ, b), in order of first appearance: one
+            // signature's features share a core's axon types.
+            var clusters: [[Int]] = []
+            for f in 0..<g.groupOutChannels {
+                let kernel = kernels[group * g.groupOutChannels + f]
+                if let j = clusters.firstIndex(where: { kernels[group * g.groupOutChannels + $0[0]].sameSignature(as: kernel) }) {
+                    clusters[j].append(f)
+                } else {
+                    clusters.append([f])
+                }
+            }
+            for cluster in clusters {
+                let typeKernel = kernels[group * g.groupOutChannels + cluster[0]]
+                for l0 in stride(from: 0, to: g.outHeight, by: t.tileHeight) {
+                    let l1 = Swift.min(l0 + t.tileHeight, g.outHeight)
+                    for q0 in stride(from: 0, to: g.outWidth, by: t.tileWidth) {
+                        let q1 = Swift.min(q0 + t.tileWidth, g.outWidth)
+                        let rows = (l0 * s)..<((l1 - 1) * s + k), columns = (q0 * s)..<((q1 - 1) * s + k)
+                        var axonSources: [Int] = [], axonTypes: [Int] = []
+                        var axonIndex: [Int: Int] = [:]
+                        for c in 0..<g.groupInChannels { for a in rows { for b in columns {
+                            let source = ((group * g.groupInChannels + c) * g.height + a) * g.width + b
+                            axonIndex[source] = axonSources.count
+                            axonSources.append(source)
+                            axonTypes.append(typeKernel.axonType(row: a, column: b, channel: c))
+                        } } }
+                        for f0 in stride(from: 0, to: cluster.count, by: t.featuresPerCore) {
+                            let f1 = Swift.min(f0 + t.featuresPerCore, cluster.count)
+                            var targets: [Int] = [], strengths: [Int] = [], alphas: [Int] = [], leaks: [Int] = []
+                            var wiring: [(axon: Int, neuron: Int)] = []
+                            for f in cluster[f0..<f1] {
+                                let o = group * g.groupOutChannels + f
+                                let values = kernels[o].values
+                                for l in l0..<l1 { for q in q0..<q1 {
+                                    let neuron = targets.count
+                                    targets.append((o * g.outHeight + l) * g.outWidth + q)
+                                    strengths += kernels[o].neuronStrengths(row: l * s, column: q * s).map { $0 * thresholds[o].sign }
+                                    alphas.append(thresholds[o].threshold)
+                                    leaks.append(thresholds[o].leak)
+                                    for c in 0..<g.groupInChannels { for i in 0..<k { for j in 0..<k
+                                    where values[(c * k + i) * k + j] != 0 {
+                                        let source = ((group * g.groupInChannels + c) * g.height + l * s + i) * g.width + q * s + j
+                                        wiring.append((axonIndex[source]!, neuron))
+                                    } } }
+                                } }
+                            }
+                            var connectivity = [Bool](repeating: false, count: axonSources.count * targets.count)
+                            for w in wiring { connectivity[w.axon * targets.count + w.neuron] = true }
+                            let core = try TrueNorthCore(axonCount: axonSources.count, neuronCount: targets.count,
+                                                         connectivity: connectivity, axonTypes: axonTypes, strengths: strengths,
+                                                         thresholds: alphas, leaks: leaks)
+                            cores.append(PlacedCore(core: core, axonSources: axonSources, neuronTargets: targets))
                         }
-                        var connectivity = [Bool](repeating: false, count: axonSources.count * targets.count)
-                        for w in wiring { connectivity[w.axon * targets.count + w.neuron] = true }
-                        let core = try TrueNorthCore(axonCount: axonSources.count, neuronCount: targets.count,
-                                                     connectivity: connectivity, axonTypes: axonTypes, strengths: strengths,
-                                                     thresholds: alphas, leaks: leaks)
-                        cores.append(PlacedCore(core: core, axonSources: axonSources, neuronTargets: targets))
                     }
                 }
             }

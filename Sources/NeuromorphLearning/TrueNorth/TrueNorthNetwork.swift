@@ -7,11 +7,16 @@ public struct TrueNorthConvSpec: Sendable, Equatable, Codable {
     public var kernelSize: Int
     public var stride: Int
     public var groups: Int
-    public init(outChannels: Int, kernelSize: Int, stride: Int, groups: Int) {
+    /// Signature clusters per group ([I]; ``SymmetricProjection/nearestClusters(_:channels:size:clusters:exhaustiveBases:restarts:seed:masked:)``):
+    /// 1 is the paper's one (σ, ρ, b) per group; k splits a group's features into k clusters
+    /// with their own type vectors, whose cores take copies of the group's inputs.
+    public var signatureClusters: Int
+    public init(outChannels: Int, kernelSize: Int, stride: Int, groups: Int, signatureClusters: Int = 1) {
         self.outChannels = outChannels
         self.kernelSize = kernelSize
         self.stride = stride
         self.groups = groups
+        self.signatureClusters = signatureClusters
     }
 }
 
@@ -50,6 +55,42 @@ public struct TrueNorthNetworkConfiguration: Sendable, Equatable, Codable {
                  TrueNorthConvSpec(outChannels: 64, kernelSize: 3, stride: 2, groups: 4),
                  TrueNorthConvSpec(outChannels: 80, kernelSize: 3, stride: 1, groups: 8)],
         classes: 10)
+
+    /// `fashionSmall` with twice the groups in layers 3 and 4 (8 and 16): 8 instead of 16
+    /// features share one (σ, ρ, b) type vector in layer 3, 5 instead of 10 in layer 4; fan-ins
+    /// 27, 108, 54, 36 ([I], docs/learning-rules-truenorth.md "More groups"). Fewer connections
+    /// change the float network too, so its binary network is compared with its own float one.
+    public static let fashionSmallMoreGroups = TrueNorthNetworkConfiguration(
+        height: 28, width: 28, inputLevels: 3,
+        layers: [TrueNorthConvSpec(outChannels: 24, kernelSize: 3, stride: 2, groups: 1),
+                 TrueNorthConvSpec(outChannels: 48, kernelSize: 3, stride: 1, groups: 2),
+                 TrueNorthConvSpec(outChannels: 64, kernelSize: 3, stride: 2, groups: 8),
+                 TrueNorthConvSpec(outChannels: 80, kernelSize: 3, stride: 1, groups: 16)],
+        classes: 10)
+
+    /// A copy with `clusters[i]` signature clusters in layer i.
+    ///
+    /// - Throws: `LearningRuleParameterError` unless there is one count per layer.
+    public func withSignatureClusters(_ clusters: [Int]) throws -> TrueNorthNetworkConfiguration {
+        guard clusters.count == layers.count else {
+            throw LearningRuleParameterError(type: "TrueNorthNetworkConfiguration", field: "signatureClusters",
+                                             value: clusters.map(String.init).joined(separator: ","),
+                                             expected: "one count per layer (\(layers.count))")
+        }
+        var copy = self
+        for i in layers.indices { copy.layers[i].signatureClusters = clusters[i] }
+        return copy
+    }
+
+    /// The core-mapping geometry of every layer.
+    public func geometries() throws -> [TrueNorthLayerGeometry] {
+        let shapes = try shapes()
+        return layers.enumerated().map { i, layer in
+            TrueNorthLayerGeometry(inChannels: shapes[i].channels, height: shapes[i].height, width: shapes[i].width,
+                                   outChannels: layer.outChannels, kernelSize: layer.kernelSize, stride: layer.stride,
+                                   groups: layer.groups, signatureClusters: layer.signatureClusters)
+        }
+    }
 
     /// (channels, height, width) of the input of every layer and of the output.
     public func shapes() throws -> [(channels: Int, height: Int, width: Int)] {
@@ -92,6 +133,12 @@ public struct TrueNorthNetwork: Layer {
             throw LearningRuleParameterError(type: "TrueNorthNetworkConfiguration", field: "layers.last.outChannels",
                                              value: "\(configuration.layers.last?.outChannels ?? 0)",
                                              expected: "a multiple of the \(configuration.classes) classes")
+        }
+        for (i, layer) in configuration.layers.enumerated()
+        where layer.signatureClusters < 1 || layer.groups < 1 || layer.outChannels % (layer.groups * layer.signatureClusters) != 0 {
+            throw LearningRuleParameterError(type: "TrueNorthNetworkConfiguration", field: "layers[\(i)].signatureClusters",
+                                             value: "\(layer.signatureClusters) (\(layer.outChannels) features in \(layer.groups) groups)",
+                                             expected: "a positive divisor of the features per group")
         }
         self.configuration = configuration
         var generator = SeededGenerator(seed: seed, key: StreamKey("truenorth", "init"))

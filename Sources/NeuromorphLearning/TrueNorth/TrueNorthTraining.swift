@@ -50,12 +50,17 @@ public struct TrueNorthTrainingConfiguration: Sendable, Equatable, Codable {
     /// What happens to a layer's kernels after its symmetric projection: `frozen` (the
     /// paper's) or `straightThrough` (``SymmetricRefinement``, [I]).
     public var kernelTraining: KernelTraining
+    /// The learning rate within every recovery block (the epochs after each layer's
+    /// projection) and the final epochs: `constant` or `cosine` (annealed to 0 over each
+    /// block's batches). The float, noisy-ReLU and threshold stages keep the constant rate.
+    public var learningRateSchedule: LearningRateSchedule
 
     public init(network: TrueNorthNetworkConfiguration = .fashionSmall, floatEpochs: Int = 6, projectionEpochsPerLayer: Int = 1,
                 noiseEpochs: Int = 3, maxNoiseWidth: Float = 1, thresholdEpochsPerLayer: Int = 1, batchSize: Int = 64,
                 learningRate: Float = 2e-3, seed: UInt64 = 1, order: Order = .projectFirst, projectionRestarts: Int = 8, finalEpochs: Int = 0,
                 projectionOrder: ProjectionOrder = .bottomUp, kernels: KernelConstraint = .symmetric,
-                coreCheckImages: Int? = nil, kernelTraining: KernelTraining = .frozen) {
+                coreCheckImages: Int? = nil, kernelTraining: KernelTraining = .frozen,
+                learningRateSchedule: LearningRateSchedule = .constant) {
         self.network = network
         self.floatEpochs = floatEpochs
         self.projectionEpochsPerLayer = projectionEpochsPerLayer
@@ -72,6 +77,31 @@ public struct TrueNorthTrainingConfiguration: Sendable, Equatable, Codable {
         self.finalEpochs = finalEpochs
         self.coreCheckImages = coreCheckImages
         self.kernelTraining = kernelTraining
+        self.learningRateSchedule = learningRateSchedule
+    }
+
+    /// The learning rate over the batches of one recovery block ([I]; the paper trains each
+    /// stage with SGD "until validation saturates", Appuswamy et al. 2016 §4). Annealing
+    /// every stage was measured too and hurts the noisy-ReLU stage, whose noise grows while
+    /// the rate falls (docs/learning-rules-truenorth.md "Cosine recovery").
+    public enum LearningRateSchedule: String, Sendable, Equatable, Codable, CaseIterable {
+        /// The base rate throughout.
+        case constant
+        /// Cosine annealing restarted at every recovery block (PyTorch's `CosineAnnealingLR` with
+        /// `eta_min = 0`, `T_max` = the block's batches): `η_t = η₀ · (1 + cos(π t / T)) / 2`,
+        /// t = 0 … T−1, so a block ends with small steps and the next projection starts from a
+        /// settled network.
+        case cosine
+
+        /// The factor η_t / η₀ at batch `step` of a block of `total` batches.
+        public func factor(step: Int, of total: Int) -> Float {
+            switch self {
+            case .constant: return 1
+            case .cosine:
+                guard total > 0 else { return 1 }
+                return Float((1 + cos(Double.pi * Double(step) / Double(total))) / 2)
+            }
+        }
     }
 
     /// What trains after a layer's symmetric projection.
@@ -124,6 +154,15 @@ public struct TrueNorthTrainingConfiguration: Sendable, Equatable, Codable {
         if let n = coreCheckImages, n < 0 { throw fail("coreCheckImages", "\(n)", "0 or more") }
         if kernelTraining == .straightThrough && kernels != .symmetric && kernels != .maskedSymmetric {
             throw fail("kernelTraining", kernelTraining.rawValue, "frozen with kernels \(kernels.rawValue) (straight-through needs symmetric or masked-symmetric)")
+        }
+        if network.layers.contains(where: { $0.signatureClusters != 1 }) {
+            if kernelTraining == .straightThrough {
+                throw fail("kernelTraining", kernelTraining.rawValue, "frozen with signature clusters (straight-through keeps one (σ, ρ, b) per group)")
+            }
+            if kernels != .symmetric && kernels != .maskedSymmetric {
+                throw fail("network.layers.signatureClusters", network.layers.map { "\($0.signatureClusters)" }.joined(separator: ","),
+                           "all 1 with kernels \(kernels.rawValue) (clusters need symmetric or masked-symmetric)")
+            }
         }
     }
 }
@@ -217,14 +256,20 @@ public enum TrueNorthTraining {
             }
             return Float(correct) / Float(Swift.max(test.count, 1))
         }
-        func epochs(_ count: Int, _ name: String, before: (Int) -> Void = { _ in }) {
+        var baseRate = configuration.learningRate
+        let batchesPerEpoch = (train.count + configuration.batchSize - 1) / configuration.batchSize
+        func epochs(_ count: Int, _ name: String, schedule: TrueNorthTrainingConfiguration.LearningRateSchedule = .constant,
+                    before: (Int) -> Void = { _ in }) {
             var loss: Float?
+            var step = 0
             for e in 0..<count {
                 before(e)
                 let order = shuffle.permutation(train.count)
                 var total: Double = 0, batches = 0
                 for s in stride(from: 0, to: order.count, by: configuration.batchSize) {
                     let indices = order[s..<Swift.min(s + configuration.batchSize, order.count)]
+                    optimizer.learningRate = baseRate * schedule.factor(step: step, of: count * batchesPerEpoch)
+                    step += 1
                     let output = network.forward(trainX.gatherRows(indices), mode: .training)
                     let (value, gradient) = SoftmaxCrossEntropy().evaluate(output, .classes(indices.map { train.labels[$0] }))
                     _ = network.backward(gradient, needsInputGradient: false)
@@ -245,7 +290,7 @@ public enum TrueNorthTraining {
         // 1. Real kernels, ReLU.
         epochs(configuration.floatEpochs, "float ReLU")
         let floatAccuracy = stages.last?.testAccuracy ?? 0
-        optimizer.learningRate = configuration.learningRate / 2
+        baseRate = configuration.learningRate / 2
         // 2. Symmetric kernels, layer by layer.
         func project() throws {
             let layers = Array(network.convolutions.indices)
@@ -255,7 +300,8 @@ public enum TrueNorthTraining {
                     residuals[i] = try network.convolutions[i].projectToSymmetric(seed: configuration.seed &+ UInt64(i) &* 1000,
                                                                                   restarts: configuration.projectionRestarts,
                                                                                   masked: configuration.kernels == .maskedSymmetric,
-                                                                                  refine: configuration.kernelTraining == .straightThrough)
+                                                                                  refine: configuration.kernelTraining == .straightThrough,
+                                                                                  clusters: configuration.network.layers[i].signatureClusters)
                 case .symmetricPerFeature:
                     residuals[i] = try network.convolutions[i].projectToSymmetricPerFeature(
                         seed: configuration.seed &+ UInt64(i) &* 1000, restarts: configuration.projectionRestarts)
@@ -263,7 +309,8 @@ public enum TrueNorthTraining {
                     residuals[i] = network.convolutions[i].projectToTrinary()
                 }
                 progress("layer \(i + 1) projected: relative residual ‖W − αK‖²/‖W‖² = \(String(format: "%.3f", residuals[i]))")
-                epochs(configuration.projectionEpochsPerLayer, "\(configuration.kernels.rawValue) layer \(i + 1)")
+                epochs(configuration.projectionEpochsPerLayer, "\(configuration.kernels.rawValue) layer \(i + 1)",
+                       schedule: configuration.learningRateSchedule)
             }
         }
         func binarize() {
@@ -283,7 +330,7 @@ public enum TrueNorthTraining {
         case .projectFirst: try project(); binarize()
         case .binarizeFirst: binarize(); try project()
         }
-        if configuration.finalEpochs > 0 { epochs(configuration.finalEpochs, "final") }
+        if configuration.finalEpochs > 0 { epochs(configuration.finalEpochs, "final", schedule: configuration.learningRateSchedule) }
         let binaryAccuracy = stages.last?.testAccuracy ?? 0
 
         // Cores: compile, simulate, compare (symmetric kernels only).
@@ -303,13 +350,7 @@ public enum TrueNorthTraining {
                 if prediction == test.labels[i] { coreCorrect += 1 }
             }
         }
-        let shapes = try configuration.network.shapes()
-        let geometries = configuration.network.layers.enumerated().map { i, layer in
-            TrueNorthLayerGeometry(inChannels: shapes[i].channels, height: shapes[i].height, width: shapes[i].width,
-                                   outChannels: layer.outChannels, kernelSize: layer.kernelSize, stride: layer.stride,
-                                   groups: layer.groups)
-        }
-        let counts = try TrueNorthCoreMapper.compare(geometries)
+        let counts = try TrueNorthCoreMapper.compare(try configuration.network.geometries())
         let elapsed = clock.now - start
         let result = TrueNorthTrainingResult(
             seed: configuration.seed, trainImages: train.count, testImages: test.count, stages: stages,

@@ -94,6 +94,38 @@ struct TrueNorthNetworkTests {
         #expect(Set(projected.map(\.kernel.bases)).count == 1)
     }
 
+    /// Signature clusters ([I], docs "Signature clusters"): a group whose features come from two
+    /// signatures (two commuting pairs and base vectors, interleaved) comes back exactly with
+    /// k = 2 clusters, each cluster holding one planted signature's features; one shared
+    /// signature (k = 1) cannot fit them.
+    @Test("signature clusters recover a group planted from two signatures; one signature cannot")
+    func clustersRecoverPlanted() throws {
+        let signatures = [(Permutation4.commutingPairs[37], [2, 0]), (Permutation4.commutingPairs[53], [1, 3])]
+        let planted = try (0..<6).map { o in
+            try SymmetricKernel(sigma: signatures[o % 2].0.sigma, rho: signatures[o % 2].0.rho,
+                                strengths: SymmetricKernel.trinaryStrengthFunctions[11 + 9 * o], bases: signatures[o % 2].1, size: 3)
+        }
+        let scales: [Float] = [0.5, 1.0, 0.25, 2.0, 0.8, 1.5]
+        let kernels = zip(planted, scales).map { k, a in k.values.map { Float($0) * a } }
+        func residual(_ projected: [SymmetricProjection.Projected]) -> Float {
+            zip(projected, kernels).reduce(Float(0)) { r, pw in r + zip(pw.0.values, pw.1).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } }
+        }
+        let norm = kernels.joined().reduce(Float(0)) { $0 + $1 * $1 }
+        let two = try SymmetricProjection.nearestClusters(kernels, channels: 2, size: 3, clusters: 2, exhaustiveBases: true)
+        #expect(residual(two.projected) < 1e-8 * norm)
+        #expect(two.cluster[0] == two.cluster[2] && two.cluster[2] == two.cluster[4])
+        #expect(two.cluster[1] == two.cluster[3] && two.cluster[3] == two.cluster[5] && two.cluster[0] != two.cluster[1])
+        for j in 0..<2 {
+            let members = two.projected.indices.filter { two.cluster[$0] == j }.map { two.projected[$0].kernel }
+            #expect(members.allSatisfy { $0.sameSignature(as: members[0]) })
+        }
+        let one = try SymmetricProjection.nearestClusters(kernels, channels: 2, size: 3, clusters: 1, exhaustiveBases: true)
+        #expect(residual(one.projected) > 1e-2 * norm)
+        #expect(throws: LearningRuleParameterError.self) {
+            try SymmetricProjection.nearestClusters(kernels, channels: 2, size: 3, clusters: 4)
+        }
+    }
+
     /// Projection residuals are ordered by constraint: free trinary ≤ symmetric per feature ≤
     /// symmetric with one (σ, ρ, b) per group (each is a subset of the one before).
     @Test("residuals: free trinary ≤ symmetric per feature ≤ group-shared symmetric")
@@ -187,6 +219,12 @@ struct TrueNorthNetworkTests {
         #expect(try TrueNorthCoreMapper.tiling(deep, axonsPerInput: 1).cores == 3)
         // Unconstrained: 2×2-output tiles (4×4 × 8 × 2 = 256 axons): 3 × 3 tiles = 9 cores.
         #expect(try TrueNorthCoreMapper.tiling(deep, axonsPerInput: 2).cores == 9)
+        // Two signature clusters: each cluster's 4 features take their own 3 cores (copied
+        // inputs); the unconstrained mapping has no signature and stays at 9.
+        var clustered = deep
+        clustered.signatureClusters = 2
+        #expect(try TrueNorthCoreMapper.tiling(clustered, axonsPerInput: 1).cores == 6)
+        #expect(try TrueNorthCoreMapper.tiling(clustered, axonsPerInput: 2).cores == 9)
         let shapes = try TrueNorthNetworkConfiguration.fashionSmall.shapes()
         let geometries = TrueNorthNetworkConfiguration.fashionSmall.layers.enumerated().map { i, l in
             TrueNorthLayerGeometry(inChannels: shapes[i].channels, height: shapes[i].height, width: shapes[i].width,
@@ -228,8 +266,20 @@ struct TrueNorthNetworkTests {
             let kernels = net.convolutions.flatMap { $0.symmetricKernels ?? [] }
             #expect(kernels.contains(where: Self.masksAStrength))
         }
+        try Self.expectCoresEqualNetwork(&net, images: Tensor.randomUniform([40, 144], using: &g))
+        // A network that is not yet binary cannot be converted.
+        var real = try TrueNorthNetwork(config, seed: 1)
+        real.activations[0].mode = .threshold
+        #expect(throws: LearningRuleParameterError.self) { try TrueNorthCoreNetwork(real) }
+    }
+
+    /// Compiles `net` (binary, symmetric kernels) into cores and expects every spike of every
+    /// layer and every prediction of the integer simulation to equal the float network's on
+    /// `images` (`[N, H·W]`), with a firing rate that makes the comparison mean something.
+    static func expectCoresEqualNetwork(_ net: inout TrueNorthNetwork, images: Tensor,
+                                        sourceLocation: SourceLocation = #_sourceLocation) throws {
         let cores = try TrueNorthCoreNetwork(net)
-        let images = Tensor.randomUniform([40, 144], using: &g)
+        let count = images.shape[0]
         let x = net.encode(images)
         let predictions = net.predict(x)
         var spikeMismatches = 0, predictionMismatches = 0, firing = 0, total = 0
@@ -239,8 +289,8 @@ struct TrueNorthNetworkTests {
             h = net.activations[i].forward(net.convolutions[i].forward(h, mode: .inference), mode: .inference)
             layerOutputs.append(h)
         }
-        let width = x.count / 40
-        for n in 0..<40 {
+        let width = x.count / count
+        for n in 0..<count {
             let spikes = x.scalars[(n * width)..<((n + 1) * width)].map { $0 != 0 }
             let outputs = cores.run(spikes)
             for (l, out) in outputs.enumerated() {
@@ -254,15 +304,110 @@ struct TrueNorthNetworkTests {
             }
             if cores.classify(spikes).prediction != predictions[n] { predictionMismatches += 1 }
         }
-        #expect(spikeMismatches == 0)
-        #expect(predictionMismatches == 0)
-        #expect(firing > total / 20 && firing < total * 19 / 20, "a check where every neuron is silent (or fires) proves nothing")
-        #expect(cores.coreCounts.allSatisfy { $0 >= 1 })
-        // A network that is not yet binary cannot be converted.
-        var real = try TrueNorthNetwork(config, seed: 1)
-        real.activations[0].mode = .threshold
-        #expect(throws: LearningRuleParameterError.self) { try TrueNorthCoreNetwork(real) }
+        #expect(spikeMismatches == 0, sourceLocation: sourceLocation)
+        #expect(predictionMismatches == 0, sourceLocation: sourceLocation)
+        #expect(firing > total / 20 && firing < total * 19 / 20, "a check where every neuron is silent (or fires) proves nothing",
+                sourceLocation: sourceLocation)
+        #expect(cores.coreCounts.allSatisfy { $0 >= 1 }, sourceLocation: sourceLocation)
     }
+
+    /// Freezes `conv` to random masked symmetric kernels, one random (σ, ρ, b) per group (the
+    /// projection is tested above; this keeps conversion tests of wide networks fast).
+    static func freezeRandomMasked(_ conv: inout GroupedConv2d, using g: inout SeededGenerator) throws {
+        var kernels: [SymmetricKernel] = []
+        for _ in 0..<conv.groupCount {
+            let pair = Permutation4.commutingPairs[g.nextInt(below: 120)]
+            let bases = (0..<conv.groupInChannels).map { _ in g.nextInt(below: 4) }
+            for _ in 0..<conv.groupOutChannels {
+                let mask = (0..<(conv.groupInChannels * conv.kernelSize * conv.kernelSize)).map { _ in g.nextUniformDouble() < 0.7 }
+                kernels.append(try SymmetricKernel(sigma: pair.sigma, rho: pair.rho, strengths: (0..<4).map { _ in g.nextInt(below: 3) - 1 },
+                                                   bases: bases, size: conv.kernelSize, mask: mask))
+            }
+        }
+        try conv.freezeSymmetric(kernels, scales: (0..<conv.outChannels).map { _ in Float(0.2 + g.nextUniformDouble()) })
+    }
+
+    /// The variant with more groups in layers 3–4 (`fashionSmallMoreGroups`, docs "More
+    /// groups") compiles exactly too: its four layers (groups 1, 2, 8, 16: 8 and 5 features per
+    /// type vector in layers 3–4) on 20×20 images to keep the debug run short, random masked
+    /// symmetric kernels, random biases and some negative gains; every spike and prediction on 8 random
+    /// images. The 28×28 preset needs no more cores than the unconstrained two-axon mapping.
+    @Test("the more-groups Fashion network compiles into cores that equal the float binary network")
+    func moreGroupsConversionIsExact() throws {
+        let preset = TrueNorthNetworkConfiguration.fashionSmallMoreGroups
+        #expect(preset.layers.map { $0.outChannels / $0.groups } == [24, 24, 8, 5])
+        let config = TrueNorthNetworkConfiguration(height: 20, width: 20, inputLevels: preset.inputLevels, layers: preset.layers,
+                                                   classes: preset.classes)
+        var net = try TrueNorthNetwork(config, seed: 31)
+        var g = SeededGenerator(seed: 32, key: StreamKey("test", "more-groups"))
+        for i in net.convolutions.indices {
+            try Self.freezeRandomMasked(&net.convolutions[i], using: &g)
+            net.convolutions[i].bias.value = Tensor.randomUniform([net.convolutions[i].outChannels], lower: -0.5, upper: 1,
+                                                                  using: &g)
+            net.convolutions[i].scale.value.scalars[1] *= -1
+            net.activations[i].mode = .threshold
+        }
+        try Self.expectCoresEqualNetwork(&net, images: Tensor.randomUniform([8, 400], using: &g))
+        #expect(try TrueNorthCoreNetwork(net).coreCounts == TrueNorthCoreMapper.compare(try config.geometries()).symmetric)
+        let counts = try TrueNorthCoreMapper.compare(try preset.geometries())
+        #expect(zip(counts.symmetric, counts.unconstrained).allSatisfy { $0 <= $1 }, "\(counts)")
+    }
+
+    /// Signature clusters compile exactly ([I], docs "Signature clusters"): the small grouped
+    /// network with 2 clusters per group in layers 1–2 (masked symmetric kernels, random biases,
+    /// negative gains): every spike and prediction on 40 random images; some group holds two
+    /// signatures, and the compiled core counts equal the mapper's (k× the cluster-free count
+    /// where the features of a group fill one core).
+    @Test("signature clusters: cores with copied inputs equal the float binary network; core counts match the mapper")
+    func clusterConversionIsExact() throws {
+        let config = TrueNorthNetworkConfiguration(
+            height: 12, width: 12, inputLevels: 2,
+            layers: [TrueNorthConvSpec(outChannels: 8, kernelSize: 3, stride: 1, groups: 2, signatureClusters: 2),
+                     TrueNorthConvSpec(outChannels: 8, kernelSize: 3, stride: 2, groups: 2, signatureClusters: 2),
+                     TrueNorthConvSpec(outChannels: 6, kernelSize: 2, stride: 1, groups: 2)],
+            classes: 3)
+        var net = try TrueNorthNetwork(config, seed: 41)
+        var g = SeededGenerator(seed: 42, key: StreamKey("test", "clusters"))
+        for i in net.convolutions.indices {
+            try net.convolutions[i].projectToSymmetric(seed: 5, masked: true, clusters: config.layers[i].signatureClusters)
+            net.convolutions[i].bias.value = Tensor.randomUniform([net.convolutions[i].outChannels], lower: -0.5, upper: 1,
+                                                                  using: &g)
+            net.convolutions[i].scale.value.scalars[0] *= -1
+            net.activations[i].mode = .threshold
+        }
+        let kernels = try #require(net.convolutions[0].symmetricKernels)
+        #expect(!kernels[0..<4].allSatisfy { $0.sameSignature(as: kernels[0]) }, "a group with one signature tests nothing new")
+        try Self.expectCoresEqualNetwork(&net, images: Tensor.randomUniform([40, 144], using: &g))
+        let cores = try TrueNorthCoreNetwork(net)
+        let mapped = try TrueNorthCoreMapper.compare(try config.geometries())
+        #expect(cores.coreCounts == mapped.symmetric)
+        let single = try TrueNorthCoreMapper.compare(try config.withSignatureClusters([1, 1, 1]).geometries())
+        // Each cluster takes its own cores over copies of the inputs: never fewer cores, at most k×.
+        #expect(zip(mapped.symmetric, single.symmetric).allSatisfy { $0 >= $1 && $0 <= 2 * $1 }, "\(mapped) vs \(single)")
+        #expect(zip(mapped.symmetric, single.symmetric).contains { $0 > $1 }, "\(mapped) vs \(single)")
+        #expect(mapped.unconstrained == single.unconstrained)
+        #expect(throws: LearningRuleParameterError.self) {
+            try TrueNorthNetwork(config.withSignatureClusters([3, 1, 1]), seed: 1)
+        }
+        #expect(throws: LearningRuleParameterError.self) {
+            try net.convolutions[0].projectToSymmetric(seed: 5, masked: true, refine: true, clusters: 2)
+        }
+    }
+
+    /// The cosine stage schedule (`LearningRateSchedule.cosine`, PyTorch `CosineAnnealingLR`
+    /// with `eta_min = 0`): factor 1 at the first batch, ½ halfway, strictly falling, above 0 at
+    /// the last batch; `constant` is 1 throughout.
+    @Test("learning-rate schedules: cosine annealing endpoints and monotonicity, constant is 1")
+    func learningRateSchedule() {
+        let cosine = TrueNorthTrainingConfiguration.LearningRateSchedule.cosine
+        let factors = (0..<1000).map { cosine.factor(step: $0, of: 1000) }
+        #expect(factors[0] == 1)
+        #expect(abs(factors[500] - 0.5) < 1e-6)
+        #expect(zip(factors, factors.dropFirst()).allSatisfy { $0 > $1 })
+        #expect(factors[999] > 0 && factors[999] < 1e-4)
+        #expect((0..<10).allSatisfy { TrueNorthTrainingConfiguration.LearningRateSchedule.constant.factor(step: $0, of: 10) == 1 })
+    }
+
     /// The straight-through refinement ([I], docs/learning-rules-truenorth.md "Diagnosis";
     /// note §1.4 keeps the projection's (σ, ρ, b), so the layer stays core-mappable): a student
     /// layer projected to (masked) symmetric kernels regresses onto a teacher with the same
