@@ -86,6 +86,16 @@ typedef int32_t v8i __attribute__((ext_vector_type(8)));
 #define v8_select(mask, a, b) ((v8f)(((v8i)(mask) & (v8i)(a)) | (~(v8i)(mask) & (v8i)(b))))
 #define v8_min(x, y) v8_select((y) < (x), (y), (x))
 #define v8_max(x, y) v8_select((y) >= (x), (y), (x))
+/* rⁿ lane by lane for 0 ≤ n < 32, by branch-free squaring over the 5 bits of n. */
+#define v8_power(r, n, out) do { \
+    v8f square_ = (r), power_ = 1.0f; \
+    for (int j_ = 0; j_ < 5; j_++) { \
+        v8f bit_ = __builtin_convertvector(((n) >> j_) & 1, v8f); \
+        power_ *= 1.0f + bit_ * (square_ - 1.0f); \
+        square_ *= square_; \
+    } \
+    (out) = power_; \
+} while (0)
 
 NEUROMORPH_AVX2_CLONES
 size_t neuromorph_soft_bounds_row_pulses(neuromorph_soft_bounds_block block, size_t base,
@@ -135,12 +145,8 @@ size_t neuromorph_soft_bounds_row_pulses(neuromorph_soft_bounds_block block, siz
         /* n pulses: rⁿ by branch-free squaring over the 5 bits of n < 32. */
         v8f r = one - step * slope;
         v8f decay = one - r;
-        v8f rn = one, square = r;
-        for (int j = 0; j < 5; j++) {
-            v8f bit = __builtin_convertvector((n >> j) & 1, v8f);
-            rn *= one + bit * (square - one);
-            square *= square;
-        }
+        v8f rn;
+        v8_power(r, n, rn);
         v8f q = sign * step;
         v8f safe_decay = v8_select(decay > zero, decay, one);
         v8f fixed_point = q / safe_decay;
@@ -386,12 +392,8 @@ void neuromorph_soft_bounds_train_batch(neuromorph_soft_bounds_rows devices, neu
                 } else {
                     v8f r = one - step * slope;
                     v8f decay = one - r;
-                    v8f rn = one, square = r;
-                    for (int j = 0; j < 5; j++) {
-                        v8f bit = __builtin_convertvector((n >> j) & 1, v8f);
-                        rn *= one + bit * (square - one);
-                        square *= square;
-                    }
+                    v8f rn;
+                    v8_power(r, n, rn);
                     v8f safe_decay = v8_select(decay > zero, decay, one);
                     v8f mean = bound + (w - bound) * rn;
                     v8f sd_n = noise_scale * __builtin_elementwise_sqrt((one - rn * rn) / (safe_decay * (one + r)));
