@@ -70,6 +70,30 @@ import Testing
         #expect(old.weights[3] != first[3] && old.weights[4] == first[4])
     }
 
+    // The whole-array read equals the per-device read bit for bit: 10,007 devices, written 1
+    // to 4 times, a third never written (no noise without `apply_write_noise_on_set`); about
+    // 1 % of the draws are in the Ziggurat's slow region, which the test counts from the keys.
+    @Test func wholeArrayReadEqualsPerDeviceRead() throws {
+        let noisy = WriteNoiseDevice(base: IdealPulsedDevice(dwMin: 0.01), writeNoiseStd: 2, applyWriteNoiseOnSet: false)
+        var g = SeededGenerator(seed: 8)
+        var array = try noisy.makeArray(rows: 1, columns: 10_007, generator: &g)
+        var pulses = SeededGenerator(seed: 9)
+        for k in 0..<10_007 where k % 3 != 0 {
+            for _ in 0..<(1 + k % 4) { array.applyPulses(at: k, count: 1, up: k % 2 == 0, generator: &pulses) }
+        }
+        let all = array.weights
+        #expect((0..<10_007).allSatisfy { all[$0].bitPattern == array.weight(at: $0).bitPattern })
+        #expect((0..<10_007).allSatisfy { ($0 % 3 == 0) == (array.writes[$0] == 0) })
+        let tables = Ziggurat.tablePointers
+        let slow = (0..<10_007).filter { k in
+            let n = array.writes[k]
+            guard n > 0 else { return false }
+            let key = SplitMix64.mix(array.noiseSeed ^ SplitMix64.mix(UInt64(k) << 32 | UInt64(n)))
+            return Int32(truncatingIfNeeded: key >> 32).magnitude >= tables.k[Int(key & 127)]
+        }
+        #expect(slow.count > 20, "\(slow.count) draws in the slow region")
+    }
+
     // A crossbar with write noise: reads see the apparent weights; the exported state has the
     // hidden ones (`persistent_weights`).
     @Test func crossbarReadsTheApparentWeights() throws {
