@@ -312,7 +312,7 @@ void neuromorph_soft_bounds_train_batch(neuromorph_soft_bounds_rows devices, neu
         active_count[i] = count;
     }
     const v8f one = 1.0f, zero = 0.0f;
-    const float std = devices.cycle_std;
+    const float std = devices.block.cycle_std;
     /* Rows outer, groups of eight columns inside (contiguous device buffers), the row's
        active samples innermost (a group's weights stay in registers across them). */
     for (size_t i = 0; i < rows; i++) {
@@ -334,11 +334,11 @@ void neuromorph_soft_bounds_train_batch(neuromorph_soft_bounds_rows devices, neu
             v8f w, lo, hi, su, sd;
             v8u pc, wc = 0;
             if (lanes == L) {
-                __builtin_memcpy(&w, devices.weights + index, sizeof w);
-                __builtin_memcpy(&lo, devices.lower + index, sizeof lo);
-                __builtin_memcpy(&hi, devices.upper + index, sizeof hi);
-                __builtin_memcpy(&su, devices.step_up + index, sizeof su);
-                __builtin_memcpy(&sd, devices.step_down + index, sizeof sd);
+                __builtin_memcpy(&w, devices.block.weights + index, sizeof w);
+                __builtin_memcpy(&lo, devices.block.lower + index, sizeof lo);
+                __builtin_memcpy(&hi, devices.block.upper + index, sizeof hi);
+                __builtin_memcpy(&su, devices.block.step_up + index, sizeof su);
+                __builtin_memcpy(&sd, devices.block.step_down + index, sizeof sd);
                 __builtin_memcpy(&pc, devices.pulse_counts + index, sizeof pc);
                 if (devices.write_counts) __builtin_memcpy(&wc, devices.write_counts + index, sizeof wc);
             } else {
@@ -347,11 +347,11 @@ void neuromorph_soft_bounds_train_batch(neuromorph_soft_bounds_rows devices, neu
                 uint32_t pc_[L], wc_[L];
                 for (size_t l = 0; l < L; l++) {
                     int valid = l < lanes;
-                    w_[l] = valid ? devices.weights[index + l] : 0.0f;
-                    lo_[l] = valid ? devices.lower[index + l] : -1.0f;
-                    hi_[l] = valid ? devices.upper[index + l] : 1.0f;
-                    su_[l] = valid ? devices.step_up[index + l] : 0.0f;
-                    sd_[l] = valid ? devices.step_down[index + l] : 0.0f;
+                    w_[l] = valid ? devices.block.weights[index + l] : 0.0f;
+                    lo_[l] = valid ? devices.block.lower[index + l] : -1.0f;
+                    hi_[l] = valid ? devices.block.upper[index + l] : 1.0f;
+                    su_[l] = valid ? devices.block.step_up[index + l] : 0.0f;
+                    sd_[l] = valid ? devices.block.step_down[index + l] : 0.0f;
                     pc_[l] = valid ? devices.pulse_counts[index + l] : 0u;
                     wc_[l] = valid && devices.write_counts ? devices.write_counts[index + l] : 0u;
                 }
@@ -419,12 +419,12 @@ void neuromorph_soft_bounds_train_batch(neuromorph_soft_bounds_rows devices, neu
                 wc -= (v8u)(n > 0);
             }
             if (lanes == L) {
-                __builtin_memcpy(devices.weights + index, &w, sizeof w);
+                __builtin_memcpy(devices.block.weights + index, &w, sizeof w);
                 __builtin_memcpy(devices.pulse_counts + index, &pc, sizeof pc);
                 if (devices.write_counts) __builtin_memcpy(devices.write_counts + index, &wc, sizeof wc);
             } else {
                 for (size_t l = 0; l < lanes; l++) {
-                    devices.weights[index + l] = w[l];
+                    devices.block.weights[index + l] = w[l];
                     devices.pulse_counts[index + l] = pc[l];
                     if (devices.write_counts) devices.write_counts[index + l] = wc[l];
                 }

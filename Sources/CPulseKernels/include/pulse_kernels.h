@@ -65,15 +65,10 @@ size_t neuromorph_soft_bounds_row_pulses(neuromorph_soft_bounds_block block, siz
                                          int32_t *deferred);
 
 /// A block of soft-bounds devices for ``neuromorph_soft_bounds_train_batch``: the buffers of
-/// ``neuromorph_soft_bounds_block`` plus the per-device pulse counter of the crossbar and,
-/// for devices with write noise, the per-device write counter (NULL without).
+/// ``neuromorph_soft_bounds_block``, the per-device pulse counter of the crossbar and, for
+/// devices with write noise, the per-device write counter (NULL without).
 typedef struct {
-    float *weights;
-    const float *lower;
-    const float *upper;
-    const float *step_up;
-    const float *step_down;
-    float cycle_std;
+    neuromorph_soft_bounds_block block;
     uint32_t *pulse_counts;
     uint32_t *write_counts;
 } neuromorph_soft_bounds_rows;

@@ -235,8 +235,9 @@ public struct LinearStepDeviceArray: SymmetryPointDeviceArray, DecayingDeviceArr
                                     state.withMemoryRebound(to: UInt64.self, capacity: 4) { rng in
                                         neuromorph_soft_bounds_train_batch(
                                             neuromorph_soft_bounds_rows(
-                                                weights: weights.baseAddress!, lower: lo.baseAddress!, upper: hi.baseAddress!,
-                                                step_up: su.baseAddress!, step_down: sd.baseAddress!, cycle_std: std,
+                                                block: neuromorph_soft_bounds_block(
+                                                    weights: weights.baseAddress!, lower: lo.baseAddress!, upper: hi.baseAddress!,
+                                                    step_up: su.baseAddress!, step_down: sd.baseAddress!, cycle_std: std),
                                                 pulse_counts: batch.pulseCounts, write_counts: batch.writeCounts),
                                             neuromorph_train_batch(
                                                 samples: batch.samples, rows: batch.rows, columns: batch.columns,
