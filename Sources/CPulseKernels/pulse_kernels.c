@@ -86,13 +86,18 @@ typedef int32_t v8i __attribute__((ext_vector_type(8)));
 #define v8_select(mask, a, b) ((v8f)(((v8i)(mask) & (v8i)(a)) | (~(v8i)(mask) & (v8i)(b))))
 #define v8_min(x, y) v8_select((y) < (x), (y), (x))
 #define v8_max(x, y) v8_select((y) >= (x), (y), (x))
-/* rⁿ lane by lane for 0 ≤ n < 32, by branch-free squaring over the 5 bits of n. */
+/* rⁿ lane by lane for 0 ≤ n < 32, by branch-free squaring over the bits of n (two bits when
+   every n < 4, the common case, else five). */
 #define v8_power(r, n, out) do { \
-    v8f square_ = (r), power_ = 1.0f; \
-    for (int j_ = 0; j_ < 5; j_++) { \
-        v8f bit_ = __builtin_convertvector(((n) >> j_) & 1, v8f); \
-        power_ *= 1.0f + bit_ * (square_ - 1.0f); \
-        square_ *= square_; \
+    v8f square_ = (r); \
+    v8f power_ = v8_select(((n) << 31) >> 31, square_, (v8f)1.0f); \
+    square_ *= square_; \
+    power_ *= v8_select(((n) << 30) >> 31, square_, (v8f)1.0f); \
+    if (__builtin_reduce_max(n) >= 4) { \
+        for (int j_ = 2; j_ < 5; j_++) { \
+            square_ *= square_; \
+            power_ *= v8_select(((n) << (31 - j_)) >> 31, square_, (v8f)1.0f); \
+        } \
     } \
     (out) = power_; \
 } while (0)
@@ -249,17 +254,34 @@ static inline __attribute__((always_inline)) void lanes4_normals(lanes4 *g, uint
     *out = x;
 }
 
+/* One standard normal from the scalar stream (the 32-bit Ziggurat of NeuromorphCore). */
+static inline __attribute__((always_inline)) float scalar_normal(uint64_t *s, neuromorph_ziggurat_tables t) {
+    uint64_t bits = xoshiro_next(s);
+    int32_t hz = (int32_t)(bits >> 32);
+    unsigned iz = (unsigned)(bits & 127);
+    uint32_t magnitude = hz < 0 ? (uint32_t)0 - (uint32_t)hz : (uint32_t)hz;
+    return magnitude < t.k[iz] ? (float)hz * t.w[iz] : ziggurat_slow(hz, iz, s, t);
+}
+
+/* n pulses towards bound b, one at a time, each clipped: w ← clip(b + (w − b)·r + σₛ·ξ), the
+   affine form of the soft-bounds pulse (r = 1 − s/|b|, σₛ = s·dw_min_std). */
+static float clipped_pulses(float w, int n, float b, float r, float noise, float lo, float hi, uint64_t *s,
+                            neuromorph_ziggurat_tables t) {
+    for (int p = 0; p < n; p++) {
+        w = b + (w - b) * r + noise * scalar_normal(s, t);
+        w = w < lo ? lo : w;
+        w = hi < w ? hi : w;
+    }
+    return w;
+}
+
 /* The pulse-by-pulse soft-bounds loop for one device (additive noise): the reference
    semantics, used where the closed form is not (near a bound, n = 32, tiny decay). */
 static float soft_bounds_pulse_loop(float w, int n, int up, float lo, float hi, float su, float sd, float std,
                                     uint64_t *s, neuromorph_ziggurat_tables t) {
     const float slope_up = hi > 0 ? 1.0f / hi : 0.0f, slope_down = lo < 0 ? -1.0f / lo : 0.0f;
     for (int p = 0; p < n; p++) {
-        uint64_t bits = xoshiro_next(s);
-        int32_t hz = (int32_t)(bits >> 32);
-        unsigned iz = (unsigned)(bits & 127);
-        uint32_t magnitude = hz < 0 ? (uint32_t)0 - (uint32_t)hz : (uint32_t)hz;
-        float xi = magnitude < t.k[iz] ? (float)hz * t.w[iz] : ziggurat_slow(hz, iz, s, t);
+        float xi = scalar_normal(s, t);
         if (up) {
             float step = su * (1.0f - slope_up * w) + su * std * xi;
             w = w + step;
@@ -273,14 +295,11 @@ static float soft_bounds_pulse_loop(float w, int n, int up, float lo, float hi, 
     return w;
 }
 
-/* Population count of eight 32-bit lanes (SWAR). */
-#define popcount8(v, out) do { \
-    v8u x_ = (v); \
-    x_ = x_ - ((x_ >> 1) & 0x55555555u); \
-    x_ = (x_ & 0x33333333u) + ((x_ >> 2) & 0x33333333u); \
-    x_ = (x_ + (x_ >> 4)) & 0x0f0f0f0fu; \
-    (out) = (v8i)((x_ * 0x01010101u) >> 24); \
-} while (0)
+/* The lanes of a mask as bits 0…7. */
+#define lane_bits(mask) ((unsigned)__builtin_reduce_or((v8i)(mask) & (v8i){1, 2, 4, 8, 16, 32, 64, 128}))
+
+/* Population count of eight 32-bit lanes (a nibble table with AVX2, SWAR otherwise). */
+#define popcount8(v, out) do { (out) = (v8i)__builtin_elementwise_popcount((v8u)(v)); } while (0)
 
 NEUROMORPH_AVX2_CLONES
 void neuromorph_soft_bounds_train_batch(neuromorph_soft_bounds_rows devices, neuromorph_train_batch batch,
@@ -311,16 +330,48 @@ void neuromorph_soft_bounds_train_batch(neuromorph_soft_bounds_rows devices, neu
         }
         active_count[i] = count;
     }
+    /* Column reads, bucketed by group of eight columns: group_reads[group_start[g]…] are the
+       samples whose read column lies in group g, in sample order. */
+    const size_t groups = P / L;
+    int32_t *group_start = active_count + rows;  /* [groups + 1] */
+    int32_t *group_reads = group_start + groups + 1; /* [B] */
+    for (size_t q = 0; q <= groups; q++) group_start[q] = 0;
+    if (batch.read_columns) {
+        for (size_t b = 0; b < B; b++)
+            if (batch.read_columns[b] >= 0) group_start[(size_t)batch.read_columns[b] / L + 1]++;
+        for (size_t q = 0; q < groups; q++) group_start[q + 1] += group_start[q];
+        for (size_t q = 0; q < groups; q++) {
+            int32_t fill = group_start[q];
+            for (size_t b = 0; b < B; b++)
+                if (batch.read_columns[b] >= 0 && (size_t)batch.read_columns[b] / L == q) group_reads[fill++] = (int32_t)b;
+        }
+    }
+    /* The groups any sample's column trains reach, or that are read (a transfer's write to
+       one column visits one group per row). */
+    int32_t *live_groups = group_reads + B;       /* [groups] */
+    size_t n_live = 0;
+    for (size_t q = 0; q < groups; q++) {
+        v8u any = 0;
+        for (size_t b = 0; b < B; b++) {
+            v8u column;
+            __builtin_memcpy(&column, batch.column_trains + b * P + q * L, sizeof column);
+            any |= column;
+        }
+        if (__builtin_reduce_or(any) != 0 || group_start[q + 1] > group_start[q]) live_groups[n_live++] = (int32_t)q;
+    }
     const v8f one = 1.0f, zero = 0.0f;
     const float std = devices.block.cycle_std;
     /* Rows outer, groups of eight columns inside (contiguous device buffers), the row's
        active samples innermost (a group's weights stay in registers across them). */
     for (size_t i = 0; i < rows; i++) {
         const int32_t n_active = active_count[i];
-        if (n_active == 0) continue;
+        if (n_active == 0 && group_start[groups] == 0) continue;
         const int32_t *samples = active + i * B;
-        for (size_t c0 = 0; c0 < P; c0 += L) {
-            /* Skip the group unless some sample's trains coincide in it. */
+        for (size_t live = 0; live < n_live; live++) {
+            const size_t c0 = (size_t)live_groups[live] * L;
+            const int32_t *reads = group_reads + group_start[c0 / L];
+            const int32_t n_reads = group_start[c0 / L + 1] - group_start[c0 / L];
+            /* Skip the group unless some sample's trains coincide in it or it is read. */
             v8u any = 0;
             for (int32_t a = 0; a < n_active; a++) {
                 const size_t b = (size_t)samples[a];
@@ -328,7 +379,7 @@ void neuromorph_soft_bounds_train_batch(neuromorph_soft_bounds_rows devices, neu
                 __builtin_memcpy(&column, batch.column_trains + b * P + c0, sizeof column);
                 any |= column & batch.row_trains[i * B + b];
             }
-            if (__builtin_reduce_or(any) == 0) continue;
+            if (__builtin_reduce_or(any) == 0 && n_reads == 0) continue;
             const size_t index = i * C + c0;
             const size_t lanes = C - c0 < L ? C - c0 : L;
             v8f w, lo, hi, su, sd;
@@ -360,9 +411,46 @@ void neuromorph_soft_bounds_train_batch(neuromorph_soft_bounds_rows devices, neu
                 __builtin_memcpy(&sd, sd_, sizeof sd); __builtin_memcpy(&pc, pc_, sizeof pc);
                 __builtin_memcpy(&wc, wc_, sizeof wc);
             }
+            /* Per-direction constants of the affine pulse maps (slope⁺ = 1/b_max, slope⁻ = −1/b_min,
+               r = 1 − s·slope, one pulse w ← b + (w − b)·r + s·σ·ξ), and K = (sσ)²/(1 − r²), the
+               variance the noise of an endless train settles at. */
             v8i up_sloped = (v8i)(hi > zero), down_sloped = (v8i)(lo < zero);
+            v8f r_up = one - su * v8_select(up_sloped, one / v8_select(up_sloped, hi, one), zero);
+            v8f r_down = one - sd * v8_select(down_sloped, -(one / v8_select(down_sloped, lo, one)), zero);
+            v8f decay_up = one - r_up, decay_down = one - r_down;
+            v8i composable = up_sloped & down_sloped & (v8i)(decay_up >= 1e-4f) & (v8i)(decay_down >= 1e-4f)
+                             & (v8i)(r_up >= zero) & (v8i)(r_down >= zero);
+            v8f noise_up = su * std, noise_down = sd * std;
+            v8f settled_up = (noise_up * noise_up) / (v8_select(composable, decay_up, one) * (one + r_up));
+            v8f settled_down = (noise_down * noise_down) / (v8_select(composable, decay_down, one) * (one + r_down));
+            /* Composition across the samples: the pulse maps are affine with additive Gaussian
+               noise, so after any sequence the weight is Gaussian with mean m (the noiseless path)
+               and variance V, drawn once at the end. Exact while no clip can act: the path's
+               distance to each bound stays ≥ 9 sd of the noise accumulated so far
+               (aggregationMargin); a lane that would come closer is realized there and that
+               sample's pulses are applied per sample as before. */
+            v8f m = w, V = zero;
+            int32_t next_read = 0;
+            /* A read after sample b: the lane's weight realized (its composed noise drawn),
+               then copied out with its write count. */
+#define READ_LANES_BEFORE(limit) \
+            while (next_read < n_reads && (size_t)reads[next_read] < (limit)) { \
+                const size_t b_ = (size_t)reads[next_read++]; \
+                const int lane_ = batch.read_columns[b_] - (int32_t)c0; \
+                if (V[lane_] > 0.0f) { \
+                    v8f xi_; \
+                    lanes4_normals(&g, s, tables, &xi_); \
+                    float value_ = m[lane_] + __builtin_elementwise_sqrt(V[lane_]) * xi_[lane_]; \
+                    value_ = value_ < lo[lane_] ? lo[lane_] : value_; \
+                    m[lane_] = hi[lane_] < value_ ? hi[lane_] : value_; \
+                    V[lane_] = 0.0f; \
+                } \
+                batch.read_weights[b_ * rows + i] = m[lane_]; \
+                if (batch.read_writes) batch.read_writes[b_ * rows + i] = wc[lane_]; \
+            }
             for (int32_t a = 0; a < n_active; a++) {
                 const size_t b = (size_t)samples[a];
+                READ_LANES_BEFORE(b)
                 const uint32_t row = batch.row_trains[i * B + b];
                 v8u column;
                 __builtin_memcpy(&column, batch.column_trains + b * P + c0, sizeof column);
@@ -372,52 +460,71 @@ void neuromorph_soft_bounds_train_batch(neuromorph_soft_bounds_rows devices, neu
                 popcount8(hit, n);
                 /* up where d·x < 0: the row's and the column's sign bits (bit 31) differ */
                 v8i is_up = (v8i)(column ^ (batch.row_negative[i * B + b] ? 0x80000000u : 0u)) >> 31;
-                /* As neuromorph_soft_bounds_row_pulses: slope⁺ = 1/b_max, slope⁻ = −1/b_min
-                   (0 when the bound is on the wrong side), r = 1 − s·slope; the fixed point
-                   q/(1 − r) of the n-fold map is the bound itself. */
-                v8f step = v8_select(is_up, su, sd);
+                v8f r = v8_select(is_up, r_up, r_down);
+                v8f settled = v8_select(is_up, settled_up, settled_down);
                 v8f bound = v8_select(is_up, hi, lo);
-                v8i sloped = (is_up & up_sloped) | (~is_up & down_sloped);
-                v8f inverse = one / v8_select(sloped, bound, one);
-                v8f slope = v8_select(sloped, v8_select(is_up, inverse, -inverse), zero);
-                v8f sign = v8_select(is_up, one, -one);
-                v8f noise_scale = step * std;
-                v8f signed_slope = sign * slope;
-                v8f xi;
-                lanes4_normals(&g, s, tables, &xi);
-                v8f single = v8_min(v8_max(w + sign * (step * (one - signed_slope * w) + noise_scale * xi), lo), hi);
-                if (__builtin_reduce_max(n) == 1) {
-                    /* single pulses only (a fifth of the groups): no closed form needed */
-                    w = v8_select(n == 1, single, w);
-                } else {
-                    v8f r = one - step * slope;
-                    v8f decay = one - r;
-                    v8f rn;
-                    v8_power(r, n, rn);
-                    v8f safe_decay = v8_select(decay > zero, decay, one);
-                    v8f mean = bound + (w - bound) * rn;
-                    v8f sd_n = noise_scale * __builtin_elementwise_sqrt((one - rn * rn) / (safe_decay * (one + r)));
-                    v8f margin = 9.0f * sd_n;              /* aggregationMargin */
-                    v8i fits = (v8i)(v8_min(w, mean) - margin >= lo) & (v8i)(v8_max(w, mean) + margin <= hi);
-                    v8i closed = (n > 1) & (n < 32) & (decay >= 1e-4f) & (r >= zero) & sloped & fits;
-                    v8f many = mean + sd_n * xi;
-                    v8f updated = v8_select(n == 1, single, v8_select(closed, many, w));
-                    w = v8_select(n > 0, updated, w);
-                    v8i loop = (n > 1) & ~closed;
-                    if (__builtin_reduce_or(loop) != 0) {
-                        float wl[L];
-                        __builtin_memcpy(wl, &w, sizeof wl);
-                        for (int l = 0; l < L; l++) {
-                            if (!loop[l]) continue;
-                            wl[l] = soft_bounds_pulse_loop(wl[l], n[l], is_up[l] != 0, lo[l], hi[l], su[l], sd[l],
-                                                           std, s, tables);
+                v8f rn;
+                v8_power(r, n, rn);
+                v8f m_next = bound + (m - bound) * rn;
+                v8f V_next = settled - (settled - V) * (rn * rn);
+                v8f to_lower = v8_min(m, m_next) - lo, to_upper = hi - v8_max(m, m_next);
+                v8f margin_squared = 81.0f * V_next;            /* (aggregationMargin sd)² */
+                v8i fits = composable & (v8i)(to_lower * to_lower >= margin_squared)
+                                      & (v8i)(to_upper * to_upper >= margin_squared);
+                v8i per_sample = (n > 0) & ~fits, advance = (n > 0) & fits;
+                m = v8_select(advance, m_next, m);     /* (n = 0 lanes untouched: no rounding) */
+                V = v8_select(advance, V_next, V);
+                if (__builtin_reduce_or(per_sample) != 0) {
+                    /* Realize these lanes' accumulated noise (if any) and compose this sample
+                       from there; a lane whose sample alone comes within the margin of a bound
+                       gets its pulses one at a time, each clipped (the reference semantics).
+                       Lane by lane with the scalar stream: about one lane in eight is here. */
+                    float mv[L], Vv[L];
+                    __builtin_memcpy(mv, &m, sizeof mv);
+                    __builtin_memcpy(Vv, &V, sizeof Vv);
+                    for (unsigned pending = lane_bits(per_sample & (v8i)(V > zero)); pending; pending &= pending - 1) {
+                        const int l = __builtin_ctz(pending);
+                        float value = mv[l] + __builtin_sqrtf(Vv[l]) * scalar_normal(s, tables);
+                        value = value < lo[l] ? lo[l] : value;
+                        mv[l] = hi[l] < value ? hi[l] : value;
+                        Vv[l] = 0.0f;
+                    }
+                    __builtin_memcpy(&m, mv, sizeof m);
+                    __builtin_memcpy(&V, Vv, sizeof V);
+                    v8f m_alone = bound + (m - bound) * rn;
+                    v8f V_alone = settled - settled * (rn * rn);
+                    v8f below = v8_min(m, m_alone) - lo, above = hi - v8_max(m, m_alone);
+                    v8f margin_alone = 81.0f * V_alone;
+                    v8i alone = per_sample & composable & (v8i)(below * below >= margin_alone)
+                                & (v8i)(above * above >= margin_alone);
+                    m = v8_select(alone, m_alone, m);
+                    V = v8_select(alone, V_alone, V);
+                    v8i exact = per_sample & ~alone;
+                    if (__builtin_reduce_or(exact) != 0) {
+                        __builtin_memcpy(mv, &m, sizeof mv);
+                        for (unsigned lanes_left = lane_bits(exact); lanes_left; lanes_left &= lanes_left - 1) {
+                            const int l = __builtin_ctz(lanes_left);
+                            mv[l] = composable[l]
+                                ? clipped_pulses(mv[l], n[l], bound[l], r[l], is_up[l] ? noise_up[l] : noise_down[l],
+                                                 lo[l], hi[l], s, tables)
+                                : soft_bounds_pulse_loop(mv[l], n[l], is_up[l] != 0, lo[l], hi[l], su[l], sd[l],
+                                                         std, s, tables);
                         }
-                        __builtin_memcpy(&w, wl, sizeof w);
+                        __builtin_memcpy(&m, mv, sizeof m);
                     }
                 }
                 pc += (v8u)n;
                 wc -= (v8u)(n > 0);
             }
+            READ_LANES_BEFORE(B)
+#undef READ_LANES_BEFORE
+            /* The composed noise, one normal per device. */
+            if (__builtin_reduce_or((v8i)(V > zero)) != 0) {
+                v8f xi;
+                lanes4_normals(&g, s, tables, &xi);
+                m = v8_min(v8_max(m + __builtin_elementwise_sqrt(V) * xi, lo), hi);
+            }
+            w = m;
             if (lanes == L) {
                 __builtin_memcpy(devices.block.weights + index, &w, sizeof w);
                 __builtin_memcpy(devices.pulse_counts + index, &pc, sizeof pc);

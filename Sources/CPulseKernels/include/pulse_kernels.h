@@ -78,6 +78,11 @@ typedef struct {
 /// at most 31 slots) with bit 31 set where x_bj < 0, and 0 for columns without pulses
 /// (also the padding up to `padded_columns`, a multiple of 8); `row_trains[i·samples + b]`
 /// is row i's train for sample b (0: none) and `row_negative[i·samples + b]` whether d_bi < 0.
+///
+/// Column reads (optional, `read_columns` NULL: none): after sample b, column
+/// `read_columns[b]` (−1: none) is read — every row's device weight goes to
+/// `read_weights[b·rows + i]` and, with write counters, its count to `read_writes[b·rows + i]`
+/// (the transfer reads of Tiki-Taka inside a mini-batch).
 typedef struct {
     size_t samples;
     size_t rows;
@@ -86,21 +91,38 @@ typedef struct {
     const uint32_t *column_trains;
     const uint32_t *row_trains;
     const bool *row_negative;
+    const int32_t *read_columns;
+    float *read_weights;
+    uint32_t *read_writes;
 } neuromorph_train_batch;
+
+/// The int32 scratch ``neuromorph_soft_bounds_train_batch`` needs for a batch.
+static inline size_t neuromorph_train_batch_scratch(neuromorph_train_batch batch) {
+    return batch.rows * (batch.samples + 1) + 2 * (batch.padded_columns / 8) + 1 + batch.samples;
+}
 
 /// Every sample's rank-one update of a batch applied to soft-bounds devices with additive
 /// noise (the pulsed update of Gokmen & Vlasov 2016 with aihwkit's device semantics), with
-/// each device's weight kept in a register across the samples: for device (i, j) and the
-/// samples b in order, `n = popcount(row_i,b & column_b,j)` pulses, up where d·x < 0,
-/// applied as in ``neuromorph_soft_bounds_row_pulses`` (single pulses exactly, n = 2…31 in
-/// closed form within the 9-sd margin, anything else pulse by pulse); `pulse_counts` gains n
-/// and `write_counts` one per update with n > 0.
+/// each device's state kept in registers across the samples: for device (i, j) and the
+/// samples b in order, `n = popcount(row_i,b & column_b,j)` pulses, up where d·x < 0;
+/// `pulse_counts` gains n and `write_counts` one per update with n > 0.
 ///
-/// Normals: eight xoshiro256++ lanes seeded from `lane_seed` (SplitMix64), one draw per
-/// lane for each group of eight devices and sample with a coincidence; the Ziggurat's slow
+/// Composition: one pulse is the affine map `w ← b + (w − b)·r + s·σ·ξ` (b the bound the
+/// pulse moves towards, `r = 1 − s/|b|`), so any sequence of pulses leaves the weight
+/// Gaussian with mean m (the noiseless path: n pulses map m to `b + (m − b)·rⁿ`) and
+/// variance V (`V ← K − (K − V)·r²ⁿ`, `K = (sσ)²/(1 − r²)`). The kernel carries (m, V) across
+/// the samples and draws one normal per device at the end (or when a column is read). This
+/// is exact as long as no clip acts, which is taken to hold while the path stays
+/// `aggregationMargin` = 9 sd of the accumulated noise inside both bounds; a device that
+/// would come closer is realized at that sample and the sample's pulses are applied as in
+/// ``neuromorph_soft_bounds_row_pulses`` (single pulses exactly, n = 2…31 in closed form
+/// within the margin, anything else pulse by pulse).
+///
+/// Normals: four xoshiro256++ lanes (two normals per 64-bit draw) seeded from `lane_seed`
+/// (SplitMix64), eight per realization of a group of eight devices; the Ziggurat's slow
 /// region and the pulse-by-pulse fallback draw from the scalar state `rng` (advanced in
-/// place). `scratch` holds `rows·(samples + 1)` int32 values. Only exactly rounded
-/// operations, so the result does not depend on the instruction set of the clone.
+/// place). `scratch` holds ``neuromorph_train_batch_scratch`` int32 values. Only exactly
+/// rounded operations, so the result does not depend on the instruction set of the clone.
 void neuromorph_soft_bounds_train_batch(neuromorph_soft_bounds_rows devices, neuromorph_train_batch batch,
                                         uint64_t lane_seed, uint64_t *rng, neuromorph_ziggurat_tables tables,
                                         int32_t *scratch);

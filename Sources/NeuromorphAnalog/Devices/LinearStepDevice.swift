@@ -214,10 +214,11 @@ public struct LinearStepDeviceArray: SymmetryPointDeviceArray, DecayingDeviceArr
     public var acceptsTrainBatches: Bool { slopesFromBounds && noise == .additive && cycleStd > 0 }
 
     /// A mini-batch of updates through the batched C kernel: each group of eight devices keeps
-    /// its weights, counters and per-direction constants in registers across the samples, and
-    /// applies each sample's pulses as ``applySoftBoundsRowPulses(base:columns:counts:up:n:generator:)``
-    /// does (single pulses exactly, trains in closed form inside the 9-sd margin, pulse by
-    /// pulse otherwise).
+    /// its state and counters in registers across the samples and composes the samples'
+    /// pulses in closed form (mean path and accumulated noise variance, one normal per device
+    /// at the end or at a column read) while the path stays 9 sd inside the bounds; a device
+    /// that comes closer gets that sample's pulses as
+    /// ``applySoftBoundsRowPulses(base:columns:counts:up:n:generator:)`` applies them.
     public mutating func applyTrainBatch(_ batch: PulseTrainBatch, generator: inout SeededGenerator) {
         guard acceptsTrainBatches else {
             applyTrainBatchRowByRow(batch, generator: &generator)
@@ -225,7 +226,11 @@ public struct LinearStepDeviceArray: SymmetryPointDeviceArray, DecayingDeviceArr
         }
         let std = cycleStd, tables = Ziggurat.tablePointers
         let lower = storage.minBound, upper = storage.maxBound, stepUp = storage.stepUp, stepDown = storage.stepDown
-        withUnsafeTemporaryAllocation(of: Int32.self, capacity: batch.rows * (batch.samples + 1)) { scratch in
+        let kernelBatch = neuromorph_train_batch(
+            samples: batch.samples, rows: batch.rows, columns: batch.columns, padded_columns: batch.paddedColumns,
+            column_trains: batch.columnTrains, row_trains: batch.rowTrains, row_negative: batch.rowNegative,
+            read_columns: batch.readColumns, read_weights: batch.readWeights, read_writes: batch.readWrites)
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: neuromorph_train_batch_scratch(kernelBatch)) { scratch in
             lower.withUnsafeBufferPointer { lo in
                 upper.withUnsafeBufferPointer { hi in
                     stepUp.withUnsafeBufferPointer { su in
@@ -239,11 +244,7 @@ public struct LinearStepDeviceArray: SymmetryPointDeviceArray, DecayingDeviceArr
                                                     weights: weights.baseAddress!, lower: lo.baseAddress!, upper: hi.baseAddress!,
                                                     step_up: su.baseAddress!, step_down: sd.baseAddress!, cycle_std: std),
                                                 pulse_counts: batch.pulseCounts, write_counts: batch.writeCounts),
-                                            neuromorph_train_batch(
-                                                samples: batch.samples, rows: batch.rows, columns: batch.columns,
-                                                padded_columns: batch.paddedColumns, column_trains: batch.columnTrains,
-                                                row_trains: batch.rowTrains, row_negative: batch.rowNegative),
-                                            batch.laneSeed, rng,
+                                            kernelBatch, batch.laneSeed, rng,
                                             neuromorph_ziggurat_tables(k: tables.k, w: tables.w, f: tables.f),
                                             scratch.baseAddress!)
                                     }

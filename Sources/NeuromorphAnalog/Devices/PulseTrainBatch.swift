@@ -28,6 +28,13 @@ public struct PulseTrainBatch {
     /// down to a base with a kernel; `nil` from the crossbar.
     public var writeCounts: UnsafeMutablePointer<UInt32>?
     public var laneSeed: UInt64
+    /// Column reads inside the batch (the transfer reads of Tiki-Taka): after sample b, column
+    /// `readColumns[b]` (−1: none) is read into `readWeights[b·rows + i]`, what
+    /// ``PulsedDeviceArray/weight(at:)`` of device (i, column) returns at that point. `nil`:
+    /// no reads. (`readWrites` is the write-noise wrapper's: its counters at the reads.)
+    public var readColumns: UnsafePointer<Int32>? = nil
+    public var readWeights: UnsafeMutablePointer<Float>? = nil
+    public var readWrites: UnsafeMutablePointer<UInt32>? = nil
 
     /// The longest train a batch can carry: bit 31 of a column word is its sign.
     public static let maxBitLength = 31
@@ -77,6 +84,10 @@ extension PulsedDeviceArray {
                         }
                     }
                 }
+            }
+            if let reads = batch.readColumns, let out = batch.readWeights, reads[b] >= 0 {
+                let column = Int(reads[b])
+                for i in 0..<batch.rows { out[b * batch.rows + i] = weight(at: i * columns + column) }
             }
         }
     }

@@ -139,6 +139,12 @@ public struct ReferenceSubtractedDeviceArray<Base: SymmetryPointDeviceArray>: Sy
 
     public mutating func applyTrainBatch(_ batch: PulseTrainBatch, generator: inout SeededGenerator) {
         base.applyTrainBatch(batch, generator: &generator)
+        // Reads see g − r.
+        guard let reads = batch.readColumns, let out = batch.readWeights else { return }
+        for b in 0..<batch.samples where reads[b] >= 0 {
+            let column = Int(reads[b])
+            for i in 0..<batch.rows { out[b * batch.rows + i] -= reference[i * batch.columns + column] }
+        }
     }
 
     public func expectedStep(at index: Int, up: Bool) -> Float { base.expectedStep(at: index, up: up) }

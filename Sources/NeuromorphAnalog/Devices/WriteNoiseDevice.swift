@@ -136,10 +136,25 @@ public struct WriteNoiseDeviceArray<Base: PulsedDeviceArray>: PulsedDeviceArray 
             applyTrainBatchRowByRow(batch, generator: &generator)
             return
         }
+        let readCount = batch.readColumns == nil ? 0 : batch.samples * batch.rows
+        var readWrites = [UInt32](repeating: 0, count: readCount)
         writes.withUnsafeMutableBufferPointer { written in
-            var forwarded = batch
-            forwarded.writeCounts = written.baseAddress
-            base.applyTrainBatch(forwarded, generator: &generator)
+            readWrites.withUnsafeMutableBufferPointer { readWritten in
+                var forwarded = batch
+                forwarded.writeCounts = written.baseAddress
+                forwarded.readWrites = readCount > 0 ? readWritten.baseAddress : nil
+                base.applyTrainBatch(forwarded, generator: &generator)
+            }
+        }
+        // Reads see hidden + the noise of the device's write count at that point.
+        guard let reads = batch.readColumns, let out = batch.readWeights else { return }
+        let normals = Ziggurat.Sampler()
+        for b in 0..<batch.samples where reads[b] >= 0 {
+            let column = Int(reads[b])
+            for i in 0..<batch.rows {
+                let slot = b * batch.rows + i
+                out[slot] += offset(i * batch.columns + column, writes: readWrites[slot], normals: normals)
+            }
         }
     }
 

@@ -86,7 +86,12 @@ extension CrossbarArray {
     /// applied as that many device pulses with cycle-to-cycle noise. The column trains of
     /// all samples are drawn first; then the row blocks run in parallel, each through all
     /// samples in order with its own stream.
-    mutating func stochasticUpdate(x: Tensor, d: Tensor, learningRate: Float) {
+    ///
+    /// `columnReads` (the batched path only, see ``readsColumnsInsideBatches``): after sample
+    /// b, column `columnReads[b]` (−1: none) is read; returns the devices' weights there,
+    /// `[samples × rows]` (empty without reads).
+    @discardableResult
+    mutating func stochasticUpdate(x: Tensor, d: Tensor, learningRate: Float, columnReads: [Int32]? = nil) -> [Float] {
         let inputs = columns, outputs = rows, batch = x.rows
         // 1. Column trains and gains per sample, drawn in parallel over samples: sample b
         // uses its own stream derived from the array's `columns` stream (numbered by b: the
@@ -159,10 +164,10 @@ extension CrossbarArray {
         // Models with a batched kernel take the whole mini-batch per block (trains of at most
         // 31 slots: bit 31 of a column word carries its sign).
         if bitLength.allSatisfy({ $0 <= PulseTrainBatch.maxBitLength }) && blocks.allSatisfy({ $0.acceptsTrainBatches }) {
-            applyTrainBatches(d: d, columnIndex: columnIndex, columnTrain: columnTrain, columnNegative: columnNegative,
-                              sampleCount: sampleCount, rowGain: rowGain, bitLength: bitLength)
-            return
+            return applyTrainBatches(d: d, columnIndex: columnIndex, columnTrain: columnTrain, columnNegative: columnNegative,
+                                     sampleCount: sampleCount, rowGain: rowGain, bitLength: bitLength, columnReads: columnReads)
         }
+        precondition(columnReads == nil, "CrossbarArray.stochasticUpdate: column reads need the batched path")
         // For one-slot trains every active column coincides with every firing row, so a row's
         // pulses are exactly the sample's active columns: keep their directions for both row
         // signs (up where d·x < 0) and apply them without a per-column coincidence test.
@@ -237,6 +242,7 @@ extension CrossbarArray {
                 }
             }
         }
+        return []
     }
 
     /// Step 2 of ``stochasticUpdate(x:d:learningRate:)`` for models with a batched kernel:
@@ -245,8 +251,11 @@ extension CrossbarArray {
     /// row-by-row path (samples outer, rows inner), a lane seed from the same stream, and
     /// one ``PulsedDeviceArray/applyTrainBatch(_:generator:)`` call.
     private mutating func applyTrainBatches(d: Tensor, columnIndex: [Int32], columnTrain: [UInt64], columnNegative: [Bool],
-                                            sampleCount: [Int], rowGain: [Float], bitLength: [Int]) {
+                                            sampleCount: [Int], rowGain: [Float], bitLength: [Int], columnReads: [Int32]?) -> [Float] {
         let inputs = columns, outputs = rows, batch = sampleCount.count
+        let readColumns = columnReads ?? []
+        precondition(columnReads == nil || readColumns.count == batch, "CrossbarArray: \(readColumns.count) column reads for \(batch) samples")
+        var reads = [Float](repeating: 0, count: columnReads == nil ? 0 : batch * outputs)
         let padded = PulseTrainBatch.paddedColumns(inputs)
         var words = [UInt32](repeating: 0, count: batch * padded)
         for b in 0..<batch {
@@ -256,10 +265,12 @@ extension CrossbarArray {
             }
         }
         let ranges = blockRows
-        withExtendedLifetime((words, rowGain, bitLength, sampleCount, ranges)) {
+        let hasReads = columnReads != nil
+        reads.withUnsafeMutableBufferPointer { readOut in
+        withExtendedLifetime((words, rowGain, bitLength, sampleCount, ranges, readColumns)) {
             let cw = words.withUnsafeBufferPointer { $0 }, rg = rowGain.withUnsafeBufferPointer { $0 }
             let bl = bitLength.withUnsafeBufferPointer { $0 }, sc = sampleCount.withUnsafeBufferPointer { $0 }
-            let rr = ranges.withUnsafeBufferPointer { $0 }
+            let rr = ranges.withUnsafeBufferPointer { $0 }, rc = readColumns.withUnsafeBufferPointer { $0 }
             d.scalars.withUnsafeBufferPointer { ds in
                 blocks.withUnsafeMutableBufferPointer { devices in
                     blockGenerators.withUnsafeMutableBufferPointer { generators in
@@ -281,15 +292,29 @@ extension CrossbarArray {
                                     }
                                 }
                                 let laneSeed = generator.next()
+                                var blockReads = [Float](repeating: 0, count: hasReads ? batch * range.count : 0)
                                 rowTrains.withUnsafeBufferPointer { rt in
                                     rowNegative.withUnsafeBufferPointer { rn in
                                         counts[k].withUnsafeMutableBufferPointer { count in
-                                            devices[k].applyTrainBatch(
-                                                PulseTrainBatch(samples: batch, rows: range.count, columns: inputs, paddedColumns: padded,
-                                                                columnTrains: cw.baseAddress!, rowTrains: rt.baseAddress!,
-                                                                rowNegative: rn.baseAddress!, pulseCounts: count.baseAddress!,
-                                                                writeCounts: nil, laneSeed: laneSeed),
-                                                generator: &generator)
+                                            blockReads.withUnsafeMutableBufferPointer { br in
+                                                var trains = PulseTrainBatch(
+                                                    samples: batch, rows: range.count, columns: inputs, paddedColumns: padded,
+                                                    columnTrains: cw.baseAddress!, rowTrains: rt.baseAddress!,
+                                                    rowNegative: rn.baseAddress!, pulseCounts: count.baseAddress!,
+                                                    writeCounts: nil, laneSeed: laneSeed)
+                                                if hasReads {
+                                                    trains.readColumns = rc.baseAddress
+                                                    trains.readWeights = br.baseAddress
+                                                }
+                                                devices[k].applyTrainBatch(trains, generator: &generator)
+                                            }
+                                        }
+                                    }
+                                }
+                                if hasReads {
+                                    for b in 0..<batch where rc[b] >= 0 {
+                                        for local in 0..<range.count {
+                                            readOut[b * outputs + range.lowerBound + local] = blockReads[b * range.count + local]
                                         }
                                     }
                                 }
@@ -300,6 +325,8 @@ extension CrossbarArray {
                 }
             }
         }
+        }
+        return reads
     }
 
     /// The expected-value update (Gokmen 2021 Eq. 3): the batch's expected coincidence counts

@@ -60,8 +60,7 @@ extension CrossbarArray {
                 let devices = blocks[k]
                 for local in 0..<range.count { column[range.lowerBound + local] = devices.weight(at: local * columns + t) }
             }
-            return AnalogMatVec.apply(one, weights: Tensor(shape: [rows, 1], scalars: column), transpose: .transposed,
-                                      io: io, generator: &readGenerator).scalars
+            return readColumn(deviceWeights: column, io: io)
         }
         precondition(t >= 0 && t < rows, "CrossbarArray.readDeviceSlice: row \(t) outside 0..<\(rows)")
         let k = t / Self.rowsPerBlock, local = t - blockRows[k].lowerBound
@@ -69,6 +68,51 @@ extension CrossbarArray {
         let row = (0..<columns).map { devices.weight(at: local * columns + $0) }
         return AnalogMatVec.apply(one, weights: Tensor(shape: [1, columns], scalars: row), transpose: .none,
                                   io: io, generator: &readGenerator).scalars
+    }
+}
+
+extension CrossbarArray {
+    /// The periphery half of ``readDeviceSlice(_:columns:io:)`` for a column: `f_out(w f_in(1))`
+    /// of given device weights `w` (`rows` of them, e.g. a column as it stood inside a batch,
+    /// ``updateDevices(x:d:learningRate:readingColumns:)``). Same settings restriction.
+    mutating func readColumn(deviceWeights column: [Float], io: IOParameters) -> [Float] {
+        precondition(column.count == rows, "CrossbarArray.readColumn: \(column.count) weights for \(rows) rows")
+        let one = Tensor(shape: [1, 1], scalars: [1])
+        return AnalogMatVec.apply(one, weights: Tensor(shape: [rows, 1], scalars: column), transpose: .transposed,
+                                  io: io, generator: &readGenerator).scalars
+    }
+
+    /// Whether ``updateDevices(x:d:learningRate:readingColumns:)`` can read columns inside a
+    /// mini-batch: stochastic pulse trains of at most 31 slots on devices with a batched kernel.
+    var readsColumnsInsideBatches: Bool {
+        update.pulseType == .stochastic && update.desiredBL <= PulseTrainBatch.maxBitLength
+            && blocks.allSatisfy { $0.acceptsTrainBatches }
+    }
+
+    /// ``updateDevices(x:d:learningRate:)`` with column reads inside the batch: after sample b,
+    /// the devices' weights of column `reads[b]` (−1: none), as
+    /// ``PulsedDeviceArray/weight(at:)`` returns them at that point — what a transfer read
+    /// after that sample sees (``readColumn(deviceWeights:io:)``). Returns `[samples × rows]`.
+    /// Needs ``readsColumnsInsideBatches``.
+    mutating func updateDevices(x: Tensor, d: Tensor, learningRate: Float, readingColumns reads: [Int32]) -> [Float] {
+        precondition(readsColumnsInsideBatches && reads.count == x.rows
+                        && reads.allSatisfy { $0 >= -1 && Int($0) < columns },
+                     "CrossbarArray.updateDevices(readingColumns:): \(reads.count) reads for \(x.rows) samples")
+        precondition(x.rows == d.rows && x.columns == columns && d.columns == rows,
+                     "CrossbarArray.update: x \(x.shape), d \(d.shape) for a \(rows)×\(columns) array")
+        guard learningRate > 0 else {
+            // No pulses: every read sees the devices as they are.
+            var values = [Float](repeating: 0, count: x.rows * rows)
+            for (b, column) in reads.enumerated() where column >= 0 {
+                for (k, range) in blockRows.enumerated() {
+                    for local in 0..<range.count {
+                        values[b * rows + range.lowerBound + local] = blocks[k].weight(at: local * columns + Int(column))
+                    }
+                }
+            }
+            return values
+        }
+        return stochasticUpdate(x: x, d: d, learningRate: learningRate, columnReads: reads)
     }
 }
 

@@ -81,12 +81,37 @@ public struct ChoppedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
         var scale = ChoppedAutoScale(xMaxAverage: xMaxAverage, dMaxAverage: dMaxAverage)
         let sampleRates = scale.sampleRates(x: x, d: d, arrays: arrays, parameters: parameters, fastRate: rates.effectiveFast)
         (xMaxAverage, dMaxAverage) = (scale.xMaxAverage, scale.dMaxAverage)
-        for chunk in TransferSchedule.chunks(count: arrays.updateCount, batch: x.rows, period: period) {
-            // `A` and `C` are read only through transfer reads of the devices until the
-            // refresh at the end: no copy of their weights per chunk.
-            currentFastRate = arrays.updateFastChopped(x: x, d: d, samples: chunk.samples, sampleRates: sampleRates,
-                                                       columnSigns: columnChopper, rowSigns: rowChopper, deferringRefresh: true)
-            if chunk.transferAfter { transferSlice(learningRate: transferRate, deferringRefresh: true) }
+        let chunks = TransferSchedule.chunks(count: arrays.updateCount, batch: x.rows, period: period)
+        if chunks.count > 1 && parameters.inChopProbability == 0 && parameters.outChopProbability == 0
+            && arrays.readsTransfersInsideBatches(io: parameters.transfer.transferForward) {
+            // The choppers cannot flip inside the batch and a transfer only reads `A`: one fast
+            // update for the whole batch, the transfers' columns read inside it at the samples
+            // they follow, then the transfers in order on those reads.
+            var reads = [Int32](repeating: -1, count: x.rows)
+            var slice = arrays.sliceIndex
+            for chunk in chunks where chunk.transferAfter {
+                reads[chunk.samples.upperBound - 1] = Int32(slice)
+                slice = (slice + 1) % arrays.sliceCount
+            }
+            let columns = arrays.updateFastChoppedReading(x: x, d: d, sampleRates: sampleRates, columnSigns: columnChopper,
+                                                          rowSigns: rowChopper, reads: reads)
+            let rows = self.rows
+            for chunk in chunks {
+                let last = chunk.samples.upperBound - 1
+                currentFastRate = sampleRates[last]
+                if chunk.transferAfter {
+                    transferSlice(learningRate: transferRate, deferringRefresh: true,
+                                  fastColumn: Array(columns[(last * rows)..<((last + 1) * rows)]))
+                }
+            }
+        } else {
+            for chunk in chunks {
+                // `A` and `C` are read only through transfer reads of the devices until the
+                // refresh at the end: no copy of their weights per chunk.
+                currentFastRate = arrays.updateFastChopped(x: x, d: d, samples: chunk.samples, sampleRates: sampleRates,
+                                                           columnSigns: columnChopper, rowSigns: rowChopper, deferringRefresh: true)
+                if chunk.transferAfter { transferSlice(learningRate: transferRate, deferringRefresh: true) }
+            }
         }
         arrays.refresh()
     }
@@ -102,11 +127,13 @@ public struct ChoppedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
     }
 
     /// One transfer read into the buffer and the threshold write to `C` (with
-    /// `deferringRefresh`, `C`'s weight copy is left for ``TransferArrays/refresh()``).
-    mutating func transferSlice(learningRate: Float, deferringRefresh: Bool = false) {
+    /// `deferringRefresh`, `C`'s weight copy is left for ``TransferArrays/refresh()``). `fastColumn`:
+    /// the fast devices' weights of the slice as they stood at the read (read inside the batch).
+    mutating func transferSlice(learningRate: Float, deferringRefresh: Bool = false, fastColumn: [Float]? = nil) {
         let t = arrays.sliceIndex
         let columns = self.columns, byColumn = arrays.transferColumns
-        let v = arrays.readFastSlice(t, io: parameters.transfer.transferForward)
+        let io = parameters.transfer.transferForward
+        let v = fastColumn.map { arrays.readFastColumn(deviceWeights: $0, io: io) } ?? arrays.readFastSlice(t, io: io)
         let scale = bufferScale(transferRate: learningRate)
         let maxSteps = Float(parameters.transfer.transferUpdate.desiredBL)
         let keep = parameters.momentum, subtract = 1 - Swift.min(Swift.max(parameters.momentum, 0), 1)

@@ -92,6 +92,30 @@ public struct TransferArrays<Fast: PulsedDeviceArray, Slow: PulsedDeviceArray>: 
     /// (aihwkit forces it off for transfer reads), from the devices
     /// (``CrossbarArray/readDeviceSlice(_:columns:io:)``: the same numbers as a one-hot
     /// product with the whole array).
+    /// The fast update of a whole batch with the transfer reads inside it
+    /// (``CrossbarArray/updateDevices(x:d:learningRate:readingColumns:)``): after sample b,
+    /// the fast devices' column `reads[b]` (−1: none). Returns `[samples × rows]`.
+    mutating func updateFastReadingColumns(x: Tensor, d: Tensor, learningRate: Float, reads: [Int32]) -> [Float] {
+        let values = fast.updateDevices(x: x, d: d, learningRate: learningRate, readingColumns: reads)
+        updateCount += x.rows
+        return values
+    }
+
+    /// Whether a batch's transfer reads can be taken inside one fast update
+    /// (``updateFastReadingColumns(x:d:learningRate:reads:)``): column transfers, a fast array
+    /// that supports it and a transfer read ``readFastSlice(_:io:)`` takes from the devices.
+    func readsTransfersInsideBatches(io: IOParameters) -> Bool {
+        transferColumns && !io.inputStochasticRounding && fast.readsColumnsInsideBatches
+    }
+
+    /// ``readFastSlice(_:io:)`` of a column given the fast devices' weights at the read.
+    mutating func readFastColumn(deviceWeights: [Float], io: IOParameters) -> [Float] {
+        var io = io
+        io.boundManagement = .none
+        statistics.reads += 1
+        return fast.readColumn(deviceWeights: deviceWeights, io: io)
+    }
+
     mutating func readFastSlice(_ t: Int, io: IOParameters) -> [Float] {
         var io = io
         io.boundManagement = .none
