@@ -93,7 +93,7 @@ typedef int32_t v8i __attribute__((ext_vector_type(8)));
     v8f power_ = v8_select(((n) << 31) >> 31, square_, (v8f)1.0f); \
     square_ *= square_; \
     power_ *= v8_select(((n) << 30) >> 31, square_, (v8f)1.0f); \
-    if (__builtin_reduce_max(n) >= 4) { \
+    if (__builtin_reduce_or((n) >> 2) != 0) { \
         for (int j_ = 2; j_ < 5; j_++) { \
             square_ *= square_; \
             power_ *= v8_select(((n) << (31 - j_)) >> 31, square_, (v8f)1.0f); \

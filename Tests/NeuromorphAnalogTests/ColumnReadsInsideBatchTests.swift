@@ -158,4 +158,36 @@ struct ColumnReadsInsideBatchTests {
         ComputeThreads.set(1)
         #expect(weights[0] == weights[1])
     }
+
+    /// With choppers (c-TTv2: `in_chop_prob` 0.3, `out_chop_prob` 0.2, 7 columns so a batch of
+    /// 40 makes five sweeps): the one-call path advances the choppers through the batch's
+    /// transfers first; their flips draw only from the chopper stream, so they end exactly as
+    /// on the chunk-by-chunk path (forced here by stochastic rounding of the transfer read's
+    /// input, which that path alone supports).
+    @Test func choppersEvolveAsChunkByChunk() throws {
+        let device = try #require(DeviceRegistry.entry(named: "reram_sb")?.configuration() as? WriteNoiseDevice<SoftBoundsReferenceDevice>)
+        var g = SeededGenerator(seed: 111)
+        let x = Tensor.randomUniform([40, 7], using: &g), d = Tensor.randomNormal([40, 9], using: &g) * 0.05
+        var cells: [ChoppedTransferCompound<WriteNoiseDeviceArray<ReferenceSubtractedDeviceArray<LinearStepDeviceArray>>,
+                                            WriteNoiseDeviceArray<ReferenceSubtractedDeviceArray<LinearStepDeviceArray>>>] = []
+        for insideBatch in [true, false] {
+            var parameters = ChoppedTransferCompoundParameters()
+            parameters.transfer.transferForward = .aihwkitPresetTransfer
+            parameters.transfer.transferForward.inputStochasticRounding = !insideBatch
+            parameters.inChopProbability = 0.3
+            parameters.outChopProbability = 0.2
+            var cell = try CellTestSupport.makeCell(ChoppedTransferCompoundConfiguration(device: device, parameters: parameters),
+                                                    outputs: 9, inputs: 7, seed: 112, io: .aihwkitPreset,
+                                                    update: .aihwkitPreset(desiredBL: 31))
+            #expect(cell.arrays.readsTransfersInsideBatches(io: parameters.transfer.transferForward) == insideBatch)
+            cell.update(x: x, d: d, rates: LearningRates(sgd: 0.1))
+            cells.append(cell)
+        }
+        #expect(cells[0].inChopper == cells[1].inChopper)
+        #expect(cells[0].outChopper == cells[1].outChopper)
+        #expect(cells[0].sweeps == cells[1].sweeps && cells[0].sweeps == 5)
+        #expect(cells[0].arrays.statistics.chopperFlips == cells[1].arrays.statistics.chopperFlips)
+        #expect(cells[0].arrays.statistics.chopperFlips > 0 && cells[0].outChopper.contains(-1))
+        #expect(cells[0].arrays.statistics.reads == 40 && cells[1].arrays.statistics.reads == 40)
+    }
 }

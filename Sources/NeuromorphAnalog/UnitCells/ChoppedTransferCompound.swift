@@ -82,28 +82,8 @@ public struct ChoppedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
         let sampleRates = scale.sampleRates(x: x, d: d, arrays: arrays, parameters: parameters, fastRate: rates.effectiveFast)
         (xMaxAverage, dMaxAverage) = (scale.xMaxAverage, scale.dMaxAverage)
         let chunks = TransferSchedule.chunks(count: arrays.updateCount, batch: x.rows, period: period)
-        if chunks.count > 1 && parameters.inChopProbability == 0 && parameters.outChopProbability == 0
-            && arrays.readsTransfersInsideBatches(io: parameters.transfer.transferForward) {
-            // The choppers cannot flip inside the batch and a transfer only reads `A`: one fast
-            // update for the whole batch, the transfers' columns read inside it at the samples
-            // they follow, then the transfers in order on those reads.
-            var reads = [Int32](repeating: -1, count: x.rows)
-            var slice = arrays.sliceIndex
-            for chunk in chunks where chunk.transferAfter {
-                reads[chunk.samples.upperBound - 1] = Int32(slice)
-                slice = (slice + 1) % arrays.sliceCount
-            }
-            let columns = arrays.updateFastChoppedReading(x: x, d: d, sampleRates: sampleRates, columnSigns: columnChopper,
-                                                          rowSigns: rowChopper, reads: reads)
-            let rows = self.rows
-            for chunk in chunks {
-                let last = chunk.samples.upperBound - 1
-                currentFastRate = sampleRates[last]
-                if chunk.transferAfter {
-                    transferSlice(learningRate: transferRate, deferringRefresh: true,
-                                  fastColumn: Array(columns[(last * rows)..<((last + 1) * rows)]))
-                }
-            }
+        if chunks.count > 1 && arrays.readsTransfersInsideBatches(io: parameters.transfer.transferForward) {
+            updateReadingInsideBatch(x: x, d: d, chunks: chunks, sampleRates: sampleRates, transferRate: transferRate)
         } else {
             for chunk in chunks {
                 // `A` and `C` are read only through transfer reads of the devices until the
@@ -116,6 +96,49 @@ public struct ChoppedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
         arrays.refresh()
     }
 
+    /// The batch in one fast update with the transfers' column reads inside it (same result
+    /// in distribution as chunk by chunk; aihwkit's order): a transfer only reads `A`, and the
+    /// choppers' flips draw only from their own stream, so (1) the choppers are advanced
+    /// through the batch's transfers first, recording the signs each sample's update and each
+    /// transfer sees; (2) one fast update applies every sample with its signs and reads each
+    /// transfer's column after the sample it follows
+    /// (``TransferArrays/updateFastReadingColumns(x:d:learningRate:reads:)``); (3) the
+    /// transfers run in order on those reads.
+    mutating func updateReadingInsideBatch(x: Tensor, d: Tensor, chunks: [(samples: Range<Int>, transferAfter: Bool)],
+                                           sampleRates: [Float], transferRate: Float) {
+        let rows = self.rows, columns = self.columns
+        var xs = x, ds = d
+        var reads = [Int32](repeating: -1, count: x.rows)
+        var transfers: [(slice: Int, inSign: Float, outSigns: [Float])] = []
+        let reference = sampleRates[0]
+        for chunk in chunks {
+            let columnSigns = columnChopper, rowSigns = rowChopper
+            for b in chunk.samples {
+                let scale = reference > 0 ? sampleRates[b] / reference : 0
+                for j in 0..<columns { xs.scalars[b * columns + j] *= columnSigns[j] }
+                for i in 0..<rows { ds.scalars[b * rows + i] *= rowSigns[i] * scale }
+            }
+            if chunk.transferAfter {
+                let t = arrays.sliceIndex
+                reads[chunk.samples.upperBound - 1] = Int32(t)
+                transfers.append((t, inChopper[t], outChopper))
+                advanceChoppers(afterSlice: t)
+            }
+        }
+        let fastColumns = arrays.updateFastReadingColumns(x: xs, d: ds, learningRate: reference, reads: reads)
+        var next = 0
+        for chunk in chunks {
+            let last = chunk.samples.upperBound - 1
+            currentFastRate = sampleRates[last]
+            guard chunk.transferAfter else { continue }
+            let transfer = transfers[next]
+            next += 1
+            transferRead(slice: transfer.slice, learningRate: transferRate, deferringRefresh: true,
+                         fastColumn: Array(fastColumns[(last * rows)..<((last + 1) * rows)]),
+                         inSign: transfer.inSign, outSigns: transfer.outSigns)
+        }
+    }
+
     /// ``ChoppedTransferCompoundParameters/bufferScale(transferRate:currentFastRate:arrays:)``.
     func bufferScale(transferRate: Float) -> Float {
         parameters.bufferScale(transferRate: transferRate, currentFastRate: currentFastRate, arrays: arrays)
@@ -126,24 +149,34 @@ public struct ChoppedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
         arrays.transferColumns ? i * columns + t : t * columns + i
     }
 
-    /// One transfer read into the buffer and the threshold write to `C` (with
-    /// `deferringRefresh`, `C`'s weight copy is left for ``TransferArrays/refresh()``). `fastColumn`:
-    /// the fast devices' weights of the slice as they stood at the read (read inside the batch).
-    mutating func transferSlice(learningRate: Float, deferringRefresh: Bool = false, fastColumn: [Float]? = nil) {
+    /// One transfer: the read of slice `sliceIndex` into the buffer, the threshold write to `C`
+    /// (with `deferringRefresh`, `C`'s weight copy is left for ``TransferArrays/refresh()``),
+    /// then the choppers' flips and the next slice.
+    mutating func transferSlice(learningRate: Float, deferringRefresh: Bool = false) {
         let t = arrays.sliceIndex
+        transferRead(slice: t, learningRate: learningRate, deferringRefresh: deferringRefresh, fastColumn: nil,
+                     inSign: inChopper[t], outSigns: outChopper)
+        advanceChoppers(afterSlice: t)
+    }
+
+    /// The read-and-write half of a transfer of slice `t`, with the choppers `inSign`
+    /// (`c_in[t]`) and `outSigns` (`c_out`) the transfer sees. `fastColumn`: the fast devices'
+    /// weights of the slice as they stood at the read (read inside the batch); `nil` reads
+    /// the devices now.
+    mutating func transferRead(slice t: Int, learningRate: Float, deferringRefresh: Bool, fastColumn: [Float]?,
+                               inSign sign: Float, outSigns: [Float]) {
         let columns = self.columns, byColumn = arrays.transferColumns
         let io = parameters.transfer.transferForward
         let v = fastColumn.map { arrays.readFastColumn(deviceWeights: $0, io: io) } ?? arrays.readFastSlice(t, io: io)
         let scale = bufferScale(transferRate: learningRate)
         let maxSteps = Float(parameters.transfer.transferUpdate.desiredBL)
         let keep = parameters.momentum, subtract = 1 - Swift.min(Swift.max(parameters.momentum, 0), 1)
-        let sign = inChopper[t]
         var steps = [Float](repeating: 0, count: v.count)
         var crossings = 0
         for i in v.indices {
             let index = byColumn ? i * columns + t : t * columns + i     // bufferIndex(slice: t, element: i)
             var omega = parameters.noBuffer ? 0 : buffer[index]
-            omega += v[i] * scale * sign * outChopper[i]
+            omega += v[i] * scale * sign * outSigns[i]
             if Swift.abs(omega) >= 1 {
                 let n = Swift.max(Swift.min(omega.rounded(.towardZero), maxSteps), -maxSteps)
                 omega = parameters.forgetBuffer ? omega * keep : omega - subtract * n
@@ -157,7 +190,12 @@ public struct ChoppedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
             arrays.writeSlowSlice(t, values: steps, learningRate: parameters.step * arrays.slow.nominalStep,
                                   deferringRefresh: deferringRefresh)
         }
-        // Choppers.
+    }
+
+    /// The chopper half of a transfer of slice `t`: `c_in[t]` flips (with `in_chop_prob`,
+    /// randomly or periodically), then ``ChoppedTransferCompoundParameters/finishSliceRead(_:arrays:outChopper:sweeps:generator:)``.
+    /// Draws only from the chopper stream: it does not depend on `A`.
+    mutating func advanceChoppers(afterSlice t: Int) {
         let p = parameters.inChopProbability
         if p > 0 {
             let flip: Bool

@@ -63,27 +63,6 @@ extension TransferArrays {
     }
 }
 
-extension TransferArrays {
-    /// A whole batch's chopped fast update with the transfer reads inside it: as
-    /// ``updateFastChopped(x:d:samples:sampleRates:columnSigns:rowSigns:deferringRefresh:)``
-    /// over all samples (fixed choppers), reading fast column `reads[b]` after sample b.
-    /// Returns `[samples × rows]` device weights at the reads.
-    mutating func updateFastChoppedReading(x: Tensor, d: Tensor, sampleRates: [Float], columnSigns: [Float],
-                                           rowSigns: [Float], reads: [Int32]) -> [Float] {
-        let rows = self.rows, columns = self.columns
-        var xs = x, ds = d
-        for b in 0..<xs.rows {
-            for j in 0..<columns { xs.scalars[b * columns + j] *= columnSigns[j] }
-        }
-        let reference = sampleRates[0]
-        for b in 0..<ds.rows {
-            let scale = reference > 0 ? sampleRates[b] / reference : 0
-            for i in 0..<rows { ds.scalars[b * rows + i] *= rowSigns[i] * scale }
-        }
-        return updateFastReadingColumns(x: xs, d: ds, learningRate: reference, reads: reads)
-    }
-}
-
 // MARK: - The chopped transfer read's shared pieces
 
 extension ChoppedTransferCompoundParameters {
