@@ -190,4 +190,32 @@ struct ColumnReadsInsideBatchTests {
         #expect(cells[0].arrays.statistics.chopperFlips > 0 && cells[0].outChopper.contains(-1))
         #expect(cells[0].arrays.statistics.reads == 40 && cells[1].arrays.statistics.reads == 40)
     }
+
+    /// AGAD (`DynamicTransferCompound`, `in_chop_prob` 0.25 periodic, `out_chop_prob` 0.2):
+    /// the one-call path advances choppers, switch flags and sweeps first; they end exactly as
+    /// on the chunk-by-chunk path, and both paths make 40 reads.
+    @Test func agadChoppersEvolveAsChunkByChunk() throws {
+        let device = try #require(DeviceRegistry.entry(named: "reram_sb")?.configuration() as? WriteNoiseDevice<SoftBoundsReferenceDevice>)
+        var g = SeededGenerator(seed: 121)
+        let x = Tensor.randomUniform([40, 7], using: &g), d = Tensor.randomNormal([40, 9], using: &g) * 0.05
+        var states: [([Float], [Float], [Bool], Int, Int, Int)] = []
+        for insideBatch in [true, false] {
+            var parameters = DynamicTransferCompoundParameters()
+            parameters.chopped.transfer.transferForward = .aihwkitPresetTransfer
+            parameters.chopped.transfer.transferForward.inputStochasticRounding = !insideBatch
+            parameters.chopped.inChopProbability = 0.25
+            parameters.chopped.outChopProbability = 0.2
+            var cell = try CellTestSupport.makeCell(DynamicTransferCompoundConfiguration(device: device, parameters: parameters),
+                                                    outputs: 9, inputs: 7, seed: 122, io: .aihwkitPreset,
+                                                    update: .aihwkitPreset(desiredBL: 31))
+            #expect(cell.arrays.readsTransfersInsideBatches(io: parameters.chopped.transfer.transferForward) == insideBatch)
+            cell.update(x: x, d: d, rates: LearningRates(sgd: 0.1))
+            states.append((cell.inChopper, cell.outChopper, cell.switched, cell.sweeps, cell.arrays.statistics.chopperFlips,
+                           cell.arrays.statistics.reads))
+        }
+        #expect(states[0].0 == states[1].0 && states[0].1 == states[1].1 && states[0].2 == states[1].2)
+        #expect(states[0].3 == states[1].3 && states[0].3 == 5)
+        #expect(states[0].4 == states[1].4 && states[0].4 > 0)
+        #expect(states[0].5 == 40 && states[1].5 == 40)
+    }
 }

@@ -98,14 +98,63 @@ public struct DynamicTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
         var scale = ChoppedAutoScale(xMaxAverage: xMaxAverage, dMaxAverage: dMaxAverage)
         let sampleRates = scale.sampleRates(x: x, d: d, arrays: arrays, parameters: chopped, fastRate: rates.effectiveFast)
         (xMaxAverage, dMaxAverage) = (scale.xMaxAverage, scale.dMaxAverage)
-        for chunk in TransferSchedule.chunks(count: arrays.updateCount, batch: x.rows, period: period) {
-            // `A` and `C` are read only through transfer reads of the devices until the
-            // refresh at the end (as in c-TTv2): no copy of their weights per chunk.
-            currentFastRate = arrays.updateFastChopped(x: x, d: d, samples: chunk.samples, sampleRates: sampleRates,
-                                                       columnSigns: columnChopper, rowSigns: rowChopper, deferringRefresh: true)
-            if chunk.transferAfter { transferSlice(learningRate: transferRate) }
+        let chunks = TransferSchedule.chunks(count: arrays.updateCount, batch: x.rows, period: period)
+        if chunks.count > 1 && arrays.readsTransfersInsideBatches(io: chopped.transfer.transferForward) {
+            updateReadingInsideBatch(x: x, d: d, chunks: chunks, sampleRates: sampleRates, transferRate: transferRate)
+        } else {
+            for chunk in chunks {
+                // `A` and `C` are read only through transfer reads of the devices until the
+                // refresh at the end (as in c-TTv2): no copy of their weights per chunk.
+                currentFastRate = arrays.updateFastChopped(x: x, d: d, samples: chunk.samples, sampleRates: sampleRates,
+                                                           columnSigns: columnChopper, rowSigns: rowChopper, deferringRefresh: true)
+                if chunk.transferAfter { transferSlice(learningRate: transferRate) }
+            }
         }
         arrays.refresh()
+    }
+
+    /// What a transfer of slice `t` sees of the choppers and counters: `c_in[t]`, `c_out`, the
+    /// sweep count and whether `c_in[t]` flipped since the slice's previous read.
+    struct TransferView {
+        var slice: Int
+        var inSign: Float
+        var outSigns: [Float]
+        var sweeps: Int
+        var wasSwitched: Bool
+    }
+
+    /// The batch in one fast update with the transfers' column reads inside it, as
+    /// ``ChoppedTransferCompound`` does (the choppers and counters advanced through the batch's
+    /// transfers first: they draw only from the chopper stream and do not depend on `A`).
+    mutating func updateReadingInsideBatch(x: Tensor, d: Tensor, chunks: [(samples: Range<Int>, transferAfter: Bool)],
+                                           sampleRates: [Float], transferRate: Float) {
+        let rows = self.rows, columns = self.columns
+        var xs = x, ds = d
+        var reads = [Int32](repeating: -1, count: x.rows)
+        var views: [TransferView] = []
+        let reference = sampleRates[0]
+        for chunk in chunks {
+            let columnSigns = columnChopper, rowSigns = rowChopper
+            for b in chunk.samples {
+                let scale = reference > 0 ? sampleRates[b] / reference : 0
+                for j in 0..<columns { xs.scalars[b * columns + j] *= columnSigns[j] }
+                for i in 0..<rows { ds.scalars[b * rows + i] *= rowSigns[i] * scale }
+            }
+            if chunk.transferAfter {
+                reads[chunk.samples.upperBound - 1] = Int32(arrays.sliceIndex)
+                views.append(beginTransfer())
+            }
+        }
+        let fastColumns = arrays.updateFastReadingColumns(x: xs, d: ds, learningRate: reference, reads: reads)
+        var next = 0
+        for chunk in chunks {
+            let last = chunk.samples.upperBound - 1
+            currentFastRate = sampleRates[last]
+            guard chunk.transferAfter else { continue }
+            transferRead(views[next], learningRate: transferRate,
+                         fastColumn: Array(fastColumns[(last * rows)..<((last + 1) * rows)]))
+            next += 1
+        }
     }
 
     /// ``ChoppedTransferCompoundParameters/bufferScale(transferRate:currentFastRate:arrays:)``.
@@ -119,10 +168,38 @@ public struct DynamicTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
     }
 
     mutating func transferSlice(learningRate: Float) {
+        let view = beginTransfer()
+        transferRead(view, learningRate: learningRate, fastColumn: nil)
+    }
+
+    /// The chopper half of a transfer of slice `sliceIndex`: records what the transfer sees,
+    /// clears the slice's switched flag, flips `c_in[t]` at the end of its period (or with
+    /// `in_chop_prob` when random), then
+    /// ``ChoppedTransferCompoundParameters/finishSliceRead(_:arrays:outChopper:sweeps:generator:)``.
+    mutating func beginTransfer() -> TransferView {
         let t = arrays.sliceIndex
-        let v = arrays.readFastSlice(t, io: chopped.transfer.transferForward)
+        let view = TransferView(slice: t, inSign: inChopper[t], outSigns: outChopper, sweeps: sweeps, wasSwitched: switched[t])
+        switched[t] = false
+        let sample = (sweeps % readsPerPeriod) + 1
+        var flip = sample == readsPerPeriod
+        if chopped.inChopRandom && chopperGenerator.nextUniform() < chopped.inChopProbability { flip = true }
+        if flip {
+            inChopper[t] = -inChopper[t]
+            switched[t] = true
+            arrays.statistics.chopperFlips += 1
+        }
+        chopped.finishSliceRead(t, arrays: &arrays, outChopper: &outChopper, sweeps: &sweeps, generator: &chopperGenerator)
+        return view
+    }
+
+    /// The read-and-write half of a transfer (`fastColumn`: the fast devices' weights of the
+    /// slice at the read, read inside the batch; `nil`: read the devices now).
+    mutating func transferRead(_ view: TransferView, learningRate: Float, fastColumn: [Float]?) {
+        let t = view.slice
+        let io = chopped.transfer.transferForward
+        let v = fastColumn.map { arrays.readFastColumn(deviceWeights: $0, io: io) } ?? arrays.readFastSlice(t, io: io)
         let periodReads = readsPerPeriod
-        let sample = (sweeps % periodReads) + 1
+        let sample = (view.sweeps % periodReads) + 1
         let meanRate = Swift.min(parameters.tailWeightening / Float(periodReads), 1)
         var scale = bufferScale(transferRate: learningRate)
         if parameters.experimentalCorrectAccumulation {
@@ -131,15 +208,13 @@ public struct DynamicTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
         let maxSteps = Float(chopped.transfer.transferUpdate.desiredBL)
         let cap = maxSteps * parameters.bufferCap
         let keep = chopped.momentum, subtract = 1 - Swift.min(Swift.max(chopped.momentum, 0), 1)
-        let wasSwitched = switched[t]
-        switched[t] = false
-        let sign = inChopper[t]
+        let sign = view.inSign
         var steps = [Float](repeating: 0, count: v.count)
         var crossings = 0
         for i in v.indices {
             let index = bufferIndex(slice: t, element: i)
-            if wasSwitched { pastMean[index] = runningMean[index] }
-            var omega = buffer[index] + (v[i] - pastMean[index]) * scale * sign * outChopper[i]
+            if view.wasSwitched { pastMean[index] = runningMean[index] }
+            var omega = buffer[index] + (v[i] - pastMean[index]) * scale * sign * view.outSigns[i]
             if Swift.abs(omega) >= 1 {
                 let n = Swift.max(Swift.min(omega.rounded(.towardZero), maxSteps), -maxSteps)
                 if chopped.forgetBuffer {
@@ -155,18 +230,10 @@ public struct DynamicTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
             runningMean[index] = runningMean[index] * (1 - meanRate) + v[i] * meanRate
         }
         arrays.statistics.thresholdCrossings += crossings
-        if crossings > 0 && sweeps > periodReads {
+        if crossings > 0 && view.sweeps > periodReads {
             arrays.writeSlowSlice(t, values: steps, learningRate: chopped.step * arrays.slow.nominalStep,
                                   deferringRefresh: true)
         }
-        var flip = sample == periodReads
-        if chopped.inChopRandom && chopperGenerator.nextUniform() < chopped.inChopProbability { flip = true }
-        if flip {
-            inChopper[t] = -inChopper[t]
-            switched[t] = true
-            arrays.statistics.chopperFlips += 1
-        }
-        chopped.finishSliceRead(t, arrays: &arrays, outChopper: &outChopper, sweeps: &sweeps, generator: &chopperGenerator)
     }
 
     public mutating func finishBatch() { arrays.finishBatch() }
