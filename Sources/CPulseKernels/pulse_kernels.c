@@ -360,6 +360,7 @@ void neuromorph_soft_bounds_train_batch(neuromorph_soft_bounds_rows devices, neu
         if (__builtin_reduce_or(any) != 0 || group_start[q + 1] > group_start[q]) live_groups[n_live++] = (int32_t)q;
     }
     const v8f one = 1.0f, zero = 0.0f;
+    const v8i lane_index = {0, 1, 2, 3, 4, 5, 6, 7};
     const float std = devices.block.cycle_std;
     /* Rows outer, groups of eight columns inside (contiguous device buffers), the row's
        active samples innermost (a group's weights stay in registers across them). */
@@ -471,26 +472,29 @@ void neuromorph_soft_bounds_train_batch(neuromorph_soft_bounds_rows devices, neu
                 v8f margin_squared = 81.0f * V_next;            /* (aggregationMargin sd)² */
                 v8i fits = composable & (v8i)(to_lower * to_lower >= margin_squared)
                                       & (v8i)(to_upper * to_upper >= margin_squared);
-                v8i per_sample = (n > 0) & ~fits, advance = (n > 0) & fits;
-                m = v8_select(advance, m_next, m);     /* (n = 0 lanes untouched: no rounding) */
-                V = v8_select(advance, V_next, V);
+                v8i hit_lanes = n > 0, per_sample = hit_lanes & ~fits;
+                /* Advance every hit lane (n = 0 lanes untouched: no rounding) and put failed
+                   lanes back below: the next sample's state then waits only on the composition,
+                   not on the margin test (the branch is predicted not taken). */
+                const v8f m_before = m, V_before = V;
+                m = v8_select(hit_lanes, m_next, m);
+                V = v8_select(hit_lanes, V_next, V);
                 if (__builtin_reduce_or(per_sample) != 0) {
+                    m = v8_select(per_sample, m_before, m);
+                    V = v8_select(per_sample, V_before, V);
                     /* Realize these lanes' accumulated noise (if any) and compose this sample
                        from there; a lane whose sample alone comes within the margin of a bound
                        gets its pulses one at a time, each clipped (the reference semantics).
                        Lane by lane with the scalar stream: about one lane in eight is here. */
-                    float mv[L], Vv[L];
-                    __builtin_memcpy(mv, &m, sizeof mv);
-                    __builtin_memcpy(Vv, &V, sizeof Vv);
                     for (unsigned pending = lane_bits(per_sample & (v8i)(V > zero)); pending; pending &= pending - 1) {
                         const int l = __builtin_ctz(pending);
-                        float value = mv[l] + __builtin_sqrtf(Vv[l]) * scalar_normal(s, tables);
+                        float value = m[l] + __builtin_sqrtf(V[l]) * scalar_normal(s, tables);
                         value = value < lo[l] ? lo[l] : value;
-                        mv[l] = hi[l] < value ? hi[l] : value;
-                        Vv[l] = 0.0f;
+                        value = hi[l] < value ? hi[l] : value;
+                        const v8i lane = lane_index == l;        /* (a blend: no round trip through memory) */
+                        m = v8_select(lane, (v8f)value, m);
+                        V = v8_select(lane, zero, V);
                     }
-                    __builtin_memcpy(&m, mv, sizeof m);
-                    __builtin_memcpy(&V, Vv, sizeof V);
                     v8f m_alone = bound + (m - bound) * rn;
                     v8f V_alone = settled - settled * (rn * rn);
                     v8f below = v8_min(m, m_alone) - lo, above = hi - v8_max(m, m_alone);
@@ -500,17 +504,14 @@ void neuromorph_soft_bounds_train_batch(neuromorph_soft_bounds_rows devices, neu
                     m = v8_select(alone, m_alone, m);
                     V = v8_select(alone, V_alone, V);
                     v8i exact = per_sample & ~alone;
-                    if (__builtin_reduce_or(exact) != 0) {
-                        __builtin_memcpy(mv, &m, sizeof mv);
-                        for (unsigned lanes_left = lane_bits(exact); lanes_left; lanes_left &= lanes_left - 1) {
-                            const int l = __builtin_ctz(lanes_left);
-                            mv[l] = composable[l]
-                                ? clipped_pulses(mv[l], n[l], bound[l], r[l], is_up[l] ? noise_up[l] : noise_down[l],
-                                                 lo[l], hi[l], s, tables)
-                                : soft_bounds_pulse_loop(mv[l], n[l], is_up[l] != 0, lo[l], hi[l], su[l], sd[l],
-                                                         std, s, tables);
-                        }
-                        __builtin_memcpy(&m, mv, sizeof m);
+                    for (unsigned lanes_left = lane_bits(exact); lanes_left; lanes_left &= lanes_left - 1) {
+                        const int l = __builtin_ctz(lanes_left);
+                        const float value = composable[l]
+                            ? clipped_pulses(m[l], n[l], bound[l], r[l], is_up[l] ? noise_up[l] : noise_down[l],
+                                             lo[l], hi[l], s, tables)
+                            : soft_bounds_pulse_loop(m[l], n[l], is_up[l] != 0, lo[l], hi[l], su[l], sd[l],
+                                                     std, s, tables);
+                        m = v8_select(lane_index == l, (v8f)value, m);
                     }
                 }
                 pc += (v8u)n;

@@ -109,13 +109,17 @@ public struct CrossbarArray<Devices: PulsedDeviceArray>: Sendable, Codable {
             weights = Tensor(shape: [rows, columns], scalars: scalars)
             return
         }
-        let devices = blocks
+        // Blocks in parallel (a write-noise model computes each device's apparent weight on
+        // read; no random draws, so the same numbers for any thread count).
+        let devices = blocks, ranges = blockRows, columns = self.columns
         weights.scalars.withUnsafeMutableBufferPointer { destination in
-            var offset = 0
-            for block in devices {
-                block.weights.withUnsafeBufferPointer { source in
-                    (destination.baseAddress! + offset).update(from: source.baseAddress!, count: source.count)
-                    offset += source.count
+            let base = destination.baseAddress!
+            withExtendedLifetime(devices) {
+                let blocks = devices.withUnsafeBufferPointer { $0 }
+                ComputeThreads.forEachChunk(blocks.count) { k in
+                    blocks[k].weights.withUnsafeBufferPointer { source in
+                        (base + ranges[k].lowerBound * columns).update(from: source.baseAddress!, count: source.count)
+                    }
                 }
             }
         }
