@@ -218,4 +218,33 @@ struct ColumnReadsInsideBatchTests {
         #expect(states[0].4 == states[1].4 && states[0].4 > 0)
         #expect(states[0].5 == 40 && states[1].5 == 40)
     }
+
+    /// Gokmen's TTv2 cell (`BufferedTransferCompound`, hysteretic reset, one read per sample)
+    /// on ReRamSB devices takes the one-call path: one read per sample, the slice index moved
+    /// by the batch, the same cell on 1 and 2 threads; with stochastic input rounding on the
+    /// transfer read it keeps the chunk-by-chunk loop, with as many reads.
+    @Test func bufferedTTv2ReadsInsideTheBatch() throws {
+        let device = try #require(DeviceRegistry.entry(named: "reram_sb")?.configuration() as? WriteNoiseDevice<SoftBoundsReferenceDevice>)
+        var g = SeededGenerator(seed: 131)
+        let x = Tensor.randomUniform([30, 20], using: &g), d = Tensor.randomNormal([30, 12], using: &g) * 0.05
+        var weights: [[Float]] = []
+        for (threads, insideBatch) in [(1, true), (2, true), (1, false)] {
+            ComputeThreads.set(threads)
+            var parameters = BufferedTransferCompoundParameters.gokmen(hystereticReset: 0.6)
+            parameters.transfer.transferForward = .aihwkitPresetTransfer
+            parameters.transfer.transferForward.inputStochasticRounding = !insideBatch
+            parameters.transfer.unitsInMiniBatch = false
+            parameters.transfer.transferEvery = 1
+            var cell = try CellTestSupport.makeCell(BufferedTransferCompoundConfiguration(device: device, parameters: parameters),
+                                                    outputs: 12, inputs: 20, seed: 132, io: .aihwkitPreset,
+                                                    update: .aihwkitPreset(desiredBL: 31))
+            #expect(cell.arrays.readsTransfersInsideBatches(io: parameters.transfer.transferForward) == insideBatch)
+            cell.update(x: x, d: d, rates: LearningRates(sgd: 0.1))
+            #expect(cell.arrays.statistics.reads == 30)
+            #expect(cell.arrays.sliceIndex == 10)
+            weights.append(cell.weights.scalars)
+        }
+        ComputeThreads.set(1)
+        #expect(weights[0] == weights[1])
+    }
 }

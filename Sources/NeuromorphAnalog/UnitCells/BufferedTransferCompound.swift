@@ -52,11 +52,32 @@ public struct BufferedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevi
         let period = TransferSchedule.period(transferEvery: base.transferEvery, unitsInMiniBatch: base.unitsInMiniBatch,
                                              batch: x.rows)
         let transferRate = rates.effectiveTransfer * (base.gamma > 0 ? base.gamma : 1)
-        for chunk in TransferSchedule.chunks(count: arrays.updateCount, batch: x.rows, period: period) {
-            arrays.updateFast(x: x, d: d, samples: chunk.samples, learningRate: rates.effectiveFast, deferringRefresh: true)
-            if chunk.transferAfter {
-                for _ in 0..<Swift.min(base.nReadsPerTransfer, arrays.sliceCount) {
-                    transferSlice(learningRate: transferRate, deferringRefresh: true)
+        let chunks = TransferSchedule.chunks(count: arrays.updateCount, batch: x.rows, period: period)
+        if chunks.count > 1 && base.nReadsPerTransfer == 1 && rates.effectiveFast > 0
+            && arrays.readsTransfersInsideBatches(io: base.transferForward) {
+            // A transfer only reads `A` (no choppers here): the whole batch in one fast update
+            // with each transfer's column read after the sample it follows, then the transfers
+            // in order on those reads (as ChoppedTransferCompound).
+            var reads = [Int32](repeating: -1, count: x.rows)
+            var slice = arrays.sliceIndex
+            for chunk in chunks where chunk.transferAfter {
+                reads[chunk.samples.upperBound - 1] = Int32(slice)
+                slice = (slice + 1) % arrays.sliceCount
+            }
+            let fastColumns = arrays.updateFastReadingColumns(x: x, d: d, learningRate: rates.effectiveFast, reads: reads)
+            let rows = self.rows
+            for chunk in chunks where chunk.transferAfter {
+                let last = chunk.samples.upperBound - 1
+                transferSlice(learningRate: transferRate, deferringRefresh: true,
+                              fastColumn: Array(fastColumns[(last * rows)..<((last + 1) * rows)]))
+            }
+        } else {
+            for chunk in chunks {
+                arrays.updateFast(x: x, d: d, samples: chunk.samples, learningRate: rates.effectiveFast, deferringRefresh: true)
+                if chunk.transferAfter {
+                    for _ in 0..<Swift.min(base.nReadsPerTransfer, arrays.sliceCount) {
+                        transferSlice(learningRate: transferRate, deferringRefresh: true)
+                    }
                 }
             }
         }
@@ -70,10 +91,12 @@ public struct BufferedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevi
     }
 
     /// One read of slice `t` into `H` and the threshold write to `C` (with `deferringRefresh`,
-    /// `C`'s weight copy is left for ``TransferArrays/refresh()``).
-    mutating func transferSlice(learningRate: Float, deferringRefresh: Bool = false) {
+    /// `C`'s weight copy is left for ``TransferArrays/refresh()``). `fastColumn`: the fast devices'
+    /// weights of the slice as they stood at the read (read inside the batch).
+    mutating func transferSlice(learningRate: Float, deferringRefresh: Bool = false, fastColumn: [Float]? = nil) {
         let t = arrays.sliceIndex
-        let v = arrays.readFastSlice(t, io: parameters.transfer.transferForward)
+        let io = parameters.transfer.transferForward
+        let v = fastColumn.map { arrays.readFastColumn(deviceWeights: $0, io: io) } ?? arrays.readFastSlice(t, io: io)
         let granularity = arrays.slow.nominalStep
         let threshold = parameters.thresScale * granularity
         let maxSteps = Float(parameters.transfer.transferUpdate.desiredBL)
