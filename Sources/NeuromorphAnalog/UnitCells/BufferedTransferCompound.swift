@@ -65,11 +65,9 @@ public struct BufferedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevi
                 slice = (slice + 1) % arrays.sliceCount
             }
             let fastColumns = arrays.updateFastReadingColumns(x: x, d: d, learningRate: rates.effectiveFast, reads: reads)
-            let rows = self.rows
             for chunk in chunks where chunk.transferAfter {
-                let last = chunk.samples.upperBound - 1
                 transferSlice(learningRate: transferRate, deferringRefresh: true,
-                              fastColumn: Array(fastColumns[(last * rows)..<((last + 1) * rows)]))
+                              fastColumn: readColumn(fastColumns, after: chunk.samples.upperBound - 1, rows: rows))
             }
         } else {
             for chunk in chunks {

@@ -32,7 +32,7 @@ import NeuromorphCore
 /// flipped; statistically the same); `transfer_every < 0` (aihwkit's automatic period from
 /// the device's number of states) is rejected; aihwkit's `d_sparsity` statistic is not kept.
 /// 1.1 semantics: `fast_lr` is absolute and a `γ > 0` contribution of `A` is not de-chopped.
-public struct ChoppedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDeviceArray>: UnitCell {
+public struct ChoppedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDeviceArray>: UnitCell, ChoppedTransferCell {
     public internal(set) var arrays: TransferArrays<Fast, Slow>
     public let parameters: ChoppedTransferCompoundParameters
     /// `H` (`[rows, columns]`, threshold units).
@@ -81,19 +81,15 @@ public struct ChoppedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
         var scale = ChoppedAutoScale(xMaxAverage: xMaxAverage, dMaxAverage: dMaxAverage)
         let sampleRates = scale.sampleRates(x: x, d: d, arrays: arrays, parameters: parameters, fastRate: rates.effectiveFast)
         (xMaxAverage, dMaxAverage) = (scale.xMaxAverage, scale.dMaxAverage)
-        let chunks = TransferSchedule.chunks(count: arrays.updateCount, batch: x.rows, period: period)
-        if chunks.count > 1 && arrays.readsTransfersInsideBatches(io: parameters.transfer.transferForward) {
-            updateReadingInsideBatch(x: x, d: d, chunks: chunks, sampleRates: sampleRates, transferRate: transferRate)
-        } else {
-            for chunk in chunks {
-                // `A` and `C` are read only through transfer reads of the devices until the
-                // refresh at the end: no copy of their weights per chunk.
-                currentFastRate = arrays.updateFastChopped(x: x, d: d, samples: chunk.samples, sampleRates: sampleRates,
-                                                           columnSigns: columnChopper, rowSigns: rowChopper, deferringRefresh: true)
-                if chunk.transferAfter { transferSlice(learningRate: transferRate, deferringRefresh: true) }
-            }
-        }
+        applyChoppedBatch(x: x, d: d, chunks: TransferSchedule.chunks(count: arrays.updateCount, batch: x.rows, period: period),
+                          sampleRates: sampleRates, transferRate: transferRate)
         arrays.refresh()
+    }
+
+    var transferReadIO: IOParameters { parameters.transfer.transferForward }
+
+    mutating func transferDeferringRefresh(learningRate: Float) {
+        transferSlice(learningRate: learningRate, deferringRefresh: true)
     }
 
     /// The batch in one fast update with the transfers' column reads inside it (same result
@@ -106,26 +102,19 @@ public struct ChoppedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
     /// transfers run in order on those reads.
     mutating func updateReadingInsideBatch(x: Tensor, d: Tensor, chunks: [(samples: Range<Int>, transferAfter: Bool)],
                                            sampleRates: [Float], transferRate: Float) {
-        let rows = self.rows, columns = self.columns
-        var xs = x, ds = d
         var reads = [Int32](repeating: -1, count: x.rows)
+        var chunkSigns: [(columns: [Float], rows: [Float])] = []
         var transfers: [(slice: Int, inSign: Float, outSigns: [Float])] = []
-        let reference = sampleRates[0]
         for chunk in chunks {
-            let columnSigns = columnChopper, rowSigns = rowChopper
-            for b in chunk.samples {
-                let scale = reference > 0 ? sampleRates[b] / reference : 0
-                for j in 0..<columns { xs.scalars[b * columns + j] *= columnSigns[j] }
-                for i in 0..<rows { ds.scalars[b * rows + i] *= rowSigns[i] * scale }
-            }
-            if chunk.transferAfter {
-                let t = arrays.sliceIndex
-                reads[chunk.samples.upperBound - 1] = Int32(t)
-                transfers.append((t, inChopper[t], outChopper))
-                advanceChoppers(afterSlice: t)
-            }
+            chunkSigns.append((columnChopper, rowChopper))
+            guard chunk.transferAfter else { continue }
+            let t = arrays.sliceIndex
+            reads[chunk.samples.upperBound - 1] = Int32(t)
+            transfers.append((t, inChopper[t], outChopper))
+            advanceChoppers(afterSlice: t)
         }
-        let fastColumns = arrays.updateFastReadingColumns(x: xs, d: ds, learningRate: reference, reads: reads)
+        let fastColumns = arrays.updateFastChoppedReading(x: x, d: d, chunks: chunks, chunkSigns: chunkSigns,
+                                                          sampleRates: sampleRates, reads: reads)
         var next = 0
         for chunk in chunks {
             let last = chunk.samples.upperBound - 1
@@ -134,7 +123,7 @@ public struct ChoppedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
             let transfer = transfers[next]
             next += 1
             transferRead(slice: transfer.slice, learningRate: transferRate, deferringRefresh: true,
-                         fastColumn: Array(fastColumns[(last * rows)..<((last + 1) * rows)]),
+                         fastColumn: readColumn(fastColumns, after: last, rows: rows),
                          inSign: transfer.inSign, outSigns: transfer.outSigns)
         }
     }

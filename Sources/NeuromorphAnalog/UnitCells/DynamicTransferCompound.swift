@@ -35,7 +35,7 @@ import NeuromorphCore
 /// C++ flips both at the end of every regular period and at random, as done here. C++
 /// defaults differ from Python's (`tail_weightening` 1 vs 5, `buffer_cap` 10 vs 0): Python's
 /// are used. aihwkit's `experimental_fast_lr_feedback` (post-1.1) is not implemented.
-public struct DynamicTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDeviceArray>: UnitCell {
+public struct DynamicTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDeviceArray>: UnitCell, ChoppedTransferCell {
     public internal(set) var arrays: TransferArrays<Fast, Slow>
     public let parameters: DynamicTransferCompoundParameters
     /// `H` (`[rows, columns]`, threshold units; aihwkit `buffered_FP_weight`).
@@ -98,20 +98,15 @@ public struct DynamicTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
         var scale = ChoppedAutoScale(xMaxAverage: xMaxAverage, dMaxAverage: dMaxAverage)
         let sampleRates = scale.sampleRates(x: x, d: d, arrays: arrays, parameters: chopped, fastRate: rates.effectiveFast)
         (xMaxAverage, dMaxAverage) = (scale.xMaxAverage, scale.dMaxAverage)
-        let chunks = TransferSchedule.chunks(count: arrays.updateCount, batch: x.rows, period: period)
-        if chunks.count > 1 && arrays.readsTransfersInsideBatches(io: chopped.transfer.transferForward) {
-            updateReadingInsideBatch(x: x, d: d, chunks: chunks, sampleRates: sampleRates, transferRate: transferRate)
-        } else {
-            for chunk in chunks {
-                // `A` and `C` are read only through transfer reads of the devices until the
-                // refresh at the end (as in c-TTv2): no copy of their weights per chunk.
-                currentFastRate = arrays.updateFastChopped(x: x, d: d, samples: chunk.samples, sampleRates: sampleRates,
-                                                           columnSigns: columnChopper, rowSigns: rowChopper, deferringRefresh: true)
-                if chunk.transferAfter { transferSlice(learningRate: transferRate) }
-            }
-        }
+        applyChoppedBatch(x: x, d: d, chunks: TransferSchedule.chunks(count: arrays.updateCount, batch: x.rows, period: period),
+                          sampleRates: sampleRates, transferRate: transferRate)
         arrays.refresh()
     }
+
+    var transferReadIO: IOParameters { chopped.transfer.transferForward }
+
+    /// (This cell's transfers always leave `C`'s weight copy for the refresh.)
+    mutating func transferDeferringRefresh(learningRate: Float) { transferSlice(learningRate: learningRate) }
 
     /// What a transfer of slice `t` sees of the choppers and counters: `c_in[t]`, `c_out`, the
     /// sweep count and whether `c_in[t]` flipped since the slice's previous read.
@@ -128,32 +123,23 @@ public struct DynamicTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
     /// transfers first: they draw only from the chopper stream and do not depend on `A`).
     mutating func updateReadingInsideBatch(x: Tensor, d: Tensor, chunks: [(samples: Range<Int>, transferAfter: Bool)],
                                            sampleRates: [Float], transferRate: Float) {
-        let rows = self.rows, columns = self.columns
-        var xs = x, ds = d
         var reads = [Int32](repeating: -1, count: x.rows)
+        var chunkSigns: [(columns: [Float], rows: [Float])] = []
         var views: [TransferView] = []
-        let reference = sampleRates[0]
         for chunk in chunks {
-            let columnSigns = columnChopper, rowSigns = rowChopper
-            for b in chunk.samples {
-                let scale = reference > 0 ? sampleRates[b] / reference : 0
-                for j in 0..<columns { xs.scalars[b * columns + j] *= columnSigns[j] }
-                for i in 0..<rows { ds.scalars[b * rows + i] *= rowSigns[i] * scale }
-            }
-            if chunk.transferAfter {
-                reads[chunk.samples.upperBound - 1] = Int32(arrays.sliceIndex)
-                views.append(beginTransfer())
-            }
-        }
-        let fastColumns = arrays.updateFastReadingColumns(x: xs, d: ds, learningRate: reference, reads: reads)
-        var next = 0
-        for chunk in chunks {
-            let last = chunk.samples.upperBound - 1
-            currentFastRate = sampleRates[last]
+            chunkSigns.append((columnChopper, rowChopper))
             guard chunk.transferAfter else { continue }
-            transferRead(views[next], learningRate: transferRate,
-                         fastColumn: Array(fastColumns[(last * rows)..<((last + 1) * rows)]))
-            next += 1
+            reads[chunk.samples.upperBound - 1] = Int32(arrays.sliceIndex)
+            views.append(beginTransfer())
+        }
+        let fastColumns = arrays.updateFastChoppedReading(x: x, d: d, chunks: chunks, chunkSigns: chunkSigns,
+                                                          sampleRates: sampleRates, reads: reads)
+        var transfers = views.makeIterator()
+        for chunk in chunks {
+            currentFastRate = sampleRates[chunk.samples.upperBound - 1]
+            guard chunk.transferAfter, let view = transfers.next() else { continue }
+            transferRead(view, learningRate: transferRate,
+                         fastColumn: readColumn(fastColumns, after: chunk.samples.upperBound - 1, rows: rows))
         }
     }
 

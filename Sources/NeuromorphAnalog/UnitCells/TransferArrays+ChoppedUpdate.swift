@@ -63,6 +63,71 @@ extension TransferArrays {
     }
 }
 
+extension TransferArrays {
+    /// The chopped fast update of a whole batch with the transfers' column reads inside it
+    /// (c-TTv2 and AGAD): chunk c's samples scaled by the choppers it sees
+    /// (`chunkSigns[c]`: x by the column signs, d by the row signs and `η_b/η_0`), one fast
+    /// update at `η_0` reading fast column `reads[b]` after sample b
+    /// (``updateFastReadingColumns(x:d:learningRate:reads:)``). Returns `[samples × rows]`.
+    mutating func updateFastChoppedReading(x: Tensor, d: Tensor, chunks: [(samples: Range<Int>, transferAfter: Bool)],
+                                           chunkSigns: [(columns: [Float], rows: [Float])], sampleRates: [Float],
+                                           reads: [Int32]) -> [Float] {
+        let rows = self.rows, columns = self.columns
+        var xs = x, ds = d
+        let reference = sampleRates[0]
+        for (chunk, signs) in zip(chunks, chunkSigns) {
+            for b in chunk.samples {
+                let scale = reference > 0 ? sampleRates[b] / reference : 0
+                for j in 0..<columns { xs.scalars[b * columns + j] *= signs.columns[j] }
+                for i in 0..<rows { ds.scalars[b * rows + i] *= signs.rows[i] * scale }
+            }
+        }
+        return updateFastReadingColumns(x: xs, d: ds, learningRate: reference, reads: reads)
+    }
+}
+
+/// Sample `b`'s column of a batch's reads `[samples × rows]`.
+func readColumn(_ reads: [Float], after b: Int, rows: Int) -> [Float] {
+    Array(reads[(b * rows)..<((b + 1) * rows)])
+}
+
+/// The batch flow the chopped transfer cells share (c-TTv2 ``ChoppedTransferCompound``, AGAD
+/// ``DynamicTransferCompound``): the whole batch in one fast update with the transfer reads
+/// inside it where the arrays allow (``TransferArrays/readsTransfersInsideBatches(io:)``),
+/// otherwise chunk by chunk, each chunk's fast update followed by its transfer.
+protocol ChoppedTransferCell {
+    associatedtype Fast: PulsedDeviceArray
+    associatedtype Slow: PulsedDeviceArray
+    var arrays: TransferArrays<Fast, Slow> { get set }
+    var currentFastRate: Float { get set }
+    var columnChopper: [Float] { get }
+    var rowChopper: [Float] { get }
+    /// The transfer read's periphery (`transfer_forward`).
+    var transferReadIO: IOParameters { get }
+    /// One transfer of slice `sliceIndex`, leaving `C`'s weight copy for the refresh.
+    mutating func transferDeferringRefresh(learningRate: Float)
+    /// The one-call path (choppers advanced through the batch's transfers first).
+    mutating func updateReadingInsideBatch(x: Tensor, d: Tensor, chunks: [(samples: Range<Int>, transferAfter: Bool)],
+                                           sampleRates: [Float], transferRate: Float)
+}
+
+extension ChoppedTransferCell {
+    mutating func applyChoppedBatch(x: Tensor, d: Tensor, chunks: [(samples: Range<Int>, transferAfter: Bool)],
+                                    sampleRates: [Float], transferRate: Float) {
+        if chunks.count > 1 && arrays.readsTransfersInsideBatches(io: transferReadIO) {
+            updateReadingInsideBatch(x: x, d: d, chunks: chunks, sampleRates: sampleRates, transferRate: transferRate)
+            return
+        }
+        for chunk in chunks {
+            // `A` and `C` are read only through transfer reads of the devices until the
+            // refresh at the end: no copy of their weights per chunk.
+            currentFastRate = arrays.updateFastChopped(x: x, d: d, samples: chunk.samples, sampleRates: sampleRates,
+                                                       columnSigns: columnChopper, rowSigns: rowChopper, deferringRefresh: true)
+            if chunk.transferAfter { transferDeferringRefresh(learningRate: transferRate) }
+        }
+    }
+}
+
 // MARK: - The chopped transfer read's shared pieces
 
 extension ChoppedTransferCompoundParameters {
