@@ -428,8 +428,7 @@ void neuromorph_soft_bounds_train_batch(neuromorph_soft_bounds_rows devices, neu
                noise, so after any sequence the weight is Gaussian with mean m (the noiseless path)
                and variance V, drawn once at the end. Exact while no clip can act: the path's
                distance to each bound stays ≥ 9 sd of the noise accumulated so far
-               (aggregationMargin); a lane that would come closer is realized there and that
-               sample's pulses are applied per sample as before. */
+               (aggregationMargin); a lane that would come closer is realized there (below). */
             v8f m = w, V = zero;
             int32_t next_read = 0;
             /* A read after sample b: the lane's weight realized (its composed noise drawn),
