@@ -94,6 +94,37 @@ import Testing
         #expect(slow.count > 20, "\(slow.count) draws in the slow region")
     }
 
+    // The refresh read (`readWeights(into:)`, which keeps the offsets and recomputes only the
+    // devices written since) equals the per-device read bit for bit: after pulses on every
+    // device, after pulses on a few, after `setWeights` (a new key, counts restarted), and
+    // through the reference wrapper of the ReRamSB preset device.
+    @Test func refreshReadKeepsOffsetsOnlyWhileValid() throws {
+        let noisy = WriteNoiseDevice(base: IdealPulsedDevice(dwMin: 0.01), writeNoiseStd: 2, applyWriteNoiseOnSet: false)
+        var g = SeededGenerator(seed: 18)
+        var array = try noisy.makeArray(rows: 1, columns: 2_003, generator: &g)
+        var pulses = SeededGenerator(seed: 19)
+        func refreshEqualsPerDevice<A: PulsedDeviceArray>(_ array: inout A, _ label: String) {
+            var out = [Float](repeating: .nan, count: array.rows * array.columns)
+            out.withUnsafeMutableBufferPointer { array.readWeights(into: $0) }
+            let count = out.count
+            #expect((0..<count).allSatisfy { out[$0].bitPattern == array.weight(at: $0).bitPattern }, "\(label)")
+        }
+        for k in 0..<2_003 { array.applyPulses(at: k, count: 1, up: k % 2 == 0, generator: &pulses) }
+        refreshEqualsPerDevice(&array, "all written")
+        for k in stride(from: 0, to: 2_003, by: 97) { array.applyPulses(at: k, count: 2, up: true, generator: &pulses) }
+        refreshEqualsPerDevice(&array, "a few written since")
+        array.setWeights([Float](repeating: 0.1, count: 2_003))
+        refreshEqualsPerDevice(&array, "after setWeights")
+        array.applyPulses(at: 5, count: 1, up: true, generator: &pulses)
+        refreshEqualsPerDevice(&array, "one written after setWeights")
+        let reram = try #require(DeviceRegistry.entry(named: "reram_sb")?.configuration() as? WriteNoiseDevice<SoftBoundsReferenceDevice>)
+        var devices = try reram.makeArray(rows: 7, columns: 9, generator: &g)
+        for k in 0..<63 where k % 2 == 0 { devices.applyPulses(at: k, count: 3, up: k % 4 == 0, generator: &pulses) }
+        refreshEqualsPerDevice(&devices, "ReRamSB, half written")
+        devices.applyPulses(at: 1, count: 1, up: true, generator: &pulses)
+        refreshEqualsPerDevice(&devices, "ReRamSB, one more")
+    }
+
     // A crossbar with write noise: reads see the apparent weights; the exported state has the
     // hidden ones (`persistent_weights`).
     @Test func crossbarReadsTheApparentWeights() throws {

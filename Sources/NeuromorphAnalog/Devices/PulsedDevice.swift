@@ -32,6 +32,11 @@ public protocol PulsedDeviceArray: Sendable, Codable {
     /// weights on read answer for one device without computing the others).
     func weight(at index: Int) -> Float
 
+    /// Writes ``weights`` into `destination` (row-major, `rows·columns` values): the crossbar's
+    /// refresh. Models that compute their weights on read may keep what they computed for the
+    /// next call (mutating for that reason only: the weights themselves do not change).
+    mutating func readWeights(into destination: UnsafeMutableBufferPointer<Float>)
+
     /// Applies `count` pulses in one direction to device `index` (`up`: increases the
     /// weight), each with its cycle-to-cycle noise drawn from `generator`, and keeps the
     /// weight within the device's bounds.
@@ -87,6 +92,11 @@ public protocol PulsedDeviceArray: Sendable, Codable {
 
 extension PulsedDeviceArray {
     public func weight(at index: Int) -> Float { weights[index] }
+    public mutating func readWeights(into destination: UnsafeMutableBufferPointer<Float>) {
+        weights.withUnsafeBufferPointer { source in
+            destination.baseAddress!.update(from: source.baseAddress!, count: source.count)
+        }
+    }
     public var hasSlowDynamics: Bool { false }
     public mutating func decayWeights(alpha: Float) {}
     public mutating func diffuseWeights(generator: inout SeededGenerator) {}

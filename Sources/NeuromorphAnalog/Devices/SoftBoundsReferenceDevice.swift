@@ -125,6 +125,13 @@ public struct ReferenceSubtractedDeviceArray<Base: SymmetryPointDeviceArray>: Sy
 
     public func weight(at index: Int) -> Float { base.weight(at: index) - reference[index] }
 
+    public mutating func readWeights(into destination: UnsafeMutableBufferPointer<Float>) {
+        base.readWeights(into: destination)
+        reference.withUnsafeBufferPointer { r in
+            for k in r.indices { destination[k] -= r[k] }
+        }
+    }
+
     public mutating func applyPulses(at index: Int, count: Int, up: Bool, generator: inout SeededGenerator) {
         base.applyPulses(at: index, count: count, up: up, generator: &generator)
     }

@@ -69,6 +69,8 @@ public struct WriteNoiseDeviceArray<Base: PulsedDeviceArray>: PulsedDeviceArray 
     /// drew the noise at write time), used for devices not written since it was loaded;
     /// empty otherwise.
     var legacyOffsets: [Float] = []
+    /// The offsets the last ``readWeights(into:)`` computed (not part of the value).
+    var offsetCache = WriteNoiseOffsetCache()
 
     init(base: Base, noiseStd: Float, applyOnSet: Bool, generator: SeededGenerator) {
         var keys = generator
@@ -87,8 +89,14 @@ public struct WriteNoiseDeviceArray<Base: PulsedDeviceArray>: PulsedDeviceArray 
     @inline(__always)
     func offset(_ k: Int, writes n: UInt32, normals: Ziggurat.Sampler) -> Float {
         guard n > 0 else { return legacyOffsets.isEmpty ? 0 : legacyOffsets[k] }
-        let key = SplitMix64.mix(noiseSeed ^ SplitMix64.mix(UInt64(truncatingIfNeeded: k) << 32 | UInt64(n)))
-        return noiseStd * normals.next(key: key)
+        return Self.noise(seed: noiseSeed, device: k, writes: n, std: noiseStd, normals: normals)
+    }
+
+    /// `σ_w · dw_min · ξ(k, n)` for `n > 0` writes under the key `seed`.
+    @inline(__always)
+    static func noise(seed: UInt64, device k: Int, writes n: UInt32, std: Float, normals: Ziggurat.Sampler) -> Float {
+        let key = SplitMix64.mix(seed ^ SplitMix64.mix(UInt64(truncatingIfNeeded: k) << 32 | UInt64(n)))
+        return std * normals.next(key: key)
     }
 
     /// The apparent weights every read sees: hidden + write noise.
@@ -104,6 +112,42 @@ public struct WriteNoiseDeviceArray<Base: PulsedDeviceArray>: PulsedDeviceArray 
 
     public func weight(at index: Int) -> Float {
         base.weight(at: index) + offset(index, writes: writes[index], normals: Ziggurat.Sampler())
+    }
+
+    /// ``weights`` for the crossbar's refresh, recomputing the noise only of devices written
+    /// since the previous call (the offset is a function of the key, the device and its write
+    /// count; arrays whose transfers write a few rows or columns per batch skip the rest).
+    public mutating func readWeights(into destination: UnsafeMutableBufferPointer<Float>) {
+        base.readWeights(into: destination)
+        let count = writes.count
+        guard legacyOffsets.isEmpty else {
+            let normals = Ziggurat.Sampler()
+            for k in 0..<count { destination[k] += offset(k, writes: writes[k], normals: normals) }
+            return
+        }
+        var cache = offsetCache
+        offsetCache = WriteNoiseOffsetCache()          // (the local copy stays unique)
+        if cache.seed != noiseSeed || cache.offsets.count != count {
+            // Write count 0 has offset 0 (no legacy offsets), so an empty cache starts there.
+            cache = WriteNoiseOffsetCache(seed: noiseSeed, offsets: [Float](repeating: 0, count: count),
+                                          writes: [UInt32](repeating: 0, count: count))
+        }
+        defer { offsetCache = cache }
+        let normals = Ziggurat.Sampler(), seed = noiseSeed, std = noiseStd
+        writes.withUnsafeBufferPointer { n in
+            cache.offsets.withUnsafeMutableBufferPointer { offsets in
+                cache.writes.withUnsafeMutableBufferPointer { cached in
+                    for k in 0..<count {
+                        if cached[k] != n[k] {
+                            // n > 0 here (the cache starts at 0 and counts only grow)
+                            offsets[k] = n[k] == 0 ? 0 : Self.noise(seed: seed, device: k, writes: n[k], std: std, normals: normals)
+                            cached[k] = n[k]
+                        }
+                        destination[k] += offsets[k]
+                    }
+                }
+            }
+        }
     }
 
     /// Every device is written (decay, diffusion, reset, set): new noise for all.
@@ -252,3 +296,14 @@ extension WriteNoiseDeviceArray: SymmetryPointDeviceArray where Base: SymmetryPo
 }
 
 extension WriteNoiseDeviceArray: Equatable where Base: Equatable {}
+
+/// The write-noise offsets a ``WriteNoiseDeviceArray`` last computed, per device with the
+/// write count they belong to, under the key `seed`. A cache, not part of the array's value:
+/// every cache compares equal and none is encoded.
+struct WriteNoiseOffsetCache: Sendable, Equatable {
+    var seed: UInt64 = 0
+    var offsets: [Float] = []
+    var writes: [UInt32] = []
+
+    static func == (_: Self, _: Self) -> Bool { true }
+}

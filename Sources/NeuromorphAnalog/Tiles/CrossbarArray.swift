@@ -110,16 +110,16 @@ public struct CrossbarArray<Devices: PulsedDeviceArray>: Sendable, Codable {
             return
         }
         // Blocks in parallel (a write-noise model computes each device's apparent weight on
-        // read; no random draws, so the same numbers for any thread count).
-        let devices = blocks, ranges = blockRows, columns = self.columns
+        // read, keeping the offsets for the next refresh; no random draws, so the same
+        // numbers for any thread count).
+        let ranges = blockRows, columns = self.columns
         weights.scalars.withUnsafeMutableBufferPointer { destination in
             let base = destination.baseAddress!
-            withExtendedLifetime(devices) {
-                let blocks = devices.withUnsafeBufferPointer { $0 }
-                ComputeThreads.forEachChunk(blocks.count) { k in
-                    blocks[k].weights.withUnsafeBufferPointer { source in
-                        (base + ranges[k].lowerBound * columns).update(from: source.baseAddress!, count: source.count)
-                    }
+            blocks.withUnsafeMutableBufferPointer { devices in
+                ComputeThreads.forEachChunk(devices.count) { k in
+                    let range = ranges[k]
+                    devices[k].readWeights(into: UnsafeMutableBufferPointer(start: base + range.lowerBound * columns,
+                                                                            count: range.count * columns))
                 }
             }
         }
