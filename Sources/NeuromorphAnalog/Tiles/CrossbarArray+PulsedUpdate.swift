@@ -255,7 +255,6 @@ extension CrossbarArray {
         let inputs = columns, outputs = rows, batch = sampleCount.count
         let readColumns = columnReads ?? []
         precondition(columnReads == nil || readColumns.count == batch, "CrossbarArray: \(readColumns.count) column reads for \(batch) samples")
-        var reads = [Float](repeating: 0, count: columnReads == nil ? 0 : batch * outputs)
         let padded = PulseTrainBatch.paddedColumns(inputs)
         var words = [UInt32](repeating: 0, count: batch * padded)
         for b in 0..<batch {
@@ -266,67 +265,68 @@ extension CrossbarArray {
         }
         let ranges = blockRows
         let hasReads = columnReads != nil
-        reads.withUnsafeMutableBufferPointer { readOut in
-            withExtendedLifetime((words, rowGain, bitLength, sampleCount, ranges, readColumns)) {
-                let cw = words.withUnsafeBufferPointer { $0 }, rg = rowGain.withUnsafeBufferPointer { $0 }
-                let bl = bitLength.withUnsafeBufferPointer { $0 }, sc = sampleCount.withUnsafeBufferPointer { $0 }
-                let rr = ranges.withUnsafeBufferPointer { $0 }, rc = readColumns.withUnsafeBufferPointer { $0 }
-                d.scalars.withUnsafeBufferPointer { ds in
-                    blocks.withUnsafeMutableBufferPointer { devices in
-                        blockGenerators.withUnsafeMutableBufferPointer { generators in
-                            blockPulseCounts.withUnsafeMutableBufferPointer { counts in
-                                ComputeThreads.forEachChunk(rr.count) { k in
-                                    let range = rr[k]
-                                    var generator = generators[k]
-                                    var rowTrains = [UInt32](repeating: 0, count: range.count * batch)
-                                    var rowNegative = [Bool](repeating: false, count: range.count * batch)
-                                    for b in 0..<batch where sc[b] > 0 {
-                                        for i in range {
-                                            let di = ds[b * outputs + i]
-                                            guard di != 0 else { continue }
-                                            let train = Self.pulseTrain(probability: rg[b] * Swift.abs(di), bitLength: bl[b],
-                                                                        generator: &generator)
-                                            let slot = (i - range.lowerBound) * batch + b
-                                            rowTrains[slot] = UInt32(truncatingIfNeeded: train)
-                                            rowNegative[slot] = di < 0
-                                        }
+        let readOut = UnsafeMutableBufferPointer<Float>.allocate(capacity: hasReads ? batch * outputs : 0)
+        readOut.initialize(repeating: 0)
+        defer { readOut.deallocate() }
+        withExtendedLifetime((words, rowGain, bitLength, sampleCount, ranges, readColumns)) {
+            let cw = words.withUnsafeBufferPointer { $0 }, rg = rowGain.withUnsafeBufferPointer { $0 }
+            let bl = bitLength.withUnsafeBufferPointer { $0 }, sc = sampleCount.withUnsafeBufferPointer { $0 }
+            let rr = ranges.withUnsafeBufferPointer { $0 }, rc = readColumns.withUnsafeBufferPointer { $0 }
+            d.scalars.withUnsafeBufferPointer { ds in
+                blocks.withUnsafeMutableBufferPointer { devices in
+                    blockGenerators.withUnsafeMutableBufferPointer { generators in
+                        blockPulseCounts.withUnsafeMutableBufferPointer { counts in
+                            ComputeThreads.forEachChunk(rr.count) { k in
+                                let range = rr[k]
+                                var generator = generators[k]
+                                var rowTrains = [UInt32](repeating: 0, count: range.count * batch)
+                                var rowNegative = [Bool](repeating: false, count: range.count * batch)
+                                for b in 0..<batch where sc[b] > 0 {
+                                    for i in range {
+                                        let di = ds[b * outputs + i]
+                                        guard di != 0 else { continue }
+                                        let train = Self.pulseTrain(probability: rg[b] * Swift.abs(di), bitLength: bl[b],
+                                                                    generator: &generator)
+                                        let slot = (i - range.lowerBound) * batch + b
+                                        rowTrains[slot] = UInt32(truncatingIfNeeded: train)
+                                        rowNegative[slot] = di < 0
                                     }
-                                    let laneSeed = generator.next()
-                                    var blockReads = [Float](repeating: 0, count: hasReads ? batch * range.count : 0)
-                                    rowTrains.withUnsafeBufferPointer { rt in
-                                        rowNegative.withUnsafeBufferPointer { rn in
-                                            counts[k].withUnsafeMutableBufferPointer { count in
-                                                blockReads.withUnsafeMutableBufferPointer { br in
-                                                    var trains = PulseTrainBatch(
-                                                        samples: batch, rows: range.count, columns: inputs, paddedColumns: padded,
-                                                        columnTrains: cw.baseAddress!, rowTrains: rt.baseAddress!,
-                                                        rowNegative: rn.baseAddress!, pulseCounts: count.baseAddress!,
-                                                        writeCounts: nil, laneSeed: laneSeed)
-                                                    if hasReads {
-                                                        trains.readColumns = rc.baseAddress
-                                                        trains.readWeights = br.baseAddress
-                                                    }
-                                                    devices[k].applyTrainBatch(trains, generator: &generator)
-                                                }
-                                            }
-                                        }
-                                    }
-                                    if hasReads {
-                                        for b in 0..<batch where rc[b] >= 0 {
-                                            for local in 0..<range.count {
-                                                readOut[b * outputs + range.lowerBound + local] = blockReads[b * range.count + local]
-                                            }
-                                        }
-                                    }
-                                    generators[k] = generator
                                 }
+                                let laneSeed = generator.next()
+                                var blockReads = [Float](repeating: 0, count: hasReads ? batch * range.count : 0)
+                                rowTrains.withUnsafeBufferPointer { rt in
+                                    rowNegative.withUnsafeBufferPointer { rn in
+                                        counts[k].withUnsafeMutableBufferPointer { count in
+                                            blockReads.withUnsafeMutableBufferPointer { br in
+                                                var trains = PulseTrainBatch(
+                                                    samples: batch, rows: range.count, columns: inputs, paddedColumns: padded,
+                                                    columnTrains: cw.baseAddress!, rowTrains: rt.baseAddress!,
+                                                    rowNegative: rn.baseAddress!, pulseCounts: count.baseAddress!,
+                                                    writeCounts: nil, laneSeed: laneSeed)
+                                                if hasReads {
+                                                    trains.readColumns = rc.baseAddress
+                                                    trains.readWeights = br.baseAddress
+                                                }
+                                                devices[k].applyTrainBatch(trains, generator: &generator)
+                                            }
+                                        }
+                                    }
+                                }
+                                if hasReads {
+                                    for b in 0..<batch where rc[b] >= 0 {
+                                        for local in 0..<range.count {
+                                            readOut[b * outputs + range.lowerBound + local] = blockReads[b * range.count + local]
+                                        }
+                                    }
+                                }
+                                generators[k] = generator
                             }
                         }
                     }
                 }
             }
         }
-        return reads
+        return hasReads ? Array(readOut) : []
     }
 
     /// The expected-value update (Gokmen 2021 Eq. 3): the batch's expected coincidence counts
