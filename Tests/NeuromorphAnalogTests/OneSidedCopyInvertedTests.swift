@@ -160,13 +160,7 @@ import Testing
             .makeCell(outputs: 70, inputs: 6, forwardIO: .forwardDefault, backwardIO: .backwardDefault,
                       update: PulsedUpdateParameters(), generator: &g)
         var data = SeededGenerator(seed: 9)
-        func step(_ cell: inout C, _ data: inout SeededGenerator) -> Tensor {
-            let x = Tensor.randomUniform([4, 6], lower: -1, upper: 1, using: &data), d = Tensor.randomNormal([4, 70], std: 0.5, using: &data)
-            let y = cell.forward(x)
-            cell.update(x: x, d: d, rates: LearningRates(sgd: 0.5))
-            cell.finishBatch()
-            return y
-        }
+        let step: (inout C, inout SeededGenerator) -> Tensor = OneSidedUnitCellTests.trainingStep
         for _ in 0..<4 { _ = step(&cell, &data) }
         var resumed = try JSONDecoder().decode(C.self, from: JSONEncoder().encode(cell))
         #expect(resumed.arrays[1].sampledParameters == cell.arrays[1].sampledParameters)

@@ -10,6 +10,16 @@ import Testing
 @Suite struct OneSidedUnitCellTests {
     typealias Cell = OneSidedUnitCell<IdealPulsedDeviceArray>
 
+    /// One step of the resume tests: forward, update and finish a batch of 4 seeded samples
+    /// on a 70×6 cell; returns the forward output.
+    static func trainingStep<Devices>(_ cell: inout OneSidedUnitCell<Devices>, _ data: inout SeededGenerator) -> Tensor {
+        let x = Tensor.randomUniform([4, 6], lower: -1, upper: 1, using: &data), d = Tensor.randomNormal([4, 70], std: 0.5, using: &data)
+        let y = cell.forward(x)
+        cell.update(x: x, d: d, rates: LearningRates(sgd: 0.5))
+        cell.finishBatch()
+        return y
+    }
+
     static func cell(_ parameters: OneSidedUnitCellParameters = OneSidedUnitCellParameters(),
                      device: IdealPulsedDevice = IdealPulsedDevice(), pulse: PulseType = .float,
                      rows: Int = 4, columns: Int = 5, seed: UInt64 = 1) throws -> Cell {
@@ -185,13 +195,7 @@ import Testing
                       update: PulsedUpdateParameters(), generator: &g)
         var data = SeededGenerator(seed: 9)
         typealias C = OneSidedUnitCell<ConstantStepDeviceArray>
-        func step(_ cell: inout C, _ data: inout SeededGenerator) -> Tensor {
-            let x = Tensor.randomUniform([4, 6], lower: -1, upper: 1, using: &data), d = Tensor.randomNormal([4, 70], std: 0.5, using: &data)
-            let y = cell.forward(x)
-            cell.update(x: x, d: d, rates: LearningRates(sgd: 0.5))
-            cell.finishBatch()
-            return y
-        }
+        let step: (inout C, inout SeededGenerator) -> Tensor = Self.trainingStep
         for _ in 0..<6 { _ = step(&cell, &data) }
         var resumed = try JSONDecoder().decode(C.self, from: JSONEncoder().encode(cell))
         var resumedData = data

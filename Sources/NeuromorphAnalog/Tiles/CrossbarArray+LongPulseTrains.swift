@@ -22,31 +22,10 @@ extension CrossbarArray {
     /// trains and cycle-to-cycle noise from each row block's own stream, so the result does
     /// not depend on the thread count.
     mutating func longTrainUpdate(x: Tensor, d: Tensor, learningRate: Float) {
-        let inputs = columns, outputs = rows, batch = x.rows
+        let inputs = columns, outputs = rows
         let streamSeed = columnGenerator.next()
         // 1. Per sample: train length, row gain and the active columns' trains.
-        var plans: [LongTrainSample] = []
-        plans.reserveCapacity(batch)
-        for b in 0..<batch {
-            var generator = SeededGenerator(seed: streamSeed, stream: UInt64(b))
-            var xMax: Float = 0, dMax: Float = 0
-            for j in 0..<inputs { xMax = Swift.max(xMax, Swift.abs(x.scalars[b * inputs + j])) }
-            for i in 0..<outputs { dMax = Swift.max(dMax, Swift.abs(d.scalars[b * outputs + i])) }
-            guard xMax > 0, dMax > 0 else { plans.append(LongTrainSample()); continue }
-            let gains = trainGains(xMax: xMax, dMax: dMax, learningRate: learningRate)
-            var plan = LongTrainSample(bitLength: gains.bitLength, rowGain: gains.rowGain)
-            for j in 0..<inputs {
-                let v = x.scalars[b * inputs + j]
-                guard v != 0 else { continue }
-                let train = Self.longPulseTrain(probability: gains.columnGain * Swift.abs(v), bitLength: gains.bitLength,
-                                                generator: &generator)
-                guard train.contains(where: { $0 != 0 }) else { continue }
-                plan.columns.append(Int32(j))
-                plan.negative.append(v < 0)
-                plan.trains += train
-            }
-            plans.append(plan)
-        }
+        let plans = longTrainPlans(x: x, d: d, learningRate: learningRate, streamSeed: streamSeed)
         // 2. Row blocks in parallel, each through all samples in order with its own stream.
         let ranges = blockRows
         let samples = plans
@@ -105,6 +84,40 @@ extension CrossbarArray {
 
     /// A train of `bitLength` slots (bit `t % 64` of word `t / 64`), each firing with
     /// probability `p`, from the packed path's one-word trains.
+    /// Step 1 of a long-train update: per sample its train length, row gain and the active
+    /// columns' trains (``trainGains(xMax:dMax:learningRate:)``), sample `b`'s from the stream
+    /// `streamSeed` numbered by `b`. Used by ``longTrainUpdate(x:d:learningRate:)`` and by
+    /// arrays that share their trains (``sharedTrainUpdate(_:x:d:learningRate:)``).
+    func longTrainPlans(x: Tensor, d: Tensor, learningRate: Float, streamSeed: UInt64) -> [LongTrainSample] {
+        let inputs = columns, outputs = rows, batch = x.rows
+        var plans: [LongTrainSample] = []
+        plans.reserveCapacity(batch)
+        for b in 0..<batch {
+            var generator = SeededGenerator(seed: streamSeed, stream: UInt64(b))
+            var xMax: Float = 0, dMax: Float = 0
+            for j in 0..<inputs { xMax = Swift.max(xMax, Swift.abs(x.scalars[b * inputs + j])) }
+            for i in 0..<outputs { dMax = Swift.max(dMax, Swift.abs(d.scalars[b * outputs + i])) }
+            guard xMax > 0, dMax > 0 else { plans.append(LongTrainSample()); continue }
+            let gains = trainGains(xMax: xMax, dMax: dMax, learningRate: learningRate)
+            var plan = LongTrainSample(bitLength: gains.bitLength, rowGain: gains.rowGain)
+            var train = [UInt64](repeating: 0, count: plan.words)
+            for j in 0..<inputs {
+                let v = x.scalars[b * inputs + j]
+                guard v != 0 else { continue }
+                let fired = train.withUnsafeMutableBufferPointer {
+                    Self.drawTrain(into: $0.baseAddress!, probability: gains.columnGain * Swift.abs(v),
+                                   bitLength: gains.bitLength, generator: &generator)
+                }
+                guard fired else { continue }
+                plan.columns.append(Int32(j))
+                plan.negative.append(v < 0)
+                plan.trains += train
+            }
+            plans.append(plan)
+        }
+        return plans
+    }
+
     static func longPulseTrain(probability p: Float, bitLength: Int, generator: inout SeededGenerator) -> [UInt64] {
         var words: [UInt64] = []
         var remaining = bitLength

@@ -27,7 +27,7 @@ extension CrossbarArray {
     static func sharedTrainUpdate(_ arrays: inout [CrossbarArray], x: Tensor, d: Tensor, learningRate: Float) {
         // No copy of an array is held while its devices are pulsed (it would copy their buffers).
         guard !arrays.isEmpty else { return }
-        let inputs = arrays[0].columns, outputs = arrays[0].rows, batch = x.rows, ranges = arrays[0].blockRows
+        let inputs = arrays[0].columns, outputs = arrays[0].rows, ranges = arrays[0].blockRows
         precondition(arrays.allSatisfy { $0.rows == outputs && $0.columns == inputs && $0.blockRows == ranges },
                      "CrossbarArray.sharedTrainUpdate: arrays of different shapes")
         guard arrays.count > 1, arrays[0].update.pulseType == .stochastic else {
@@ -40,32 +40,7 @@ extension CrossbarArray {
         // 1. Per sample: train length, row gain and the active columns' trains (array 0's
         // `columns` stream, numbered by the sample).
         let streamSeed = arrays[0].columnGenerator.next()
-        var plans: [LongTrainSample] = []
-        plans.reserveCapacity(batch)
-        for b in 0..<batch {
-            var generator = SeededGenerator(seed: streamSeed, stream: UInt64(b))
-            var xMax: Float = 0, dMax: Float = 0
-            for j in 0..<inputs { xMax = Swift.max(xMax, Swift.abs(x.scalars[b * inputs + j])) }
-            for i in 0..<outputs { dMax = Swift.max(dMax, Swift.abs(d.scalars[b * outputs + i])) }
-            guard xMax > 0, dMax > 0 else { plans.append(LongTrainSample()); continue }
-            let gains = arrays[0].trainGains(xMax: xMax, dMax: dMax, learningRate: learningRate)
-            var plan = LongTrainSample(bitLength: gains.bitLength, rowGain: gains.rowGain)
-            let words = plan.words
-            var train = [UInt64](repeating: 0, count: words)
-            for j in 0..<inputs {
-                let v = x.scalars[b * inputs + j]
-                guard v != 0 else { continue }
-                let fired = train.withUnsafeMutableBufferPointer {
-                    Self.drawTrain(into: $0.baseAddress!, probability: gains.columnGain * Swift.abs(v),
-                                   bitLength: gains.bitLength, generator: &generator)
-                }
-                guard fired else { continue }
-                plan.columns.append(Int32(j))
-                plan.negative.append(v < 0)
-                plan.trains += train
-            }
-            plans.append(plan)
-        }
+        let plans = arrays[0].longTrainPlans(x: x, d: d, learningRate: learningRate, streamSeed: streamSeed)
         // 2. Take the blocks out of the arrays (so each is uniquely referenced while pulsed),
         // flat by array then block: slot a · blocks + k.
         let count = arrays.count, blockCount = ranges.count

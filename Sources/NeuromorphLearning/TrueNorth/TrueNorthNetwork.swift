@@ -60,13 +60,12 @@ public struct TrueNorthNetworkConfiguration: Sendable, Equatable, Codable {
     /// features share one (σ, ρ, b) type vector in layer 3, 5 instead of 10 in layer 4; fan-ins
     /// 27, 108, 54, 36 ([I], docs/learning-rules-truenorth.md "More groups"). Fewer connections
     /// change the float network too, so its binary network is compared with its own float one.
-    public static let fashionSmallMoreGroups = TrueNorthNetworkConfiguration(
-        height: 28, width: 28, inputLevels: 3,
-        layers: [TrueNorthConvSpec(outChannels: 24, kernelSize: 3, stride: 2, groups: 1),
-                 TrueNorthConvSpec(outChannels: 48, kernelSize: 3, stride: 1, groups: 2),
-                 TrueNorthConvSpec(outChannels: 64, kernelSize: 3, stride: 2, groups: 8),
-                 TrueNorthConvSpec(outChannels: 80, kernelSize: 3, stride: 1, groups: 16)],
-        classes: 10)
+    public static let fashionSmallMoreGroups: TrueNorthNetworkConfiguration = {
+        var configuration = fashionSmall
+        configuration.layers[2].groups = 8
+        configuration.layers[3].groups = 16
+        return configuration
+    }()
 
     /// A copy with `clusters[i]` signature clusters in layer i.
     ///
