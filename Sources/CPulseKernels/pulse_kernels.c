@@ -228,32 +228,6 @@ static inline __attribute__((always_inline)) void lanes4_next(lanes4 *g, v4u64 *
     *out = result;
 }
 
-/* Eight standard normals by the Ziggurat method from four 64-bit draws: per 32-bit half u,
-   h = u >> 8 (signed, 24 bits) and layer i = u & 127 (disjoint bits). With ⌈k_i/2⁸⌉ and
-   w_i·2⁸ it is exactly the 32-bit method on h·2⁸ (|h| < ⌈k_i/2⁸⌉ ⟺ |h·2⁸| < k_i, and the
-   products are equal). The fast region element-wise, the wedges and tail lane by lane from
-   the scalar stream `s` (about 1 % of draws). */
-static inline __attribute__((always_inline)) void lanes4_normals(lanes4 *g, uint64_t *s, neuromorph_ziggurat_tables t,
-                                                                  v8f *out) {
-    v4u64 bits;
-    lanes4_next(g, &bits);
-    v8u halves = (v8u)bits;
-    v8i hz = (v8i)halves >> 8;
-    v8u iz = halves & 127u;
-    v8u magnitude = (v8u)((hz ^ (hz >> 31)) - (hz >> 31));
-    v8u kk;
-    v8f scale;
-    for (int l = 0; l < 8; l++) { kk[l] = t.k[iz[l]]; scale[l] = t.w[iz[l]]; }
-    kk = (kk + 255u) >> 8;
-    v8f x = __builtin_convertvector(hz, v8f) * (scale * 256.0f);
-    v8i fast = (v8i)(magnitude < kk);
-    if (__builtin_reduce_and(fast) != -1) {
-        for (int l = 0; l < 8; l++)
-            if (!fast[l]) x[l] = ziggurat_slow((int32_t)((uint32_t)hz[l] << 8), iz[l], s, t);
-    }
-    *out = x;
-}
-
 /* One standard normal from the scalar stream (the 32-bit Ziggurat of NeuromorphCore). */
 static inline __attribute__((always_inline)) float scalar_normal(uint64_t *s, neuromorph_ziggurat_tables t) {
     uint64_t bits = xoshiro_next(s);
@@ -263,12 +237,79 @@ static inline __attribute__((always_inline)) float scalar_normal(uint64_t *s, ne
     return magnitude < t.k[iz] ? (float)hz * t.w[iz] : ziggurat_slow(hz, iz, s, t);
 }
 
-/* n pulses towards bound b, one at a time, each clipped: w ← clip(b + (w − b)·r + σₛ·ξ), the
-   affine form of the soft-bounds pulse (r = 1 − s/|b|, σₛ = s·dw_min_std). */
-static float clipped_pulses(float w, int n, float b, float r, float noise, float lo, float hi, uint64_t *s,
-                            neuromorph_ziggurat_tables t) {
-    for (int p = 0; p < n; p++) {
-        w = b + (w - b) * r + noise * scalar_normal(s, t);
+/* The lanes of a mask as bits 0…7. */
+#define lane_bits(mask) ((unsigned)__builtin_reduce_or((v8i)(mask) & (v8i){1, 2, 4, 8, 16, 32, 64, 128}))
+
+/* Standard normals drawn ahead in blocks of POOL_SIZE and handed out in order, by the Ziggurat
+   method from the four lanes: per 32-bit half u of a 64-bit draw, h = u >> 8 (signed, 24 bits)
+   and layer i = u & 127 (disjoint bits). With ⌈k_i/2⁸⌉ and w_i·2⁸ it is exactly the 32-bit
+   method on h·2⁸ (|h| < ⌈k_i/2⁸⌉ ⟺ |h·2⁸| < k_i, and the products are equal). The fast region
+   eight at a time without a branch; the wedges and tail (about 1 % of draws) afterwards from
+   the scalar stream, so no draw waits on a slow one (about 3 cycles a normal instead of 8). */
+enum { POOL_SIZE = 512 };
+/* Devices closer to a bound than this many sd of one pulse's noise are pulsed one at a time;
+   the others realize their composed noise every REALIZE_EVERY active samples (a power of 2). */
+enum { NEAR_BOUND_SDS = 20, REALIZE_EVERY = 8 };
+typedef struct {
+    lanes4 lanes;
+    uint64_t *scalar;
+    neuromorph_ziggurat_tables tables;
+    float *values;         /* [POOL_SIZE] */
+    int32_t *slow;         /* [POOL_SIZE]: positions that need the slow path */
+    size_t next;
+} normal_pool;
+
+static inline __attribute__((always_inline)) void pool_refill(normal_pool *p) {
+    size_t slow_count = 0;
+    for (size_t q = 0; q < POOL_SIZE; q += 8) {
+        v4u64 bits;
+        lanes4_next(&p->lanes, &bits);
+        v8u halves = (v8u)bits;
+        v8i hz = (v8i)halves >> 8;
+        v8u iz = halves & 127u;
+        v8u magnitude = (v8u)((hz ^ (hz >> 31)) - (hz >> 31));
+        v8u kk;
+        v8f scale;
+        for (int l = 0; l < 8; l++) { kk[l] = p->tables.k[iz[l]]; scale[l] = p->tables.w[iz[l]]; }
+        kk = (kk + 255u) >> 8;
+        v8f x = __builtin_convertvector(hz, v8f) * (scale * 256.0f);
+        /* a slow lane keeps its draw in place of the value, for the pass below */
+        v8i slow = (v8i)(magnitude >= kk);
+        v8f marked = v8_select(slow, (v8f)halves, x);
+        __builtin_memcpy(p->values + q, &marked, sizeof marked);
+        for (unsigned left = lane_bits(slow); left; left &= left - 1)
+            p->slow[slow_count++] = (int32_t)(q + (size_t)__builtin_ctz(left));
+    }
+    for (size_t k = 0; k < slow_count; k++) {
+        uint32_t halves;
+        __builtin_memcpy(&halves, p->values + p->slow[k], sizeof halves);
+        int32_t hz = (int32_t)halves >> 8;
+        p->values[p->slow[k]] = ziggurat_slow((int32_t)((uint32_t)hz << 8), halves & 127u, p->scalar, p->tables);
+    }
+    p->next = 0;
+}
+
+static inline __attribute__((always_inline)) float pool_normal(normal_pool *p) {
+    if (__builtin_expect(p->next == POOL_SIZE, 0)) pool_refill(p);
+    return p->values[p->next++];
+}
+
+/* Eight normals, one per lane (a block's last few are skipped rather than split). */
+#define pool_normals8(p, out) do { \
+    if (__builtin_expect((p)->next + 8 > POOL_SIZE, 0)) pool_refill(p); \
+    __builtin_memcpy(&(out), (p)->values + (p)->next, sizeof(out)); \
+    (p)->next += 8; \
+} while (0)
+
+/* n pulses towards bound b, one at a time, each clipped: w ← clip(w·r + (b·(1 − r) + σₛ·ξ)),
+   the affine form of the soft-bounds pulse (r = 1 − s/|b|, σₛ = s·dw_min_std), with the
+   pulse's offset formed off the path from one pulse to the next. */
+static inline __attribute__((always_inline)) float clipped_pulses(float w, int n, float b, float r, float noise,
+                                                                   float lo, float hi, normal_pool *p) {
+    const float fixed = b * (1.0f - r);
+    for (int k = 0; k < n; k++) {
+        const float offset = fixed + noise * pool_normal(p);
+        w = w * r + offset;
         w = w < lo ? lo : w;
         w = hi < w ? hi : w;
     }
@@ -276,12 +317,12 @@ static float clipped_pulses(float w, int n, float b, float r, float noise, float
 }
 
 /* The pulse-by-pulse soft-bounds loop for one device (additive noise): the reference
-   semantics, used where the closed form is not (near a bound, n = 32, tiny decay). */
+   semantics, used where the closed form is not (r < 0 or a tiny decay). */
 static float soft_bounds_pulse_loop(float w, int n, int up, float lo, float hi, float su, float sd, float std,
-                                    uint64_t *s, neuromorph_ziggurat_tables t) {
+                                    normal_pool *p) {
     const float slope_up = hi > 0 ? 1.0f / hi : 0.0f, slope_down = lo < 0 ? -1.0f / lo : 0.0f;
-    for (int p = 0; p < n; p++) {
-        float xi = scalar_normal(s, t);
+    for (int k = 0; k < n; k++) {
+        float xi = pool_normal(p);
         if (up) {
             float step = su * (1.0f - slope_up * w) + su * std * xi;
             w = w + step;
@@ -295,11 +336,61 @@ static float soft_bounds_pulse_loop(float w, int n, int up, float lo, float hi, 
     return w;
 }
 
-/* The lanes of a mask as bits 0…7. */
-#define lane_bits(mask) ((unsigned)__builtin_reduce_or((v8i)(mask) & (v8i){1, 2, 4, 8, 16, 32, 64, 128}))
-
 /* Population count of eight 32-bit lanes (a nibble table with AVX2, SWAR otherwise). */
 #define popcount8(v, out) do { (out) = (v8i)__builtin_elementwise_popcount((v8u)(v)); } while (0)
+
+/* One device near a bound through all its row's active samples, pulse by pulse, each pulse
+   clipped (the reference semantics), with the reads of its column. The samples' pulses are
+   first laid out as one list of directions (each sample writes 32 and keeps n), so the pulse
+   loop runs without a branch per sample. `directions` holds B·31 + 32 bytes. */
+static inline __attribute__((always_inline)) void device_pulse_by_pulse(
+    float *w_io, uint32_t *pc_io, uint32_t *wc_io, float lo, float hi, float su, float sd, float r_up, float r_down,
+    float noise_up, float noise_down, int composable, float std,
+    const int32_t *samples, int32_t n_active, const uint32_t *words, const uint32_t *trains, size_t P,
+    const int32_t *reads, int32_t n_reads, int32_t column, neuromorph_train_batch batch, size_t i, normal_pool *p,
+    uint8_t *directions) {
+    float w = *w_io;
+    uint32_t pc = *pc_io, wc = *wc_io;
+    const float fixed_up = hi * (1.0f - r_up), fixed_down = lo * (1.0f - r_down);
+    const float rs[2] = {r_down, r_up}, fixeds[2] = {fixed_down, fixed_up}, noises[2] = {noise_down, noise_up};
+    int32_t a = 0;
+    for (int32_t k = 0; k <= n_reads; k++) {
+        const int32_t last = k < n_reads ? reads[k] : (int32_t)batch.samples;
+        if (k < n_reads && batch.read_columns[last] != column) continue;
+        /* this segment's pulses: the samples up to the read */
+        size_t count = 0;
+        uint32_t writes = 0;
+        for (; a < n_active && samples[a] <= last; a++) {
+            const int32_t b = samples[a];
+            const uint32_t word = words[b], train = trains[(size_t)b * P];
+            const uint32_t n = (uint32_t)__builtin_popcount(train & word & 0x7fffffffu);
+            const uint8_t up = (uint8_t)((train ^ word) >> 31);
+            __builtin_memset(directions + count, up, 32);
+            count += n;
+            writes += n != 0;
+        }
+        if (composable) {
+            for (size_t q = 0; q < count; q++) {
+                const int up = directions[q];
+                const float r = rs[up], fixed = fixeds[up], noise = noises[up];
+                const float offset = fixed + noise * pool_normal(p);
+                w = w * r + offset;
+                w = w < lo ? lo : w;
+                w = hi < w ? hi : w;
+            }
+        } else {
+            for (size_t q = 0; q < count; q++)
+                w = soft_bounds_pulse_loop(w, 1, directions[q], lo, hi, su, sd, std, p);
+        }
+        pc += (uint32_t)count;
+        wc += writes;
+        if (k < n_reads) {
+            batch.read_weights[(size_t)last * batch.rows + i] = w;
+            if (batch.read_writes) batch.read_writes[(size_t)last * batch.rows + i] = wc;
+        }
+    }
+    *w_io = w; *pc_io = pc; *wc_io = wc;
+}
 
 NEUROMORPH_AVX2_CLONES
 void neuromorph_soft_bounds_train_batch(neuromorph_soft_bounds_rows devices, neuromorph_train_batch batch,
@@ -319,6 +410,8 @@ void neuromorph_soft_bounds_train_batch(neuromorph_soft_bounds_rows devices, neu
         __builtin_memcpy(&g.s0, w0, sizeof g.s0); __builtin_memcpy(&g.s1, w1, sizeof g.s1);
         __builtin_memcpy(&g.s2, w2, sizeof g.s2); __builtin_memcpy(&g.s3, w3, sizeof g.s3);
     }
+    normal_pool pool_state = {g, s, tables, (float *)0, (int32_t *)0, POOL_SIZE};
+    normal_pool *pool = &pool_state;
     /* Per row, the samples whose row train fired, in order. */
     int32_t *active = scratch;                 /* [rows × B] */
     int32_t *active_count = scratch + rows * B; /* [rows] */
@@ -359,6 +452,15 @@ void neuromorph_soft_bounds_train_batch(neuromorph_soft_bounds_rows devices, neu
         }
         if (__builtin_reduce_or(any) != 0 || group_start[q + 1] > group_start[q]) live_groups[n_live++] = (int32_t)q;
     }
+    /* Per row and sample, the row train with the sign of d in bit 31 (the column trains carry
+       the sign of x there): the coincidences are the common bits below 31, and the pulses go
+       up where the two bits 31 differ (d·x < 0). */
+    uint32_t *row_words = (uint32_t *)(live_groups + groups);  /* [rows × B] */
+    pool->values = (float *)(row_words + rows * B);             /* [POOL_SIZE] */
+    pool->slow = (int32_t *)(pool->values + POOL_SIZE);         /* [POOL_SIZE] */
+    uint8_t *directions = (uint8_t *)(pool->slow + POOL_SIZE);  /* [31·B + 32] */
+    for (size_t k = 0; k < rows * B; k++)
+        row_words[k] = (batch.row_trains[k] & 0x7fffffffu) | (batch.row_negative[k] ? 0x80000000u : 0u);
     const v8f one = 1.0f, zero = 0.0f;
     const v8i lane_index = {0, 1, 2, 3, 4, 5, 6, 7};
     const float std = devices.block.cycle_std;
@@ -368,19 +470,11 @@ void neuromorph_soft_bounds_train_batch(neuromorph_soft_bounds_rows devices, neu
         const int32_t n_active = active_count[i];
         if (n_active == 0 && group_start[groups] == 0) continue;
         const int32_t *samples = active + i * B;
+        const uint32_t *words = row_words + i * B;
         for (size_t live = 0; live < n_live; live++) {
             const size_t c0 = (size_t)live_groups[live] * L;
             const int32_t *reads = group_reads + group_start[c0 / L];
             const int32_t n_reads = group_start[c0 / L + 1] - group_start[c0 / L];
-            /* Skip the group unless some sample's trains coincide in it or it is read. */
-            v8u any = 0;
-            for (int32_t a = 0; a < n_active; a++) {
-                const size_t b = (size_t)samples[a];
-                v8u column;
-                __builtin_memcpy(&column, batch.column_trains + b * P + c0, sizeof column);
-                any |= column & batch.row_trains[i * B + b];
-            }
-            if (__builtin_reduce_or(any) == 0 && n_reads == 0) continue;
             const size_t index = i * C + c0;
             const size_t lanes = C - c0 < L ? C - c0 : L;
             v8f w, lo, hi, su, sd;
@@ -428,103 +522,126 @@ void neuromorph_soft_bounds_train_batch(neuromorph_soft_bounds_rows devices, neu
                noise, so after any sequence the weight is Gaussian with mean m (the noiseless path)
                and variance V, drawn once at the end. Exact while no clip can act: the path's
                distance to each bound stays ≥ 9 sd of the noise accumulated so far
-               (aggregationMargin); a lane that would come closer is realized there (below). */
+               (aggregationMargin); a lane that would come closer is realized there (below).
+               Devices that start within NEAR_BOUND_SDS sd of one pulse's noise of a bound (or
+               are not composable) would do so at almost every sample: they get their pulses
+               one at a time after the group (device_pulse_by_pulse); the rest compose. */
+            v8f near_start = v8_min(w - lo, hi - w);
+            const v8i by_pulse = ~composable | (v8i)(near_start < (float)NEAR_BOUND_SDS * v8_max(noise_up, noise_down));
+            const v8u composing = (v8u)~by_pulse;
             v8f m = w, V = zero;
-            int32_t next_read = 0;
-            /* A read after sample b: the lane's weight realized (its composed noise drawn),
-               then copied out with its write count. */
-#define READ_LANES_BEFORE(limit) \
-            while (next_read < n_reads && (size_t)reads[next_read] < (limit)) { \
-                const size_t b_ = (size_t)reads[next_read++]; \
-                const int lane_ = batch.read_columns[b_] - (int32_t)c0; \
-                if (V[lane_] > 0.0f) { \
-                    v8f xi_; \
-                    lanes4_normals(&g, s, tables, &xi_); \
-                    float value_ = m[lane_] + __builtin_elementwise_sqrt(V[lane_]) * xi_[lane_]; \
-                    value_ = value_ < lo[lane_] ? lo[lane_] : value_; \
-                    m[lane_] = hi[lane_] < value_ ? hi[lane_] : value_; \
-                    V[lane_] = 0.0f; \
-                } \
-                batch.read_weights[b_ * rows + i] = m[lane_]; \
-                if (batch.read_writes) batch.read_writes[b_ * rows + i] = wc[lane_]; \
-            }
-            for (int32_t a = 0; a < n_active; a++) {
-                const size_t b = (size_t)samples[a];
-                READ_LANES_BEFORE(b)
-                const uint32_t row = batch.row_trains[i * B + b];
-                v8u column;
-                __builtin_memcpy(&column, batch.column_trains + b * P + c0, sizeof column);
-                v8u hit = column & row;
-                if (__builtin_reduce_or(hit) == 0) continue;
-                v8i n;
-                popcount8(hit, n);
-                /* up where d·x < 0: the row's and the column's sign bits (bit 31) differ */
-                v8i is_up = (v8i)(column ^ (batch.row_negative[i * B + b] ? 0x80000000u : 0u)) >> 31;
-                v8f r = v8_select(is_up, r_up, r_down);
-                v8f settled = v8_select(is_up, settled_up, settled_down);
-                v8f bound = v8_select(is_up, hi, lo);
-                v8f rn;
-                v8_power(r, n, rn);
-                v8f m_next = bound + (m - bound) * rn;
-                v8f V_next = settled - (settled - V) * (rn * rn);
-                v8f to_lower = v8_min(m, m_next) - lo, to_upper = hi - v8_max(m, m_next);
-                v8f margin_squared = 81.0f * V_next;            /* (aggregationMargin sd)² */
-                v8i fits = composable & (v8i)(to_lower * to_lower >= margin_squared)
-                                      & (v8i)(to_upper * to_upper >= margin_squared);
-                v8i hit_lanes = n > 0, per_sample = hit_lanes & ~fits;
-                /* Advance every hit lane (n = 0 lanes untouched: no rounding) and put failed
-                   lanes back below: the next sample's state then waits only on the composition,
-                   not on the margin test (the branch is predicted not taken). */
-                const v8f m_before = m, V_before = V;
-                m = v8_select(hit_lanes, m_next, m);
-                V = v8_select(hit_lanes, V_next, V);
-                if (__builtin_reduce_or(per_sample) != 0) {
-                    m = v8_select(per_sample, m_before, m);
-                    V = v8_select(per_sample, V_before, V);
-                    /* Realize the group's accumulated noise and compose this sample from
-                       there; a lane whose sample alone comes within the margin of a bound gets
-                       its pulses one at a time, each clipped (the reference semantics), lane by
-                       lane from the scalar stream (about one lane update in fifty). */
-                    if (__builtin_reduce_or(per_sample & (v8i)(V > zero)) != 0) {
-                        /* The vector of normals serves every lane with pending noise, not just
-                           the failed ones: realizing a Gaussian early is always exact, and a
-                           lane flushed now fails later less often. */
-                        v8f xi;
-                        lanes4_normals(&g, s, tables, &xi);
-                        v8i pending = (v8i)(V > zero);
-                        v8f realized = v8_min(v8_max(m + __builtin_elementwise_sqrt(V) * xi, lo), hi);
-                        m = v8_select(pending, realized, m);
-                        V = v8_select(pending, zero, V);
+            int32_t a = 0;
+            /* The samples up to each read (a read after sample b), then the rest. */
+            for (int32_t k = 0; k <= n_reads; k++) {
+                const int32_t last = k < n_reads ? reads[k] : (int32_t)B;
+                for (; a < n_active && samples[a] <= last; a++) {
+                    const size_t b = (size_t)samples[a];
+                    const uint32_t word = words[b];
+                    v8u column;
+                    __builtin_memcpy(&column, batch.column_trains + b * P + c0, sizeof column);
+                    v8i n;
+                    popcount8(column & (word & 0x7fffffffu) & composing, n);
+                    v8i is_up = (v8i)(column ^ word) >> 31;
+                    v8f r = v8_select(is_up, r_up, r_down);
+                    v8f settled = v8_select(is_up, settled_up, settled_down);
+                    v8f bound = v8_select(is_up, hi, lo);
+                    v8f rn;
+                    v8_power(r, n, rn);
+                    v8f m_next = bound + (m - bound) * rn;
+                    v8f V_next = settled - (settled - V) * (rn * rn);
+                    /* the path's distance to the nearer bound (both ≥ 0 on composable lanes) */
+                    v8f near = v8_min(v8_min(m, m_next) - lo, hi - v8_max(m, m_next));
+                    v8i fits = composable & (v8i)(near * near >= 81.0f * V_next); /* (aggregationMargin sd)² */
+                    v8i hit_lanes = n > 0, per_sample = hit_lanes & ~fits;
+                    /* Advance every hit lane (n = 0 lanes untouched: no rounding) and put failed
+                       lanes back below: the next sample's state then waits only on the composition,
+                       not on the margin test (the branch is predicted not taken). */
+                    const v8f m_before = m, V_before = V;
+                    m = v8_select(hit_lanes, m_next, m);
+                    V = v8_select(hit_lanes, V_next, V);
+                    pc += (v8u)n;
+                    wc -= (v8u)hit_lanes;  /* a mask lane is −1 */
+                    if (__builtin_expect(__builtin_reduce_or(per_sample) != 0, 0)) {
+                        m = v8_select(per_sample, m_before, m);
+                        V = v8_select(per_sample, V_before, V);
+                        /* Realize the group's accumulated noise and compose this sample from
+                           there; a lane whose sample alone comes within the margin of a bound gets
+                           its pulses one at a time, each clipped (the reference semantics), lane by
+                           lane from the scalar stream (about one lane update in fifty). */
+                        if (__builtin_reduce_or(per_sample & (v8i)(V > zero)) != 0) {
+                            /* The vector of normals serves every lane with pending noise, not just
+                               the failed ones: realizing a Gaussian early is always exact, and a
+                               lane flushed now fails later less often. */
+                            v8f xi;
+                            pool_normals8(pool, xi);
+                            v8i pending = (v8i)(V > zero);
+                            v8f realized = v8_min(v8_max(m + __builtin_elementwise_sqrt(V) * xi, lo), hi);
+                            m = v8_select(pending, realized, m);
+                            V = v8_select(pending, zero, V);
+                        }
+                        v8f m_alone = bound + (m - bound) * rn;
+                        v8f V_alone = settled - settled * (rn * rn);
+                        v8f near_alone = v8_min(v8_min(m, m_alone) - lo, hi - v8_max(m, m_alone));
+                        v8i alone = per_sample & composable & (v8i)(near_alone * near_alone >= 81.0f * V_alone);
+                        m = v8_select(alone, m_alone, m);
+                        V = v8_select(alone, V_alone, V);
+                        v8i exact = per_sample & ~alone;
+                        for (unsigned lanes_left = lane_bits(exact); lanes_left; lanes_left &= lanes_left - 1) {
+                            const int l = __builtin_ctz(lanes_left);
+                            const float value = composable[l]
+                                ? clipped_pulses(m[l], n[l], bound[l], r[l], is_up[l] ? noise_up[l] : noise_down[l],
+                                                 lo[l], hi[l], pool)
+                                : soft_bounds_pulse_loop(m[l], n[l], is_up[l] != 0, lo[l], hi[l], su[l], sd[l],
+                                                         std, pool);
+                            m = v8_select(lane_index == l, (v8f)value, m);
+                        }
                     }
-                    v8f m_alone = bound + (m - bound) * rn;
-                    v8f V_alone = settled - settled * (rn * rn);
-                    v8f below = v8_min(m, m_alone) - lo, above = hi - v8_max(m, m_alone);
-                    v8f margin_alone = 81.0f * V_alone;
-                    v8i alone = per_sample & composable & (v8i)(below * below >= margin_alone)
-                                & (v8i)(above * above >= margin_alone);
-                    m = v8_select(alone, m_alone, m);
-                    V = v8_select(alone, V_alone, V);
-                    v8i exact = per_sample & ~alone;
-                    for (unsigned lanes_left = lane_bits(exact); lanes_left; lanes_left &= lanes_left - 1) {
-                        const int l = __builtin_ctz(lanes_left);
-                        const float value = composable[l]
-                            ? clipped_pulses(m[l], n[l], bound[l], r[l], is_up[l] ? noise_up[l] : noise_down[l],
-                                             lo[l], hi[l], s, tables)
-                            : soft_bounds_pulse_loop(m[l], n[l], is_up[l] != 0, lo[l], hi[l], su[l], sd[l],
-                                                     std, s, tables);
-                        m = v8_select(lane_index == l, (v8f)value, m);
+                    /* Every REALIZE_EVERY active samples the group's composed noise is drawn
+                       (realizing a Gaussian early is exact): V then never grows far, and far
+                       fewer lanes come within the margin (a fixed period: no branch to mispredict). */
+                    if ((a & (REALIZE_EVERY - 1)) == REALIZE_EVERY - 1) {
+                        v8f xi;
+                        pool_normals8(pool, xi);
+                        m = v8_min(v8_max(m + __builtin_elementwise_sqrt(V) * xi, lo), hi);
+                        V = zero;
                     }
                 }
-                pc += (v8u)n;
-                wc -= (v8u)(n > 0);
+                if (k < n_reads) {
+                    /* The read after sample `last`: the lane's weight realized (its composed noise
+                       drawn), then copied out with its write count. */
+                    const size_t b = (size_t)last;
+                    const int lane = batch.read_columns[b] - (int32_t)c0;
+                    if (by_pulse[lane]) continue;
+                    if (V[lane] > 0.0f) {
+                        float value = m[lane] + __builtin_elementwise_sqrt(V[lane]) * pool_normal(pool);
+                        value = value < lo[lane] ? lo[lane] : value;
+                        m[lane] = hi[lane] < value ? hi[lane] : value;
+                        V[lane] = 0.0f;
+                    }
+                    batch.read_weights[b * rows + i] = m[lane];
+                    if (batch.read_writes) batch.read_writes[b * rows + i] = wc[lane];
+                }
             }
-            READ_LANES_BEFORE(B)
-#undef READ_LANES_BEFORE
             /* The composed noise, one normal per device. */
             if (__builtin_reduce_or((v8i)(V > zero)) != 0) {
                 v8f xi;
-                lanes4_normals(&g, s, tables, &xi);
-                m = v8_min(v8_max(m + __builtin_elementwise_sqrt(V) * xi, lo), hi);
+                pool_normals8(pool, xi);
+                m = v8_select((v8i)(V > zero), v8_min(v8_max(m + __builtin_elementwise_sqrt(V) * xi, lo), hi), m);
+            }
+            if (__builtin_reduce_or(by_pulse) != 0) {
+                float m_[L];
+                uint32_t pc_[L], wc_[L];
+                __builtin_memcpy(m_, &m, sizeof m_);
+                __builtin_memcpy(pc_, &pc, sizeof pc_); __builtin_memcpy(wc_, &wc, sizeof wc_);
+                for (unsigned left = lane_bits(by_pulse) & ((1u << lanes) - 1); left; left &= left - 1) {
+                    const int l = __builtin_ctz(left);
+                    device_pulse_by_pulse(&m_[l], &pc_[l], &wc_[l], lo[l], hi[l], su[l], sd[l], r_up[l], r_down[l],
+                                          noise_up[l], noise_down[l], composable[l] != 0, std, samples, n_active, words,
+                                          batch.column_trains + c0 + (size_t)l, P, reads, n_reads,
+                                          (int32_t)(c0 + (size_t)l), batch, i, pool, directions);
+                }
+                __builtin_memcpy(&m, m_, sizeof m); __builtin_memcpy(&pc, pc_, sizeof pc);
+                __builtin_memcpy(&wc, wc_, sizeof wc);
             }
             w = m;
             if (lanes == L) {
@@ -540,5 +657,6 @@ void neuromorph_soft_bounds_train_batch(neuromorph_soft_bounds_rows devices, neu
             }
         }
     }
+    (void)g;
     rng[0] = s[0]; rng[1] = s[1]; rng[2] = s[2]; rng[3] = s[3];
 }

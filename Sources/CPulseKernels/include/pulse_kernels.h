@@ -96,9 +96,12 @@ typedef struct {
     uint32_t *read_writes;
 } neuromorph_train_batch;
 
-/// The int32 scratch ``neuromorph_soft_bounds_train_batch`` needs for a batch.
+/// The int32 scratch ``neuromorph_soft_bounds_train_batch`` needs for a batch: the active
+/// samples and signed row trains per row, the read buckets and live groups, a block of 512
+/// normals with its slow-path list, and one device's pulse directions (31·samples + 32 bytes).
 static inline size_t neuromorph_train_batch_scratch(neuromorph_train_batch batch) {
-    return batch.rows * (batch.samples + 1) + 2 * (batch.padded_columns / 8) + 1 + batch.samples;
+    return batch.rows * (2 * batch.samples + 1) + 2 * (batch.padded_columns / 8) + 1 + batch.samples
+           + 2 * 512 + (31 * batch.samples + 32) / 4 + 1;
 }
 
 /// Every sample's rank-one update of a batch applied to soft-bounds devices with additive
@@ -111,18 +114,20 @@ static inline size_t neuromorph_train_batch_scratch(neuromorph_train_batch batch
 /// pulse moves towards, `r = 1 − s/|b|`), so any sequence of pulses leaves the weight
 /// Gaussian with mean m (the noiseless path: n pulses map m to `b + (m − b)·rⁿ`) and
 /// variance V (`V ← K − (K − V)·r²ⁿ`, `K = (sσ)²/(1 − r²)`). The kernel carries (m, V) across
-/// the samples and draws one normal per device at the end (or when a column is read). This
-/// is exact as long as no clip acts, which is taken to hold while the path stays
-/// `aggregationMargin` = 9 sd of the accumulated noise inside both bounds; a device that
-/// would come closer is realized at that sample and the sample's pulses are applied as in
-/// ``neuromorph_soft_bounds_row_pulses`` (single pulses exactly, n = 2…31 in closed form
-/// within the margin, anything else pulse by pulse).
+/// the samples and draws the noise (one normal per device) every 8 active samples, at a
+/// column read and at the end — drawing a Gaussian early is exact. This is exact as long as
+/// no clip acts, which is taken to hold while the path stays `aggregationMargin` = 9 sd of
+/// the accumulated noise inside both bounds; a device that would come closer is realized at
+/// that sample and the sample composed alone from there, or, when that too comes within the
+/// margin, its pulses are applied one at a time, each clipped (the reference semantics).
+/// Devices that start within 20 sd of one pulse's noise of a bound (and devices with r < 0 or
+/// a decay below 1e−4) get all their pulses one at a time, each clipped.
 ///
-/// Normals: four xoshiro256++ lanes (two normals per 64-bit draw) seeded from `lane_seed`
-/// (SplitMix64), eight per realization of a group of eight devices; the Ziggurat's slow
-/// region and the pulse-by-pulse fallback draw from the scalar state `rng` (advanced in
-/// place). `scratch` holds ``neuromorph_train_batch_scratch`` int32 values. Only exactly
-/// rounded operations, so the result does not depend on the instruction set of the clone.
+/// Normals: the Ziggurat on four xoshiro256++ lanes (two normals per 64-bit draw) seeded from
+/// `lane_seed` (SplitMix64), drawn ahead in blocks of 512 and used in order; the Ziggurat's
+/// slow region draws from the scalar state `rng` (advanced in place). `scratch` holds
+/// ``neuromorph_train_batch_scratch`` int32 values. Only exactly rounded operations, so the
+/// result does not depend on the instruction set of the clone.
 void neuromorph_soft_bounds_train_batch(neuromorph_soft_bounds_rows devices, neuromorph_train_batch batch,
                                         uint64_t lane_seed, uint64_t *rng, neuromorph_ziggurat_tables tables,
                                         int32_t *scratch);

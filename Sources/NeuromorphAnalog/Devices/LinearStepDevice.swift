@@ -215,10 +215,11 @@ public struct LinearStepDeviceArray: SymmetryPointDeviceArray, DecayingDeviceArr
 
     /// A mini-batch of updates through the batched C kernel: each group of eight devices keeps
     /// its state and counters in registers across the samples and composes the samples'
-    /// pulses in closed form (mean path and accumulated noise variance, one normal per device
-    /// at the end or at a column read) while the path stays 9 sd inside the bounds; a device
-    /// that comes closer gets that sample's pulses as
-    /// ``applySoftBoundsRowPulses(base:columns:counts:up:n:generator:)`` applies them.
+    /// pulses in closed form (mean path and accumulated noise variance, the noise drawn every
+    /// 8 samples, at a column read and at the end) while the path stays 9 sd inside the
+    /// bounds; a device that comes closer is realized and composes that sample alone, or gets
+    /// its pulses one at a time, each clipped. Devices that start within 20 sd of one pulse's
+    /// noise of a bound get all their pulses one at a time.
     public mutating func applyTrainBatch(_ batch: PulseTrainBatch, generator: inout SeededGenerator) {
         guard acceptsTrainBatches else {
             applyTrainBatchRowByRow(batch, generator: &generator)
