@@ -86,9 +86,8 @@ typedef int32_t v8i __attribute__((ext_vector_type(8)));
 #define v8_select(mask, a, b) ((v8f)(((v8i)(mask) & (v8i)(a)) | (~(v8i)(mask) & (v8i)(b))))
 #define v8_min(x, y) v8_select((y) < (x), (y), (x))
 #define v8_max(x, y) v8_select((y) >= (x), (y), (x))
-/* rⁿ lane by lane for 0 ≤ n < 32, by branch-free squaring over the five bits of n (a branch
-   to stop after two bits mispredicts more than it saves: some lane of eight has n ≥ 4 in
-   nine samples of ten). */
+/* rⁿ lane by lane for 0 ≤ n < 32, by branch-free squaring over the bits of n (two bits when
+   every n < 4, the common case, else five). */
 #define v8_power(r, n, out) do { \
     v8f square_ = (r); \
     v8f power_ = v8_select(((n) << 31) >> 31, square_, (v8f)1.0f); \
@@ -196,6 +195,48 @@ size_t neuromorph_soft_bounds_row_pulses(neuromorph_soft_bounds_block block, siz
     return deferred_count;
 }
 
+/* ---- Stochastic pulse trains ---- */
+
+typedef uint8_t v16u8 __attribute__((ext_vector_type(16)));
+
+/* Bit l of the result: lane l of a byte mask (0xFF or 0) is set. */
+static inline __attribute__((always_inline)) uint32_t byte_mask_bits(const v16u8 *mask) {
+    uint64_t low, high;
+    v16u8 ones = *mask & (uint8_t)1;
+    __builtin_memcpy(&low, &ones, 8);
+    __builtin_memcpy(&high, (const char *)&ones + 8, 8);
+    return (uint32_t)((low * 0x0102040810204080ull) >> 56) | ((uint32_t)((high * 0x0102040810204080ull) >> 56) << 8);
+}
+
+void neuromorph_pulse_trains(const float *probabilities, size_t count, uint32_t bit_length, uint64_t *rng,
+                             uint64_t *trains) {
+    uint64_t s[4] = {rng[0], rng[1], rng[2], rng[3]};
+    const uint64_t all = bit_length >= 64 ? ~0ull : (1ull << bit_length) - 1;
+    for (size_t k = 0; k < count; k++) {
+        const float p = probabilities[k];
+        if (p >= 1) { trains[k] = all; continue; }
+        const uint32_t threshold = (uint32_t)(p * 4294967040.0f);   /* the largest Float below 2³² */
+        const uint8_t top = (uint8_t)(threshold >> 24);
+        const uint32_t low = threshold & 0xffffffu;
+        uint64_t train = 0;
+        for (uint32_t slot = 0; slot < bit_length; slot += 16) {
+            const uint32_t left = bit_length - slot;
+            uint64_t draws[2] = {xoshiro_next(s), left > 8 ? xoshiro_next(s) : 0};
+            v16u8 u;
+            __builtin_memcpy(&u, draws, sizeof u);
+            const uint32_t valid = left >= 16 ? 0xffffu : (1u << left) - 1;
+            const v16u8 below_mask = (v16u8)(u < top), tie_mask = (v16u8)(u == top);
+            uint32_t below = byte_mask_bits(&below_mask) & valid;
+            /* a tie on the top byte (1 in 256): the low 24 bits decide */
+            for (uint32_t ties = byte_mask_bits(&tie_mask) & valid; ties; ties &= ties - 1)
+                if ((uint32_t)(xoshiro_next(s) >> 40) < low) below |= 1u << __builtin_ctz(ties);
+            train |= (uint64_t)below << slot;
+        }
+        trains[k] = train;
+    }
+    rng[0] = s[0]; rng[1] = s[1]; rng[2] = s[2]; rng[3] = s[3];
+}
+
 /* ---- A whole batch of rank-one pulse-train updates on a block of soft-bounds devices ---- */
 
 typedef uint64_t v4u64 __attribute__((ext_vector_type(4)));
@@ -255,12 +296,15 @@ typedef struct {
     neuromorph_ziggurat_tables tables;
     float *values;         /* [POOL_SIZE] */
     int32_t *slow;         /* [POOL_SIZE]: positions that need the slow path */
-    size_t next;
+    size_t next, size;     /* the next unused value, the current block's size */
 } normal_pool;
 
+/* Blocks start at 64 normals and double up to POOL_SIZE, so a call that needs only a few
+   (a transfer's one-column write) draws only a few. */
 static inline __attribute__((always_inline)) void pool_refill(normal_pool *p) {
     size_t slow_count = 0;
-    for (size_t q = 0; q < POOL_SIZE; q += 8) {
+    p->size = p->size == 0 ? 64 : (2 * p->size < POOL_SIZE ? 2 * p->size : POOL_SIZE);
+    for (size_t q = 0; q < p->size; q += 8) {
         v4u64 bits;
         lanes4_next(&p->lanes, &bits);
         v8u halves = (v8u)bits;
@@ -289,13 +333,13 @@ static inline __attribute__((always_inline)) void pool_refill(normal_pool *p) {
 }
 
 static inline __attribute__((always_inline)) float pool_normal(normal_pool *p) {
-    if (__builtin_expect(p->next == POOL_SIZE, 0)) pool_refill(p);
+    if (__builtin_expect(p->next == p->size, 0)) pool_refill(p);
     return p->values[p->next++];
 }
 
 /* Eight normals, one per lane (a block's last few are skipped rather than split). */
 #define pool_normals8(p, out) do { \
-    if (__builtin_expect((p)->next + 8 > POOL_SIZE, 0)) pool_refill(p); \
+    if (__builtin_expect((p)->next + 8 > (p)->size, 0)) pool_refill(p); \
     __builtin_memcpy(&(out), (p)->values + (p)->next, sizeof(out)); \
     (p)->next += 8; \
 } while (0)
@@ -409,7 +453,7 @@ void neuromorph_soft_bounds_train_batch(neuromorph_soft_bounds_rows devices, neu
         __builtin_memcpy(&g.s0, w0, sizeof g.s0); __builtin_memcpy(&g.s1, w1, sizeof g.s1);
         __builtin_memcpy(&g.s2, w2, sizeof g.s2); __builtin_memcpy(&g.s3, w3, sizeof g.s3);
     }
-    normal_pool pool_state = {g, s, tables, (float *)0, (int32_t *)0, POOL_SIZE};
+    normal_pool pool_state = {g, s, tables, (float *)0, (int32_t *)0, 0, 0};
     normal_pool *pool = &pool_state;
     /* Per row, the samples whose row train fired, in order. */
     int32_t *active = scratch;                 /* [rows × B] */
@@ -548,8 +592,7 @@ void neuromorph_soft_bounds_train_batch(neuromorph_soft_bounds_rows devices, neu
                     v8_power(r, n, rn);
                     v8f m_next = bound + (m - bound) * rn;
                     v8f V_next = settled - (settled - V) * (rn * rn);
-                    /* the path's distance to the nearer bound (both ≥ 0: the lanes that are hit
-                       compose, the others pulse one at a time) */
+                    /* the path's distance to the nearer bound (both ≥ 0 on composable lanes) */
                     v8f near = v8_min(v8_min(m, m_next) - lo, hi - v8_max(m, m_next));
                     v8i fits = (v8i)(near * near >= 81.0f * V_next);  /* (aggregationMargin sd)²; hit lanes compose */
                     v8i hit_lanes = n > 0, per_sample = hit_lanes & ~fits;

@@ -45,6 +45,49 @@ extension CrossbarArray {
         return word
     }
 
+    /// Pulse trains for `count` probabilities at once (``neuromorph_pulse_trains``: each slot
+    /// fires with probability `p` as in ``pulseTrain(probability:bitLength:generator:)``, from
+    /// a quarter of the draws), drawn from `generator` in order.
+    @inline(__always)
+    static func pulseTrains(probabilities: UnsafePointer<Float>, count: Int, bitLength: Int,
+                            generator: inout SeededGenerator, into trains: UnsafeMutablePointer<UInt64>) {
+        guard count > 0 else { return }
+        withUnsafeMutablePointer(to: &generator.state) { state in
+            state.withMemoryRebound(to: UInt64.self, capacity: 4) { rng in
+                neuromorph_pulse_trains(probabilities, count, UInt32(bitLength), rng, trains)
+            }
+        }
+    }
+
+    /// The column trains of one sample: column j (x_j ≠ 0) fires slot t with probability
+    /// `gain·|x_j|`. Writes the columns with a non-empty train (index, train, sign) in order
+    /// from the start of the three outputs and returns how many.
+    static func columnTrains(x: UnsafePointer<Float>, count inputs: Int, gain: Float, bitLength: Int,
+                             indices: UnsafeMutablePointer<Int32>, trains: UnsafeMutablePointer<UInt64>,
+                             negative: UnsafeMutablePointer<Bool>, generator: inout SeededGenerator) -> Int {
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: inputs) { probabilities in
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: inputs) { drawn in
+                var nonzero = 0
+                for j in 0..<inputs where x[j] != 0 {
+                    probabilities[nonzero] = gain * Swift.abs(x[j])
+                    indices[nonzero] = Int32(truncatingIfNeeded: j)
+                    nonzero += 1
+                }
+                pulseTrains(probabilities: probabilities.baseAddress!, count: nonzero, bitLength: bitLength,
+                            generator: &generator, into: drawn.baseAddress!)
+                var active = 0
+                for k in 0..<nonzero {
+                    let j = Int(indices[k])
+                    indices[active] = Int32(truncatingIfNeeded: j)
+                    trains[active] = drawn[k]
+                    negative[active] = x[j] < 0
+                    active &+= drawn[k] != 0 ? 1 : 0
+                }
+                return active
+            }
+        }
+    }
+
     /// One-slot column trains of one sample (the common case: `bitLength == 1` and every
     /// probability below 1): column `j` fires when `u_j < |x_j|·scale`, where the 32-bit
     /// uniforms `u_{2k}`, `u_{2k+1}` are the low and high halves of the `k`-th 64-bit draw.
@@ -137,18 +180,10 @@ extension CrossbarArray {
                                                         indices: ci.baseAddress! + base, trains: ct.baseAddress! + base,
                                                         negative: cn.baseAddress! + base, generator: &generator)
                                                 } else {
-                                                    for j in 0..<inputs {
-                                                        let v = xRow[j]
-                                                        guard v != 0 else { continue }
-                                                        let train = Self.pulseTrain(probability: gain * Swift.abs(v),
-                                                                                    bitLength: gains.bitLength, generator: &generator)
-                                                        if train != 0 {
-                                                            ci[base + active] = Int32(j)
-                                                            ct[base + active] = train
-                                                            cn[base + active] = v < 0
-                                                            active += 1
-                                                        }
-                                                    }
+                                                    active = Self.columnTrains(
+                                                        x: xRow, count: inputs, gain: gain, bitLength: gains.bitLength,
+                                                        indices: ci.baseAddress! + base, trains: ct.baseAddress! + base,
+                                                        negative: cn.baseAddress! + base, generator: &generator)
                                                 }
                                                 counts[b] = active
                                             }
@@ -162,8 +197,14 @@ extension CrossbarArray {
             }
         }
         // Models with a batched kernel take the whole mini-batch per block (trains of at most
-        // 31 slots: bit 31 of a column word carries its sign).
+        // 31 slots: bit 31 of a column word carries its sign); a single sample that reaches
+        // only a few columns (a transfer's one-column write) takes the sparse path instead.
         if bitLength.allSatisfy({ $0 <= PulseTrainBatch.maxBitLength }) && blocks.allSatisfy({ $0.acceptsTrainBatches }) {
+            if batch == 1 && columnReads == nil && sampleCount[0] <= Self.sparseSampleColumns {
+                applySparseSample(d: d, columnIndex: columnIndex, columnTrain: columnTrain, columnNegative: columnNegative,
+                                  active: sampleCount[0], rowGain: rowGain[0], bitLength: bitLength[0])
+                return []
+            }
             return applyTrainBatches(d: d, columnIndex: columnIndex, columnTrain: columnTrain, columnNegative: columnNegative,
                                      sampleCount: sampleCount, rowGain: rowGain, bitLength: bitLength, columnReads: columnReads)
         }
@@ -245,6 +286,66 @@ extension CrossbarArray {
         return []
     }
 
+    /// Single samples with at most this many active columns take ``applySparseSample``.
+    static var sparseSampleColumns: Int { 8 }
+
+    /// Step 2 of ``stochasticUpdate(x:d:learningRate:)`` for one sample that reaches only a
+    /// few columns (a transfer's write to one column of the slow array): per row block, the
+    /// rows' trains drawn in order from the block's stream, every row's coincidences gathered
+    /// into one list of devices (flat indices into the block) and applied in one
+    /// ``PulsedDeviceArray/applyRowPulses(base:columns:counts:up:n:generator:)`` call, whose
+    /// kernel takes eight devices at a time across the rows. (The batched kernel would set up
+    /// each row's column group for a single update.)
+    private mutating func applySparseSample(d: Tensor, columnIndex: [Int32], columnTrain: [UInt64], columnNegative: [Bool],
+                                            active: Int, rowGain: Float, bitLength: Int) {
+        guard active > 0 else { return }
+        let inputs = columns
+        let ranges = blockRows
+        withExtendedLifetime((columnIndex, columnTrain, columnNegative, ranges)) {
+            let ci = columnIndex.withUnsafeBufferPointer { $0 }, ct = columnTrain.withUnsafeBufferPointer { $0 }
+            let cn = columnNegative.withUnsafeBufferPointer { $0 }, rr = ranges.withUnsafeBufferPointer { $0 }
+            d.scalars.withUnsafeBufferPointer { ds in
+                blocks.withUnsafeMutableBufferPointer { devices in
+                    blockGenerators.withUnsafeMutableBufferPointer { generators in
+                        blockPulseCounts.withUnsafeMutableBufferPointer { counts in
+                            ComputeThreads.forEachChunk(rr.count, work: active * rows, parallelFrom: 32_768) { k in
+                                let range = rr[k]
+                                var generator = generators[k]
+                                let capacity = range.count * active
+                                let hitColumns = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
+                                let hitCounts = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+                                let hitUp = UnsafeMutablePointer<Bool>.allocate(capacity: capacity)
+                                defer { hitColumns.deallocate(); hitCounts.deallocate(); hitUp.deallocate() }
+                                var hits = 0
+                                counts[k].withUnsafeMutableBufferPointer { count in
+                                    for i in range {
+                                        let di = ds[i]
+                                        guard di != 0 else { continue }
+                                        let rowTrain = Self.pulseTrain(probability: rowGain * Swift.abs(di), bitLength: bitLength,
+                                                                       generator: &generator)
+                                        guard rowTrain != 0 else { continue }
+                                        let base = (i - range.lowerBound) * inputs
+                                        // W ← W − η d x: d·x < 0 raises the weight.
+                                        let rowHits = neuromorph_row_coincidences(
+                                            rowTrain, di < 0, ct.baseAddress!, ci.baseAddress!, cn.baseAddress!, active,
+                                            hitColumns + hits, hitCounts + hits, hitUp + hits, count.baseAddress! + base)
+                                        for h in hits..<(hits + rowHits) { hitColumns[h] &+= Int32(truncatingIfNeeded: base) }
+                                        hits += rowHits
+                                    }
+                                }
+                                if hits > 0 {
+                                    devices[k].applyRowPulses(base: 0, columns: hitColumns, counts: hitCounts, up: hitUp, n: hits,
+                                                              generator: &generator)
+                                }
+                                generators[k] = generator
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Step 2 of ``stochasticUpdate(x:d:learningRate:)`` for models with a batched kernel:
     /// the samples' column trains as dense words (``PulseTrainBatch``), then per row block, in
     /// parallel, its row trains drawn from the block's stream in the same order as the
@@ -265,6 +366,9 @@ extension CrossbarArray {
         }
         let ranges = blockRows
         let hasReads = columnReads != nil
+        // Devices a sample's trains can reach, summed: below ~32k (a transfer's one-column
+        // write) the blocks run on this thread.
+        let reach = sampleCount.reduce(0, +) * outputs
         let readOut = UnsafeMutableBufferPointer<Float>.allocate(capacity: hasReads ? batch * outputs : 0)
         readOut.initialize(repeating: 0)
         defer { readOut.deallocate() }
@@ -276,20 +380,32 @@ extension CrossbarArray {
                 blocks.withUnsafeMutableBufferPointer { devices in
                     blockGenerators.withUnsafeMutableBufferPointer { generators in
                         blockPulseCounts.withUnsafeMutableBufferPointer { counts in
-                            ComputeThreads.forEachChunk(rr.count) { k in
+                            ComputeThreads.forEachChunk(rr.count, work: reach, parallelFrom: 32_768) { k in
                                 let range = rr[k]
                                 var generator = generators[k]
                                 var rowTrains = [UInt32](repeating: 0, count: range.count * batch)
                                 var rowNegative = [Bool](repeating: false, count: range.count * batch)
-                                for b in 0..<batch where sc[b] > 0 {
-                                    for i in range {
-                                        let di = ds[b * outputs + i]
-                                        guard di != 0 else { continue }
-                                        let train = Self.pulseTrain(probability: rg[b] * Swift.abs(di), bitLength: bl[b],
-                                                                    generator: &generator)
-                                        let slot = (i - range.lowerBound) * batch + b
-                                        rowTrains[slot] = UInt32(truncatingIfNeeded: train)
-                                        rowNegative[slot] = di < 0
+                                // Per sample, the trains of the rows with d ≠ 0, drawn at once.
+                                withUnsafeTemporaryAllocation(of: Float.self, capacity: range.count) { probabilities in
+                                    withUnsafeTemporaryAllocation(of: Int.self, capacity: range.count) { firing in
+                                        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: range.count) { drawn in
+                                            for b in 0..<batch where sc[b] > 0 {
+                                                var nonzero = 0
+                                                for i in range where ds[b * outputs + i] != 0 {
+                                                    probabilities[nonzero] = rg[b] * Swift.abs(ds[b * outputs + i])
+                                                    firing[nonzero] = i
+                                                    nonzero += 1
+                                                }
+                                                Self.pulseTrains(probabilities: probabilities.baseAddress!, count: nonzero,
+                                                                 bitLength: bl[b], generator: &generator, into: drawn.baseAddress!)
+                                                for k in 0..<nonzero {
+                                                    let i = firing[k]
+                                                    let slot = (i - range.lowerBound) * batch + b
+                                                    rowTrains[slot] = UInt32(truncatingIfNeeded: drawn[k])
+                                                    rowNegative[slot] = ds[b * outputs + i] < 0
+                                                }
+                                            }
+                                        }
                                     }
                                 }
                                 let laneSeed = generator.next()

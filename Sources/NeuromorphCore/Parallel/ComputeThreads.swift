@@ -50,6 +50,20 @@ public enum ComputeThreads {
     }
 }
 
+extension ComputeThreads {
+    /// ``forEachChunk(_:_:)`` for a job whose size is known: with less than `threshold`
+    /// units of `work` the chunks run in order on the calling thread, since waking the
+    /// helpers would cost more than they save (a transfer's one-column write, say). The
+    /// results are the same either way: the chunks write disjoint memory.
+    public static func forEachChunk(_ chunks: Int, work: Int, parallelFrom threshold: Int, _ body: (Int) -> Void) {
+        if work < threshold {
+            for c in 0..<chunks { body(c) }
+        } else {
+            forEachChunk(chunks, body)
+        }
+    }
+}
+
 /// Carries a non-Sendable closure into `concurrentPerform`, whose iterations the caller
 /// guarantees touch disjoint memory.
 private struct UnsafeSendableBox<Value>: @unchecked Sendable {
