@@ -300,42 +300,54 @@ extension CrossbarArray {
                                             active: Int, rowGain: Float, bitLength: Int) {
         guard active > 0 else { return }
         let inputs = columns
-        let ranges = blockRows
-        withExtendedLifetime((columnIndex, columnTrain, columnNegative, ranges)) {
+        withExtendedLifetime((columnIndex, columnTrain, columnNegative)) {
             let ci = columnIndex.withUnsafeBufferPointer { $0 }, ct = columnTrain.withUnsafeBufferPointer { $0 }
-            let cn = columnNegative.withUnsafeBufferPointer { $0 }, rr = ranges.withUnsafeBufferPointer { $0 }
+            let cn = columnNegative.withUnsafeBufferPointer { $0 }
+            forEachRowBlock(d: d, work: active * rows) { range, ds, device, generator, count in
+                let capacity = range.count * active
+                let hitColumns = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
+                let hitCounts = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+                let hitUp = UnsafeMutablePointer<Bool>.allocate(capacity: capacity)
+                defer { hitColumns.deallocate(); hitCounts.deallocate(); hitUp.deallocate() }
+                var hits = 0
+                for i in range {
+                    let di = ds[i]
+                    guard di != 0 else { continue }
+                    let rowTrain = Self.pulseTrain(probability: rowGain * Swift.abs(di), bitLength: bitLength, generator: &generator)
+                    guard rowTrain != 0 else { continue }
+                    let base = (i - range.lowerBound) * inputs
+                    // W ← W − η d x: d·x < 0 raises the weight.
+                    let rowHits = neuromorph_row_coincidences(
+                        rowTrain, di < 0, ct.baseAddress!, ci.baseAddress!, cn.baseAddress!, active,
+                        hitColumns + hits, hitCounts + hits, hitUp + hits, count.baseAddress! + base)
+                    for h in hits..<(hits + rowHits) { hitColumns[h] &+= Int32(truncatingIfNeeded: base) }
+                    hits += rowHits
+                }
+                if hits > 0 {
+                    device.applyRowPulses(base: 0, columns: hitColumns, counts: hitCounts, up: hitUp, n: hits, generator: &generator)
+                }
+            }
+        }
+    }
+
+    /// The row blocks of a pulsed update: `body(rows, d, devices, stream, pulse counts)` for each
+    /// block, with `d`'s scalars, the block's devices, its stream (kept for the next update)
+    /// and its pulse counters; in parallel from 32k units of `work` on (below, on this thread:
+    /// waking the helpers would cost more), the same numbers either way.
+    private mutating func forEachRowBlock(
+        d: Tensor, work: Int,
+        _ body: (Range<Int>, UnsafeBufferPointer<Float>, inout Devices, inout SeededGenerator, UnsafeMutableBufferPointer<UInt32>) -> Void
+    ) {
+        let ranges = blockRows
+        ranges.withUnsafeBufferPointer { rr in
             d.scalars.withUnsafeBufferPointer { ds in
                 blocks.withUnsafeMutableBufferPointer { devices in
                     blockGenerators.withUnsafeMutableBufferPointer { generators in
                         blockPulseCounts.withUnsafeMutableBufferPointer { counts in
-                            ComputeThreads.forEachChunk(rr.count, work: active * rows, parallelFrom: 32_768) { k in
-                                let range = rr[k]
+                            ComputeThreads.forEachChunk(rr.count, work: work, parallelFrom: 32_768) { k in
                                 var generator = generators[k]
-                                let capacity = range.count * active
-                                let hitColumns = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
-                                let hitCounts = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-                                let hitUp = UnsafeMutablePointer<Bool>.allocate(capacity: capacity)
-                                defer { hitColumns.deallocate(); hitCounts.deallocate(); hitUp.deallocate() }
-                                var hits = 0
                                 counts[k].withUnsafeMutableBufferPointer { count in
-                                    for i in range {
-                                        let di = ds[i]
-                                        guard di != 0 else { continue }
-                                        let rowTrain = Self.pulseTrain(probability: rowGain * Swift.abs(di), bitLength: bitLength,
-                                                                       generator: &generator)
-                                        guard rowTrain != 0 else { continue }
-                                        let base = (i - range.lowerBound) * inputs
-                                        // W ← W − η d x: d·x < 0 raises the weight.
-                                        let rowHits = neuromorph_row_coincidences(
-                                            rowTrain, di < 0, ct.baseAddress!, ci.baseAddress!, cn.baseAddress!, active,
-                                            hitColumns + hits, hitCounts + hits, hitUp + hits, count.baseAddress! + base)
-                                        for h in hits..<(hits + rowHits) { hitColumns[h] &+= Int32(truncatingIfNeeded: base) }
-                                        hits += rowHits
-                                    }
-                                }
-                                if hits > 0 {
-                                    devices[k].applyRowPulses(base: 0, columns: hitColumns, counts: hitCounts, up: hitUp, n: hits,
-                                                              generator: &generator)
+                                    body(rr[k], ds, &devices[k], &generator, count)
                                 }
                                 generators[k] = generator
                             }
@@ -364,79 +376,63 @@ extension CrossbarArray {
                 words[b * padded + Int(columnIndex[c])] = UInt32(truncatingIfNeeded: columnTrain[c]) | (columnNegative[c] ? 0x8000_0000 : 0)
             }
         }
-        let ranges = blockRows
         let hasReads = columnReads != nil
-        // Devices a sample's trains can reach, summed: below ~32k (a transfer's one-column
-        // write) the blocks run on this thread.
-        let reach = sampleCount.reduce(0, +) * outputs
         let readOut = UnsafeMutableBufferPointer<Float>.allocate(capacity: hasReads ? batch * outputs : 0)
         readOut.initialize(repeating: 0)
         defer { readOut.deallocate() }
-        withExtendedLifetime((words, rowGain, bitLength, sampleCount, ranges, readColumns)) {
+        withExtendedLifetime((words, rowGain, bitLength, sampleCount, readColumns)) {
             let cw = words.withUnsafeBufferPointer { $0 }, rg = rowGain.withUnsafeBufferPointer { $0 }
             let bl = bitLength.withUnsafeBufferPointer { $0 }, sc = sampleCount.withUnsafeBufferPointer { $0 }
-            let rr = ranges.withUnsafeBufferPointer { $0 }, rc = readColumns.withUnsafeBufferPointer { $0 }
-            d.scalars.withUnsafeBufferPointer { ds in
-                blocks.withUnsafeMutableBufferPointer { devices in
-                    blockGenerators.withUnsafeMutableBufferPointer { generators in
-                        blockPulseCounts.withUnsafeMutableBufferPointer { counts in
-                            ComputeThreads.forEachChunk(rr.count, work: reach, parallelFrom: 32_768) { k in
-                                let range = rr[k]
-                                var generator = generators[k]
-                                var rowTrains = [UInt32](repeating: 0, count: range.count * batch)
-                                var rowNegative = [Bool](repeating: false, count: range.count * batch)
-                                // Per sample, the trains of the rows with d ≠ 0, drawn at once.
-                                withUnsafeTemporaryAllocation(of: Float.self, capacity: range.count) { probabilities in
-                                    withUnsafeTemporaryAllocation(of: Int.self, capacity: range.count) { firing in
-                                        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: range.count) { drawn in
-                                            for b in 0..<batch where sc[b] > 0 {
-                                                var nonzero = 0
-                                                for i in range where ds[b * outputs + i] != 0 {
-                                                    probabilities[nonzero] = rg[b] * Swift.abs(ds[b * outputs + i])
-                                                    firing[nonzero] = i
-                                                    nonzero += 1
-                                                }
-                                                Self.pulseTrains(probabilities: probabilities.baseAddress!, count: nonzero,
-                                                                 bitLength: bl[b], generator: &generator, into: drawn.baseAddress!)
-                                                for k in 0..<nonzero {
-                                                    let i = firing[k]
-                                                    let slot = (i - range.lowerBound) * batch + b
-                                                    rowTrains[slot] = UInt32(truncatingIfNeeded: drawn[k])
-                                                    rowNegative[slot] = ds[b * outputs + i] < 0
-                                                }
-                                            }
-                                        }
-                                    }
+            let rc = readColumns.withUnsafeBufferPointer { $0 }
+            // work: the devices the samples' trains can reach
+            forEachRowBlock(d: d, work: sampleCount.reduce(0, +) * outputs) { range, ds, device, generator, count in
+                var rowTrains = [UInt32](repeating: 0, count: range.count * batch)
+                var rowNegative = [Bool](repeating: false, count: range.count * batch)
+                // Per sample, the trains of the rows with d ≠ 0, drawn at once.
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: range.count) { probabilities in
+                    withUnsafeTemporaryAllocation(of: Int.self, capacity: range.count) { firing in
+                        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: range.count) { drawn in
+                            for b in 0..<batch where sc[b] > 0 {
+                                var nonzero = 0
+                                for i in range where ds[b * outputs + i] != 0 {
+                                    probabilities[nonzero] = rg[b] * Swift.abs(ds[b * outputs + i])
+                                    firing[nonzero] = i
+                                    nonzero += 1
                                 }
-                                let laneSeed = generator.next()
-                                var blockReads = [Float](repeating: 0, count: hasReads ? batch * range.count : 0)
-                                rowTrains.withUnsafeBufferPointer { rt in
-                                    rowNegative.withUnsafeBufferPointer { rn in
-                                        counts[k].withUnsafeMutableBufferPointer { count in
-                                            blockReads.withUnsafeMutableBufferPointer { br in
-                                                var trains = PulseTrainBatch(
-                                                    samples: batch, rows: range.count, columns: inputs, paddedColumns: padded,
-                                                    columnTrains: cw.baseAddress!, rowTrains: rt.baseAddress!,
-                                                    rowNegative: rn.baseAddress!, pulseCounts: count.baseAddress!,
-                                                    writeCounts: nil, laneSeed: laneSeed)
-                                                if hasReads {
-                                                    trains.readColumns = rc.baseAddress
-                                                    trains.readWeights = br.baseAddress
-                                                }
-                                                devices[k].applyTrainBatch(trains, generator: &generator)
-                                            }
-                                        }
-                                    }
+                                Self.pulseTrains(probabilities: probabilities.baseAddress!, count: nonzero,
+                                                 bitLength: bl[b], generator: &generator, into: drawn.baseAddress!)
+                                for k in 0..<nonzero {
+                                    let i = firing[k]
+                                    let slot = (i - range.lowerBound) * batch + b
+                                    rowTrains[slot] = UInt32(truncatingIfNeeded: drawn[k])
+                                    rowNegative[slot] = ds[b * outputs + i] < 0
                                 }
-                                if hasReads {
-                                    for b in 0..<batch where rc[b] >= 0 {
-                                        for local in 0..<range.count {
-                                            readOut[b * outputs + range.lowerBound + local] = blockReads[b * range.count + local]
-                                        }
-                                    }
-                                }
-                                generators[k] = generator
                             }
+                        }
+                    }
+                }
+                let laneSeed = generator.next()
+                var blockReads = [Float](repeating: 0, count: hasReads ? batch * range.count : 0)
+                rowTrains.withUnsafeBufferPointer { rt in
+                    rowNegative.withUnsafeBufferPointer { rn in
+                        blockReads.withUnsafeMutableBufferPointer { br in
+                            var trains = PulseTrainBatch(
+                                samples: batch, rows: range.count, columns: inputs, paddedColumns: padded,
+                                columnTrains: cw.baseAddress!, rowTrains: rt.baseAddress!,
+                                rowNegative: rn.baseAddress!, pulseCounts: count.baseAddress!,
+                                writeCounts: nil, laneSeed: laneSeed)
+                            if hasReads {
+                                trains.readColumns = rc.baseAddress
+                                trains.readWeights = br.baseAddress
+                            }
+                            device.applyTrainBatch(trains, generator: &generator)
+                        }
+                    }
+                }
+                if hasReads {
+                    for b in 0..<batch where rc[b] >= 0 {
+                        for local in 0..<range.count {
+                            readOut[b * outputs + range.lowerBound + local] = blockReads[b * range.count + local]
                         }
                     }
                 }
