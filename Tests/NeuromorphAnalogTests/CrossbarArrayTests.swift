@@ -190,4 +190,29 @@ import Testing
         #expect(layer.deviceTensors.allSatisfy { $0.tensor.rows == 3 })
         #expect(layer.deviceTensors.count > 4)      // sampled parameters too
     }
+
+    /// A deferred refresh (Tiki-Taka's `A` with γ = 0 between batches): `weights` reads the
+    /// devices, equal to what a refresh copies, and an encoded array carries the current weights
+    /// under the same key, so it decodes to the same array.
+    @Test func deferredRefreshReadsTheDevices() throws {
+        var g = SeededGenerator(seed: 3)
+        var update = PulsedUpdateParameters()
+        update.desiredBL = 31
+        var tile = try CrossbarArray(outputs: 70, inputs: 5, device: IdealPulsedDevice(dwMin: 0.01), forwardIO: .perfect,
+                                     backwardIO: .perfect, update: update, generator: &g)
+        let x = Tensor.randomUniform([8, 5], lower: -1, upper: 1, using: &g)
+        let d = Tensor.randomNormal([8, 70], std: 0.5, using: &g)
+        tile.updateDevices(x: x, d: d, learningRate: 0.1)     // the copy left stale
+        tile.deferRefresh()
+        var refreshed = tile
+        refreshed.refreshWeights()
+        #expect(tile.weights.scalars == refreshed.weights.scalars)
+        #expect(tile.weights.scalars.contains { $0 != 0 }, "the update moved no device")
+        let data = try JSONEncoder().encode(tile)
+        let decoded = try JSONDecoder().decode(CrossbarArray<IdealPulsedDeviceArray>.self, from: data)
+        #expect(decoded.weights.scalars == refreshed.weights.scalars)
+        struct EncodedWeights: Decodable { let weights: Tensor }
+        #expect(try JSONDecoder().decode(EncodedWeights.self, from: data).weights.scalars == refreshed.weights.scalars,
+                "a deferred array wrote its stale copy")
+    }
 }

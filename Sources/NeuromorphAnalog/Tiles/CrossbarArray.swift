@@ -32,8 +32,14 @@ public struct CrossbarArray<Devices: PulsedDeviceArray>: Sendable, Codable {
     public let columns: Int
     /// Pulses applied so far per device, one row-major array per block.
     var blockPulseCounts: [[UInt32]]
-    /// The current weights as a `[out, in]` tensor (kept in step with the devices).
-    public private(set) var weights: Tensor
+    /// The current weights as a `[out, in]` tensor, kept in step with the devices — or, after
+    /// ``deferRefresh()``, assembled from them on each read (an array nobody reads between
+    /// batches, such as Tiki-Taka's `A` with γ = 0, then skips the copy).
+    public var weights: Tensor { refreshDeferred == true ? assembledWeights : storedWeights }
+    private var storedWeights: Tensor
+    /// Set by ``deferRefresh()``, cleared by ``refreshWeights()`` (not encoded: the encoded
+    /// weights are always current).
+    private var refreshDeferred: Bool? = nil
     /// Whether any device has decay (`lifetime`) or diffusion, sampled once: the
     /// post-update step does nothing (and costs nothing) otherwise.
     public let hasSlowDynamics: Bool
@@ -72,7 +78,7 @@ public struct CrossbarArray<Devices: PulsedDeviceArray>: Sendable, Codable {
         self.update = update
         nominalStep = device.nominalStep
         blockPulseCounts = blockRows.map { [UInt32](repeating: 0, count: $0.count * inputs) }
-        weights = Tensor.zeros([outputs, inputs])
+        storedWeights = Tensor.zeros([outputs, inputs])
         hasSlowDynamics = sampled.contains { $0.hasSlowDynamics }
         readGenerator = generator.split(key: "read")
         columnGenerator = generator.split(key: "columns")
@@ -102,18 +108,19 @@ public struct CrossbarArray<Devices: PulsedDeviceArray>: Sendable, Codable {
     /// Copies the devices' weights into `weights`, in place (block by block into the tensor's
     /// own storage; a new buffer only where that storage is shared, as copy-on-write does).
     mutating func refreshWeights() {
-        guard weights.shape == [rows, columns] else {
+        refreshDeferred = nil
+        guard storedWeights.shape == [rows, columns] else {
             var scalars: [Float] = []
             scalars.reserveCapacity(rows * columns)
             for block in blocks { scalars += block.weights }
-            weights = Tensor(shape: [rows, columns], scalars: scalars)
+            storedWeights = Tensor(shape: [rows, columns], scalars: scalars)
             return
         }
         // Blocks in parallel (a write-noise model computes each device's apparent weight on
         // read, keeping the offsets for the next refresh; no random draws, so the same
         // numbers for any thread count).
         let ranges = blockRows, columns = self.columns
-        weights.scalars.withUnsafeMutableBufferPointer { destination in
+        storedWeights.scalars.withUnsafeMutableBufferPointer { destination in
             let base = destination.baseAddress!
             blocks.withUnsafeMutableBufferPointer { devices in
                 ComputeThreads.forEachChunk(devices.count) { k in
@@ -123,6 +130,45 @@ public struct CrossbarArray<Devices: PulsedDeviceArray>: Sendable, Codable {
                 }
             }
         }
+    }
+
+    /// Lets the ``weights`` copy go stale until the next ``refreshWeights()``: reads of
+    /// ``weights`` assemble the devices' weights meanwhile.
+    mutating func deferRefresh() { refreshDeferred = true }
+
+    /// The devices' weights, block by block (what ``refreshWeights()`` copies).
+    private var assembledWeights: Tensor {
+        var scalars: [Float] = []
+        scalars.reserveCapacity(rows * columns)
+        for block in blocks { scalars += block.weights }
+        return Tensor(shape: [rows, columns], scalars: scalars)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case blocks, blockRows, forwardIO, backwardIO, update, nominalStep, rows, columns, blockPulseCounts
+        case storedWeights = "weights"
+        case hasSlowDynamics, readGenerator, columnGenerator, blockGenerators, postGenerator
+    }
+
+    /// The synthesized form, with the current ``weights`` under `weights` (a deferred copy is
+    /// not written stale), so checkpoints are what they were.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(blocks, forKey: .blocks)
+        try container.encode(blockRows, forKey: .blockRows)
+        try container.encode(forwardIO, forKey: .forwardIO)
+        try container.encode(backwardIO, forKey: .backwardIO)
+        try container.encode(update, forKey: .update)
+        try container.encode(nominalStep, forKey: .nominalStep)
+        try container.encode(rows, forKey: .rows)
+        try container.encode(columns, forKey: .columns)
+        try container.encode(blockPulseCounts, forKey: .blockPulseCounts)
+        try container.encode(weights, forKey: .storedWeights)
+        try container.encode(hasSlowDynamics, forKey: .hasSlowDynamics)
+        try container.encode(readGenerator, forKey: .readGenerator)
+        try container.encode(columnGenerator, forKey: .columnGenerator)
+        try container.encode(blockGenerators, forKey: .blockGenerators)
+        try container.encode(postGenerator, forKey: .postGenerator)
     }
 
     // MARK: - Products

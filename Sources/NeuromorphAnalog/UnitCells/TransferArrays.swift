@@ -55,7 +55,8 @@ public struct TransferArrays<Fast: PulsedDeviceArray, Slow: PulsedDeviceArray>: 
     /// Brings `W` (and both arrays' ``CrossbarArray/weights``, which deferred updates leave
     /// stale) up to date with the devices.
     mutating func refresh() {
-        fast.refreshWeights()
+        // With γ = 0 nothing reads `A`'s copy between batches (transfers read the devices).
+        if gamma == 0 { fast.deferRefresh() } else { fast.refreshWeights() }
         slow.refreshWeights()
         weights = gamma == 0 ? slow.weights : slow.weights + fast.weights * gamma
     }
