@@ -215,6 +215,8 @@ void neuromorph_pulse_trains(const float *probabilities, size_t count, uint32_t 
     for (size_t k = 0; k < count; k++) {
         const float p = probabilities[k];
         if (p >= 1) { trains[k] = all; continue; }
+        /* NaN (a diverged gradient): no pulses, no draws — the step's loss check stops the run */
+        if (p != p) { trains[k] = 0; continue; }
         const uint32_t threshold = (uint32_t)(p * 4294967040.0f);   /* the largest Float below 2³² */
         const uint8_t top = (uint8_t)(threshold >> 24);
         const uint32_t low = threshold & 0xffffffu;

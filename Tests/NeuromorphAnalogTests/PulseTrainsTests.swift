@@ -55,11 +55,13 @@ struct PulseTrainsTests {
         #expect(abs(fired - n * 77 / 256) > 10 * sd, "the low bits of tied draws were ignored")
     }
 
-    /// p = 0 never fires, p ≥ 1 fills every slot; the same seed gives the same trains.
+    /// p = 0 never fires, p ≥ 1 fills every slot, NaN (a diverged gradient) gives no pulses
+    /// rather than undefined behaviour; the same seed gives the same trains.
     @Test func edgesAndReproducibility() {
         #expect(Self.draw(0, bitLength: 31, trains: 1000, seed: 1).allSatisfy { $0 == 0 })
         #expect(Self.draw(1, bitLength: 31, trains: 10, seed: 1).allSatisfy { $0 == 0x7fff_ffff })
         #expect(Self.draw(2, bitLength: 64, trains: 10, seed: 1).allSatisfy { $0 == ~0 })
+        #expect(Self.draw(.nan, bitLength: 31, trains: 10, seed: 1).allSatisfy { $0 == 0 }, "a NaN probability fired")
         #expect(Self.draw(0.4, bitLength: 31, trains: 100, seed: 9) == Self.draw(0.4, bitLength: 31, trains: 100, seed: 9))
     }
 }

@@ -22,7 +22,8 @@ size_t neuromorph_row_coincidences(uint64_t row_train, bool row_negative,
 
 /// Stochastic pulse trains of `bit_length` ≤ 64 slots (aihwkit's stochastic translator):
 /// slot t of train k fires when a 32-bit uniform u is below `⌊p_k·(2³² − 256)⌋`, the
-/// comparison of CrossbarArray.pulseTrain (p ≥ 1: every slot fires). Each uniform is drawn top
+/// comparison of CrossbarArray.pulseTrain (p ≥ 1: every slot fires; NaN: none, without a draw,
+/// where the Swift conversion would have trapped). Each uniform is drawn top
 /// byte first — u < T ⟺ u₈ < T₈, or u₈ = T₈ and the low 24 bits are below T's — so one 64-bit
 /// draw decides eight slots and only a tie (1 in 256) draws again: the same probability per
 /// slot from a quarter of the draws. Draws from the xoshiro256++ state `rng` (advanced in place).
