@@ -396,8 +396,7 @@ static inline __attribute__((always_inline)) void device_pulse_by_pulse(
     uint8_t *directions) {
     float w = *w_io;
     uint32_t pc = *pc_io, wc = *wc_io;
-    const float fixed_up = hi * (1.0f - r_up), fixed_down = lo * (1.0f - r_down);
-    const float rs[2] = {r_down, r_up}, fixeds[2] = {fixed_down, fixed_up}, noises[2] = {noise_down, noise_up};
+    const float bounds[2] = {lo, hi}, rs[2] = {r_down, r_up}, noises[2] = {noise_down, noise_up};
     int32_t a = 0;
     for (int32_t k = 0; k <= n_reads; k++) {
         const int32_t last = k < n_reads ? reads[k] : (int32_t)batch.samples;
@@ -417,11 +416,7 @@ static inline __attribute__((always_inline)) void device_pulse_by_pulse(
         if (composable) {
             for (size_t q = 0; q < count; q++) {
                 const int up = directions[q];
-                const float r = rs[up], fixed = fixeds[up], noise = noises[up];
-                const float offset = fixed + noise * pool_normal(p);
-                w = w * r + offset;
-                w = w < lo ? lo : w;
-                w = hi < w ? hi : w;
+                w = clipped_pulses(w, 1, bounds[up], rs[up], noises[up], lo, hi, p);
             }
         } else {
             for (size_t q = 0; q < count; q++)
