@@ -135,6 +135,30 @@ extension CrossbarArray {
     /// `[samples × rows]` (empty without reads).
     @discardableResult
     mutating func stochasticUpdate(x: Tensor, d: Tensor, learningRate: Float, columnReads: [Int32]? = nil) -> [Float] {
+        let draw = drawColumnTrains(x: x, d: d, learningRate: learningRate)
+        return applyColumnTrains(draw, d: d, columnReads: columnReads)
+    }
+
+    /// Step 1 of a stochastic update: every sample's column trains (the columns with a
+    /// non-empty train, in order: index, train, sign) with its row gain and train length.
+    struct ColumnTrainDraw {
+        /// Sample b's active columns are entries `b·columns ..< b·columns + count[b]`.
+        var index: [Int32]
+        var train: [UInt64]
+        var negative: [Bool]
+        var count: [Int]
+        var rowGain: [Float]
+        var bitLength: [Int]
+
+        /// Whether a single-sample draw reaches few enough columns, with short enough trains,
+        /// for ``CrossbarArray/applySparseSample(d:draw:)``.
+        var isSparseSample: Bool {
+            count.count == 1 && count[0] <= CrossbarArray.sparseSampleColumns && bitLength[0] <= PulseTrainBatch.maxBitLength
+        }
+    }
+
+    /// Step 1 of ``stochasticUpdate(x:d:learningRate:columnReads:)``: the column trains and gains.
+    mutating func drawColumnTrains(x: Tensor, d: Tensor, learningRate: Float) -> ColumnTrainDraw {
         let inputs = columns, outputs = rows, batch = x.rows
         // 1. Column trains and gains per sample, drawn in parallel over samples: sample b
         // uses its own stream derived from the array's `columns` stream (numbered by b: the
@@ -196,13 +220,22 @@ extension CrossbarArray {
                 }
             }
         }
+        return ColumnTrainDraw(index: columnIndex, train: columnTrain, negative: columnNegative, count: sampleCount,
+                               rowGain: rowGain, bitLength: bitLength)
+    }
+
+    /// Step 2 of ``stochasticUpdate(x:d:learningRate:columnReads:)``: the row trains and the
+    /// device pulses, per row block from the block's stream.
+    mutating func applyColumnTrains(_ draw: ColumnTrainDraw, d: Tensor, columnReads: [Int32]?) -> [Float] {
+        let inputs = columns, outputs = rows, batch = draw.count.count
+        let (columnIndex, columnTrain, columnNegative) = (draw.index, draw.train, draw.negative)
+        let (sampleCount, rowGain, bitLength) = (draw.count, draw.rowGain, draw.bitLength)
         // Models with a batched kernel take the whole mini-batch per block (trains of at most
         // 31 slots: bit 31 of a column word carries its sign); a single sample that reaches
         // only a few columns (a transfer's one-column write) takes the sparse path instead.
         if bitLength.allSatisfy({ $0 <= PulseTrainBatch.maxBitLength }) && blocks.allSatisfy({ $0.acceptsTrainBatches }) {
-            if batch == 1 && columnReads == nil && sampleCount[0] <= Self.sparseSampleColumns {
-                applySparseSample(d: d, columnIndex: columnIndex, columnTrain: columnTrain, columnNegative: columnNegative,
-                                  active: sampleCount[0], rowGain: rowGain[0], bitLength: bitLength[0])
+            if columnReads == nil && draw.isSparseSample {
+                applySparseSample(d: d, draw: draw)
                 return []
             }
             return applyTrainBatches(d: d, columnIndex: columnIndex, columnTrain: columnTrain, columnNegative: columnNegative,
@@ -296,46 +329,117 @@ extension CrossbarArray {
     /// ``PulsedDeviceArray/applyRowPulses(base:columns:counts:up:n:generator:)`` call, whose
     /// kernel takes eight devices at a time across the rows. (The batched kernel would set up
     /// each row's column group for a single update.)
-    private mutating func applySparseSample(d: Tensor, columnIndex: [Int32], columnTrain: [UInt64], columnNegative: [Bool],
-                                            active: Int, rowGain: Float, bitLength: Int) {
+    private mutating func applySparseSample(d: Tensor, draw: ColumnTrainDraw) {
+        let active = draw.count[0], inputs = columns
         guard active > 0 else { return }
-        let inputs = columns
-        withExtendedLifetime((columnIndex, columnTrain, columnNegative)) {
-            let ci = columnIndex.withUnsafeBufferPointer { $0 }, ct = columnTrain.withUnsafeBufferPointer { $0 }
-            let cn = columnNegative.withUnsafeBufferPointer { $0 }
-            forEachRowBlock(d: d, work: active * rows) { range, ds, device, generator, count in
-                let capacity = range.count * active
-                let hitColumns = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
-                let hitCounts = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-                let hitUp = UnsafeMutablePointer<Bool>.allocate(capacity: capacity)
-                defer { hitColumns.deallocate(); hitCounts.deallocate(); hitUp.deallocate() }
-                var hits = 0
-                for i in range {
-                    let di = ds[i]
-                    guard di != 0 else { continue }
-                    let rowTrain = Self.pulseTrain(probability: rowGain * Swift.abs(di), bitLength: bitLength, generator: &generator)
-                    guard rowTrain != 0 else { continue }
-                    let base = (i - range.lowerBound) * inputs
-                    // W ← W − η d x: d·x < 0 raises the weight.
-                    let rowHits = neuromorph_row_coincidences(
-                        rowTrain, di < 0, ct.baseAddress!, ci.baseAddress!, cn.baseAddress!, active,
-                        hitColumns + hits, hitCounts + hits, hitUp + hits, count.baseAddress! + base)
-                    for h in hits..<(hits + rowHits) { hitColumns[h] &+= Int32(truncatingIfNeeded: base) }
-                    hits += rowHits
+        forEachRowBlock(d: d, work: active * rows) { range, ds, device, generator, count in
+            let hits = SparseHits(capacity: range.count * active)
+            defer { hits.deallocate() }
+            Self.applySparseRows(range, inputs: inputs, d: ds.baseAddress!, draw: draw, hits: hits, device: &device,
+                                 generator: &generator, count: count)
+        }
+    }
+
+    /// The hit lists of ``applySparseRows(_:inputs:d:draw:hits:device:generator:count:)``.
+    struct SparseHits {
+        let columns: UnsafeMutablePointer<Int32>
+        let counts: UnsafeMutablePointer<UInt8>
+        let up: UnsafeMutablePointer<Bool>
+
+        init(capacity: Int) {
+            columns = .allocate(capacity: capacity)
+            counts = .allocate(capacity: capacity)
+            up = .allocate(capacity: capacity)
+        }
+
+        func deallocate() { columns.deallocate(); counts.deallocate(); up.deallocate() }
+    }
+
+    /// One sparse sample's update of the rows `range` of a block (`d` the sample's values for
+    /// every row of the array, `inputs` its columns):
+    /// the rows' trains from the block's stream, their coincidences with the sample's few
+    /// active columns gathered into `hits` and applied in one device call.
+    private static func applySparseRows(_ range: Range<Int>, inputs: Int, d ds: UnsafePointer<Float>, draw: ColumnTrainDraw,
+                                        hits buffers: SparseHits, device: inout Devices, generator: inout SeededGenerator,
+                                        count: UnsafeMutableBufferPointer<UInt32>) {
+        let active = draw.count[0], rowGain = draw.rowGain[0], bitLength = draw.bitLength[0]
+        draw.index.withUnsafeBufferPointer { ci in
+            draw.train.withUnsafeBufferPointer { ct in
+                draw.negative.withUnsafeBufferPointer { cn in
+                    var hits = 0
+                    for i in range {
+                        let di = ds[i]
+                        guard di != 0 else { continue }
+                        let rowTrain = pulseTrain(probability: rowGain * Swift.abs(di), bitLength: bitLength, generator: &generator)
+                        guard rowTrain != 0 else { continue }
+                        let base = (i - range.lowerBound) * inputs
+                        // W ← W − η d x: d·x < 0 raises the weight.
+                        let rowHits = neuromorph_row_coincidences(
+                            rowTrain, di < 0, ct.baseAddress!, ci.baseAddress!, cn.baseAddress!, active,
+                            buffers.columns + hits, buffers.counts + hits, buffers.up + hits, count.baseAddress! + base)
+                        for h in hits..<(hits + rowHits) { buffers.columns[h] &+= Int32(truncatingIfNeeded: base) }
+                        hits += rowHits
+                    }
+                    if hits > 0 {
+                        device.applyRowPulses(base: 0, columns: buffers.columns, counts: buffers.counts, up: buffers.up, n: hits,
+                                              generator: &generator)
+                    }
                 }
-                if hits > 0 {
-                    device.applyRowPulses(base: 0, columns: hitColumns, counts: hitCounts, up: hitUp, n: hits, generator: &generator)
-                }
+            }
+        }
+    }
+
+    /// One sample's update `W ← W − η dᵀx` (`x`: `[1, columns]`, `d`: `[1, rows]`).
+    struct SampleUpdate {
+        var x: Tensor
+        var d: Tensor
+        var learningRate: Float
+    }
+
+    /// Single-sample updates `W ← W − η_k d_kᵀ x_k`, in order, with the same draws and the same
+    /// result as ``updateDevices(x:d:learningRate:)`` for each in turn (`weights` left stale):
+    /// their column trains come from the column stream in order; where every one of them takes
+    /// the sparse path (a batch's transfer writes to one column each of `C`), the row blocks
+    /// then run once for all of them, in parallel, each applying them to its rows in order from
+    /// its own stream, rather than once per update on the calling thread.
+    mutating func updateDevices(sequence updates: [SampleUpdate]) {
+        let live = updates.filter { $0.learningRate > 0 }
+        guard update.pulseType == .stochastic, update.desiredBL <= Self.packedTrainLimit, !live.isEmpty else {
+            for u in updates { updateDevices(x: u.x, d: u.d, learningRate: u.learningRate) }
+            return
+        }
+        for u in live {
+            precondition(u.x.rows == 1 && u.d.rows == 1 && u.x.columns == columns && u.d.columns == rows,
+                         "CrossbarArray.updateDevices(sequence:): x \(u.x.shape), d \(u.d.shape) for a \(rows)×\(columns) array")
+        }
+        let draws = live.map { drawColumnTrains(x: $0.x, d: $0.d, learningRate: $0.learningRate) }
+        guard blocks.allSatisfy({ $0.acceptsTrainBatches }) && draws.allSatisfy(\.isSparseSample) else {
+            for (u, draw) in zip(live, draws) { applyColumnTrains(draw, d: u.d, columnReads: nil) }
+            return
+        }
+        let inputs = columns, outputs = rows
+        var ds = Tensor.zeros([live.count, outputs])
+        for (k, u) in live.enumerated() {
+            for i in 0..<outputs { ds.scalars[k * outputs + i] = u.d.scalars[i] }
+        }
+        let widest = draws.map { $0.count[0] }.max() ?? 0
+        let work = draws.reduce(0) { $0 + $1.count[0] } * outputs
+        forEachRowBlock(d: ds, work: work, parallelFrom: 4_096) { range, d, device, generator, count in
+            let hits = SparseHits(capacity: range.count * widest)
+            defer { hits.deallocate() }
+            for (k, draw) in draws.enumerated() where draw.count[0] > 0 {
+                Self.applySparseRows(range, inputs: inputs, d: d.baseAddress! + k * outputs, draw: draw, hits: hits, device: &device,
+                                     generator: &generator, count: count)
             }
         }
     }
 
     /// The row blocks of a pulsed update: `body(rows, d, devices, stream, pulse counts)` for each
     /// block, with `d`'s scalars, the block's devices, its stream (kept for the next update)
-    /// and its pulse counters; in parallel from 32k units of `work` on (below, on this thread:
-    /// waking the helpers would cost more), the same numbers either way.
+    /// and its pulse counters; in parallel from `threshold` units of `work` on (below, on this
+    /// thread: waking the helpers would cost more), the same numbers either way.
     private mutating func forEachRowBlock(
-        d: Tensor, work: Int,
+        d: Tensor, work: Int, parallelFrom threshold: Int = 32_768,
         _ body: (Range<Int>, UnsafeBufferPointer<Float>, inout Devices, inout SeededGenerator, UnsafeMutableBufferPointer<UInt32>) -> Void
     ) {
         let ranges = blockRows
@@ -344,7 +448,7 @@ extension CrossbarArray {
                 blocks.withUnsafeMutableBufferPointer { devices in
                     blockGenerators.withUnsafeMutableBufferPointer { generators in
                         blockPulseCounts.withUnsafeMutableBufferPointer { counts in
-                            ComputeThreads.forEachChunk(rr.count, work: work, parallelFrom: 32_768) { k in
+                            ComputeThreads.forEachChunk(rr.count, work: work, parallelFrom: threshold) { k in
                                 var generator = generators[k]
                                 counts[k].withUnsafeMutableBufferPointer { count in
                                     body(rr[k], ds, &devices[k], &generator, count)

@@ -65,10 +65,14 @@ public struct BufferedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevi
                 slice = (slice + 1) % arrays.sliceCount
             }
             let fastColumns = arrays.updateFastReadingColumns(x: x, d: d, learningRate: rates.effectiveFast, reads: reads)
+            var writes: [TransferArrays<Fast, Slow>.SlowSliceWrite] = []
             for chunk in chunks where chunk.transferAfter {
-                transferSlice(learningRate: transferRate, deferringRefresh: true,
-                              fastColumn: readColumn(fastColumns, after: chunk.samples.upperBound - 1, rows: rows))
+                if let write = readSlice(learningRate: transferRate,
+                                         fastColumn: readColumn(fastColumns, after: chunk.samples.upperBound - 1, rows: rows)) {
+                    writes.append(write)
+                }
             }
+            arrays.writeSlowSlices(writes)
         } else {
             for chunk in chunks {
                 arrays.updateFast(x: x, d: d, samples: chunk.samples, learningRate: rates.effectiveFast, deferringRefresh: true)
@@ -89,9 +93,18 @@ public struct BufferedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevi
     }
 
     /// One read of slice `t` into `H` and the threshold write to `C` (with `deferringRefresh`,
-    /// `C`'s weight copy is left for ``TransferArrays/refresh()``). `fastColumn`: the fast devices'
-    /// weights of the slice as they stood at the read (read inside the batch).
-    mutating func transferSlice(learningRate: Float, deferringRefresh: Bool = false, fastColumn: [Float]? = nil) {
+    /// `C`'s weight copy is left for ``TransferArrays/refresh()``).
+    mutating func transferSlice(learningRate: Float, deferringRefresh: Bool = false) {
+        if let write = readSlice(learningRate: learningRate, fastColumn: nil) {
+            arrays.writeSlowSlice(write, deferringRefresh: deferringRefresh)
+        }
+    }
+
+    /// The read half of a transfer of slice `t`: `H` updated, the next slice selected, and the
+    /// threshold write to `C` it calls for returned (nil: none). `fastColumn`: the fast devices'
+    /// weights of the slice as they stood at the read (read inside the batch); `nil` reads the
+    /// devices now.
+    mutating func readSlice(learningRate: Float, fastColumn: [Float]?) -> TransferArrays<Fast, Slow>.SlowSliceWrite? {
         let t = arrays.sliceIndex
         let io = parameters.transfer.transferForward
         let v = fastColumn.map { arrays.readFastColumn(deviceWeights: $0, io: io) } ?? arrays.readFastSlice(t, io: io)
@@ -120,10 +133,9 @@ public struct BufferedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevi
             steps[i] = n
         }
         arrays.statistics.thresholdCrossings += crossings
-        if crossings > 0 {
-            arrays.writeSlowSlice(t, values: steps, learningRate: parameters.step * granularity, deferringRefresh: deferringRefresh)
-        }
         arrays.advanceSlice()
+        guard crossings > 0 else { return nil }
+        return .init(slice: t, values: steps, learningRate: parameters.step * granularity)
     }
 
     public mutating func finishBatch() { arrays.finishBatch() }

@@ -116,16 +116,20 @@ public struct ChoppedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
         let fastColumns = arrays.updateFastChoppedReading(x: x, d: d, chunks: chunks, chunkSigns: chunkSigns,
                                                           sampleRates: sampleRates, reads: reads)
         var next = 0
+        var writes: [TransferArrays<Fast, Slow>.SlowSliceWrite] = []
         for chunk in chunks {
             let last = chunk.samples.upperBound - 1
             currentFastRate = sampleRates[last]
             guard chunk.transferAfter else { continue }
             let transfer = transfers[next]
             next += 1
-            transferRead(slice: transfer.slice, learningRate: transferRate, deferringRefresh: true,
-                         fastColumn: readColumn(fastColumns, after: last, rows: rows),
-                         inSign: transfer.inSign, outSigns: transfer.outSigns)
+            if let write = transferRead(slice: transfer.slice, learningRate: transferRate,
+                                        fastColumn: readColumn(fastColumns, after: last, rows: rows),
+                                        inSign: transfer.inSign, outSigns: transfer.outSigns) {
+                writes.append(write)
+            }
         }
+        arrays.writeSlowSlices(writes)
     }
 
     /// ``ChoppedTransferCompoundParameters/bufferScale(transferRate:currentFastRate:arrays:)``.
@@ -143,17 +147,19 @@ public struct ChoppedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
     /// then the choppers' flips and the next slice.
     mutating func transferSlice(learningRate: Float, deferringRefresh: Bool = false) {
         let t = arrays.sliceIndex
-        transferRead(slice: t, learningRate: learningRate, deferringRefresh: deferringRefresh, fastColumn: nil,
-                     inSign: inChopper[t], outSigns: outChopper)
+        if let write = transferRead(slice: t, learningRate: learningRate, fastColumn: nil, inSign: inChopper[t],
+                                    outSigns: outChopper) {
+            arrays.writeSlowSlice(write, deferringRefresh: deferringRefresh)
+        }
         advanceChoppers(afterSlice: t)
     }
 
-    /// The read-and-write half of a transfer of slice `t`, with the choppers `inSign`
-    /// (`c_in[t]`) and `outSigns` (`c_out`) the transfer sees. `fastColumn`: the fast devices'
-    /// weights of the slice as they stood at the read (read inside the batch); `nil` reads
-    /// the devices now.
-    mutating func transferRead(slice t: Int, learningRate: Float, deferringRefresh: Bool, fastColumn: [Float]?,
-                               inSign sign: Float, outSigns: [Float]) {
+    /// The read half of a transfer of slice `t`, with the choppers `inSign` (`c_in[t]`) and
+    /// `outSigns` (`c_out`) the transfer sees: the buffer updated, and the write to `C` it
+    /// calls for returned (nil: none). `fastColumn`: the fast devices' weights of the slice as
+    /// they stood at the read (read inside the batch); `nil` reads the devices now.
+    mutating func transferRead(slice t: Int, learningRate: Float, fastColumn: [Float]?,
+                               inSign sign: Float, outSigns: [Float]) -> TransferArrays<Fast, Slow>.SlowSliceWrite? {
         let columns = self.columns, byColumn = arrays.transferColumns
         let io = parameters.transfer.transferForward
         let v = fastColumn.map { arrays.readFastColumn(deviceWeights: $0, io: io) } ?? arrays.readFastSlice(t, io: io)
@@ -175,10 +181,8 @@ public struct ChoppedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
             buffer[index] = omega
         }
         arrays.statistics.thresholdCrossings += crossings
-        if crossings > 0 {
-            arrays.writeSlowSlice(t, values: steps, learningRate: parameters.step * arrays.slow.nominalStep,
-                                  deferringRefresh: deferringRefresh)
-        }
+        guard crossings > 0 else { return nil }
+        return .init(slice: t, values: steps, learningRate: parameters.step * arrays.slow.nominalStep)
     }
 
     /// The chopper half of a transfer of slice `t`: `c_in[t]` flips (with `in_chop_prob`,

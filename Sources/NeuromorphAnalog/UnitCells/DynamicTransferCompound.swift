@@ -135,12 +135,16 @@ public struct DynamicTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
         let fastColumns = arrays.updateFastChoppedReading(x: x, d: d, chunks: chunks, chunkSigns: chunkSigns,
                                                           sampleRates: sampleRates, reads: reads)
         var transfers = views.makeIterator()
+        var writes: [TransferArrays<Fast, Slow>.SlowSliceWrite] = []
         for chunk in chunks {
             currentFastRate = sampleRates[chunk.samples.upperBound - 1]
             guard chunk.transferAfter, let view = transfers.next() else { continue }
-            transferRead(view, learningRate: transferRate,
-                         fastColumn: readColumn(fastColumns, after: chunk.samples.upperBound - 1, rows: rows))
+            if let write = transferRead(view, learningRate: transferRate,
+                                        fastColumn: readColumn(fastColumns, after: chunk.samples.upperBound - 1, rows: rows)) {
+                writes.append(write)
+            }
         }
+        arrays.writeSlowSlices(writes)
     }
 
     /// ``ChoppedTransferCompoundParameters/bufferScale(transferRate:currentFastRate:arrays:)``.
@@ -155,7 +159,9 @@ public struct DynamicTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
 
     mutating func transferSlice(learningRate: Float) {
         let view = beginTransfer()
-        transferRead(view, learningRate: learningRate, fastColumn: nil)
+        if let write = transferRead(view, learningRate: learningRate, fastColumn: nil) {
+            arrays.writeSlowSlice(write, deferringRefresh: true)
+        }
     }
 
     /// The chopper half of a transfer of slice `sliceIndex`: records what the transfer sees,
@@ -178,9 +184,11 @@ public struct DynamicTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
         return view
     }
 
-    /// The read-and-write half of a transfer (`fastColumn`: the fast devices' weights of the
-    /// slice at the read, read inside the batch; `nil`: read the devices now).
-    mutating func transferRead(_ view: TransferView, learningRate: Float, fastColumn: [Float]?) {
+    /// The read half of a transfer: the buffer and means updated, and the write to `C` it calls
+    /// for returned (nil: none). `fastColumn`: the fast devices' weights of the slice at the
+    /// read, read inside the batch; `nil`: read the devices now.
+    mutating func transferRead(_ view: TransferView, learningRate: Float,
+                               fastColumn: [Float]?) -> TransferArrays<Fast, Slow>.SlowSliceWrite? {
         let t = view.slice
         let io = chopped.transfer.transferForward
         let v = fastColumn.map { arrays.readFastColumn(deviceWeights: $0, io: io) } ?? arrays.readFastSlice(t, io: io)
@@ -216,10 +224,8 @@ public struct DynamicTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
             runningMean[index] = runningMean[index] * (1 - meanRate) + v[i] * meanRate
         }
         arrays.statistics.thresholdCrossings += crossings
-        if crossings > 0 && view.sweeps > periodReads {
-            arrays.writeSlowSlice(t, values: steps, learningRate: chopped.step * arrays.slow.nominalStep,
-                                  deferringRefresh: true)
-        }
+        guard crossings > 0 && view.sweeps > periodReads else { return nil }
+        return .init(slice: t, values: steps, learningRate: chopped.step * arrays.slow.nominalStep)
     }
 
     public mutating func finishBatch() { arrays.finishBatch() }

@@ -124,31 +124,61 @@ public struct TransferArrays<Fast: PulsedDeviceArray, Slow: PulsedDeviceArray>: 
         return fast.readDeviceSlice(t, columns: transferColumns, io: io)
     }
 
-    /// The pulsed write `C_slice t += η v` through the slow array's update settings
-    /// (aihwkit `writeVector`: `x = e_t, d = −v` for columns, `x = v, d = −e_t` for rows).
-    /// With `deferringRefresh`, `C`'s ``CrossbarArray/weights`` copy is left stale until
+    /// A transfer's pulsed write `C_slice t += η v` (``writeSlowSlice(_:deferringRefresh:)``).
+    struct SlowSliceWrite {
+        var slice: Int
+        var values: [Float]
+        var learningRate: Float
+    }
+
+    /// The one-sample update of `C` that writes `v` to slice `t` (aihwkit `writeVector`:
+    /// `x = e_t, d = −v` for columns, `x = v, d = −e_t` for rows).
+    func slowSliceUpdate(_ t: Int, values v: [Float]) -> (x: Tensor, d: Tensor) {
+        var oneHot = Tensor.zeros([1, sliceCount])
+        let vector = Tensor(shape: [1, sliceLength], scalars: v)
+        if transferColumns {
+            oneHot.scalars[t] = 1
+            return (oneHot, vector * -1)
+        }
+        oneHot.scalars[t] = -1
+        return (vector, oneHot)
+    }
+
+    /// The pulsed write `C_slice t += η v` through the slow array's update settings. With
+    /// `deferringRefresh`, `C`'s ``CrossbarArray/weights`` copy is left stale until
     /// ``refresh()``.
     mutating func writeSlowSlice(_ t: Int, values v: [Float], learningRate: Float, deferringRefresh: Bool = false) {
         guard learningRate > 0, v.contains(where: { $0 != 0 }) else { return }
-        var oneHot = Tensor.zeros([1, sliceCount])
-        let vector = Tensor(shape: [1, sliceLength], scalars: v)
+        let (x, d) = slowSliceUpdate(t, values: v)
         let before = slow.slicePulseCount(t, columns: transferColumns)
-        if transferColumns {
-            oneHot.scalars[t] = 1
-            if deferringRefresh {
-                slow.updateDevices(x: oneHot, d: vector * -1, learningRate: learningRate)
-            } else {
-                slow.update(x: oneHot, d: vector * -1, learningRate: learningRate)
-            }
+        if deferringRefresh {
+            slow.updateDevices(x: x, d: d, learningRate: learningRate)
         } else {
-            oneHot.scalars[t] = -1
-            if deferringRefresh {
-                slow.updateDevices(x: vector, d: oneHot, learningRate: learningRate)
-            } else {
-                slow.update(x: vector, d: oneHot, learningRate: learningRate)
-            }
+            slow.update(x: x, d: d, learningRate: learningRate)
         }
         statistics.slowPulses += slow.slicePulseCount(t, columns: transferColumns) - before
+    }
+
+    mutating func writeSlowSlice(_ write: SlowSliceWrite, deferringRefresh: Bool = false) {
+        writeSlowSlice(write.slice, values: write.values, learningRate: write.learningRate, deferringRefresh: deferringRefresh)
+    }
+
+    /// A batch's transfer writes, in order, leaving `C`'s weight copy for ``refresh()``: the
+    /// same draws and result as ``writeSlowSlice(_:deferringRefresh:)`` for each in turn, in one
+    /// pass over `C`'s row blocks (``CrossbarArray/updateDevices(sequence:)``). Nothing reads `C`
+    /// between the transfers of a batch, so they may wait for its last read of `A`.
+    mutating func writeSlowSlices(_ writes: [SlowSliceWrite]) {
+        let live = writes.filter { $0.learningRate > 0 && $0.values.contains(where: { $0 != 0 }) }
+        guard !live.isEmpty else { return }
+        // Each write pulses only its own slice: the pulses written are the growth of the
+        // slices' counts.
+        let slices = Set(live.map(\.slice)).sorted()
+        let before = slices.reduce(0) { $0 + slow.slicePulseCount($1, columns: transferColumns) }
+        slow.updateDevices(sequence: live.map { write in
+            let (x, d) = slowSliceUpdate(write.slice, values: write.values)
+            return CrossbarArray<Slow>.SampleUpdate(x: x, d: d, learningRate: write.learningRate)
+        })
+        statistics.slowPulses += slices.reduce(0) { $0 + slow.slicePulseCount($1, columns: transferColumns) } - before
     }
 
     mutating func advanceSlice() { sliceIndex = (sliceIndex + 1) % sliceCount }
