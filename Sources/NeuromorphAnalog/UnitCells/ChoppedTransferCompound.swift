@@ -166,19 +166,30 @@ public struct ChoppedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
         let scale = bufferScale(transferRate: learningRate)
         let maxSteps = Float(parameters.transfer.transferUpdate.desiredBL)
         let keep = parameters.momentum, subtract = 1 - Swift.min(Swift.max(parameters.momentum, 0), 1)
+        let noBuffer = parameters.noBuffer, forgetBuffer = parameters.forgetBuffer
+        // element i of slice t is H[first + i·stride] (bufferIndex(slice: t, element: i))
+        let first = byColumn ? t : t * columns, stride = byColumn ? columns : 1
         var steps = [Float](repeating: 0, count: v.count)
         var crossings = 0
-        for i in v.indices {
-            let index = byColumn ? i * columns + t : t * columns + i     // bufferIndex(slice: t, element: i)
-            var omega = parameters.noBuffer ? 0 : buffer[index]
-            omega += v[i] * scale * sign * outSigns[i]
-            if Swift.abs(omega) >= 1 {
-                let n = Swift.max(Swift.min(omega.rounded(.towardZero), maxSteps), -maxSteps)
-                omega = parameters.forgetBuffer ? omega * keep : omega - subtract * n
-                steps[i] = n
-                crossings += 1
+        buffer.withUnsafeMutableBufferPointer { h in
+            v.withUnsafeBufferPointer { v in
+                outSigns.withUnsafeBufferPointer { outSigns in
+                    steps.withUnsafeMutableBufferPointer { steps in
+                        for i in 0..<v.count {
+                            let index = first + i * stride
+                            var omega = noBuffer ? 0 : h[index]
+                            omega += v[i] * scale * sign * outSigns[i]
+                            if Swift.abs(omega) >= 1 {
+                                let n = Swift.max(Swift.min(omega.rounded(.towardZero), maxSteps), -maxSteps)
+                                omega = forgetBuffer ? omega * keep : omega - subtract * n
+                                steps[i] = n
+                                crossings += 1
+                            }
+                            h[index] = omega
+                        }
+                    }
+                }
             }
-            buffer[index] = omega
         }
         arrays.statistics.thresholdCrossings += crossings
         guard crossings > 0 else { return nil }

@@ -75,11 +75,19 @@ extension TransferArrays {
         let rows = self.rows, columns = self.columns
         var xs = x, ds = d
         let reference = sampleRates[0]
-        for (chunk, signs) in zip(chunks, chunkSigns) {
-            for b in chunk.samples {
-                let scale = reference > 0 ? sampleRates[b] / reference : 0
-                for j in 0..<columns { xs.scalars[b * columns + j] *= signs.columns[j] }
-                for i in 0..<rows { ds.scalars[b * rows + i] *= signs.rows[i] * scale }
+        xs.scalars.withUnsafeMutableBufferPointer { xs in
+            ds.scalars.withUnsafeMutableBufferPointer { ds in
+                for (chunk, signs) in zip(chunks, chunkSigns) {
+                    signs.columns.withUnsafeBufferPointer { columnSigns in
+                        signs.rows.withUnsafeBufferPointer { rowSigns in
+                            for b in chunk.samples {
+                                let scale = reference > 0 ? sampleRates[b] / reference : 0
+                                for j in 0..<columns { xs[b * columns + j] *= columnSigns[j] }
+                                for i in 0..<rows { ds[b * rows + i] *= rowSigns[i] * scale }
+                            }
+                        }
+                    }
+                }
             }
         }
         return updateFastReadingColumns(x: xs, d: ds, learningRate: reference, reads: reads)
