@@ -22,7 +22,7 @@ import Testing
 
     /// One-column writes (x = e_t, as a transfer writes `C`), columns repeating, one with a
     /// zero rate; `dense` adds a write that reaches every column (off the sparse path).
-    static func updates(count: Int, dense: Bool) -> [Array.SampleUpdate] {
+    static func updates(count: Int, dense: Bool) -> [SingleSampleUpdate] {
         var g = SeededGenerator(seed: 8)
         return (0..<count).map { k in
             var x = Tensor.zeros([1, 12])

@@ -139,24 +139,6 @@ extension CrossbarArray {
         return applyColumnTrains(draw, d: d, columnReads: columnReads)
     }
 
-    /// Step 1 of a stochastic update: every sample's column trains (the columns with a
-    /// non-empty train, in order: index, train, sign) with its row gain and train length.
-    struct ColumnTrainDraw {
-        /// Sample b's active columns are entries `b·columns ..< b·columns + count[b]`.
-        var index: [Int32]
-        var train: [UInt64]
-        var negative: [Bool]
-        var count: [Int]
-        var rowGain: [Float]
-        var bitLength: [Int]
-
-        /// Whether a single-sample draw reaches few enough columns, with short enough trains,
-        /// for ``CrossbarArray/applySparseSample(d:draw:)``.
-        var isSparseSample: Bool {
-            count.count == 1 && count[0] <= CrossbarArray.sparseSampleColumns && bitLength[0] <= PulseTrainBatch.maxBitLength
-        }
-    }
-
     /// Step 1 of ``stochasticUpdate(x:d:learningRate:columnReads:)``: the column trains and gains.
     mutating func drawColumnTrains(x: Tensor, d: Tensor, learningRate: Float) -> ColumnTrainDraw {
         let inputs = columns, outputs = rows, batch = x.rows
@@ -319,8 +301,6 @@ extension CrossbarArray {
         return []
     }
 
-    /// Single samples with at most this many active columns take ``applySparseSample``.
-    static var sparseSampleColumns: Int { 8 }
 
     /// Step 2 of ``stochasticUpdate(x:d:learningRate:)`` for one sample that reaches only a
     /// few columns (a transfer's write to one column of the slow array): per row block, the
@@ -333,26 +313,11 @@ extension CrossbarArray {
         let active = draw.count[0], inputs = columns
         guard active > 0 else { return }
         forEachRowBlock(d: d, work: active * rows) { range, ds, device, generator, count in
-            let hits = SparseHits(capacity: range.count * active)
+            let hits = SparseHitBuffers(capacity: range.count * active)
             defer { hits.deallocate() }
             Self.applySparseRows(range, inputs: inputs, d: ds.baseAddress!, draw: draw, hits: hits, device: &device,
                                  generator: &generator, count: count)
         }
-    }
-
-    /// The hit lists of ``applySparseRows(_:inputs:d:draw:hits:device:generator:count:)``.
-    struct SparseHits {
-        let columns: UnsafeMutablePointer<Int32>
-        let counts: UnsafeMutablePointer<UInt8>
-        let up: UnsafeMutablePointer<Bool>
-
-        init(capacity: Int) {
-            columns = .allocate(capacity: capacity)
-            counts = .allocate(capacity: capacity)
-            up = .allocate(capacity: capacity)
-        }
-
-        func deallocate() { columns.deallocate(); counts.deallocate(); up.deallocate() }
     }
 
     /// One sparse sample's update of the rows `range` of a block (`d` the sample's values for
@@ -360,7 +325,7 @@ extension CrossbarArray {
     /// the rows' trains from the block's stream, their coincidences with the sample's few
     /// active columns gathered into `hits` and applied in one device call.
     private static func applySparseRows(_ range: Range<Int>, inputs: Int, d ds: UnsafePointer<Float>, draw: ColumnTrainDraw,
-                                        hits buffers: SparseHits, device: inout Devices, generator: inout SeededGenerator,
+                                        hits buffers: SparseHitBuffers, device: inout Devices, generator: inout SeededGenerator,
                                         count: UnsafeMutableBufferPointer<UInt32>) {
         let active = draw.count[0], rowGain = draw.rowGain[0], bitLength = draw.bitLength[0]
         draw.index.withUnsafeBufferPointer { ci in
@@ -389,20 +354,13 @@ extension CrossbarArray {
         }
     }
 
-    /// One sample's update `W ← W − η dᵀx` (`x`: `[1, columns]`, `d`: `[1, rows]`).
-    struct SampleUpdate {
-        var x: Tensor
-        var d: Tensor
-        var learningRate: Float
-    }
-
     /// Single-sample updates `W ← W − η_k d_kᵀ x_k`, in order, with the same draws and the same
     /// result as ``updateDevices(x:d:learningRate:)`` for each in turn (`weights` left stale):
     /// their column trains come from the column stream in order; where every one of them takes
     /// the sparse path (a batch's transfer writes to one column each of `C`), the row blocks
     /// then run once for all of them, in parallel, each applying them to its rows in order from
     /// its own stream, rather than once per update on the calling thread.
-    mutating func updateDevices(sequence updates: [SampleUpdate]) {
+    mutating func updateDevices(sequence updates: [SingleSampleUpdate]) {
         let live = updates.filter { $0.learningRate > 0 }
         guard update.pulseType == .stochastic, update.desiredBL <= Self.packedTrainLimit, !live.isEmpty else {
             for u in updates { updateDevices(x: u.x, d: u.d, learningRate: u.learningRate) }
@@ -413,7 +371,7 @@ extension CrossbarArray {
                          "CrossbarArray.updateDevices(sequence:): x \(u.x.shape), d \(u.d.shape) for a \(rows)×\(columns) array")
         }
         let draws = live.map { drawColumnTrains(x: $0.x, d: $0.d, learningRate: $0.learningRate) }
-        guard blocks.allSatisfy({ $0.acceptsTrainBatches }) && draws.allSatisfy(\.isSparseSample) else {
+        guard blocks.allSatisfy({ $0.acceptsTrainBatches }) && draws.allSatisfy({ $0.isSparseSample }) else {
             for (u, draw) in zip(live, draws) { applyColumnTrains(draw, d: u.d, columnReads: nil) }
             return
         }
@@ -425,7 +383,7 @@ extension CrossbarArray {
         let widest = draws.map { $0.count[0] }.max() ?? 0
         let work = draws.reduce(0) { $0 + $1.count[0] } * outputs
         forEachRowBlock(d: ds, work: work, parallelFrom: 4_096) { range, d, device, generator, count in
-            let hits = SparseHits(capacity: range.count * widest)
+            let hits = SparseHitBuffers(capacity: range.count * widest)
             defer { hits.deallocate() }
             for (k, draw) in draws.enumerated() where draw.count[0] > 0 {
                 Self.applySparseRows(range, inputs: inputs, d: d.baseAddress! + k * outputs, draw: draw, hits: hits, device: &device,
@@ -474,10 +432,18 @@ extension CrossbarArray {
         precondition(columnReads == nil || readColumns.count == batch, "CrossbarArray: \(readColumns.count) column reads for \(batch) samples")
         let padded = PulseTrainBatch.paddedColumns(inputs)
         var words = [UInt32](repeating: 0, count: batch * padded)
-        for b in 0..<batch {
-            let start = b * inputs
-            for c in start..<(start + sampleCount[b]) {
-                words[b * padded + Int(columnIndex[c])] = UInt32(truncatingIfNeeded: columnTrain[c]) | (columnNegative[c] ? 0x8000_0000 : 0)
+        words.withUnsafeMutableBufferPointer { words in
+            columnIndex.withUnsafeBufferPointer { index in
+                columnTrain.withUnsafeBufferPointer { train in
+                    columnNegative.withUnsafeBufferPointer { negative in
+                        for b in 0..<batch {
+                            let start = b * inputs
+                            for c in start..<(start + sampleCount[b]) {
+                                words[b * padded + Int(index[c])] = UInt32(truncatingIfNeeded: train[c]) | (negative[c] ? 0x8000_0000 : 0)
+                            }
+                        }
+                    }
+                }
             }
         }
         let hasReads = columnReads != nil
@@ -568,4 +534,51 @@ extension CrossbarArray {
             blocks[k].setWeights(targets)
         }
     }
+}
+
+/// The sparse path of a pulsed update (a single sample that reaches few columns: a transfer's
+/// write to one column of `C`).
+enum CrossbarArraySparsePath {
+    /// Single samples with at most this many active columns take it.
+    static let sampleColumns = 8
+}
+
+/// Step 1 of a stochastic update: every sample's column trains (the columns with a
+/// non-empty train, in order: index, train, sign) with its row gain and train length.
+struct ColumnTrainDraw {
+    /// Sample b's active columns are entries `b·columns ..< b·columns + count[b]`.
+    var index: [Int32]
+    var train: [UInt64]
+    var negative: [Bool]
+    var count: [Int]
+    var rowGain: [Float]
+    var bitLength: [Int]
+
+    /// Whether a single-sample draw reaches few enough columns, with short enough trains,
+    /// for the sparse path of ``CrossbarArray``.
+    var isSparseSample: Bool {
+        count.count == 1 && count[0] <= CrossbarArraySparsePath.sampleColumns && bitLength[0] <= PulseTrainBatch.maxBitLength
+    }
+}
+
+/// The hit lists of the sparse path: per hit, the device (flat index in its block), its pulse count and direction.
+struct SparseHitBuffers {
+    let columns: UnsafeMutablePointer<Int32>
+    let counts: UnsafeMutablePointer<UInt8>
+    let up: UnsafeMutablePointer<Bool>
+
+    init(capacity: Int) {
+        columns = .allocate(capacity: capacity)
+        counts = .allocate(capacity: capacity)
+        up = .allocate(capacity: capacity)
+    }
+
+    func deallocate() { columns.deallocate(); counts.deallocate(); up.deallocate() }
+}
+
+/// One sample's update `W ← W − η dᵀx` (`x`: `[1, columns]`, `d`: `[1, rows]`).
+struct SingleSampleUpdate {
+    var x: Tensor
+    var d: Tensor
+    var learningRate: Float
 }

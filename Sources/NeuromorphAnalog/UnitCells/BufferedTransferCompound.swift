@@ -65,7 +65,7 @@ public struct BufferedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevi
                 slice = (slice + 1) % arrays.sliceCount
             }
             let fastColumns = arrays.updateFastReadingColumns(x: x, d: d, learningRate: rates.effectiveFast, reads: reads)
-            var writes: [TransferArrays<Fast, Slow>.SlowSliceWrite] = []
+            var writes: [TransferSliceWrite] = []
             for chunk in chunks where chunk.transferAfter {
                 if let write = readSlice(learningRate: transferRate,
                                          fastColumn: readColumn(fastColumns, after: chunk.samples.upperBound - 1, rows: rows)) {
@@ -104,7 +104,7 @@ public struct BufferedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevi
     /// threshold write to `C` it calls for returned (nil: none). `fastColumn`: the fast devices'
     /// weights of the slice as they stood at the read (read inside the batch); `nil` reads the
     /// devices now.
-    mutating func readSlice(learningRate: Float, fastColumn: [Float]?) -> TransferArrays<Fast, Slow>.SlowSliceWrite? {
+    mutating func readSlice(learningRate: Float, fastColumn: [Float]?) -> TransferSliceWrite? {
         let t = arrays.sliceIndex
         let io = parameters.transfer.transferForward
         let v = fastColumn.map { arrays.readFastColumn(deviceWeights: $0, io: io) } ?? arrays.readFastSlice(t, io: io)

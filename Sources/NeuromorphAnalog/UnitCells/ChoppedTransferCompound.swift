@@ -1,3 +1,4 @@
+import CPulseKernels
 import NeuromorphCore
 
 /// Chopped TTv2 (c-TTv2; Rasch et al. 2023, not in the digest; note `analog-training.md`
@@ -116,20 +117,18 @@ public struct ChoppedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
         let fastColumns = arrays.updateFastChoppedReading(x: x, d: d, chunks: chunks, chunkSigns: chunkSigns,
                                                           sampleRates: sampleRates, reads: reads)
         var next = 0
-        var writes: [TransferArrays<Fast, Slow>.SlowSliceWrite] = []
+        var increments: [BufferIncrement] = []
         for chunk in chunks {
             let last = chunk.samples.upperBound - 1
             currentFastRate = sampleRates[last]
             guard chunk.transferAfter else { continue }
             let transfer = transfers[next]
             next += 1
-            if let write = transferRead(slice: transfer.slice, learningRate: transferRate,
-                                        fastColumn: readColumn(fastColumns, after: last, rows: rows),
-                                        inSign: transfer.inSign, outSigns: transfer.outSigns) {
-                writes.append(write)
-            }
+            increments.append(bufferIncrement(slice: transfer.slice, learningRate: transferRate,
+                                              fastColumn: readColumn(fastColumns, after: last, rows: rows),
+                                              inSign: transfer.inSign, outSigns: transfer.outSigns))
         }
-        arrays.writeSlowSlices(writes)
+        arrays.writeSlowSlices(accumulate(increments))
     }
 
     /// ``ChoppedTransferCompoundParameters/bufferScale(transferRate:currentFastRate:arrays:)``.
@@ -159,41 +158,95 @@ public struct ChoppedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
     /// calls for returned (nil: none). `fastColumn`: the fast devices' weights of the slice as
     /// they stood at the read (read inside the batch); `nil` reads the devices now.
     mutating func transferRead(slice t: Int, learningRate: Float, fastColumn: [Float]?,
-                               inSign sign: Float, outSigns: [Float]) -> TransferArrays<Fast, Slow>.SlowSliceWrite? {
-        let columns = self.columns, byColumn = arrays.transferColumns
+                               inSign sign: Float, outSigns: [Float]) -> TransferSliceWrite? {
+        let increment = bufferIncrement(slice: t, learningRate: learningRate, fastColumn: fastColumn, inSign: sign,
+                                        outSigns: outSigns)
+        return accumulate([increment]).first
+    }
+
+    /// What one transfer adds to the buffer's slice `t`: `c_in[t]·c_out ⊙ v·λ`, with `v` the
+    /// slice read through the transfer periphery (from `fastColumn`, the fast devices' weights
+    /// at the read, or from the devices now) and `λ` the buffer scale at the current fast rate.
+    struct BufferIncrement {
+        var slice: Int
+        var values: [Float]
+    }
+
+    mutating func bufferIncrement(slice t: Int, learningRate: Float, fastColumn: [Float]?, inSign sign: Float,
+                                  outSigns: [Float]) -> BufferIncrement {
         let io = parameters.transfer.transferForward
-        let v = fastColumn.map { arrays.readFastColumn(deviceWeights: $0, io: io) } ?? arrays.readFastSlice(t, io: io)
+        var v = fastColumn.map { arrays.readFastColumn(deviceWeights: $0, io: io) } ?? arrays.readFastSlice(t, io: io)
         let scale = bufferScale(transferRate: learningRate)
+        for i in v.indices { v[i] = v[i] * scale * sign * outSigns[i] }
+        return BufferIncrement(slice: t, values: v)
+    }
+
+    /// The buffer half of transfers, in order: `ω = H[slice] + increment` element by element,
+    /// whole pulses `m = clamp(trunc ω, ±desired_bl)` where `|ω| ≥ 1`, then the reset. Returns
+    /// the writes to `C` they call for. A batch's transfers read consecutive columns, so the
+    /// loop runs along `H`'s rows (each element still sees its transfers in order) rather than
+    /// down one column at a time, which missed the cache on every element.
+    /// How many rows ahead ``accumulate(_:)`` prefetches `H`.
+    static var prefetchRows: Int { 4 }
+
+    mutating func accumulate(_ increments: [BufferIncrement]) -> [TransferSliceWrite] {
+        let columns = self.columns, byColumn = arrays.transferColumns, length = arrays.sliceLength
+        let count = increments.count
         let maxSteps = Float(parameters.transfer.transferUpdate.desiredBL)
         let keep = parameters.momentum, subtract = 1 - Swift.min(Swift.max(parameters.momentum, 0), 1)
         let noBuffer = parameters.noBuffer, forgetBuffer = parameters.forgetBuffer
-        // element i of slice t is H[first + i·stride] (bufferIndex(slice: t, element: i))
-        let first = byColumn ? t : t * columns, stride = byColumn ? columns : 1
-        var steps = [Float](repeating: 0, count: v.count)
-        var crossings = 0
+        var steps = [Float](repeating: 0, count: count * length)
+        var crossings = [Int](repeating: 0, count: count)
+        var added = [Float](repeating: 0, count: count * length)   // increment j at [j·length + i]
+        for (j, increment) in increments.enumerated() {
+            for i in 0..<length { added[j * length + i] = increment.values[i] }
+        }
+        let slices = increments.map { $0.slice }
         buffer.withUnsafeMutableBufferPointer { h in
-            v.withUnsafeBufferPointer { v in
-                outSigns.withUnsafeBufferPointer { outSigns in
-                    steps.withUnsafeMutableBufferPointer { steps in
-                        for i in 0..<v.count {
-                            let index = first + i * stride
-                            var omega = noBuffer ? 0 : h[index]
-                            omega += v[i] * scale * sign * outSigns[i]
-                            if Swift.abs(omega) >= 1 {
-                                let n = Swift.max(Swift.min(omega.rounded(.towardZero), maxSteps), -maxSteps)
-                                omega = forgetBuffer ? omega * keep : omega - subtract * n
-                                steps[i] = n
-                                crossings += 1
+            steps.withUnsafeMutableBufferPointer { steps in
+                crossings.withUnsafeMutableBufferPointer { crossings in
+                    added.withUnsafeBufferPointer { added in
+                        slices.withUnsafeBufferPointer { slices in
+                            /// Element i of transfer j (H index: bufferIndex(slice: t_j, element: i)).
+                            @inline(__always) func accumulate(_ j: Int, _ i: Int) {
+                                let t = slices[j]
+                                let index = byColumn ? i * columns + t : t * columns + i
+                                var omega = noBuffer ? 0 : h[index]
+                                omega += added[j * length + i]
+                                if Swift.abs(omega) >= 1 {
+                                    let n = Swift.max(Swift.min(omega.rounded(.towardZero), maxSteps), -maxSteps)
+                                    omega = forgetBuffer ? omega * keep : omega - subtract * n
+                                    steps[j * length + i] = n
+                                    crossings[j] += 1
+                                }
+                                h[index] = omega
                             }
-                            h[index] = omega
+                            if byColumn {
+                                // The run of columns the transfers reach in a row, when they are
+                                // consecutive (no wrap): prefetched a few rows ahead.
+                                let run = count > 0 && slices[count - 1] >= slices[0] ? slices[count - 1] - slices[0] + 1 : 0
+                                for i in 0..<length {
+                                    if run > 0 && i + Self.prefetchRows < length {
+                                        neuromorph_prefetch_floats(h.baseAddress! + (i + Self.prefetchRows) * columns + slices[0], run)
+                                    }
+                                    for j in 0..<count { accumulate(j, i) }
+                                }
+                            } else {
+                                for j in 0..<count {
+                                    for i in 0..<length { accumulate(j, i) }
+                                }
+                            }
                         }
                     }
                 }
             }
         }
-        arrays.statistics.thresholdCrossings += crossings
-        guard crossings > 0 else { return nil }
-        return .init(slice: t, values: steps, learningRate: parameters.step * arrays.slow.nominalStep)
+        arrays.statistics.thresholdCrossings += crossings.reduce(0, +)
+        let rate = parameters.step * arrays.slow.nominalStep
+        return (0..<count).compactMap { j in
+            crossings[j] > 0 ? TransferSliceWrite(slice: increments[j].slice,
+                                                  values: Array(steps[(j * length)..<((j + 1) * length)]), learningRate: rate) : nil
+        }
     }
 
     /// The chopper half of a transfer of slice `t`: `c_in[t]` flips (with `in_chop_prob`,

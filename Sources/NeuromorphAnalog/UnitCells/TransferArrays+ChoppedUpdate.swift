@@ -27,8 +27,12 @@ struct ChoppedAutoScale {
         let fastLR = parameters.transfer.fastLR
         for b in 0..<batch {
             var xMax: Float = 0, dMax: Float = 0
-            for j in 0..<columns { xMax = Swift.max(xMax, Swift.abs(x.scalars[b * columns + j])) }
-            for i in 0..<rows { dMax = Swift.max(dMax, Swift.abs(d.scalars[b * rows + i])) }
+            x.scalars.withUnsafeBufferPointer { xs in
+                for j in 0..<columns { xMax = Swift.max(xMax, Swift.abs(xs[b * columns + j])) }
+            }
+            d.scalars.withUnsafeBufferPointer { ds in
+                for i in 0..<rows { dMax = Swift.max(dMax, Swift.abs(ds[b * rows + i])) }
+            }
             xMaxAverage = Self.runningMax(xMaxAverage, xMax, tau: tau)
             dMaxAverage = Self.runningMax(dMaxAverage, dMax, tau: tau)
             if fastLR > 0 {

@@ -124,13 +124,6 @@ public struct TransferArrays<Fast: PulsedDeviceArray, Slow: PulsedDeviceArray>: 
         return fast.readDeviceSlice(t, columns: transferColumns, io: io)
     }
 
-    /// A transfer's pulsed write `C_slice t += η v` (``writeSlowSlice(_:deferringRefresh:)``).
-    struct SlowSliceWrite {
-        var slice: Int
-        var values: [Float]
-        var learningRate: Float
-    }
-
     /// The one-sample update of `C` that writes `v` to slice `t` (aihwkit `writeVector`:
     /// `x = e_t, d = −v` for columns, `x = v, d = −e_t` for rows).
     func slowSliceUpdate(_ t: Int, values v: [Float]) -> (x: Tensor, d: Tensor) {
@@ -159,7 +152,7 @@ public struct TransferArrays<Fast: PulsedDeviceArray, Slow: PulsedDeviceArray>: 
         statistics.slowPulses += slow.slicePulseCount(t, columns: transferColumns) - before
     }
 
-    mutating func writeSlowSlice(_ write: SlowSliceWrite, deferringRefresh: Bool = false) {
+    mutating func writeSlowSlice(_ write: TransferSliceWrite, deferringRefresh: Bool = false) {
         writeSlowSlice(write.slice, values: write.values, learningRate: write.learningRate, deferringRefresh: deferringRefresh)
     }
 
@@ -167,18 +160,23 @@ public struct TransferArrays<Fast: PulsedDeviceArray, Slow: PulsedDeviceArray>: 
     /// same draws and result as ``writeSlowSlice(_:deferringRefresh:)`` for each in turn, in one
     /// pass over `C`'s row blocks (``CrossbarArray/updateDevices(sequence:)``). Nothing reads `C`
     /// between the transfers of a batch, so they may wait for its last read of `A`.
-    mutating func writeSlowSlices(_ writes: [SlowSliceWrite]) {
-        let live = writes.filter { $0.learningRate > 0 && $0.values.contains(where: { $0 != 0 }) }
-        guard !live.isEmpty else { return }
-        // Each write pulses only its own slice: the pulses written are the growth of the
-        // slices' counts.
-        let slices = Set(live.map(\.slice)).sorted()
-        let before = slices.reduce(0) { $0 + slow.slicePulseCount($1, columns: transferColumns) }
-        slow.updateDevices(sequence: live.map { write in
+    mutating func writeSlowSlices(_ writes: [TransferSliceWrite]) {
+        var updates: [SingleSampleUpdate] = []
+        var slices: [Int] = []
+        for write in writes where write.learningRate > 0 && write.values.contains(where: { $0 != 0 }) {
             let (x, d) = slowSliceUpdate(write.slice, values: write.values)
-            return CrossbarArray<Slow>.SampleUpdate(x: x, d: d, learningRate: write.learningRate)
-        })
-        statistics.slowPulses += slices.reduce(0) { $0 + slow.slicePulseCount($1, columns: transferColumns) } - before
+            updates.append(SingleSampleUpdate(x: x, d: d, learningRate: write.learningRate))
+            slices.append(write.slice)
+        }
+        guard !updates.isEmpty else { return }
+        // Each write pulses only its own slice: the pulses written are the growth of the
+        // written slices' counts.
+        slices.sort()
+        var distinct: [Int] = []
+        for t in slices where distinct.last != t { distinct.append(t) }
+        let before = slow.slicesPulseCount(distinct, columns: transferColumns)
+        slow.updateDevices(sequence: updates)
+        statistics.slowPulses += slow.slicesPulseCount(distinct, columns: transferColumns) - before
     }
 
     mutating func advanceSlice() { sliceIndex = (sliceIndex + 1) % sliceCount }
@@ -212,13 +210,26 @@ public struct TransferArrays<Fast: PulsedDeviceArray, Slow: PulsedDeviceArray>: 
 extension CrossbarArray {
     /// Pulses applied so far to column `t` (or row `t`).
     func slicePulseCount(_ t: Int, columns byColumn: Bool) -> Int {
+        slicesPulseCount([t], columns: byColumn)
+    }
+
+    /// Pulses applied so far to the columns (or rows) `slices`, together.
+    func slicesPulseCount(_ slices: [Int], columns byColumn: Bool) -> Int {
         var total = 0
+        let columns = self.columns
         for (k, range) in blockRows.enumerated() {
-            if byColumn {
-                for local in 0..<range.count { total += Int(blockPulseCounts[k][local * columns + t]) }
-            } else if range.contains(t) {
-                let base = (t - range.lowerBound) * columns
-                for j in 0..<columns { total += Int(blockPulseCounts[k][base + j]) }
+            blockPulseCounts[k].withUnsafeBufferPointer { counts in
+                if byColumn {
+                    // along the rows (a batch's slices are neighbouring columns)
+                    for local in 0..<range.count {
+                        for t in slices { total += Int(counts[local * columns + t]) }
+                    }
+                } else {
+                    for t in slices where range.contains(t) {
+                        let base = (t - range.lowerBound) * columns
+                        for j in 0..<columns { total += Int(counts[base + j]) }
+                    }
+                }
             }
         }
         return total
@@ -289,4 +300,11 @@ extension IOParameters {
         io.boundManagement = .none
         return io
     }
+}
+
+/// A transfer's pulsed write `C_slice t += η v` (``TransferArrays/writeSlowSlice(_:deferringRefresh:)``).
+struct TransferSliceWrite {
+    var slice: Int
+    var values: [Float]
+    var learningRate: Float
 }
