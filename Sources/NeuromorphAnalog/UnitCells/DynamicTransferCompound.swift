@@ -135,16 +135,14 @@ public struct DynamicTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
         let fastColumns = arrays.updateFastChoppedReading(x: x, d: d, chunks: chunks, chunkSigns: chunkSigns,
                                                           sampleRates: sampleRates, reads: reads)
         var transfers = views.makeIterator()
-        var writes: [TransferArrays<Fast, Slow>.SlowSliceWrite] = []
+        var readings: [TransferReading] = []
         for chunk in chunks {
             currentFastRate = sampleRates[chunk.samples.upperBound - 1]
             guard chunk.transferAfter, let view = transfers.next() else { continue }
-            if let write = transferRead(view, learningRate: transferRate,
-                                        fastColumn: readColumn(fastColumns, after: chunk.samples.upperBound - 1, rows: rows)) {
-                writes.append(write)
-            }
+            readings.append(reading(view, learningRate: transferRate,
+                                    fastColumn: readColumn(fastColumns, after: chunk.samples.upperBound - 1, rows: rows)))
         }
-        arrays.writeSlowSlices(writes)
+        arrays.writeSlowSlices(accumulate(readings))
     }
 
     /// ``ChoppedTransferCompoundParameters/bufferScale(transferRate:currentFastRate:arrays:)``.
@@ -188,44 +186,102 @@ public struct DynamicTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
     /// for returned (nil: none). `fastColumn`: the fast devices' weights of the slice at the
     /// read, read inside the batch; `nil`: read the devices now.
     mutating func transferRead(_ view: TransferView, learningRate: Float,
-                               fastColumn: [Float]?) -> TransferArrays<Fast, Slow>.SlowSliceWrite? {
-        let t = view.slice
+                               fastColumn: [Float]?) -> TransferSliceWrite? {
+        accumulate([reading(view, learningRate: learningRate, fastColumn: fastColumn)]).first
+    }
+
+    /// One transfer's read: slice `view.slice` through the transfer periphery (from
+    /// `fastColumn`, the fast devices' weights at the read, or from the devices now), with the
+    /// buffer scale at the current fast rate and what the transfer sees of the choppers.
+    struct TransferReading {
+        var view: TransferView
+        var values: [Float]
+        var scale: Float
+    }
+
+    mutating func reading(_ view: TransferView, learningRate: Float, fastColumn: [Float]?) -> TransferReading {
         let io = chopped.transfer.transferForward
-        let v = fastColumn.map { arrays.readFastColumn(deviceWeights: $0, io: io) } ?? arrays.readFastSlice(t, io: io)
-        let periodReads = readsPerPeriod
-        let sample = (view.sweeps % periodReads) + 1
-        let meanRate = Swift.min(parameters.tailWeightening / Float(periodReads), 1)
+        let v = fastColumn.map { arrays.readFastColumn(deviceWeights: $0, io: io) } ?? arrays.readFastSlice(view.slice, io: io)
+        let sample = (view.sweeps % readsPerPeriod) + 1
         var scale = bufferScale(transferRate: learningRate)
         if parameters.experimentalCorrectAccumulation {
             scale /= Swift.min(Float(sample), 1 / arrays.fast.nominalStep)
         }
+        return TransferReading(view: view, values: v, scale: scale)
+    }
+
+    /// The buffer half of transfers, in order, element by element: the past mean taken over
+    /// where `c_in` switched, `ω = H + (v − past)·λ·c_in·c_out`, whole pulses where `|ω| ≥ 1`,
+    /// the reset, the running mean. Returns the writes to `C` they call for. A batch's
+    /// transfers read consecutive columns, so the loop runs along the rows of `H` and the means
+    /// (each element still sees its transfers in order) rather than down one column at a time.
+    mutating func accumulate(_ readings: [TransferReading]) -> [TransferSliceWrite] {
+        let columns = self.columns, byColumn = arrays.transferColumns, length = arrays.sliceLength
+        let count = readings.count
+        let periodReads = readsPerPeriod
+        let meanRate = Swift.min(parameters.tailWeightening / Float(periodReads), 1)
         let maxSteps = Float(chopped.transfer.transferUpdate.desiredBL)
         let cap = maxSteps * parameters.bufferCap
         let keep = chopped.momentum, subtract = 1 - Swift.min(Swift.max(chopped.momentum, 0), 1)
-        let sign = view.inSign
-        var steps = [Float](repeating: 0, count: v.count)
-        var crossings = 0
-        for i in v.indices {
-            let index = bufferIndex(slice: t, element: i)
-            if view.wasSwitched { pastMean[index] = runningMean[index] }
-            var omega = buffer[index] + (v[i] - pastMean[index]) * scale * sign * view.outSigns[i]
-            if Swift.abs(omega) >= 1 {
-                let n = Swift.max(Swift.min(omega.rounded(.towardZero), maxSteps), -maxSteps)
-                if chopped.forgetBuffer {
-                    omega *= keep
-                } else {
-                    omega -= subtract * n
-                    if cap > 0 { omega = Swift.max(Swift.min(omega, cap), -cap) }
-                }
-                steps[i] = n
-                crossings += 1
+        let forgetBuffer = chopped.forgetBuffer
+        // per transfer j: slice, switched flag, scale·c_in; per element: v and c_out at [j·length + i]
+        let slices = readings.map { $0.view.slice }, switched = readings.map { $0.view.wasSwitched }
+        let scales = readings.map { $0.scale }, signs = readings.map { $0.view.inSign }
+        var values = [Float](repeating: 0, count: count * length), outSigns = values
+        for (j, r) in readings.enumerated() {
+            for i in 0..<length {
+                values[j * length + i] = r.values[i]
+                outSigns[j * length + i] = r.view.outSigns[i]
             }
-            buffer[index] = omega
-            runningMean[index] = runningMean[index] * (1 - meanRate) + v[i] * meanRate
         }
-        arrays.statistics.thresholdCrossings += crossings
-        guard crossings > 0 && view.sweeps > periodReads else { return nil }
-        return .init(slice: t, values: steps, learningRate: chopped.step * arrays.slow.nominalStep)
+        var steps = [Float](repeating: 0, count: count * length)
+        var crossings = [Int](repeating: 0, count: count)
+        buffer.withUnsafeMutableBufferPointer { h in
+            pastMean.withUnsafeMutableBufferPointer { past in
+                runningMean.withUnsafeMutableBufferPointer { running in
+                    steps.withUnsafeMutableBufferPointer { steps in
+                        crossings.withUnsafeMutableBufferPointer { crossings in
+                            /// Element i of transfer j (index: bufferIndex(slice: t_j, element: i)).
+                            @inline(__always) func accumulate(_ j: Int, _ i: Int) {
+                                let t = slices[j], k = j * length + i
+                                let index = byColumn ? i * columns + t : t * columns + i
+                                if switched[j] { past[index] = running[index] }
+                                var omega = h[index] + (values[k] - past[index]) * scales[j] * signs[j] * outSigns[k]
+                                if Swift.abs(omega) >= 1 {
+                                    let n = Swift.max(Swift.min(omega.rounded(.towardZero), maxSteps), -maxSteps)
+                                    if forgetBuffer {
+                                        omega *= keep
+                                    } else {
+                                        omega -= subtract * n
+                                        if cap > 0 { omega = Swift.max(Swift.min(omega, cap), -cap) }
+                                    }
+                                    steps[k] = n
+                                    crossings[j] += 1
+                                }
+                                h[index] = omega
+                                running[index] = running[index] * (1 - meanRate) + values[k] * meanRate
+                            }
+                            if byColumn {
+                                for i in 0..<length {
+                                    for j in 0..<count { accumulate(j, i) }
+                                }
+                            } else {
+                                for j in 0..<count {
+                                    for i in 0..<length { accumulate(j, i) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        arrays.statistics.thresholdCrossings += crossings.reduce(0, +)
+        let rate = chopped.step * arrays.slow.nominalStep
+        return (0..<count).compactMap { j in
+            crossings[j] > 0 && readings[j].view.sweeps > periodReads
+                ? TransferSliceWrite(slice: slices[j], values: Array(steps[(j * length)..<((j + 1) * length)]), learningRate: rate)
+                : nil
+        }
     }
 
     public mutating func finishBatch() { arrays.finishBatch() }
