@@ -142,12 +142,4 @@ void neuromorph_soft_bounds_train_batch(neuromorph_soft_bounds_rows devices, neu
                                         uint64_t lane_seed, uint64_t *rng, neuromorph_ziggurat_tables tables,
                                         int32_t *scratch);
 
-/// Asks the cache for the `count` floats from `start` (a prefetch per 64-byte line; no
-/// effect on results). For a loop that walks the rows of a large matrix in short runs, so
-/// that the next rows' lines are on their way while the current one is worked on.
-static inline void neuromorph_prefetch_floats(const float *start, size_t count) {
-    for (size_t k = 0; k < count; k += 16) __builtin_prefetch(start + k, 1, 3);
-    if (count > 0) __builtin_prefetch(start + count - 1, 1, 3);
-}
-
 #endif

@@ -1,4 +1,3 @@
-import CPulseKernels
 import NeuromorphCore
 
 /// Chopped TTv2 (c-TTv2; Rasch et al. 2023, not in the digest; note `analog-training.md`
@@ -183,12 +182,8 @@ public struct ChoppedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
 
     /// The buffer half of transfers, in order: `ω = H[slice] + increment` element by element,
     /// whole pulses `m = clamp(trunc ω, ±desired_bl)` where `|ω| ≥ 1`, then the reset. Returns
-    /// the writes to `C` they call for. A batch's transfers read consecutive columns, so the
-    /// loop runs along `H`'s rows (each element still sees its transfers in order) rather than
-    /// down one column at a time, which missed the cache on every element.
-    /// How many rows ahead ``accumulate(_:)`` prefetches `H`.
-    static var prefetchRows: Int { 4 }
-
+    /// the writes to `C` they call for, element by element in the order of
+    /// ``TransferArrays/forEachBufferElement(transfers:_:)``.
     mutating func accumulate(_ increments: [BufferIncrement]) -> [TransferSliceWrite] {
         let columns = self.columns, byColumn = arrays.transferColumns, length = arrays.sliceLength
         let count = increments.count
@@ -221,21 +216,7 @@ public struct ChoppedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
                                 }
                                 h[index] = omega
                             }
-                            if byColumn {
-                                // The run of columns the transfers reach in a row, when they are
-                                // consecutive (no wrap): prefetched a few rows ahead.
-                                let run = count > 0 && slices[count - 1] >= slices[0] ? slices[count - 1] - slices[0] + 1 : 0
-                                for i in 0..<length {
-                                    if run > 0 && i + Self.prefetchRows < length {
-                                        neuromorph_prefetch_floats(h.baseAddress! + (i + Self.prefetchRows) * columns + slices[0], run)
-                                    }
-                                    for j in 0..<count { accumulate(j, i) }
-                                }
-                            } else {
-                                for j in 0..<count {
-                                    for i in 0..<length { accumulate(j, i) }
-                                }
-                            }
+                            arrays.forEachBufferElement(transfers: count) { j, i in accumulate(j, i) }
                         }
                     }
                 }

@@ -212,9 +212,8 @@ public struct DynamicTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
 
     /// The buffer half of transfers, in order, element by element: the past mean taken over
     /// where `c_in` switched, `ω = H + (v − past)·λ·c_in·c_out`, whole pulses where `|ω| ≥ 1`,
-    /// the reset, the running mean. Returns the writes to `C` they call for. A batch's
-    /// transfers read consecutive columns, so the loop runs along the rows of `H` and the means
-    /// (each element still sees its transfers in order) rather than down one column at a time.
+    /// the reset, the running mean. Returns the writes to `C` they call for, element by element
+    /// in the order of ``TransferArrays/forEachBufferElement(transfers:_:)``.
     mutating func accumulate(_ readings: [TransferReading]) -> [TransferSliceWrite] {
         let columns = self.columns, byColumn = arrays.transferColumns, length = arrays.sliceLength
         let count = readings.count
@@ -261,15 +260,7 @@ public struct DynamicTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
                                 h[index] = omega
                                 running[index] = running[index] * (1 - meanRate) + values[k] * meanRate
                             }
-                            if byColumn {
-                                for i in 0..<length {
-                                    for j in 0..<count { accumulate(j, i) }
-                                }
-                            } else {
-                                for j in 0..<count {
-                                    for i in 0..<length { accumulate(j, i) }
-                                }
-                            }
+                            arrays.forEachBufferElement(transfers: count) { j, i in accumulate(j, i) }
                         }
                     }
                 }

@@ -179,6 +179,24 @@ public struct TransferArrays<Fast: PulsedDeviceArray, Slow: PulsedDeviceArray>: 
         statistics.slowPulses += slow.slicesPulseCount(distinct, columns: transferColumns) - before
     }
 
+    /// Visits element `i` of each of `count` transfers' slices, `body(j, i)`, each element's
+    /// transfers in order, in the order that walks a `[rows, columns]` buffer (`H`, AGAD's
+    /// means) along its rows: elements outer for column slices (a batch's transfers read
+    /// neighbouring columns, a run of each row), transfers outer for row slices. Walking down
+    /// one column per transfer instead missed the cache on every element.
+    @inline(__always)
+    func forEachBufferElement(transfers count: Int, _ body: (_ transfer: Int, _ element: Int) -> Void) {
+        if transferColumns {
+            for i in 0..<sliceLength {
+                for j in 0..<count { body(j, i) }
+            }
+        } else {
+            for j in 0..<count {
+                for i in 0..<sliceLength { body(j, i) }
+            }
+        }
+    }
+
     mutating func advanceSlice() { sliceIndex = (sliceIndex + 1) % sliceCount }
 
     mutating func finishBatch() {
