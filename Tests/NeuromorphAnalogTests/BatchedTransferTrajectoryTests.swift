@@ -58,12 +58,10 @@ import Testing
         case .ttv2:
             try Self.check(BufferedTransferCompoundConfiguration(device: device), cell) { $0.arrays }
         case .cttv2:
-            var p = ChoppedTransferCompoundParameters()
-            p.inChopProbability = 0.3
+            let p = TransferCellTrajectoryTests.choppedParameters
             try Self.check(ChoppedTransferCompoundConfiguration(device: device, parameters: p), cell) { $0.arrays }
         case .agad:
-            var p = DynamicTransferCompoundParameters()
-            p.chopped.inChopProbability = 0.3
+            let p = TransferCellTrajectoryTests.dynamicParameters
             try Self.check(DynamicTransferCompoundConfiguration(device: device, parameters: p), cell) { $0.arrays }
         }
     }

@@ -96,13 +96,22 @@ import Testing
         case .ttv2:
             try Self.check(BufferedTransferCompoundConfiguration(device: device), cell) { $0.arrays }
         case .cttv2:
-            var p = ChoppedTransferCompoundParameters()
-            p.inChopProbability = 0.3
-            try Self.check(ChoppedTransferCompoundConfiguration(device: device, parameters: p), cell) { $0.arrays }
+            try Self.check(ChoppedTransferCompoundConfiguration(device: device, parameters: Self.choppedParameters), cell) { $0.arrays }
         case .agad:
-            var p = DynamicTransferCompoundParameters()
-            p.chopped.inChopProbability = 0.3
-            try Self.check(DynamicTransferCompoundConfiguration(device: device, parameters: p), cell) { $0.arrays }
+            try Self.check(DynamicTransferCompoundConfiguration(device: device, parameters: Self.dynamicParameters), cell) { $0.arrays }
         }
+    }
+
+    /// c-TTv2 and AGAD with input choppers that flip often enough to matter in a short run.
+    static var choppedParameters: ChoppedTransferCompoundParameters {
+        var p = ChoppedTransferCompoundParameters()
+        p.inChopProbability = 0.3
+        return p
+    }
+
+    static var dynamicParameters: DynamicTransferCompoundParameters {
+        var p = DynamicTransferCompoundParameters()
+        p.chopped.inChopProbability = 0.3
+        return p
     }
 }
