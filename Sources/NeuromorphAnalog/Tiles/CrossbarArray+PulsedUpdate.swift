@@ -301,7 +301,6 @@ extension CrossbarArray {
         return []
     }
 
-
     /// Step 2 of ``stochasticUpdate(x:d:learningRate:)`` for one sample that reaches only a
     /// few columns (a transfer's write to one column of the slow array): per row block, the
     /// rows' trains drawn in order from the block's stream, every row's coincidences gathered
@@ -376,10 +375,7 @@ extension CrossbarArray {
             return
         }
         let inputs = columns, outputs = rows
-        var ds = Tensor.zeros([live.count, outputs])
-        for (k, u) in live.enumerated() {
-            for i in 0..<outputs { ds.scalars[k * outputs + i] = u.d.scalars[i] }
-        }
+        let ds = Tensor(shape: [live.count, outputs], scalars: live.flatMap { $0.d.scalars })
         let widest = draws.map { $0.count[0] }.max() ?? 0
         let work = draws.reduce(0) { $0 + $1.count[0] } * outputs
         forEachRowBlock(d: ds, work: work, parallelFrom: 4_096) { range, d, device, generator, count in

@@ -86,12 +86,6 @@ public struct BufferedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevi
         arrays.refresh()
     }
 
-    /// The `H` index of element `i` of slice `t`.
-    @inline(__always)
-    func bufferIndex(slice t: Int, element i: Int) -> Int {
-        arrays.transferColumns ? i * columns + t : t * columns + i
-    }
-
     /// One read of slice `t` into `H` and the threshold write to `C` (with `deferringRefresh`,
     /// `C`'s weight copy is left for ``TransferArrays/refresh()``).
     mutating func transferSlice(learningRate: Float, deferringRefresh: Bool = false) {
@@ -115,7 +109,7 @@ public struct BufferedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevi
         var steps = [Float](repeating: 0, count: v.count)
         var crossings = 0
         for i in v.indices {
-            let index = bufferIndex(slice: t, element: i)
+            let index = arrays.bufferIndex(slice: t, element: i)
             let omega = buffer[index] + v[i] * learningRate
             let n = Swift.max(Swift.min((omega / threshold).rounded(.towardZero), maxSteps), -maxSteps)
             if n != 0 {

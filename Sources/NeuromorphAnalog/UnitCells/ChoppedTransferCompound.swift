@@ -135,10 +135,6 @@ public struct ChoppedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
         parameters.bufferScale(transferRate: transferRate, currentFastRate: currentFastRate, arrays: arrays)
     }
 
-    @inline(__always)
-    func bufferIndex(slice t: Int, element i: Int) -> Int {
-        arrays.transferColumns ? i * columns + t : t * columns + i
-    }
 
     /// One transfer: the read of slice `sliceIndex` into the buffer, the threshold write to `C`
     /// (with `deferringRefresh`, `C`'s weight copy is left for ``TransferArrays/refresh()``),
@@ -183,40 +179,32 @@ public struct ChoppedTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
     /// The buffer half of transfers, in order: `ω = H[slice] + increment` element by element,
     /// whole pulses `m = clamp(trunc ω, ±desired_bl)` where `|ω| ≥ 1`, then the reset. Returns
     /// the writes to `C` they call for, element by element in the order of
-    /// ``TransferArrays/forEachBufferElement(transfers:_:)``.
+    /// ``TransferArrays/forEachBufferElement(slices:_:)``.
     mutating func accumulate(_ increments: [BufferIncrement]) -> [TransferSliceWrite] {
-        let columns = self.columns, byColumn = arrays.transferColumns, length = arrays.sliceLength
-        let count = increments.count
+        let length = arrays.sliceLength, count = increments.count
         let maxSteps = Float(parameters.transfer.transferUpdate.desiredBL)
         let keep = parameters.momentum, subtract = 1 - Swift.min(Swift.max(parameters.momentum, 0), 1)
         let noBuffer = parameters.noBuffer, forgetBuffer = parameters.forgetBuffer
         var steps = [Float](repeating: 0, count: count * length)
         var crossings = [Int](repeating: 0, count: count)
-        var added = [Float](repeating: 0, count: count * length)   // increment j at [j·length + i]
-        for (j, increment) in increments.enumerated() {
-            for i in 0..<length { added[j * length + i] = increment.values[i] }
-        }
-        let slices = increments.map { $0.slice }
+        // increment j's element i at [j·length + i]
+        var added: [Float] = []
+        added.reserveCapacity(count * length)
+        for increment in increments { added.append(contentsOf: increment.values) }
         buffer.withUnsafeMutableBufferPointer { h in
             steps.withUnsafeMutableBufferPointer { steps in
                 crossings.withUnsafeMutableBufferPointer { crossings in
                     added.withUnsafeBufferPointer { added in
-                        slices.withUnsafeBufferPointer { slices in
-                            /// Element i of transfer j (H index: bufferIndex(slice: t_j, element: i)).
-                            @inline(__always) func accumulate(_ j: Int, _ i: Int) {
-                                let t = slices[j]
-                                let index = byColumn ? i * columns + t : t * columns + i
-                                var omega = noBuffer ? 0 : h[index]
-                                omega += added[j * length + i]
-                                if Swift.abs(omega) >= 1 {
-                                    let n = Swift.max(Swift.min(omega.rounded(.towardZero), maxSteps), -maxSteps)
-                                    omega = forgetBuffer ? omega * keep : omega - subtract * n
-                                    steps[j * length + i] = n
-                                    crossings[j] += 1
-                                }
-                                h[index] = omega
+                        arrays.forEachBufferElement(slices: increments.map { $0.slice }) { j, i, index in
+                            var omega = noBuffer ? 0 : h[index]
+                            omega += added[j * length + i]
+                            if Swift.abs(omega) >= 1 {
+                                let n = Swift.max(Swift.min(omega.rounded(.towardZero), maxSteps), -maxSteps)
+                                omega = forgetBuffer ? omega * keep : omega - subtract * n
+                                steps[j * length + i] = n
+                                crossings[j] += 1
                             }
-                            arrays.forEachBufferElement(transfers: count) { j, i in accumulate(j, i) }
+                            h[index] = omega
                         }
                     }
                 }

@@ -150,10 +150,6 @@ public struct DynamicTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
         chopped.bufferScale(transferRate: transferRate, currentFastRate: currentFastRate, arrays: arrays)
     }
 
-    @inline(__always)
-    func bufferIndex(slice t: Int, element i: Int) -> Int {
-        arrays.transferColumns ? i * columns + t : t * columns + i
-    }
 
     mutating func transferSlice(learningRate: Float) {
         let view = beginTransfer()
@@ -213,25 +209,24 @@ public struct DynamicTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
     /// The buffer half of transfers, in order, element by element: the past mean taken over
     /// where `c_in` switched, `ω = H + (v − past)·λ·c_in·c_out`, whole pulses where `|ω| ≥ 1`,
     /// the reset, the running mean. Returns the writes to `C` they call for, element by element
-    /// in the order of ``TransferArrays/forEachBufferElement(transfers:_:)``.
+    /// in the order of ``TransferArrays/forEachBufferElement(slices:_:)``.
     mutating func accumulate(_ readings: [TransferReading]) -> [TransferSliceWrite] {
-        let columns = self.columns, byColumn = arrays.transferColumns, length = arrays.sliceLength
-        let count = readings.count
+        let length = arrays.sliceLength, count = readings.count
         let periodReads = readsPerPeriod
         let meanRate = Swift.min(parameters.tailWeightening / Float(periodReads), 1)
         let maxSteps = Float(chopped.transfer.transferUpdate.desiredBL)
         let cap = maxSteps * parameters.bufferCap
         let keep = chopped.momentum, subtract = 1 - Swift.min(Swift.max(chopped.momentum, 0), 1)
         let forgetBuffer = chopped.forgetBuffer
-        // per transfer j: slice, switched flag, scale·c_in; per element: v and c_out at [j·length + i]
-        let slices = readings.map { $0.view.slice }, switched = readings.map { $0.view.wasSwitched }
+        // per transfer j: switched flag, scale, c_in; per element: v and c_out at [j·length + i]
+        let switched = readings.map { $0.view.wasSwitched }
         let scales = readings.map { $0.scale }, signs = readings.map { $0.view.inSign }
-        var values = [Float](repeating: 0, count: count * length), outSigns = values
-        for (j, r) in readings.enumerated() {
-            for i in 0..<length {
-                values[j * length + i] = r.values[i]
-                outSigns[j * length + i] = r.view.outSigns[i]
-            }
+        var values: [Float] = [], outSigns: [Float] = []
+        values.reserveCapacity(count * length)
+        outSigns.reserveCapacity(count * length)
+        for r in readings {
+            values.append(contentsOf: r.values)
+            outSigns.append(contentsOf: r.view.outSigns)
         }
         var steps = [Float](repeating: 0, count: count * length)
         var crossings = [Int](repeating: 0, count: count)
@@ -240,10 +235,8 @@ public struct DynamicTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
                 runningMean.withUnsafeMutableBufferPointer { running in
                     steps.withUnsafeMutableBufferPointer { steps in
                         crossings.withUnsafeMutableBufferPointer { crossings in
-                            /// Element i of transfer j (index: bufferIndex(slice: t_j, element: i)).
-                            @inline(__always) func accumulate(_ j: Int, _ i: Int) {
-                                let t = slices[j], k = j * length + i
-                                let index = byColumn ? i * columns + t : t * columns + i
+                            arrays.forEachBufferElement(slices: readings.map { $0.view.slice }) { j, i, index in
+                                let k = j * length + i
                                 if switched[j] { past[index] = running[index] }
                                 var omega = h[index] + (values[k] - past[index]) * scales[j] * signs[j] * outSigns[k]
                                 if Swift.abs(omega) >= 1 {
@@ -260,7 +253,6 @@ public struct DynamicTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
                                 h[index] = omega
                                 running[index] = running[index] * (1 - meanRate) + values[k] * meanRate
                             }
-                            arrays.forEachBufferElement(transfers: count) { j, i in accumulate(j, i) }
                         }
                     }
                 }
@@ -270,7 +262,7 @@ public struct DynamicTransferCompound<Fast: PulsedDeviceArray, Slow: PulsedDevic
         let rate = chopped.step * arrays.slow.nominalStep
         return (0..<count).compactMap { j in
             crossings[j] > 0 && readings[j].view.sweeps > periodReads
-                ? TransferSliceWrite(slice: slices[j], values: Array(steps[(j * length)..<((j + 1) * length)]), learningRate: rate)
+                ? TransferSliceWrite(slice: readings[j].view.slice, values: Array(steps[(j * length)..<((j + 1) * length)]), learningRate: rate)
                 : nil
         }
     }

@@ -179,20 +179,30 @@ public struct TransferArrays<Fast: PulsedDeviceArray, Slow: PulsedDeviceArray>: 
         statistics.slowPulses += slow.slicesPulseCount(distinct, columns: transferColumns) - before
     }
 
-    /// Visits element `i` of each of `count` transfers' slices, `body(j, i)`, each element's
-    /// transfers in order, in the order that walks a `[rows, columns]` buffer (`H`, AGAD's
-    /// means) along its rows: elements outer for column slices (a batch's transfers read
-    /// neighbouring columns, a run of each row), transfers outer for row slices. Walking down
-    /// one column per transfer instead missed the cache on every element.
+    /// The index of element `i` of slice `t` in a `[rows, columns]` buffer (`H`, AGAD's means).
     @inline(__always)
-    func forEachBufferElement(transfers count: Int, _ body: (_ transfer: Int, _ element: Int) -> Void) {
-        if transferColumns {
-            for i in 0..<sliceLength {
-                for j in 0..<count { body(j, i) }
-            }
-        } else {
-            for j in 0..<count {
-                for i in 0..<sliceLength { body(j, i) }
+    func bufferIndex(slice t: Int, element i: Int) -> Int {
+        transferColumns ? i * columns + t : t * columns + i
+    }
+
+    /// Visits element `i` of each transfer's slice (`slices[j]`), `body(j, i, index)` with the
+    /// element's ``bufferIndex(slice:element:)``, each element's transfers in order, in the
+    /// order that walks a `[rows, columns]` buffer along its rows: elements outer for column
+    /// slices (a batch's transfers read neighbouring columns, a run of each row), transfers
+    /// outer for row slices. Walking down one column per transfer instead missed the cache on
+    /// every element.
+    @inline(__always)
+    func forEachBufferElement(slices: [Int], _ body: (_ transfer: Int, _ element: Int, _ index: Int) -> Void) {
+        let columns = self.columns, length = sliceLength
+        slices.withUnsafeBufferPointer { slices in
+            if transferColumns {
+                for i in 0..<length {
+                    for j in slices.indices { body(j, i, i * columns + slices[j]) }
+                }
+            } else {
+                for j in slices.indices {
+                    for i in 0..<length { body(j, i, slices[j] * columns + i) }
+                }
             }
         }
     }
